@@ -1,0 +1,50 @@
+package dev.parley;
+
+import dev.parley.spi.ClientFactory;
+
+import java.util.Iterator;
+import java.util.ServiceLoader;
+
+/**
+ * A connected, authenticated Parley client for one identity.
+ * <pre>{@code
+ * try (Client client = Client.create(ClientOptions.builder()
+ *         .endpoint("grpc://127.0.0.1:5556").identity(Identity.generate()).build())) {
+ *     client.conversations().streamAllMessages(...);
+ * }
+ * }</pre>
+ */
+public interface Client extends AutoCloseable {
+    /**
+     * Connects to the endpoint and authenticates before returning.
+     *
+     * @throws NoTransportException     no transport on the class path serves the endpoint's scheme
+     * @throws TransportException       the node cannot be reached
+     * @throws AuthenticationException  the node rejected the identity
+     */
+    static Client create(ClientOptions options) {
+        Iterator<ClientFactory> factories = ServiceLoader.load(ClientFactory.class, Client.class.getClassLoader()).iterator();
+        if (!factories.hasNext()) {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            if (context != null) {
+                factories = ServiceLoader.load(ClientFactory.class, context).iterator();
+            }
+        }
+        if (!factories.hasNext()) {
+            throw new ParleyException("no Parley client implementation on the class path: add dev.parley:parley-core "
+                    + "(it comes with any transport module, e.g. dev.parley:parley-transport-grpc)");
+        }
+        return factories.next().create(options);
+    }
+
+    /** This client's inbox id (the hex public key of its identity). */
+    String inboxId();
+
+    Conversations conversations();
+
+    Preferences preferences();
+
+    /** Ends every stream of this client, then closes its connection. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,124 @@
+package dev.parley;
+
+import dev.parley.spi.ContentCodec;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** How to build a {@link Client}. Only {@code endpoint} and {@code identity} are required. */
+public final class ClientOptions {
+    private final URI endpoint;
+    private final Identity identity;
+    private final Path dbPath;
+    private final Duration heartbeatInterval;
+    private final Duration requestTimeout;
+    private final List<ContentCodec<?>> codecs;
+
+    private ClientOptions(Builder b) {
+        if (b.endpoint == null) {
+            throw new IllegalArgumentException("endpoint is required, e.g. grpc://127.0.0.1:5556");
+        }
+        this.endpoint = b.endpoint;
+        this.identity = Objects.requireNonNull(b.identity, "identity is required (Identity.generate())");
+        this.dbPath = b.dbPath;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.requestTimeout = b.requestTimeout;
+        this.codecs = List.copyOf(b.codecs);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The node to talk to; its scheme picks the transport. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    /** Local SQLite store; empty means an in-memory store. */
+    public Optional<Path> dbPath() {
+        return Optional.ofNullable(dbPath);
+    }
+
+    /** Heartbeat interval of the connection and streams (default 15 s). */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** Bound on each request to the node (default 30 s). */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Extra content codecs, on top of the built-in text codec and those found by ServiceLoader. */
+    public List<ContentCodec<?>> codecs() {
+        return codecs;
+    }
+
+    public static final class Builder {
+        private URI endpoint;
+        private Identity identity;
+        private Path dbPath;
+        private Duration heartbeatInterval = Duration.ofSeconds(15);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private final List<ContentCodec<?>> codecs = new ArrayList<>();
+
+        /** e.g. {@code grpc://127.0.0.1:5556}, {@code ws://host:5557}, {@code inproc://dev}. */
+        public Builder endpoint(String endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            try {
+                return endpoint(new URI(endpoint));
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("malformed endpoint '" + endpoint + "': " + e.getMessage(), e);
+            }
+        }
+
+        public Builder endpoint(URI endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (endpoint.getScheme() == null) {
+                throw new IllegalArgumentException("endpoint '" + endpoint + "' has no scheme, e.g. grpc://host:port");
+            }
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder identity(Identity identity) {
+            this.identity = Objects.requireNonNull(identity, "identity");
+            return this;
+        }
+
+        public Builder dbPath(Path dbPath) {
+            this.dbPath = dbPath;
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = Durations.requirePositive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = Durations.requirePositive(timeout, "requestTimeout");
+            return this;
+        }
+
+        public Builder codec(ContentCodec<?> codec) {
+            codecs.add(Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        public ClientOptions build() {
+            return new ClientOptions(this);
+        }
+    }
+}

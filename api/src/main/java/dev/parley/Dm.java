@@ -1,0 +1,7 @@
+package dev.parley;
+
+/** A conversation between exactly two inboxes. */
+public non-sealed interface Dm extends Conversation {
+    /** The other member. */
+    String peerInboxId();
+}

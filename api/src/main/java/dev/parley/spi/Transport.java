@@ -1,0 +1,35 @@
+package dev.parley.spi;
+
+import dev.parley.ConversationType;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client's authenticated connection to a node: the operations of the wire model, asynchronous.
+ * A transport re-establishes its connection (and re-authenticates) on the next operation after a
+ * drop; it never retries an operation, filters, stores or decodes: that is the core's job.
+ * Futures fail with the typed exceptions of {@code dev.parley}.
+ */
+public interface Transport extends AutoCloseable {
+    /** Appends to a topic; a re-sent idempotency key returns the first sequence instead of a second envelope. */
+    CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey);
+
+    /** Up to {@code limit} envelopes with sequence greater than {@code afterSequence}, in order. */
+    CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit);
+
+    /** Creates a conversation of the caller and {@code memberInboxIds}; the node welcomes every member. */
+    CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name);
+
+    /**
+     * Opens a subscription: per topic, replay after the cursor, then live. Completes once the node accepted
+     * it; envelopes may reach the listener from then on, at most {@code initialDemand} until more is requested.
+     */
+    CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                              SubscriptionListener listener);
+
+    /** Closes the connection and every subscription on it; idempotent. */
+    @Override
+    void close();
+}

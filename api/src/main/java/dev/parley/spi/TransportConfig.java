@@ -1,0 +1,68 @@
+package dev.parley.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** What a transport is given when it connects. */
+public final class TransportConfig {
+    private final Authenticator authenticator;
+    private final Duration heartbeatInterval;
+    private final Duration requestTimeout;
+
+    private TransportConfig(Builder b) {
+        this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.requestTimeout = b.requestTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Signs the node's challenge on every (re)connection. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** How often each side proves it is alive; silence for two intervals means the connection is dead. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** Bound on a single request/response exchange. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public static final class Builder {
+        private Authenticator authenticator;
+        private Duration heartbeatInterval = Duration.ofSeconds(15);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = authenticator;
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = requirePositive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = requirePositive(timeout, "requestTimeout");
+            return this;
+        }
+
+        public TransportConfig build() {
+            return new TransportConfig(this);
+        }
+    }
+
+    static Duration requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.parley.core;
+
+import dev.parley.ParleyException;
+import dev.parley.TransportException;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waiting on transport futures from blocking API calls, with the typed exceptions users expect. */
+public final class Futures {
+    private Futures() {
+    }
+
+    public static <T> T await(CompletableFuture<T> future, Duration timeout) {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw asParley(e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new TransportException("no answer from the node within " + timeout, true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ParleyException("interrupted while waiting for the node", e);
+        }
+    }
+
+    /** The Parley exception behind a future's failure. */
+    public static ParleyException asParley(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof ParleyException parley) {
+            return parley;
+        }
+        return new TransportException(String.valueOf(cause.getMessage()), true, cause);
+    }
+
+    public static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.parley.core.codec;
+
+import dev.parley.ContentTypeId;
+import dev.parley.ProtocolException;
+import dev.parley.spi.ContentCodec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/** The codecs of one client: text, then those found with ServiceLoader, then those from the options (last wins). */
+public final class Codecs {
+    private final List<ContentCodec<?>> codecs = new ArrayList<>();
+
+    public Codecs(List<ContentCodec<?>> fromOptions) {
+        codecs.add(new TextCodec());
+        ServiceLoader.load(ContentCodec.class, Codecs.class.getClassLoader()).forEach(c -> codecs.add(c));
+        codecs.addAll(fromOptions);
+    }
+
+    /** The codec that decodes {@code type} (same authority, type and major version), if any. */
+    public Optional<ContentCodec<?>> find(ContentTypeId type) {
+        for (int i = codecs.size() - 1; i >= 0; i--) {
+            if (codecs.get(i).contentType().sameTypeAs(type)) {
+                return Optional.of(codecs.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Encoded content and fallback of {@code content} under {@code type}. */
+    public Encoded encode(Object content, ContentTypeId type) {
+        @SuppressWarnings("unchecked")
+        ContentCodec<Object> codec = (ContentCodec<Object>) find(type).orElseThrow(() ->
+                new ProtocolException("no codec for content type " + type + "; pass one to ClientOptions.codec(..)"));
+        try {
+            return new Encoded(codec.encode(content), codec.fallback(content));
+        } catch (ClassCastException e) {
+            throw new IllegalArgumentException("content of " + content.getClass().getName()
+                    + " cannot be encoded as " + type, e);
+        }
+    }
+
+    /** Encoded bytes and optional fallback text. */
+    public record Encoded(byte[] bytes, String fallback) {
+    }
+}

@@ -1,0 +1,40 @@
+package dev.parley.core.codec;
+
+import dev.parley.ContentTypeId;
+import dev.parley.ProtocolException;
+import dev.parley.spi.ContentCodec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** {@code parley.dev/text:1.0}: UTF-8 text; invalid UTF-8 is a {@link ProtocolException}, not mojibake. */
+public final class TextCodec implements ContentCodec<String> {
+    @Override
+    public ContentTypeId contentType() {
+        return ContentTypeId.TEXT;
+    }
+
+    @Override
+    public byte[] encode(String content) {
+        return content.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException("text content is not valid UTF-8", e);
+        }
+    }
+
+    @Override
+    public String fallback(String content) {
+        return content;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.parley.core.conversation;
+
+import dev.parley.ConsentRecord;
+import dev.parley.ConsentState;
+import dev.parley.ContentTypeId;
+import dev.parley.DecodedMessage;
+import dev.parley.TransportException;
+import dev.parley.core.Futures;
+import dev.parley.core.codec.Codecs;
+import dev.parley.core.store.MessageStore;
+import dev.parley.core.stream.StreamRuntime;
+import dev.parley.protocol.ConsentUpdate;
+import dev.parley.protocol.MessagePayload;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Topics;
+import dev.parley.spi.Transport;
+
+import com.google.protobuf.ByteString;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+
+/** Everything the conversation objects of one client share, and the writes they make. */
+final class ClientState {
+    private static final int PUBLISH_ATTEMPTS = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final String inboxId;
+    final Transport transport;
+    final MessageStore store;
+    final EnvelopeProcessor processor;
+    final Codecs codecs;
+    final Syncer syncer;
+    final StreamRuntime runtime;
+    final Duration requestTimeout;
+
+    ClientState(String inboxId, Transport transport, MessageStore store, EnvelopeProcessor processor, Codecs codecs,
+                Syncer syncer, StreamRuntime runtime, Duration requestTimeout) {
+        this.inboxId = inboxId;
+        this.transport = transport;
+        this.store = store;
+        this.processor = processor;
+        this.codecs = codecs;
+        this.syncer = syncer;
+        this.runtime = runtime;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Publishes a message and stores it; returns it as every member will see it. */
+    DecodedMessage send(String conversationId, Object content, ContentTypeId type) {
+        Codecs.Encoded encoded = codecs.encode(content, type);
+        MessagePayload.Builder payload = MessagePayload.newBuilder()
+                .setContentType(type.toString())
+                .setContent(ByteString.copyFrom(encoded.bytes()));
+        if (encoded.fallback() != null) {
+            payload.setFallback(encoded.fallback());
+        }
+        String topic = Topics.conversation(conversationId);
+        PublishResult result = publish(topic, payload.build().toByteArray());
+        DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
+                conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
+        if (processor.consentOf(conversationId) != ConsentState.DENIED) {
+            store.putMessage(message, result.sequence());
+        }
+        return message;
+    }
+
+    /** Records a consent decision on the preferences topic (so every installation sees it) and locally. */
+    void updateConsent(String conversationId, ConsentState state) {
+        byte[] update = ConsentUpdate.newBuilder()
+                .setConversationId(conversationId)
+                .setState(EnvelopeProcessor.toWire(state))
+                .build().toByteArray();
+        PublishResult result = publish(Topics.preferences(inboxId), update);
+        store.putConsent(new ConsentRecord(conversationId, state, result.timestampNs()));
+    }
+
+    /** Publishes with one idempotency key across retries of transient failures, so a retry never duplicates. */
+    private PublishResult publish(String topic, byte[] payload) {
+        String key = newIdempotencyKey();
+        return retryTransient(() -> Futures.await(transport.publish(topic, payload, key), requestTimeout));
+    }
+
+    static <T> T retryTransient(Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (TransportException e) {
+                if (!e.isRetryable() || attempt >= PUBLISH_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String newIdempotencyKey() {
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        return HexFormat.of().formatHex(key);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.parley.core.conversation;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.parley.ConsentRecord;
+import dev.parley.ConsentState;
+import dev.parley.ContentTypeId;
+import dev.parley.ConversationType;
+import dev.parley.DecodedMessage;
+import dev.parley.ProtocolException;
+import dev.parley.core.codec.Codecs;
+import dev.parley.core.store.ConversationRecord;
+import dev.parley.core.store.MessageStore;
+import dev.parley.protocol.Consent;
+import dev.parley.protocol.ConsentUpdate;
+import dev.parley.protocol.MessagePayload;
+import dev.parley.protocol.Welcome;
+import dev.parley.spi.ContentCodec;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.Topics;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Turns envelopes into conversations, consent records and messages and stores them. Sync and
+ * every stream go through here, so an envelope means the same thing whichever path brought it.
+ * Malformed payloads throw {@link ProtocolException}; nothing is stored for them.
+ */
+public final class EnvelopeProcessor {
+    private final String inboxId;
+    private final MessageStore store;
+    private final Codecs codecs;
+
+    public EnvelopeProcessor(String inboxId, MessageStore store, Codecs codecs) {
+        this.inboxId = inboxId;
+        this.store = store;
+        this.codecs = codecs;
+    }
+
+    /** A welcome: the conversation it announces, now stored. */
+    public ConversationRecord welcome(Envelope envelope) {
+        Welcome welcome = parse(envelope, Welcome::parseFrom, "welcome");
+        ConversationType type = switch (welcome.getKind()) {
+            case CONVERSATION_KIND_GROUP -> ConversationType.GROUP;
+            case CONVERSATION_KIND_DM -> ConversationType.DM;
+            default -> throw new ProtocolException("welcome with unknown conversation kind " + welcome.getKind());
+        };
+        if (welcome.getConversationId().isEmpty() || !welcome.getMemberInboxIdsList().contains(inboxId)) {
+            throw new ProtocolException("welcome without conversation id or not naming this inbox");
+        }
+        ConversationRecord record = new ConversationRecord(welcome.getConversationId(), type,
+                welcome.getMemberInboxIdsList(), welcome.getCreatorInboxId(), welcome.getCreatedAtNs(),
+                welcome.getName());
+        store.putConversation(record);
+        return store.conversation(record.id()).orElse(record);
+    }
+
+    /** A consent update of this inbox, now stored. */
+    public ConsentRecord consent(Envelope envelope) {
+        ConsentUpdate update = parse(envelope, ConsentUpdate::parseFrom, "consent update");
+        ConsentRecord record = new ConsentRecord(update.getConversationId(), fromWire(update.getState()),
+                envelope.timestampNs());
+        store.putConsent(record);
+        return record;
+    }
+
+    /** A message; stored unless its conversation is DENIED. */
+    public DecodedMessage message(Envelope envelope) {
+        String conversationId = Topics.subject(envelope.topic());
+        MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
+        ContentTypeId type = ContentTypeId.parse(payload.getContentType());
+        Object content = codecs.find(type).map(codec -> decode(codec, payload.getContent().toByteArray())).orElse(null);
+        DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
+                envelope.senderInboxId(), envelope.timestampNs(), type, content,
+                payload.getFallback().isEmpty() ? null : payload.getFallback());
+        if (consentOf(conversationId) != ConsentState.DENIED) {
+            store.putMessage(message, envelope.sequence());
+        }
+        return message;
+    }
+
+    /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */
+    public ConsentState consentOf(String conversationId) {
+        return store.consent(conversationId).map(ConsentRecord::state).orElseGet(() ->
+                store.conversation(conversationId)
+                        .filter(c -> c.creatorInboxId().equals(inboxId))
+                        .map(c -> ConsentState.ALLOWED)
+                        .orElse(ConsentState.UNKNOWN));
+    }
+
+    /** The id of the message at {@code sequence} of {@code topic}: the same on every client. */
+    public static String messageId(String topic, long sequence) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((topic + "#" + sequence).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    public static Consent toWire(ConsentState state) {
+        return switch (state) {
+            case ALLOWED -> Consent.CONSENT_ALLOWED;
+            case UNKNOWN -> Consent.CONSENT_UNKNOWN;
+            case DENIED -> Consent.CONSENT_DENIED;
+        };
+    }
+
+    private static ConsentState fromWire(Consent consent) {
+        return switch (consent) {
+            case CONSENT_ALLOWED -> ConsentState.ALLOWED;
+            case CONSENT_UNKNOWN -> ConsentState.UNKNOWN;
+            case CONSENT_DENIED -> ConsentState.DENIED;
+            default -> throw new ProtocolException("consent update with unknown state " + consent);
+        };
+    }
+
+    private static Object decode(ContentCodec<?> codec, byte[] bytes) {
+        return codec.decode(bytes);
+    }
+
+    private interface Parser<M> {
+        M parse(byte[] bytes) throws InvalidProtocolBufferException;
+    }
+
+    private static <M> M parse(Envelope envelope, Parser<M> parser, String what) {
+        try {
+            return parser.parse(envelope.payload());
+        } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolException("malformed " + what + " at " + envelope.topic() + "#" + envelope.sequence(), e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.parley.core.store;
+
+import dev.parley.ConsentRecord;
+import dev.parley.DecodedMessage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The client's local state: conversations, consent decisions, messages and, per topic, the
+ * cursor up to which everything has been processed. Every write is idempotent, so sync and
+ * streams may deliver the same envelope twice. Implementations are thread-safe.
+ */
+public interface MessageStore extends AutoCloseable {
+    /** Stores a conversation; false when it was known already. */
+    boolean putConversation(ConversationRecord conversation);
+
+    Optional<ConversationRecord> conversation(String id);
+
+    /** All conversations, oldest first. */
+    List<ConversationRecord> conversations();
+
+    /** Keeps the decision unless a later one ({@code updatedAtNs}) is stored already. */
+    void putConsent(ConsentRecord consent);
+
+    /** The latest explicit decision about a conversation, if any. */
+    Optional<ConsentRecord> consent(String conversationId);
+
+    /** Stores a message at its sequence in the conversation; false when it was stored already. */
+    boolean putMessage(DecodedMessage message, long sequence);
+
+    /** Messages of a conversation in sequence order. */
+    List<DecodedMessage> messages(String conversationId);
+
+    /** Highest sequence of {@code topic} up to which everything was processed; 0 when none. */
+    long cursor(String topic);
+
+    /** Raises the cursor of {@code topic} to {@code sequence} (never lowers it). */
+    void advanceCursor(String topic, long sequence);
+
+    @Override
+    void close();
+}

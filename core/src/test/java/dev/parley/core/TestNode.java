@@ -1,0 +1,62 @@
+package dev.parley.core;
+
+import dev.parley.Client;
+import dev.parley.ClientOptions;
+import dev.parley.Identity;
+import dev.parley.node.Node;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A fresh node per test, reached over inproc://, and the clients a test makes, all closed after it. */
+public final class TestNode implements BeforeEachCallback, AfterEachCallback {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private Node node;
+    private final List<Client> clients = new ArrayList<>();
+    private Duration heartbeat = Duration.ofSeconds(15);
+
+    public TestNode heartbeat(Duration interval) {
+        this.heartbeat = interval;
+        return this;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        node = Node.builder().name("test-" + COUNTER.incrementAndGet()).build().start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        clients.forEach(Client::close);
+        clients.clear();
+        node.close();
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public String endpoint() {
+        return node.endpoint("inproc").toString();
+    }
+
+    public Client client() {
+        return client(Identity.generate());
+    }
+
+    public Client client(Identity identity) {
+        Client client = Client.create(ClientOptions.builder()
+                .endpoint(endpoint())
+                .identity(identity)
+                .heartbeatInterval(heartbeat)
+                .build());
+        clients.add(client);
+        return client;
+    }
+}

@@ -1,0 +1,238 @@
+package dev.parley.node;
+
+import dev.parley.ParleyException;
+import dev.parley.TransportException;
+import dev.parley.node.inproc.InProcessNodes;
+import dev.parley.node.session.ClientSession;
+import dev.parley.node.session.Ledger;
+import dev.parley.spi.Endpoint;
+import dev.parley.spi.EndpointProvider;
+import dev.parley.spi.NodeAccess;
+import dev.parley.spi.NamedThreads;
+import dev.parley.spi.NodeSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The reference Parley node: per-topic logs, fan-out to subscriptions, authentication and access
+ * control, and the endpoints of every transport module on the class path.
+ * <pre>{@code
+ * try (Node node = Node.builder().name("dev").listen("grpc://127.0.0.1:0").build().start()) {
+ *     URI grpc = node.endpoint("grpc");   // clients in this JVM can also use inproc://dev
+ * }
+ * }</pre>
+ */
+public final class Node implements NodeAccess, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final String name;
+    private final List<URI> listen;
+    private final Path dataDir;
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final ExecutorService deliveryExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final Ledger ledger;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private Node(Builder b) {
+        this.name = b.name;
+        this.listen = List.copyOf(b.listen);
+        this.dataDir = b.dataDir;
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
+        this.ledger = new Ledger(deliveryExecutor, scheduler);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Registers the node for {@code inproc://NAME} and starts every {@code listen} endpoint. Returns this node. */
+    public synchronized Node start() {
+        if (started) {
+            throw new IllegalStateException("node " + name + " already started");
+        }
+        try {
+            InProcessNodes.register(this);
+            started = true;
+            for (URI bind : listen) {
+                EndpointProvider provider = endpointProvider(bind.getScheme());
+                Endpoint endpoint = provider.start(this, bind);
+                endpoints.put(bind.getScheme(), endpoint);
+                log.info("node {} listening on {}", name, endpoint.address());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The bound address of the endpoint of {@code scheme} ({@code inproc} always works once started). */
+    public URI endpoint(String scheme) {
+        if ("inproc".equals(scheme)) {
+            return URI.create("inproc://" + name);
+        }
+        Endpoint endpoint = endpoints.get(scheme);
+        if (endpoint == null) {
+            throw new IllegalArgumentException("node " + name + " has no " + scheme + " endpoint; listening on "
+                    + endpoints.keySet());
+        }
+        return endpoint.address();
+    }
+
+    @Override
+    public NodeSession openSession(String remoteAddress) {
+        if (closed || !started) {
+            throw new TransportException("node " + name + " is not running", true);
+        }
+        ClientSession session = new ClientSession(ledger, remoteAddress, sessions::remove);
+        sessions.add(session);
+        if (closed) {
+            session.terminate(goingAway());
+        }
+        return session;
+    }
+
+    /** Cuts every live connection; clients see a retryable disconnect. */
+    public void dropConnections() {
+        drop(Optional.empty());
+    }
+
+    /** Cuts the live connections of one inbox. */
+    public void dropConnections(String inboxId) {
+        drop(Optional.of(Objects.requireNonNull(inboxId, "inboxId")));
+    }
+
+    /** Number of open client sessions (connections), for operators and tests. */
+    public int connectionCount() {
+        return sessions.size();
+    }
+
+    private void drop(Optional<String> inboxId) {
+        for (ClientSession session : List.copyOf(sessions)) {
+            if (inboxId.isEmpty() || inboxId.get().equals(session.inboxId())) {
+                session.terminate(new TransportException("connection dropped by the node", true));
+            }
+        }
+    }
+
+    /** Stops endpoints, tells every client to go away (their streams retry), frees all threads. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        InProcessNodes.unregister(this);
+        endpoints.values().forEach(Endpoint::close);
+        for (ClientSession session : List.copyOf(sessions)) {
+            session.terminate(goingAway());
+        }
+        scheduler.shutdownNow();
+        deliveryExecutor.shutdown();
+        try {
+            if (!deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                deliveryExecutor.shutdownNow();
+            }
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            deliveryExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        log.info("node {} closed", name);
+    }
+
+    private TransportException goingAway() {
+        return new TransportException("node " + name + " is shutting down", true);
+    }
+
+    private static EndpointProvider endpointProvider(String scheme) {
+        List<String> found = new ArrayList<>();
+        for (ClassLoader loader : new ClassLoader[] {Node.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            for (EndpointProvider provider : ServiceLoader.load(EndpointProvider.class, loader)) {
+                if (provider.scheme().equals(scheme)) {
+                    return provider;
+                }
+                found.add(provider.scheme());
+            }
+        }
+        throw new ParleyException("no node endpoint for scheme '" + scheme + "' (found: "
+                + (found.isEmpty() ? "none" : String.join(", ", found)) + "); add dev.parley:parley-transport-"
+                + ("ws".equals(scheme) ? "websocket" : scheme) + " to the class path");
+    }
+
+    /** Configures a {@link Node}. */
+    public static final class Builder {
+        private String name = "parley";
+        private final List<URI> listen = new ArrayList<>();
+        private Path dataDir;
+
+        public Builder name(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("node name must be letters, digits, '.', '_' or '-', was " + name);
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Adds an endpoint, e.g. {@code grpc://127.0.0.1:5556}; port 0 picks a free port. */
+        public Builder listen(String uri) {
+            try {
+                URI bind = new URI(uri);
+                if (bind.getScheme() == null) {
+                    throw new IllegalArgumentException("listen address needs a scheme: " + uri);
+                }
+                listen.add(bind);
+                return this;
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("malformed listen address '" + uri + "'", e);
+            }
+        }
+
+        /** Directory for durable topic logs (not implemented yet). */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Node build() {
+            if (dataDir != null) {
+                throw new UnsupportedOperationException("durable topic logs (dataDir) are not implemented yet; "
+                        + "omit dataDir for in-memory logs");
+            }
+            return new Node(this);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.parley.node;
+
+import dev.parley.ConversationType;
+import dev.parley.Identity;
+import dev.parley.PermissionDeniedException;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.spi.Authenticator;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.NodeSession;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.Topics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@Timeout(30)
+class NodeSessionTest {
+    private Node node;
+
+    @BeforeEach
+    void start() {
+        node = Node.builder().name("node-test").build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private NodeSession login(Identity identity) {
+        NodeSession session = node.openSession("test");
+        byte[] nonce = session.challenge();
+        session.authenticate(identity.publicKey(), identity.sign(Authenticator.challengeMessage(nonce)));
+        return session;
+    }
+
+    private static final class Collector implements SubscriptionListener {
+        final List<Envelope> envelopes = new CopyOnWriteArrayList<>();
+        final AtomicInteger heartbeats = new AtomicInteger();
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEnvelope(Envelope envelope) {
+            envelopes.add(envelope);
+        }
+
+        @Override
+        public void onHeartbeat() {
+            heartbeats.incrementAndGet();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            errors.add(error);
+        }
+
+        List<String> texts() {
+            return envelopes.stream().map(e -> new String(e.payload())).toList();
+        }
+    }
+
+    @Test
+    void publishIsIdempotentPerKeyAndSequencesStartAtOne() {
+        Identity alice = Identity.generate();
+        NodeSession s = login(alice);
+        String conv = s.createConversation(ConversationType.GROUP, List.of(), "");
+        String topic = Topics.conversation(conv);
+        assertThat(s.publish(topic, "a".getBytes(), "k1").sequence()).isEqualTo(1);
+        assertThat(s.publish(topic, "b".getBytes(), "k2").sequence()).isEqualTo(2);
+        assertThat(s.publish(topic, "a-again".getBytes(), "k1").sequence()).isEqualTo(1);
+        List<Envelope> all = s.query(topic, 0, 100);
+        assertThat(all).extracting(Envelope::sequence).containsExactly(1L, 2L);
+        assertThat(all).allMatch(e -> e.senderInboxId().equals(alice.inboxId()));
+        assertThat(s.query(topic, 1, 100)).extracting(Envelope::sequence).containsExactly(2L);
+    }
+
+    @Test
+    void subscriptionReplaysAfterCursorThenGoesLiveAndNeverExceedsDemand() {
+        NodeSession s = login(Identity.generate());
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
+        for (int i = 1; i <= 5; i++) {
+            s.publish(topic, ("m" + i).getBytes(), "k" + i);
+        }
+        Collector c = new Collector();
+        Subscription sub = s.subscribe(Map.of(topic, 2L), 10, Duration.ofSeconds(10), c);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 3);
+        for (int i = 6; i <= 20; i++) {
+            s.publish(topic, ("m" + i).getBytes(), "k" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 10);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> c.envelopes.size() == 10);
+        sub.request(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 18);
+        assertThat(c.envelopes).extracting(Envelope::sequence)
+                .containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
+        sub.cancel();
+    }
+
+    @Test
+    void topicsAreAddedAndRemovedLive() {
+        NodeSession s = login(Identity.generate());
+        String a = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
+        String b = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
+        s.publish(b, "old-b".getBytes(), "ob");
+        Collector c = new Collector();
+        Subscription sub = s.subscribe(Map.of(a, 0L), 100, Duration.ofSeconds(10), c);
+        assertThat(sub.addTopics(Map.of(b, Topics.LATEST)).join()).containsEntry(b, 1L);
+        s.publish(b, "new-b".getBytes(), "nb");
+        s.publish(a, "a1".getBytes(), "a1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 2);
+        sub.removeTopics(List.of(b));
+        s.publish(b, "gone".getBytes(), "g");
+        s.publish(a, "a2".getBytes(), "a2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 3);
+        assertThat(c.texts()).containsExactlyInAnyOrder("new-b", "a1", "a2");
+        assertThatThrownBy(() -> sub.addTopics(Map.of(Topics.welcome(Identity.generate().inboxId()), 0L)).join())
+                .hasCauseInstanceOf(PermissionDeniedException.class);
+    }
+
+    @Test
+    void heartbeatsArriveWithoutDemand() {
+        NodeSession s = login(Identity.generate());
+        Collector c = new Collector();
+        s.subscribe(Map.of(), 0, Duration.ofMillis(20), c);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.heartbeats.get() >= 3);
+    }
+
+    @Test
+    void droppingConnectionsFailsSubscriptionsWithARetryableError() {
+        Identity alice = Identity.generate();
+        NodeSession s = login(alice);
+        NodeSession other = login(Identity.generate());
+        Collector c = new Collector();
+        s.subscribe(Map.of(Topics.welcome(alice.inboxId()), 0L), 10, Duration.ofSeconds(10), c);
+        node.dropConnections(alice.inboxId());
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.errors.size() == 1);
+        assertThat(c.errors.get(0)).isInstanceOf(TransportException.class)
+                .matches(e -> ((TransportException) e).isRetryable());
+        assertThat(s.isOpen()).isFalse();
+        assertThat(other.isOpen()).isTrue();
+        assertThatThrownBy(() -> s.query(Topics.welcome(alice.inboxId()), 0, 1)).isInstanceOf(TransportException.class);
+    }
+
+    @Test
+    void rejectsBadInputWithTypedErrors() {
+        NodeSession anonymous = node.openSession("test");
+        assertThatThrownBy(() -> anonymous.query("welcome/x", 0, 1)).isInstanceOf(dev.parley.AuthenticationException.class);
+        NodeSession s = login(Identity.generate());
+        assertThatThrownBy(() -> s.query("nonsense", 0, 1)).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> s.createConversation(ConversationType.DM, List.of("not-an-inbox"), ""))
+                .isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> s.createConversation(ConversationType.DM, List.of(), ""))
+                .isInstanceOf(ProtocolException.class);
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
+        assertThatThrownBy(() -> s.publish(topic, new byte[(1 << 20) + 1], "big")).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> s.publish(topic, new byte[1], "")).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> s.query(topic, 0, 0)).isInstanceOf(ProtocolException.class);
+        // the node is still fine
+        assertThat(s.publish(topic, new byte[1], "ok").sequence()).isEqualTo(1);
+    }
+}
