@@ -1,0 +1,22 @@
+package dev.parley.transport.grpc;
+
+import com.google.auto.service.AutoService;
+import dev.parley.spi.Endpoint;
+import dev.parley.spi.EndpointProvider;
+import dev.parley.spi.NodeAccess;
+
+import java.net.URI;
+
+/** Lets a node serve {@code grpc://host:port}: {@code Node.builder().listen("grpc://127.0.0.1:0")}. */
+@AutoService(EndpointProvider.class)
+public final class GrpcEndpointProvider implements EndpointProvider {
+    @Override
+    public String scheme() {
+        return "grpc";
+    }
+
+    @Override
+    public Endpoint start(NodeAccess node, URI bind) {
+        return new GrpcEndpoint(node, bind);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.parley.transport.grpc;
+
+import dev.parley.TransportException;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.spi.NamedThreads;
+import dev.parley.transport.FrameLink;
+import dev.parley.transport.Wire;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Links over one gRPC channel: each link is one {@code Connect} call. The channel and its single
+ * event loop thread belong to this factory and end with it.
+ */
+final class GrpcLinks implements FrameLink.Factory {
+    private final EventLoopGroup eventLoop;
+    private final ManagedChannel channel;
+
+    GrpcLinks(URI endpoint) {
+        GrpcProtocol.checkAddress(endpoint);
+        this.eventLoop = new MultiThreadIoEventLoopGroup(1, NamedThreads.daemon("parley-grpc-client"),
+                NioIoHandler.newFactory());
+        this.channel = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
+                .usePlaintext()
+                .eventLoopGroup(eventLoop)
+                .channelType(NioSocketChannel.class)
+                .directExecutor() // handlers only hand work on, they never block
+                .maxInboundMessageSize(Wire.MAX_FRAME_BYTES)
+                .build();
+    }
+
+    @Override
+    public FrameLink open(FrameLink.Handler handler) {
+        return new Link(handler);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private final class Link implements FrameLink {
+        private final ClientCallStreamObserver<ClientFrame> requests;
+        private boolean closed; // guarded by this
+
+        Link(FrameLink.Handler handler) {
+            StreamObserver<ServerFrame> responses = new StreamObserver<>() {
+                @Override
+                public void onNext(ServerFrame frame) {
+                    handler.onFrame(frame);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    markClosed();
+                    handler.onClosed(GrpcProtocol.asTransportException(t));
+                }
+
+                @Override
+                public void onCompleted() {
+                    markClosed();
+                    handler.onClosed(new TransportException("node closed the connection", true));
+                }
+            };
+            this.requests = (ClientCallStreamObserver<ClientFrame>) ClientCalls.asyncBidiStreamingCall(
+                    channel.newCall(GrpcProtocol.CONNECT, CallOptions.DEFAULT), responses);
+        }
+
+        @Override
+        public synchronized void send(ClientFrame frame) {
+            if (closed) {
+                throw new TransportException("connection closed", true);
+            }
+            requests.onNext(frame);
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            requests.cancel("client closed the connection", null);
+        }
+
+        private synchronized void markClosed() {
+            closed = true;
+        }
+    }
+}

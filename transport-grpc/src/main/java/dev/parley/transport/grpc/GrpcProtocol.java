@@ -1,0 +1,40 @@
+package dev.parley.transport.grpc;
+
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ServerFrame;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+
+import java.net.URI;
+
+/** The one gRPC method, {@code parley.v1.Parley/Connect} (see parley.proto), and what both sides share. */
+final class GrpcProtocol {
+    static final String SERVICE = "parley.v1.Parley";
+    static final MethodDescriptor<ClientFrame, ServerFrame> CONNECT =
+            MethodDescriptor.<ClientFrame, ServerFrame>newBuilder()
+                    .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+                    .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Connect"))
+                    .setRequestMarshaller(ProtoUtils.marshaller(ClientFrame.getDefaultInstance()))
+                    .setResponseMarshaller(ProtoUtils.marshaller(ServerFrame.getDefaultInstance()))
+                    .build();
+
+    private GrpcProtocol() {
+    }
+
+    /** Host and port of a {@code grpc://host:port} URI; a clear error for anything else. */
+    static void checkAddress(URI uri) {
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new ProtocolException("gRPC endpoint needs host and port, e.g. grpc://127.0.0.1:5556, was " + uri);
+        }
+    }
+
+    /** A failed call as a Parley exception: the connection is gone, a new one may work. */
+    static TransportException asTransportException(Throwable failure) {
+        Status status = Status.fromThrowable(failure);
+        return new TransportException("gRPC connection closed: " + status.getCode()
+                + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"), true, failure);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.parley.transport;
+
+import com.google.protobuf.ByteString;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.protocol.AuthResponse;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.Heartbeat;
+import dev.parley.protocol.Hello;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.protocol.Subscribe;
+import dev.parley.spi.Authenticator;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.TransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client side of one link: handshake, requests matched by id, subscriptions, heartbeats both
+ * ways. Everything that depends on the link fails with the same retryable error when it closes.
+ */
+final class Connection implements FrameLink.Handler {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    private final FrameLink.Factory links;
+    private final TransportConfig config;
+    private final ScheduledExecutorService timers;
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final ConcurrentMap<Long, CompletableFuture<ServerFrame>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, RemoteSubscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile FrameLink link;
+    private volatile Throwable closedBy;
+    private volatile Throwable closeReason;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private ScheduledFuture<?> heartbeat;
+
+    Connection(FrameLink.Factory links, TransportConfig config, ScheduledExecutorService timers) {
+        this.links = links;
+        this.config = config;
+        this.timers = timers;
+    }
+
+    /** Opens the link and authenticates; completes with this connection. */
+    CompletableFuture<Connection> open() {
+        try {
+            link = links.open(this);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Authenticator auth = config.authenticator();
+        Hello hello = Hello.newBuilder().setClientVersion("parley-java/0.1")
+                .setHeartbeatIntervalMs(config.heartbeatInterval().toMillis()).build();
+        CompletableFuture<Connection> opened = request(ClientFrame.newBuilder().setHello(hello),
+                ServerFrame.BodyCase.CHALLENGE)
+                .thenCompose(challenge -> {
+                    byte[] nonce = challenge.getChallenge().getNonce().toByteArray();
+                    AuthResponse response = AuthResponse.newBuilder()
+                            .setPublicKey(ByteString.copyFrom(auth.publicKey()))
+                            .setSignature(ByteString.copyFrom(auth.sign(Authenticator.challengeMessage(nonce))))
+                            .build();
+                    return request(ClientFrame.newBuilder().setAuth(response), ServerFrame.BodyCase.AUTH_OK);
+                })
+                .thenApply(ok -> {
+                    startHeartbeats();
+                    return this;
+                });
+        opened.whenComplete((c, error) -> {
+            if (error != null) {
+                close(FramedTransport.asParley(error));
+            }
+        });
+        return opened;
+    }
+
+    boolean isOpen() {
+        return closedBy == null;
+    }
+
+    CompletableFuture<ServerFrame> request(ClientFrame.Builder frame, ServerFrame.BodyCase expected) {
+        long id = nextId.getAndIncrement();
+        CompletableFuture<ServerFrame> response = new CompletableFuture<>();
+        pending.put(id, response);
+        Throwable closed = closedBy;
+        if (closed != null) {
+            pending.remove(id);
+            return CompletableFuture.failedFuture(closed);
+        }
+        try {
+            link.send(frame.setRequestId(id).build());
+        } catch (RuntimeException e) {
+            pending.remove(id);
+            return CompletableFuture.failedFuture(e);
+        }
+        Duration timeout = config.requestTimeout();
+        ScheduledFuture<?> timer = timers.schedule(() -> {
+            if (pending.remove(id, response)) {
+                response.completeExceptionally(new TransportException("no answer from the node within " + timeout, true));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return response.whenComplete((f, e) -> timer.cancel(false)).thenApply(f -> {
+            if (f.getBodyCase() != expected) {
+                throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting " + expected);
+            }
+            return f;
+        });
+    }
+
+    CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                              SubscriptionListener listener) {
+        long id = nextId.getAndIncrement();
+        RemoteSubscription subscription = new RemoteSubscription(id, this, listener);
+        subscriptions.put(id, subscription);
+        Throwable closed = closedBy;
+        if (closed != null) {
+            subscriptions.remove(id);
+            return CompletableFuture.failedFuture(closed);
+        }
+        Subscribe subscribe = Subscribe.newBuilder()
+                .addAllCursors(Wire.toWire(cursors))
+                .setInitialDemand(initialDemand)
+                .setHeartbeatIntervalMs(config.heartbeatInterval().toMillis())
+                .build();
+        try {
+            link.send(ClientFrame.newBuilder().setRequestId(id).setSubscribe(subscribe).build());
+        } catch (RuntimeException e) {
+            subscriptions.remove(id);
+            return CompletableFuture.failedFuture(e);
+        }
+        Duration timeout = config.requestTimeout();
+        ScheduledFuture<?> timer = timers.schedule(() -> subscription.opened.completeExceptionally(
+                new TransportException("node did not accept the subscription within " + timeout, true)),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        subscription.opened.whenComplete((s, e) -> {
+            timer.cancel(false);
+            if (e != null) {
+                subscriptions.remove(id);
+            }
+        });
+        return subscription.opened;
+    }
+
+    /** Sends a frame that expects no answer; quietly does nothing once the link is closed. */
+    void sendQuietly(ClientFrame frame) {
+        if (closedBy != null) {
+            return;
+        }
+        try {
+            link.send(frame);
+        } catch (RuntimeException e) {
+            log.debug("frame not sent, link closing: {}", e.getMessage());
+        }
+    }
+
+    long newRequestId() {
+        return nextId.getAndIncrement();
+    }
+
+    void forget(long subscriptionId) {
+        subscriptions.remove(subscriptionId);
+    }
+
+    @Override
+    public void onFrame(ServerFrame frame) {
+        lastHeardNanos = System.nanoTime();
+        long id = frame.getRequestId();
+        if (id == 0) {
+            if (frame.hasError()) {
+                closeReason = Wire.fromWire(frame.getError()); // the node says why it is about to close
+            }
+            return;
+        }
+        RemoteSubscription subscription = subscriptions.get(id);
+        if (subscription != null) {
+            subscription.onFrame(frame);
+            return;
+        }
+        CompletableFuture<ServerFrame> response = pending.remove(id);
+        if (response != null) {
+            if (frame.hasError()) {
+                response.completeExceptionally(Wire.fromWire(frame.getError()));
+            } else {
+                response.complete(frame);
+            }
+        }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        Throwable reason = closeReason != null ? closeReason
+                : cause instanceof TransportException ? cause
+                : new TransportException("connection lost: " + cause, true, cause);
+        synchronized (this) {
+            if (closedBy != null) {
+                return;
+            }
+            closedBy = reason;
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        }
+        for (Long id : List.copyOf(pending.keySet())) {
+            CompletableFuture<ServerFrame> response = pending.remove(id);
+            if (response != null) {
+                response.completeExceptionally(reason);
+            }
+        }
+        for (Long id : List.copyOf(subscriptions.keySet())) {
+            RemoteSubscription subscription = subscriptions.remove(id);
+            if (subscription != null) {
+                subscription.connectionLost(reason);
+            }
+        }
+    }
+
+    /** Closes the link for {@code reason}; everything waiting on it fails with that reason. */
+    void close(Throwable reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        FrameLink l = link;
+        if (l != null) {
+            l.close();
+        }
+        onClosed(reason);
+    }
+
+    private synchronized void startHeartbeats() {
+        if (closedBy != null) {
+            return;
+        }
+        long interval = config.heartbeatInterval().toNanos();
+        heartbeat = timers.scheduleAtFixedRate(() -> {
+            long silent = System.nanoTime() - lastHeardNanos;
+            if (silent > 2 * interval) {
+                close(new TransportException("no heartbeat from the node for "
+                        + TimeUnit.NANOSECONDS.toMillis(silent) + " ms", true));
+                return;
+            }
+            sendQuietly(ClientFrame.newBuilder()
+                    .setHeartbeat(Heartbeat.newBuilder().setSentAtNs(System.currentTimeMillis() * 1_000_000L))
+                    .build());
+        }, interval / 2, interval / 2, TimeUnit.NANOSECONDS);
+    }
+}

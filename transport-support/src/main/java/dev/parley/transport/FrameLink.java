@@ -1,0 +1,31 @@
+package dev.parley.transport;
+
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ServerFrame;
+
+/** One physical, duplex connection from a client to a node that carries frames (a gRPC call, a WebSocket). */
+public interface FrameLink {
+    /** Queues a frame; never blocks. Fails with a retryable {@link dev.parley.TransportException} once closed. */
+    void send(ClientFrame frame);
+
+    /** Closes the connection; the handler then gets {@link Handler#onClosed} (if it has not already). */
+    void close();
+
+    /** Receives what arrives on a link, on one thread at a time. */
+    interface Handler {
+        void onFrame(ServerFrame frame);
+
+        /** The link is gone; called exactly once, last. */
+        void onClosed(Throwable cause);
+    }
+
+    /** Opens links to one node. */
+    interface Factory extends AutoCloseable {
+        /** Starts connecting; failures to connect arrive as {@link Handler#onClosed}. */
+        FrameLink open(Handler handler);
+
+        /** Releases what the factory holds (channels, event loops). */
+        @Override
+        void close();
+    }
+}

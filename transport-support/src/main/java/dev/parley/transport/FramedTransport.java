@@ -1,0 +1,165 @@
+package dev.parley.transport;
+
+import dev.parley.ConversationType;
+import dev.parley.ParleyException;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.CreateConversationRequest;
+import dev.parley.protocol.PublishRequest;
+import dev.parley.protocol.QueryRequest;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.NamedThreads;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.Transport;
+import dev.parley.spi.TransportConfig;
+
+import com.google.protobuf.ByteString;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link Transport} over framed links (gRPC calls, WebSockets): one link at a time carries the
+ * handshake, every request (matched by request id) and every subscription. When the link dies, its
+ * requests and subscriptions fail with a retryable error and the next operation opens a new link;
+ * the transport itself never retries an operation.
+ */
+public final class FramedTransport implements Transport {
+    private final FrameLink.Factory links;
+    private final TransportConfig config;
+    private final ScheduledExecutorService timers;
+    private Connection current;                      // guarded by this
+    private CompletableFuture<Connection> connecting; // guarded by this
+    private boolean closed;                          // guarded by this
+
+    private FramedTransport(FrameLink.Factory links, TransportConfig config, String name) {
+        this.links = links;
+        this.config = config;
+        this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-" + name + "-link"));
+    }
+
+    /** Connects and authenticates, or throws the typed reason it could not. */
+    public static FramedTransport connect(FrameLink.Factory links, TransportConfig config, String name) {
+        FramedTransport transport = new FramedTransport(links, config, name);
+        try {
+            transport.connection().get(config.requestTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
+            return transport;
+        } catch (ExecutionException | CompletionException e) {
+            transport.close();
+            throw asParley(e.getCause());
+        } catch (TimeoutException e) {
+            transport.close();
+            throw new TransportException("could not connect within " + config.requestTimeout().multipliedBy(2), true, e);
+        } catch (InterruptedException e) {
+            transport.close();
+            Thread.currentThread().interrupt();
+            throw new TransportException("interrupted while connecting", true, e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
+        if (payload.length > Wire.MAX_PAYLOAD_BYTES) {
+            return CompletableFuture.failedFuture(new ProtocolException("payload of " + payload.length
+                    + " bytes exceeds the limit of " + Wire.MAX_PAYLOAD_BYTES));
+        }
+        ClientFrame.Builder frame = ClientFrame.newBuilder().setPublish(PublishRequest.newBuilder()
+                .setTopic(topic).setPayload(ByteString.copyFrom(payload)).setIdempotencyKey(idempotencyKey));
+        return request(frame, ServerFrame.BodyCase.PUBLISH_RESULT).thenApply(f ->
+                new PublishResult(f.getPublishResult().getSequence(), f.getPublishResult().getTimestampNs()));
+    }
+
+    @Override
+    public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+        ClientFrame.Builder frame = ClientFrame.newBuilder().setQuery(QueryRequest.newBuilder()
+                .setTopic(topic).setAfterSequence(afterSequence).setLimit(limit));
+        return request(frame, ServerFrame.BodyCase.QUERY_RESULT).thenApply(f ->
+                f.getQueryResult().getEnvelopesList().stream().map(Wire::fromWire).toList());
+    }
+
+    @Override
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
+                                                        String name) {
+        ClientFrame.Builder frame = ClientFrame.newBuilder().setCreateConversation(CreateConversationRequest
+                .newBuilder().setKind(Wire.toWire(type)).addAllMemberInboxIds(memberInboxIds).setName(name));
+        return request(frame, ServerFrame.BodyCase.CONVERSATION_CREATED)
+                .thenApply(f -> f.getConversationCreated().getConversationId());
+    }
+
+    @Override
+    public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                                     SubscriptionListener listener) {
+        return connection().thenCompose(c -> c.subscribe(cursors, initialDemand, listener));
+    }
+
+    @Override
+    public void close() {
+        Connection toClose;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = current;
+            current = null;
+        }
+        if (toClose != null) {
+            toClose.close(new TransportException("transport closed", false));
+        }
+        timers.shutdownNow();
+        links.close();
+    }
+
+    private CompletableFuture<ServerFrame> request(ClientFrame.Builder frame, ServerFrame.BodyCase expected) {
+        return connection().thenCompose(c -> c.request(frame, expected));
+    }
+
+    /** The open, authenticated connection, opening a new one when there is none. */
+    private synchronized CompletableFuture<Connection> connection() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new TransportException("transport closed", false));
+        }
+        if (current != null && current.isOpen()) {
+            return CompletableFuture.completedFuture(current);
+        }
+        if (connecting == null) {
+            Connection fresh = new Connection(links, config, timers);
+            CompletableFuture<Connection> handshake = fresh.open();
+            connecting = handshake;
+            handshake.whenComplete((connection, error) -> {
+                boolean keep;
+                synchronized (this) {
+                    connecting = null;
+                    keep = error == null && !closed;
+                    if (keep) {
+                        current = connection;
+                    }
+                }
+                if (error == null && !keep) {
+                    connection.close(new TransportException("transport closed", false));
+                }
+            });
+        }
+        return connecting;
+    }
+
+    static ParleyException asParley(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof ParleyException parley ? parley
+                : new TransportException(String.valueOf(cause.getMessage()), true, cause);
+    }
+}

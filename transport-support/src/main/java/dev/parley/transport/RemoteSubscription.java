@@ -1,0 +1,86 @@
+package dev.parley.transport;
+
+import dev.parley.protocol.AddTopics;
+import dev.parley.protocol.Cancel;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.Demand;
+import dev.parley.protocol.RemoveTopics;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** A subscription living on a {@link Connection}; its id is the request id of its Subscribe frame. */
+final class RemoteSubscription implements Subscription {
+    final CompletableFuture<Subscription> opened = new CompletableFuture<>();
+    private final long id;
+    private final Connection connection;
+    private final SubscriptionListener listener;
+
+    RemoteSubscription(long id, Connection connection, SubscriptionListener listener) {
+        this.id = id;
+        this.connection = connection;
+        this.listener = listener;
+    }
+
+    /** A frame for this subscription, on the link's thread. */
+    void onFrame(ServerFrame frame) {
+        switch (frame.getBodyCase()) {
+            case SUBSCRIBED -> opened.complete(this);
+            case ENVELOPE -> listener.onEnvelope(Wire.fromWire(frame.getEnvelope()));
+            case HEARTBEAT -> listener.onHeartbeat();
+            case ERROR -> {
+                connection.forget(id);
+                end(Wire.fromWire(frame.getError()));
+            }
+            case SUBSCRIPTION_CLOSED -> {
+                connection.forget(id);
+                if (!opened.completeExceptionally(new dev.parley.TransportException(
+                        "the node closed the subscription before accepting it", true))) {
+                    listener.onClosed();
+                }
+            }
+            default -> { } // an answer this subscription does not need
+        }
+    }
+
+    void connectionLost(Throwable reason) {
+        end(reason);
+    }
+
+    private void end(Throwable reason) {
+        if (!opened.completeExceptionally(reason)) {
+            listener.onError(reason);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> addTopics(Map<String, Long> cursors) {
+        ClientFrame.Builder frame = ClientFrame.newBuilder().setAddTopics(AddTopics.newBuilder()
+                .setSubscriptionId(id).addAllCursors(Wire.toWire(cursors)));
+        return connection.request(frame, ServerFrame.BodyCase.TOPICS_ADDED)
+                .thenApply(f -> Wire.fromWire(f.getTopicsAdded().getResolvedList()));
+    }
+
+    @Override
+    public void removeTopics(Collection<String> topics) {
+        connection.sendQuietly(ClientFrame.newBuilder().setRequestId(connection.newRequestId())
+                .setRemoveTopics(RemoveTopics.newBuilder().setSubscriptionId(id).addAllTopics(topics)).build());
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("demand must be positive, was " + n);
+        }
+        connection.sendQuietly(ClientFrame.newBuilder().setRequestId(id).setDemand(Demand.newBuilder().setN(n)).build());
+    }
+
+    @Override
+    public void cancel() {
+        connection.sendQuietly(ClientFrame.newBuilder().setRequestId(id).setCancel(Cancel.getDefaultInstance()).build());
+    }
+}

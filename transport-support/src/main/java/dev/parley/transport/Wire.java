@@ -1,0 +1,103 @@
+package dev.parley.transport;
+
+import com.google.protobuf.ByteString;
+import dev.parley.AuthenticationException;
+import dev.parley.ConversationType;
+import dev.parley.ParleyException;
+import dev.parley.PermissionDeniedException;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.protocol.ConversationKind;
+import dev.parley.protocol.Cursor;
+import dev.parley.protocol.Error;
+import dev.parley.spi.Envelope;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Conversions between the SPI's types and the wire's, including errors both ways. */
+public final class Wire {
+    /** Largest payload a client may publish (the node enforces the same limit). */
+    public static final int MAX_PAYLOAD_BYTES = 1 << 20;
+    /** Largest frame either side accepts: a full payload plus room for the envelope around it. */
+    public static final int MAX_FRAME_BYTES = MAX_PAYLOAD_BYTES + (64 << 10);
+
+    private Wire() {
+    }
+
+    public static dev.parley.protocol.Envelope toWire(Envelope e) {
+        return dev.parley.protocol.Envelope.newBuilder()
+                .setTopic(e.topic())
+                .setSequence(e.sequence())
+                .setTimestampNs(e.timestampNs())
+                .setPayload(ByteString.copyFrom(e.payload()))
+                .setIdempotencyKey(e.idempotencyKey())
+                .setSenderInboxId(e.senderInboxId())
+                .build();
+    }
+
+    public static Envelope fromWire(dev.parley.protocol.Envelope e) {
+        return new Envelope(e.getTopic(), e.getSequence(), e.getTimestampNs(), e.getPayload().toByteArray(),
+                e.getIdempotencyKey(), e.getSenderInboxId());
+    }
+
+    public static List<Cursor> toWire(Map<String, Long> cursors) {
+        return cursors.entrySet().stream()
+                .map(c -> Cursor.newBuilder().setTopic(c.getKey()).setAfterSequence(c.getValue()).build())
+                .toList();
+    }
+
+    public static Map<String, Long> fromWire(List<Cursor> cursors) {
+        Map<String, Long> map = new HashMap<>();
+        cursors.forEach(c -> map.put(c.getTopic(), c.getAfterSequence()));
+        return map;
+    }
+
+    public static ConversationKind toWire(ConversationType type) {
+        return type == ConversationType.DM ? ConversationKind.CONVERSATION_KIND_DM
+                : ConversationKind.CONVERSATION_KIND_GROUP;
+    }
+
+    public static ConversationType fromWire(ConversationKind kind) {
+        return switch (kind) {
+            case CONVERSATION_KIND_GROUP -> ConversationType.GROUP;
+            case CONVERSATION_KIND_DM -> ConversationType.DM;
+            default -> throw new ProtocolException("unknown conversation kind " + kind);
+        };
+    }
+
+    /** The error frame for a failure on the node side. */
+    public static Error toWire(Throwable thrown) {
+        Throwable failure = thrown;
+        while (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        Error.Builder error = Error.newBuilder().setMessage(String.valueOf(failure.getMessage()));
+        if (failure instanceof AuthenticationException) {
+            error.setCode(Error.Code.CODE_UNAUTHENTICATED);
+        } else if (failure instanceof PermissionDeniedException) {
+            error.setCode(Error.Code.CODE_PERMISSION_DENIED);
+        } else if (failure instanceof ProtocolException || failure instanceof IllegalArgumentException) {
+            error.setCode(Error.Code.CODE_INVALID_ARGUMENT);
+        } else if (failure instanceof TransportException t) {
+            error.setCode(t.isRetryable() ? Error.Code.CODE_UNAVAILABLE : Error.Code.CODE_INTERNAL)
+                    .setRetryable(t.isRetryable());
+        } else {
+            error.setCode(Error.Code.CODE_INTERNAL).setMessage("internal error: " + failure);
+        }
+        return error.build();
+    }
+
+    /** The typed exception for an error frame. */
+    public static ParleyException fromWire(Error error) {
+        String message = error.getMessage();
+        return switch (error.getCode()) {
+            case CODE_UNAUTHENTICATED -> new AuthenticationException(message);
+            case CODE_PERMISSION_DENIED -> new PermissionDeniedException(message);
+            case CODE_INVALID_ARGUMENT, CODE_RESOURCE_EXHAUSTED -> new ProtocolException(message);
+            case CODE_UNAVAILABLE, CODE_GOING_AWAY -> new TransportException(message, true);
+            default -> new TransportException(message, error.getRetryable());
+        };
+    }
+}

@@ -1,0 +1,319 @@
+package dev.parley.tck;
+
+import dev.parley.AuthenticationException;
+import dev.parley.ConversationType;
+import dev.parley.Identity;
+import dev.parley.PermissionDeniedException;
+import dev.parley.ProtocolException;
+import dev.parley.core.transport.TransportRegistry;
+import dev.parley.node.Node;
+import dev.parley.spi.Authenticator;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.Topics;
+import dev.parley.spi.Transport;
+import dev.parley.spi.TransportConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The contract every transport keeps, checked through the SPI against a real node. A transport
+ * module runs it by extending this class in its tests and naming its scheme:
+ * <pre>{@code class GrpcTransportTckTest extends TransportContract {
+ *     protected String scheme() { return "grpc"; }
+ * }}</pre>
+ */
+@Timeout(60)
+public abstract class TransportContract {
+    private static final AtomicInteger NODES = new AtomicInteger();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    protected Node node;
+    private final List<Transport> transports = new ArrayList<>();
+
+    /** The URI scheme of the transport under test. */
+    protected abstract String scheme();
+
+    /** What the node listens on for this transport; {@code null} when it needs no endpoint (inproc). */
+    protected String listenAddress() {
+        return scheme() + "://127.0.0.1:0";
+    }
+
+    /** Heartbeat interval the transports under test are configured with. */
+    protected Duration heartbeatInterval() {
+        return Duration.ofMillis(200);
+    }
+
+    @BeforeEach
+    void startNode() {
+        Node.Builder builder = Node.builder().name("tck-" + scheme() + "-" + NODES.incrementAndGet());
+        if (listenAddress() != null) {
+            builder.listen(listenAddress());
+        }
+        node = builder.build().start();
+    }
+
+    @AfterEach
+    void stopNode() {
+        transports.forEach(Transport::close);
+        transports.clear();
+        node.close();
+    }
+
+    /** The endpoint clients use to reach the node. */
+    protected URI endpoint() {
+        return node.endpoint(scheme());
+    }
+
+    protected Transport connect(Authenticator who) {
+        Transport transport = TransportRegistry.forScheme(scheme()).connect(endpoint(), TransportConfig.builder()
+                .authenticator(who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
+        transports.add(transport);
+        return transport;
+    }
+
+    protected static <T> T join(CompletableFuture<T> future) {
+        return future.orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+    }
+
+    protected static Throwable failureOf(CompletableFuture<?> future) {
+        try {
+            join(future);
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected the operation to fail");
+    }
+
+    protected static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A new group of {@code owner} (and {@code others}); returns its topic. */
+    protected static String newConversation(Transport owner, String... others) {
+        return Topics.conversation(join(owner.createConversation(ConversationType.GROUP, List.of(others), "tck")));
+    }
+
+    protected static void publish(Transport t, String topic, String... payloads) {
+        for (String p : payloads) {
+            join(t.publish(topic, bytes(p), p + "-" + System.nanoTime()));
+        }
+    }
+
+    @Test
+    void publishQueryAndSubscribeRoundTrip() {
+        Identity alice = Identity.generate();
+        Identity bob = Identity.generate();
+        Transport a = connect(alice);
+        Transport b = connect(bob);
+        String topic = newConversation(a, bob.inboxId());
+        assertThat(join(a.publish(topic, bytes("hi"), "k1")).sequence()).isEqualTo(1);
+        List<Envelope> got = join(b.query(topic, 0, 10));
+        assertThat(got).hasSize(1);
+        Envelope e = got.get(0);
+        assertThat(new String(e.payload(), StandardCharsets.UTF_8)).isEqualTo("hi");
+        assertThat(e.senderInboxId()).isEqualTo(alice.inboxId());
+        assertThat(e.idempotencyKey()).isEqualTo("k1");
+        assertThat(e.topic()).isEqualTo(topic);
+        assertThat(e.timestampNs()).isPositive();
+        List<Envelope> welcome = join(b.query(Topics.welcome(bob.inboxId()), 0, 10));
+        assertThat(welcome).hasSize(1);
+    }
+
+    @Test
+    void replaysAfterTheCursorThenGoesLiveInOrder() {
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        publish(a, topic, "1", "2", "3", "4");
+        TckListener listener = new TckListener();
+        Subscription sub = join(a.subscribe(Map.of(topic, 2L), 1000, listener));
+        publish(a, topic, "5", "6");
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 4);
+        assertThat(listener.payloads()).containsExactly("3", "4", "5", "6");
+        assertThat(listener.sequences()).containsExactly(3L, 4L, 5L, 6L);
+        assertThat(listener.overlaps.get()).isZero();
+        sub.cancel();
+        await().atMost(WAIT).until(() -> listener.closed.get() == 1);
+    }
+
+    @Test
+    void addsAndRemovesTopicsWithoutRestarting() {
+        Transport a = connect(Identity.generate());
+        String first = newConversation(a);
+        String second = newConversation(a);
+        publish(a, second, "old");
+        TckListener listener = new TckListener();
+        Subscription sub = join(a.subscribe(Map.of(first, 0L), 1000, listener));
+        Map<String, Long> resolved = join(sub.addTopics(Map.of(second, Topics.LATEST)));
+        assertThat(resolved).containsEntry(second, 1L);
+        publish(a, second, "new");
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 1);
+        sub.removeTopics(List.of(second));
+        publish(a, second, "ignored");
+        publish(a, first, "marker");
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 2);
+        assertThat(listener.payloads()).containsExactly("new", "marker");
+        assertThat(listener.errors).isEmpty();
+        assertThat(failureOf(sub.addTopics(Map.of(Topics.welcome(Identity.generate().inboxId()), 0L))))
+                .isInstanceOf(PermissionDeniedException.class);
+    }
+
+    @Test
+    void neverDeliversMoreThanRequested() {
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        for (int i = 0; i < 50; i++) {
+            publish(a, topic, "m" + i);
+        }
+        TckListener listener = new TckListener();
+        Subscription sub = join(a.subscribe(Map.of(topic, 0L), 10, listener));
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 10);
+        publish(a, topic, "more");
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.envelopes.size() == 10);
+        sub.request(5);
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 15);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.envelopes.size() == 15);
+        sub.request(100);
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 51);
+        assertThat(listener.sequences()).isEqualTo(LongStream.rangeClosed(1, 51).boxed().toList());
+    }
+
+    @Test
+    void publishIsIdempotent() {
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        long first = join(a.publish(topic, bytes("x"), "same-key")).sequence();
+        long again = join(a.publish(topic, bytes("x"), "same-key")).sequence();
+        assertThat(again).isEqualTo(first);
+        assertThat(join(a.query(topic, 0, 10))).hasSize(1);
+    }
+
+    @Test
+    void heartbeatsArriveWithoutTraffic() {
+        Transport a = connect(Identity.generate());
+        TckListener listener = new TckListener();
+        join(a.subscribe(Map.of(), 0, listener));
+        await().atMost(WAIT).until(() -> listener.heartbeats.get() >= 3);
+        assertThat(listener.errors).isEmpty();
+    }
+
+    @Test
+    void errorsArriveTyped() {
+        Identity alice = Identity.generate();
+        Transport a = connect(alice);
+        Transport mallory = connect(Identity.generate());
+        String topic = newConversation(a);
+        assertThat(failureOf(a.query("no-such-kind/x", 0, 1))).isInstanceOf(ProtocolException.class);
+        assertThat(failureOf(mallory.query(topic, 0, 1))).isInstanceOf(PermissionDeniedException.class);
+        assertThat(failureOf(mallory.publish(topic, bytes("x"), "k"))).isInstanceOf(PermissionDeniedException.class);
+        assertThat(failureOf(mallory.subscribe(Map.of(Topics.preferences(alice.inboxId()), 0L), 1, new TckListener())))
+                .isInstanceOf(PermissionDeniedException.class);
+        assertThat(failureOf(a.publish(topic, new byte[(1 << 20) + 1], "big"))).isInstanceOf(ProtocolException.class);
+        assertThat(failureOf(a.createConversation(ConversationType.DM, List.of("not-an-inbox"), "")))
+                .isInstanceOf(ProtocolException.class);
+        // the connection survived all of it
+        assertThat(join(a.publish(topic, bytes("still fine"), "ok")).sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void aBadSignatureFailsAuthentication() {
+        Identity real = Identity.generate();
+        Identity other = Identity.generate();
+        Authenticator forger = new Authenticator() {
+            @Override
+            public String inboxId() {
+                return real.inboxId();
+            }
+
+            @Override
+            public byte[] publicKey() {
+                return real.publicKey();
+            }
+
+            @Override
+            public byte[] sign(byte[] message) {
+                return other.sign(message);
+            }
+        };
+        assertThatThrownBy(() -> connect(forger)).isInstanceOf(AuthenticationException.class);
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+    }
+
+    @Test
+    void closeFreesEveryConnectionAndThread() {
+        long before = clientThreads();
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        TckListener listener = new TckListener();
+        join(a.subscribe(Map.of(topic, 0L), 10, listener));
+        publish(a, topic, "x");
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 1);
+        assertThat(node.connectionCount()).isEqualTo(1);
+        a.close();
+        a.close();
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        await().atMost(WAIT).until(() -> clientThreads() <= before);
+    }
+
+    @Test
+    void manyPublishersAndSubscribersConcurrently() {
+        int publishers = 4;
+        int perPublisher = 200;
+        int subscribers = 4;
+        Identity owner = Identity.generate();
+        Transport ownerTransport = connect(owner);
+        List<Identity> members = new ArrayList<>();
+        for (int i = 0; i < publishers + subscribers; i++) {
+            members.add(Identity.generate());
+        }
+        String topic = newConversation(ownerTransport, members.stream().map(Identity::inboxId).toArray(String[]::new));
+        List<TckListener> listeners = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            TckListener listener = new TckListener();
+            join(connect(members.get(publishers + i)).subscribe(Map.of(topic, 0L), Long.MAX_VALUE / 2, listener));
+            listeners.add(listener);
+        }
+        List<CompletableFuture<Void>> sending = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            Transport t = connect(members.get(p));
+            int id = p;
+            sending.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < perPublisher; i++) {
+                    join(t.publish(topic, bytes(id + ":" + i), id + ":" + i));
+                }
+            }));
+        }
+        sending.forEach(TransportContract::join);
+        int total = publishers * perPublisher;
+        for (TckListener listener : listeners) {
+            await().atMost(WAIT).until(() -> listener.envelopes.size() == total);
+            assertThat(listener.sequences()).isEqualTo(LongStream.rangeClosed(1, total).boxed().toList());
+            assertThat(listener.overlaps.get()).isZero();
+        }
+    }
+
+    /** Live threads this client side owns (named {@code parley-} but not the node's). */
+    protected static long clientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(t -> t.getName().startsWith("parley-") && !t.getName().startsWith("parley-node-"))
+                .count();
+    }
+}
