@@ -1,4 +1,4 @@
-package dev.parley.tck;
+package dev.parley.transport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on loopback between clients and a node that injects real network faults:
+ * For tests and demos: a TCP proxy on loopback between clients and a node that injects real network faults:
  * {@link #resetAll() reset} (RST, no FIN), {@link #stall() stall} (connections stay open, bytes are
  * held, nothing arrives), {@link #slow(Duration) slow} (a delay before every chunk) and
  * {@link #cutMidFrame() cut mid-frame} (half of the next chunk from the node, then a reset).
