@@ -8,8 +8,8 @@ import dev.parley.Dm;
 import dev.parley.Group;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
-import dev.parley.node.Node;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +23,22 @@ import java.util.stream.Collectors;
 
 /**
  * The demo's story, step by step: bob streams, alice makes a group, carol spams bob who denies her
- * DM, alice and carol talk in the group while the node cuts bob's connection, then the tally.
+ * DM, alice and carol talk in the group while bob's connection is cut (the {@link Fault}), then the tally.
  */
 final class DemoStory {
+    /**
+     * What cuts bob's connection midway: {@code who} announces it ({@code [net]}, {@code [node]}) with
+     * {@code announcement}, then {@code action} runs.
+     */
+    record Fault(String who, String announcement, Runnable action) {
+    }
+
     private static final Duration RETRY_DELAY = Duration.ofMillis(200);
 
     private final Console console;
-    private final Node node;
+    private final Fault fault;
+    private final URI direct;
+    private final URI bobsEndpoint;
     private final Client alice;
     private final Client bob;
     private final Client carol;
@@ -44,10 +53,12 @@ final class DemoStory {
     private final CompletableFuture<Group> bobSawGroup = new CompletableFuture<>();
     private final CompletableFuture<Dm> bobSawDm = new CompletableFuture<>();
 
-    DemoStory(Console console, Node node, Client alice, Client bob, Client carol, int messages, int spam,
-              Duration timeout) {
+    DemoStory(Console console, Fault fault, Client alice, Client bob, Client carol, URI direct, URI bobsEndpoint,
+              int messages, int spam, Duration timeout) {
         this.console = console;
-        this.node = node;
+        this.fault = fault;
+        this.direct = direct;
+        this.bobsEndpoint = bobsEndpoint;
         this.alice = alice;
         this.bob = bob;
         this.carol = carol;
@@ -60,7 +71,11 @@ final class DemoStory {
     }
 
     DemoResult run() throws InterruptedException {
-        names.forEach((inbox, name) -> console.say(name, "connected over inproc, inbox %s", Console.shortId(inbox)));
+        for (Client client : List.of(alice, bob, carol)) {
+            URI endpoint = client == bob ? bobsEndpoint : direct;
+            console.say(name(client.inboxId()), "connected to %s%s, inbox %s", endpoint,
+                    endpoint.equals(direct) ? "" : " (the fault proxy)", Console.shortId(client.inboxId()));
+        }
         DemoResult result;
         try (MessageStream<Conversation> conversations = bob.conversations().stream(
                 conversationsTrace.attach(StreamOptions.<Conversation>builder())
@@ -108,8 +123,8 @@ final class DemoStory {
             sentIds.add(send("alice", group, "hello #" + i + " from alice"));
             sentIds.add(send("carol", carolsGroup, "hello #" + i + " from carol"));
             if (i == midway) {
-                console.say("node", "dropConnections(bob) - cutting every connection of bob's inbox");
-                node.dropConnections(bob.inboxId());
+                console.say(fault.who(), "%s", fault.announcement());
+                fault.action().run();
             }
         }
 

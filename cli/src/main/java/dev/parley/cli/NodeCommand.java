@@ -9,25 +9,31 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code parley node}: a standalone node that runs until interrupted (Ctrl-C). */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = {
-            "Runs a standalone Parley node until interrupted (Ctrl-C).",
-            "Each --listen address needs a transport module for its scheme on the class path.",
+            "Runs a standalone Parley node until interrupted (Ctrl-C, SIGTERM), e.g.",
+            "  parley node --listen grpc://0.0.0.0:5556",
+            "On the way out the node tells its clients it is going away; their streams retry.",
+            "Each --listen address needs a transport module for its scheme on the class path;",
+            "this build serves grpc:// (ws:// needs the WebSocket module, not there yet).",
             "Exit code 2 when the node cannot start."})
 final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--listen", paramLabel = "URI", arity = "1..*",
-            description = "Endpoint to serve, e.g. grpc://127.0.0.1:5556 or ws://0.0.0.0:5557 (port 0 picks one). "
+            description = "Endpoint to serve, e.g. grpc://0.0.0.0:5556 (port 0 picks a free one); repeatable, one per scheme. "
                     + "Without it the node is reachable only in this JVM, at inproc://NAME.")
     List<String> listen = new ArrayList<>();
 
@@ -39,6 +45,14 @@ final class NodeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String twice = schemeListenedTwice();
+        if (twice != null) {
+            // the node keeps one endpoint per scheme: a second one would listen but never be shown or closed
+            err.println("parley node: cannot start node '" + name + "': more than one --listen for " + twice
+                    + "://; a node serves one endpoint per scheme");
+            err.flush();
+            return 2;
+        }
         Node node;
         try {
             Node.Builder builder = Node.builder().name(name);
@@ -50,14 +64,20 @@ final class NodeCommand implements Callable<Integer> {
             return 2;
         }
         Runnable stop = () -> {
+            out.println("node " + name + " stopping; telling clients it is going away");
+            out.flush();
             node.close();
             out.println("node " + name + " stopped");
             out.flush();
         };
         CountDownLatch closed = new CountDownLatch(1);
+        // SIGINT (Ctrl-C) and SIGTERM run shutdown hooks: the node closes gracefully there
         Thread hook = new Thread(() -> {
-            stop.run();
-            closed.countDown();
+            try {
+                stop.run();
+            } finally {
+                closed.countDown();
+            }
         }, "parley-node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("node " + name + " running; endpoints:");
@@ -71,15 +91,50 @@ final class NodeCommand implements Callable<Integer> {
             return 0;
         } catch (InterruptedException e) {
             // interrupted in this JVM (not by a signal): stop the node ourselves
+            boolean hookRemoved;
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
+                hookRemoved = Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the hook is running anyway
+                hookRemoved = false; // the JVM is shutting down: the hook stops the node
             }
-            stop.run();
+            if (hookRemoved) {
+                stop.run();
+            } else {
+                awaitQuietly(closed);
+            }
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /** Waits (at most 30 s) for the shutdown hook to finish, ignoring further interrupts. */
+    private static void awaitQuietly(CountDownLatch closed) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                closed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return;
+            } catch (InterruptedException again) {
+                // keep waiting; the caller restores the interrupt flag
+            }
+        }
+    }
+
+    /** The first scheme given to --listen more than once, or null. */
+    private String schemeListenedTwice() {
+        Set<String> schemes = new HashSet<>();
+        for (String uri : listen) {
+            String scheme;
+            try {
+                scheme = new URI(uri).getScheme();
+            } catch (URISyntaxException e) {
+                continue; // Node.Builder.listen reports it
+            }
+            if (scheme != null && !schemes.add(scheme)) {
+                return scheme;
+            }
+        }
+        return null;
     }
 
     private Set<URI> endpoints(Node node) {

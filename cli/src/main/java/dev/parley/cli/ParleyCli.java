@@ -20,6 +20,10 @@ public final class ParleyCli implements Runnable {
     @Spec
     CommandSpec spec;
 
+    public ParleyCli() {
+        QuietLogging.install();
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ParleyCli()).execute(args));
     }

@@ -1,58 +1,201 @@
 package dev.parley.cli;
 
+import dev.parley.Client;
+import dev.parley.ClientOptions;
+import dev.parley.Conversation;
+import dev.parley.DecodedMessage;
+import dev.parley.Group;
+import dev.parley.Identity;
+import dev.parley.MessageStream;
+import dev.parley.StreamOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NodeCommandTest {
-    @Test
+    private static final Pattern GRPC_ENDPOINT = Pattern.compile("^  (grpc://127\\.0\\.0\\.1:(\\d+))$", Pattern.MULTILINE);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nosuch://127.0.0.1:0", "carrier-pigeon://127.0.0.1:0"})
     @Timeout(30)
-    void unknownListenSchemeIsAClearErrorWithExitCode2() {
+    void unknownListenSchemeIsAClearErrorWithExitCode2(String listen) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new ParleyCli());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
 
-        int exitCode = cli.execute("node", "--name", "cli-test-bad", "--listen", "nosuch://127.0.0.1:0");
+        int exitCode = cli.execute("node", "--name", "cli-test-bad", "--listen", listen);
+
+        String scheme = URI.create(listen).getScheme();
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("cannot start node 'cli-test-bad'", "no node endpoint for scheme '" + scheme + "'");
+        assertThat(out.toString()).doesNotContain("running");
+    }
+
+    @Test
+    @Timeout(30)
+    void twoListenAddressesOfOneSchemeAreAClearErrorWithExitCode2() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ParleyCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exitCode = cli.execute("node", "--name", "cli-test-twice",
+                "--listen", "grpc://127.0.0.1:0", "--listen", "grpc://127.0.0.1:0");
 
         assertThat(exitCode).isEqualTo(2);
-        assertThat(err.toString()).contains("cannot start node 'cli-test-bad'", "nosuch");
+        assertThat(err.toString()).contains("cannot start node 'cli-test-twice'", "more than one --listen for grpc://");
+        assertThat(out.toString()).doesNotContain("running");
+    }
+
+    @Test
+    @Timeout(30)
+    void aPortInUseIsAClearErrorWithExitCode2() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new ParleyCli());
+            cli.setOut(new PrintWriter(new StringWriter(), true));
+            cli.setErr(new PrintWriter(err, true));
+
+            int exitCode = cli.execute("node", "--name", "cli-test-busy",
+                    "--listen", "grpc://127.0.0.1:" + taken.getLocalPort());
+
+            assertThat(exitCode).isEqualTo(2);
+            assertThat(err.toString()).contains("cannot start node 'cli-test-busy'", "cannot listen on grpc://127.0.0.1:");
+        }
     }
 
     @Test
     @Timeout(30)
     void runsUntilInterruptedAndPrintsItsEndpoints() throws Exception {
-        CountDownLatch ready = new CountDownLatch(1);
-        StringWriter out = new StringWriter() {
-            @Override
-            public void flush() {
-                if (toString().contains("Ctrl-C")) {
-                    ready.countDown();
-                }
+        RunningNode node = RunningNode.start("node", "--name", "cli-test");
+        assertThat(node.output()).contains("node cli-test running", "inproc://cli-test");
+
+        node.stop();
+        assertThat(node.output()).contains("node cli-test stopped");
+    }
+
+    @Test
+    @Timeout(60)
+    void servesGrpcToRealClientsAndTellsThemWhenItStops() throws Exception {
+        RunningNode node = RunningNode.start("node", "--name", "cli-test-grpc", "--listen", "grpc://127.0.0.1:0");
+        Matcher printed = GRPC_ENDPOINT.matcher(node.output());
+        assertThat(printed.find()).as("a grpc endpoint with its bound port; output:%n%s", node.output()).isTrue();
+        assertThat(Integer.parseInt(printed.group(2))).isPositive();
+        URI endpoint = URI.create(printed.group(1));
+        assertThat(node.output()).contains("inproc://cli-test-grpc");
+
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        CountDownLatch bobSawError = new CountDownLatch(1);
+        CountDownLatch bobRetried = new CountDownLatch(1);
+        Client bob = connect(endpoint);
+        MessageStream<DecodedMessage> bobsStream = bob.conversations().streamAllMessages(
+                StreamOptions.<DecodedMessage>builder()
+                        .retryDelay(Duration.ofMillis(100))
+                        .onError(e -> {
+                            errors.add(e);
+                            bobSawError.countDown();
+                        })
+                        .onRetry((attempt, max) -> bobRetried.countDown())
+                        .build());
+        try {
+            try (Client alice = connect(endpoint)) {
+                Group group = alice.conversations().newGroup(List.of(bob.inboxId()), "over grpc");
+                String sent = group.send("hello over grpc");
+
+                Conversation stored = alice.conversations().getConversationById(group.id()).orElseThrow();
+                assertThat(stored.messages()).extracting(DecodedMessage::id).contains(sent);
+                assertThat(stored.messages()).extracting(DecodedMessage::content).contains("hello over grpc");
+
+                // and it really went through the node: bob, another client, gets it from there
+                bob.conversations().sync();
+                assertThat(bob.conversations().getConversationById(group.id()).orElseThrow().messages())
+                        .extracting(DecodedMessage::content).containsExactly("hello over grpc");
             }
-        };
-        CommandLine cli = new CommandLine(new ParleyCli());
-        cli.setOut(new PrintWriter(out, true));
-        AtomicInteger exitCode = new AtomicInteger(-1);
-        Thread runner = new Thread(() -> exitCode.set(cli.execute("node", "--name", "cli-test")));
-        runner.start();
 
-        assertThat(ready.await(10, TimeUnit.SECONDS)).as("node started; output: %s", out).isTrue();
-        assertThat(out.toString()).contains("node cli-test running", "inproc://cli-test");
+            node.stop();
+            assertThat(node.output()).contains("node cli-test-grpc stopped");
 
-        runner.interrupt();
-        runner.join(10_000);
-        assertThat(runner.isAlive()).isFalse();
-        assertThat(exitCode.get()).isZero();
-        assertThat(out.toString()).contains("node cli-test stopped");
+            // the node went away with bob still connected: his stream hears of it and retries
+            assertThat(bobSawError.await(15, TimeUnit.SECONDS)).as("bob's stream saw the node go").isTrue();
+            assertThat(bobRetried.await(15, TimeUnit.SECONDS)).as("bob's stream retries; errors: %s", errors).isTrue();
+        } finally {
+            bobsStream.close();
+            bob.close();
+        }
+    }
+
+    private static Client connect(URI endpoint) {
+        return Client.create(ClientOptions.builder()
+                .endpoint(endpoint)
+                .identity(Identity.generate())
+                .requestTimeout(Duration.ofSeconds(10))
+                .build());
+    }
+
+    /** {@code parley node ...} on a thread, as a user would run it, stopped by an interrupt (as Ctrl-C would). */
+    private static final class RunningNode {
+        private final StringWriter out;
+        private final Thread runner;
+        private final AtomicInteger exitCode;
+
+        private RunningNode(StringWriter out, Thread runner, AtomicInteger exitCode) {
+            this.out = out;
+            this.runner = runner;
+            this.exitCode = exitCode;
+        }
+
+        static RunningNode start(String... args) throws InterruptedException {
+            CountDownLatch ready = new CountDownLatch(1);
+            StringWriter out = new StringWriter() {
+                @Override
+                public void flush() {
+                    if (toString().contains("Ctrl-C")) {
+                        ready.countDown();
+                    }
+                }
+            };
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new ParleyCli());
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            AtomicInteger exitCode = new AtomicInteger(-1);
+            Thread runner = new Thread(() -> exitCode.set(cli.execute(args)), "parley-node-under-test");
+            runner.start();
+            assertThat(ready.await(15, TimeUnit.SECONDS)).as("node started; output: %s errors: %s", out, err).isTrue();
+            return new RunningNode(out, runner, exitCode);
+        }
+
+        String output() {
+            synchronized (out) {
+                return out.toString();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            runner.interrupt();
+            runner.join(15_000);
+            assertThat(runner.isAlive()).as("node thread ended; output: %s", output()).isFalse();
+            assertThat(exitCode.get()).isZero();
+        }
     }
 }

@@ -152,10 +152,11 @@ public final class Node implements NodeAccess, AutoCloseable {
             closed = true;
         }
         InProcessNodes.unregister(this);
-        endpoints.values().forEach(Endpoint::close);
+        // tell every client first (their streams retry elsewhere), then stop listening
         for (ClientSession session : List.copyOf(sessions)) {
             session.terminate(goingAway());
         }
+        endpoints.values().forEach(Endpoint::close);
         scheduler.shutdownNow();
         deliveryExecutor.shutdown();
         try {
@@ -176,11 +177,10 @@ public final class Node implements NodeAccess, AutoCloseable {
 
     private static EndpointProvider endpointProvider(String scheme) {
         List<String> found = new ArrayList<>();
-        for (ClassLoader loader : new ClassLoader[] {Node.class.getClassLoader(),
-                Thread.currentThread().getContextClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
+        ClassLoader own = Node.class.getClassLoader();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        for (ClassLoader loader : context == null || context == own ? new ClassLoader[] {own}
+                : new ClassLoader[] {own, context}) {
             for (EndpointProvider provider : ServiceLoader.load(EndpointProvider.class, loader)) {
                 if (provider.scheme().equals(scheme)) {
                     return provider;
@@ -213,6 +213,10 @@ public final class Node implements NodeAccess, AutoCloseable {
                 URI bind = new URI(uri);
                 if (bind.getScheme() == null) {
                     throw new IllegalArgumentException("listen address needs a scheme: " + uri);
+                }
+                if (listen.stream().anyMatch(u -> u.getScheme().equals(bind.getScheme()))) {
+                    throw new IllegalArgumentException("a node listens on one address per scheme; "
+                            + bind.getScheme() + " is already given");
                 }
                 listen.add(bind);
                 return this;

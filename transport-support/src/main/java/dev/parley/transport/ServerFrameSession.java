@@ -52,7 +52,7 @@ public final class ServerFrameSession {
 
     /**
      * @param out       sends a frame on the link; must be safe to call from several threads
-     * @param closeLink closes the link (the endpoint then calls {@link #linkClosed})
+     * @param closeLink closes the link from the node side (the session then frees itself)
      */
     public ServerFrameSession(NodeSession session, Consumer<ServerFrame> out, Runnable closeLink,
                               ScheduledExecutorService timers, String remote) {
@@ -63,7 +63,7 @@ public final class ServerFrameSession {
         this.remote = remote;
         session.onTerminated(cause -> {
             send(ServerFrame.newBuilder().setError(Wire.toWire(cause)).build());
-            closeLink.run();
+            disconnect();
         });
         scheduleHeartbeats();
     }
@@ -88,7 +88,13 @@ public final class ServerFrameSession {
     /** A frame the link could not even parse: tell the client, then drop the link. */
     public void onMalformedFrame(String why) {
         send(ServerFrame.newBuilder().setError(Wire.toWire(new ProtocolException("malformed frame: " + why))).build());
+        disconnect();
+    }
+
+    /** Closes the link from the node side and frees everything of this session. */
+    private void disconnect() {
         closeLink.run();
+        linkClosed();
     }
 
     /** The link is gone: free the session, its subscriptions and timers. Idempotent. */
@@ -220,7 +226,7 @@ public final class ServerFrameSession {
                         TimeUnit.NANOSECONDS.toMillis(silent));
                 send(ServerFrame.newBuilder().setError(Wire.toWire(new TransportException(
                         "no heartbeat from the client", true))).build());
-                closeLink.run();
+                disconnect();
                 return;
             }
             send(ServerFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder()

@@ -20,8 +20,8 @@ import java.util.Map;
 public final class Wire {
     /** Largest payload a client may publish (the node enforces the same limit). */
     public static final int MAX_PAYLOAD_BYTES = 1 << 20;
-    /** Largest frame either side accepts: a full payload plus room for the envelope around it. */
-    public static final int MAX_FRAME_BYTES = MAX_PAYLOAD_BYTES + (64 << 10);
+    /** Largest frame either side accepts: room for a full payload, or a subscription to 20,000 topics. */
+    public static final int MAX_FRAME_BYTES = 4 << 20;
 
     private Wire() {
     }

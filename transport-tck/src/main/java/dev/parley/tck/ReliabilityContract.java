@@ -174,6 +174,37 @@ public abstract class ReliabilityContract {
     }
 
     @Test
+    void aNodeShuttingDownMakesStreamsRetryNotFail() {
+        Client bob = direct();
+        List<String> events = new CopyOnWriteArrayList<>();
+        MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
+                StreamOptions.<DecodedMessage>builder()
+                        .retryAttempts(1_000)
+                        .retryDelay(Duration.ofMillis(50))
+                        .onError(e -> events.add(e instanceof dev.parley.TransportException t && t.isRetryable()
+                                ? "retryable-error" : "error:" + e))
+                        .onRetry((a, m) -> events.add("retry"))
+                        .onFail(() -> events.add("fail"))
+                        .build());
+        node.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("retry"));
+        assertThat(events.get(0)).isEqualTo("retryable-error");
+        assertThat(events).doesNotContain("fail");
+        assertThat(stream.state()).isIn(StreamState.RETRYING, StreamState.CONNECTING);
+        stream.end();
+    }
+
+    @Test
+    void theNodeFreesTheSessionOfAClientThatWentSilent() {
+        Client bob = proxied(HEARTBEAT);
+        bob.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder().onValue(m -> { }).build());
+        assertThat(node.connectionCount()).isEqualTo(1);
+        proxy.stall(); // no FIN, no RST: only the node's heartbeat watchdog can tell
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.connectionCount() == 0);
+        proxy.resume();
+    }
+
+    @Test
     void endDuringARetryWaitStopsTheStreamForGood() {
         Client bob = proxied(Duration.ofSeconds(15));
         List<String> events = new CopyOnWriteArrayList<>();

@@ -58,7 +58,7 @@ public abstract class TransportContract {
 
     /** Heartbeat interval the transports under test are configured with. */
     protected Duration heartbeatInterval() {
-        return Duration.ofMillis(200);
+        return Duration.ofMillis(500);
     }
 
     @BeforeEach
@@ -229,6 +229,22 @@ public abstract class TransportContract {
         assertThat(failureOf(a.createConversation(ConversationType.DM, List.of("not-an-inbox"), "")))
                 .isInstanceOf(ProtocolException.class);
         // the connection survived all of it
+        assertThat(join(a.publish(topic, bytes("still fine"), "ok")).sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void tooManyTopicsIsAClearError() {
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        Map<String, Long> tooMany = new java.util.HashMap<>();
+        for (int i = 0; i <= 20_000; i++) {
+            tooMany.put(Topics.conversation(String.format("%032x", i)), 0L);
+        }
+        assertThat(failureOf(a.subscribe(tooMany, 1, new TckListener()))).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("at most");
+        Subscription sub = join(a.subscribe(Map.of(topic, 0L), 1, new TckListener()));
+        tooMany.remove(tooMany.keySet().iterator().next());
+        assertThat(failureOf(sub.addTopics(tooMany))).isInstanceOf(ProtocolException.class);
         assertThat(join(a.publish(topic, bytes("still fine"), "ok")).sequence()).isEqualTo(1);
     }
 

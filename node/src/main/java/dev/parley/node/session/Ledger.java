@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 public final class Ledger {
     public static final int MAX_PAYLOAD_BYTES = 1 << 20;
     public static final int MAX_QUERY_LIMIT = 1000;
-    public static final int MAX_TOPICS_PER_SUBSCRIPTION = 50_000;
+    public static final int MAX_TOPICS_PER_SUBSCRIPTION = 20_000;
     public static final int MAX_MEMBERS = 1000;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
     public static final String NODE_SENDER = "node";
@@ -129,7 +129,7 @@ public final class Ledger {
         Duration interval = heartbeatInterval == null || heartbeatInterval.compareTo(MIN_HEARTBEAT) < 0
                 ? MIN_HEARTBEAT : heartbeatInterval;
         HeartbeatTimer heartbeat = new HeartbeatTimer();
-        LiveSubscription subscription = new LiveSubscription(logs, fanout, deliveryExecutor,
+        LiveSubscription subscription = new LiveSubscription(logs, fanout, deliveryExecutor, MAX_TOPICS_PER_SUBSCRIPTION,
                 topic -> policy.checkRead(inboxId, topic), listener, () -> {
                     heartbeat.stop();
                     onTerminated.run();

@@ -1,5 +1,6 @@
 package dev.parley.node.session;
 
+import dev.parley.ProtocolException;
 import dev.parley.node.log.TopicLogs;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
@@ -31,6 +32,7 @@ public final class LiveSubscription implements Subscription {
     private final TopicLogs logs;
     private final Fanout fanout;
     private final Executor executor;
+    private final int maxTopics;
     private final SubscriptionListener listener;
     private final Consumer<String> readCheck;
     private final Runnable onTerminated;
@@ -45,11 +47,12 @@ public final class LiveSubscription implements Subscription {
     private Throwable failure;
     private boolean terminated;
 
-    LiveSubscription(TopicLogs logs, Fanout fanout, Executor executor, Consumer<String> readCheck,
+    LiveSubscription(TopicLogs logs, Fanout fanout, Executor executor, int maxTopics, Consumer<String> readCheck,
                      SubscriptionListener listener, Runnable onTerminated) {
         this.logs = logs;
         this.fanout = fanout;
         this.executor = executor;
+        this.maxTopics = maxTopics;
         this.readCheck = readCheck;
         this.listener = listener;
         this.onTerminated = onTerminated;
@@ -73,6 +76,13 @@ public final class LiveSubscription implements Subscription {
     }
 
     private Map<String, Long> addTopicsNow(Map<String, Long> newCursors) {
+        synchronized (this) {
+            long after = cursors.size() + newCursors.keySet().stream().filter(t -> !cursors.containsKey(t)).count();
+            if (after > maxTopics) {
+                throw new ProtocolException("a subscription follows at most " + maxTopics + " topics; this would make "
+                        + after);
+            }
+        }
         newCursors.keySet().forEach(readCheck);
         Map<String, Long> resolved = new HashMap<>();
         synchronized (this) {

@@ -1,0 +1,41 @@
+package dev.parley.transport.websocket;
+
+import dev.parley.ParleyException;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+
+import java.net.URI;
+
+/** WebSocket close codes the node uses, and what a client makes of them. */
+final class CloseCodes {
+    static final String PATH = "/parley";
+    static final int NORMAL = 1000;
+    static final int GOING_AWAY = 1001;
+    static final int UNSUPPORTED_DATA = 1003;
+    static final int INVALID_PAYLOAD = 1007;
+    static final int TOO_BIG = 1009;
+    static final int TRY_AGAIN_LATER = 1013;
+
+    private CloseCodes() {
+    }
+
+    /** The failure a client sees when its WebSocket closes with {@code code}. */
+    static ParleyException toException(int code, String reason, boolean byNode) {
+        String detail = "WebSocket closed " + (byNode ? "by the node" : "") + " (" + code
+                + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")";
+        return switch (code) {
+            case UNSUPPORTED_DATA, INVALID_PAYLOAD, TOO_BIG, 1002 -> new ProtocolException(detail);
+            default -> new TransportException(detail, true);
+        };
+    }
+
+    /** Checks a {@code ws://host:port} endpoint and gives the URI to dial, with the Parley path. */
+    static URI dialUri(URI endpoint) {
+        if (endpoint.getHost() == null || endpoint.getPort() < 0) {
+            throw new ProtocolException("WebSocket endpoint needs host and port, e.g. ws://127.0.0.1:5557, was "
+                    + endpoint);
+        }
+        String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? PATH : endpoint.getPath();
+        return URI.create(endpoint.getScheme() + "://" + endpoint.getHost() + ":" + endpoint.getPort() + path);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.parley.transport.websocket;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.parley.TransportException;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.spi.Endpoint;
+import dev.parley.spi.NamedThreads;
+import dev.parley.spi.NodeAccess;
+import dev.parley.spi.NodeSession;
+import dev.parley.transport.ServerFrameSession;
+import dev.parley.transport.Wire;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's WebSocket listener on Netty ({@code ws://host:port/parley}): every WebSocket becomes one
+ * node session. Malformed or oversized frames close that socket with a close code and a reason.
+ */
+final class WebSocketEndpoint implements Endpoint {
+    private final NodeAccess node;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ScheduledExecutorService timers;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Channel server;
+    private final URI address;
+
+    WebSocketEndpoint(NodeAccess node, URI bind) {
+        CloseCodes.dialUri(bind);
+        this.node = node;
+        String prefix = "parley-node-" + node.name() + "-ws";
+        this.boss = new MultiThreadIoEventLoopGroup(1, NamedThreads.daemon(prefix + "-accept"), NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                NamedThreads.daemon(prefix + "-io"), NioIoHandler.newFactory());
+        this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon(prefix + "-timer"));
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(CloseCodes.PATH)
+                .maxFramePayloadLength(Wire.MAX_FRAME_BYTES)
+                .handleCloseFrames(true)
+                .build();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast(
+                                new HttpServerCodec(),
+                                new HttpObjectAggregator(64 * 1024),
+                                new WebSocketServerProtocolHandler(config),
+                                new WebSocketFrameAggregator(Wire.MAX_FRAME_BYTES),
+                                new SessionHandler());
+                    }
+                });
+        try {
+            this.server = bootstrap.bind(new InetSocketAddress(bind.getHost(), bind.getPort())).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new TransportException("cannot listen on " + bind + ": " + e.getMessage(), false, e);
+        }
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        this.address = URI.create("ws://" + bind.getHost() + ":" + port);
+    }
+
+    @Override
+    public URI address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        timers.shutdownNow();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** One WebSocket: opens its node session after the handshake, then feeds it frames. */
+    private final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private ServerFrameSession frames;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                Channel channel = ctx.channel();
+                NodeSession session;
+                try {
+                    session = node.openSession(String.valueOf(channel.remoteAddress()));
+                } catch (RuntimeException e) {
+                    closeWith(channel, CloseCodes.TRY_AGAIN_LATER, e.getMessage());
+                    return;
+                }
+                frames = new ServerFrameSession(session,
+                        frame -> channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))),
+                        () -> closeWith(channel, CloseCodes.GOING_AWAY, "connection closed by the node"),
+                        timers, String.valueOf(channel.remoteAddress()));
+            } else {
+                super.userEventTriggered(ctx, event);
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frames == null) {
+                return;
+            }
+            if (!(frame instanceof BinaryWebSocketFrame)) {
+                closeWith(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, "Parley speaks binary frames only");
+                frames.linkClosed();
+                return;
+            }
+            ClientFrame parsed;
+            try (ByteBufInputStream in = new ByteBufInputStream(frame.content())) {
+                parsed = ClientFrame.parseFrom(in);
+            } catch (InvalidProtocolBufferException e) {
+                closeWith(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "malformed frame: " + e.getMessage());
+                frames.linkClosed();
+                return;
+            } catch (IOException e) {
+                closeWith(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "unreadable frame");
+                frames.linkClosed();
+                return;
+            }
+            frames.onFrame(parsed);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (frames != null) {
+                frames.linkClosed();
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // oversized frames and protocol violations end here (Netty answers 1009/1002 itself)
+            ctx.close();
+        }
+    }
+
+    private static void closeWith(Channel channel, int code, String reason) {
+        String text = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
+        channel.writeAndFlush(new CloseWebSocketFrame(code, text)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.parley.transport.websocket;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.transport.FrameLink;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Links over Java-WebSocket: one socket per link, binary frames carrying the protobuf frames,
+ * {@code TCP_NODELAY} on. Frames sent before the socket opened wait for it.
+ */
+final class WebSocketLinks implements FrameLink.Factory {
+    private final URI uri;
+
+    WebSocketLinks(URI endpoint) {
+        this.uri = CloseCodes.dialUri(endpoint);
+    }
+
+    @Override
+    public FrameLink open(FrameLink.Handler handler) {
+        Link link = new Link(uri, handler);
+        link.setTcpNoDelay(true);
+        link.setDaemon(true);
+        link.setConnectionLostTimeout(0); // liveness is the frame heartbeat's job, at the configured interval
+        link.connect();
+        return link;
+    }
+
+    @Override
+    public void close() {
+        // links own their sockets and threads; nothing shared to release
+    }
+
+    private static final class Link extends WebSocketClient implements FrameLink {
+        private final FrameLink.Handler handler;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final List<ClientFrame> waiting = new ArrayList<>(); // guarded by this
+        private boolean open;                                         // guarded by this
+        private boolean closing;                                      // guarded by this
+
+        Link(URI uri, FrameLink.Handler handler) {
+            super(uri);
+            this.handler = handler;
+        }
+
+        @Override
+        public synchronized void send(ClientFrame frame) {
+            if (closing) {
+                throw new TransportException("connection closed", true);
+            }
+            if (!open) {
+                waiting.add(frame);
+                return;
+            }
+            try {
+                send(frame.toByteArray()); // queues for the socket's write thread; keeps our order
+            } catch (RuntimeException e) {
+                throw new TransportException("connection closed: " + e.getMessage(), true, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                closing = true;
+            }
+            super.close(CloseCodes.NORMAL, "client closed");
+        }
+
+        @Override
+        public synchronized void onOpen(ServerHandshake handshake) {
+            open = true;
+            waiting.forEach(f -> send(f.toByteArray()));
+            waiting.clear();
+        }
+
+        @Override
+        public void onMessage(ByteBuffer bytes) {
+            ServerFrame frame;
+            try {
+                frame = ServerFrame.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                end(new ProtocolException("node sent a malformed frame", e));
+                super.close(CloseCodes.INVALID_PAYLOAD, "malformed frame");
+                return;
+            }
+            handler.onFrame(frame);
+        }
+
+        @Override
+        public void onMessage(String message) {
+            end(new ProtocolException("node sent a text frame; Parley speaks binary frames"));
+            super.close(CloseCodes.UNSUPPORTED_DATA, "binary frames only");
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean remote) {
+            synchronized (this) {
+                closing = true;
+            }
+            end(CloseCodes.toException(code, reason, remote));
+        }
+
+        @Override
+        public void onError(Exception ex) {
+            // onClose follows every error with the close code; nothing else to do here
+        }
+
+        private void end(Throwable cause) {
+            if (ended.compareAndSet(false, true)) {
+                handler.onClosed(cause);
+            }
+        }
+    }
+}
