@@ -57,18 +57,31 @@ public abstract class ReliabilityContract {
         return 200;
     }
 
+    /**
+     * False for a transport without sockets (in-process): then faults are the node cutting the
+     * connection, and the checks that need a silent or slow socket do not apply.
+     */
+    protected boolean usesSockets() {
+        return true;
+    }
+
     @BeforeEach
     void startNodeAndProxy() {
-        node = Node.builder().name("reliability-" + scheme() + "-" + NODES.incrementAndGet())
-                .listen(scheme() + "://127.0.0.1:0").build().start();
-        proxy = FaultProxy.start(node.endpoint(scheme()));
+        Node.Builder builder = Node.builder().name("reliability-" + scheme() + "-" + NODES.incrementAndGet());
+        if (usesSockets()) {
+            builder.listen(scheme() + "://127.0.0.1:0");
+        }
+        node = builder.build().start();
+        proxy = usesSockets() ? FaultProxy.start(node.endpoint(scheme())) : null;
     }
 
     @AfterEach
     void stopAll() {
         clients.forEach(Client::close);
         clients.clear();
-        proxy.close();
+        if (proxy != null) {
+            proxy.close();
+        }
         node.close();
     }
 
@@ -77,9 +90,25 @@ public abstract class ReliabilityContract {
         return client(node.endpoint(scheme()), Duration.ofSeconds(15));
     }
 
-    /** A client whose connection runs through the fault proxy. */
+    /** A client whose connection runs through the fault proxy (in-process: straight to the node). */
     protected Client proxied(Duration heartbeat) {
-        return client(proxy.uri(scheme()), heartbeat);
+        return client(proxy != null ? proxy.uri(scheme()) : node.endpoint(scheme()), heartbeat);
+    }
+
+    /** Cuts the connections of proxied clients: a TCP reset, or the node dropping {@code who}'s connections. */
+    private void reset(Client who) {
+        if (proxy != null) {
+            proxy.resetAll();
+        } else if (who != null) {
+            node.dropConnections(who.inboxId());
+        } else {
+            node.dropConnections();
+        }
+    }
+
+    /** Connections made through the proxy so far; in-process, the node's open connections. */
+    private int connectionsSeen() {
+        return proxy != null ? proxy.accepted() : node.connectionCount();
     }
 
     private Client client(URI endpoint, Duration heartbeat) {
@@ -125,12 +154,14 @@ public abstract class ReliabilityContract {
                 groups.get(conversation).send(conversation + ":" + (n / conversations()));
                 while (next < faultPoints.size() && faultPoints.get(next) == n) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> stream.state() == StreamState.LIVE);
-                    String kind = inject(next, errors);
+                    String kind = proxy != null ? inject(next, errors) : drop(bob);
                     injected.merge(kind, 1, Integer::sum);
                     next++;
                 }
             }
-            proxy.resume();
+            if (proxy != null) {
+                proxy.resume();
+            }
             await().atMost(Duration.ofSeconds(120)).until(() -> received.size() >= messages());
             Group marker = alice.conversations().newGroup(List.of(bob.inboxId()));
             marker.send("done");
@@ -145,6 +176,11 @@ public abstract class ReliabilityContract {
         assertThat(verdict.duplicated()).as("duplicated").isZero();
         assertThat(verdict.reordered()).as("reordered").isZero();
         assertThat(restarts.get()).as("restarts").isPositive();
+    }
+
+    private String drop(Client bob) {
+        node.dropConnections(bob.inboxId());
+        return "node-drop";
     }
 
     /** Injects fault number {@code n}, cycling through the kinds; returns the kind. */
@@ -187,7 +223,12 @@ public abstract class ReliabilityContract {
                         .onFail(() -> events.add("fail"))
                         .build());
         node.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("retry"));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("retry"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("events: " + events + ", state " + stream.state() + ", connections "
+                    + node.connectionCount(), e);
+        }
         assertThat(events.get(0)).isEqualTo("retryable-error");
         assertThat(events).doesNotContain("fail");
         assertThat(stream.state()).isIn(StreamState.RETRYING, StreamState.CONNECTING);
@@ -196,6 +237,7 @@ public abstract class ReliabilityContract {
 
     @Test
     void theNodeFreesTheSessionOfAClientThatWentSilent() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(usesSockets(), "an in-process connection cannot go silent");
         Client bob = proxied(HEARTBEAT);
         bob.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder().onValue(m -> { }).build());
         assertThat(node.connectionCount()).isEqualTo(1);
@@ -216,12 +258,12 @@ public abstract class ReliabilityContract {
                         .onRestart(() -> events.add("restart"))
                         .onEnd(() -> events.add("end"))
                         .build());
-        proxy.resetAll();
+        reset(bob);
         await().atMost(Duration.ofSeconds(10)).until(() -> stream.state() == StreamState.RETRYING);
         stream.end();
-        int connections = proxy.accepted();
+        int connections = connectionsSeen();
         await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
-                .until(() -> events.equals(List.of("error", "end")) && proxy.accepted() == connections);
+                .until(() -> events.equals(List.of("error", "end")) && connectionsSeen() == connections);
         assertThat(stream.state()).isEqualTo(StreamState.ENDED);
     }
 
@@ -243,7 +285,7 @@ public abstract class ReliabilityContract {
                             .build());
         }
         long resetAt = System.nanoTime();
-        proxy.resetAll();
+        reset(null);
         await().atMost(Duration.ofSeconds(30)).until(() -> restarted.get() == count);
         long first = retriedAt.stream().mapToLong(Long::longValue).min().orElseThrow();
         long last = retriedAt.stream().mapToLong(Long::longValue).max().orElseThrow();

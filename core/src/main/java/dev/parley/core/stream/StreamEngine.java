@@ -395,8 +395,13 @@ final class StreamEngine<T> implements MessageStream<T> {
         cancel(subscribeTimeout);
         early.clear();
         if (subscription != null) {
-            subscription.cancel();
+            Subscription old = subscription;
             subscription = null;
+            try {
+                old.cancel();
+            } catch (RuntimeException e) {
+                log.debug("cancelling a broken subscription failed", e); // it is gone either way
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -167,8 +168,17 @@ public final class LiveSubscription implements Subscription {
     }
 
     private void signal() {
+        synchronized (this) {
+            if (terminated) {
+                return; // nothing will be delivered any more; cancel() after the end is a no-op
+            }
+        }
         if (wip.getAndIncrement() == 0) {
-            executor.execute(this::drain);
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                wip.set(0); // the node is closing; its sessions are being ended anyway
+            }
         }
     }
 

@@ -14,6 +14,7 @@ final class CloseCodes {
     static final int UNSUPPORTED_DATA = 1003;
     static final int INVALID_PAYLOAD = 1007;
     static final int TOO_BIG = 1009;
+    static final int INTERNAL_ERROR = 1011;
     static final int TRY_AGAIN_LATER = 1013;
 
     private CloseCodes() {

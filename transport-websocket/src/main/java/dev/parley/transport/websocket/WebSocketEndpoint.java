@@ -26,10 +26,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -68,6 +70,7 @@ final class WebSocketEndpoint implements Endpoint {
                 .websocketPath(CloseCodes.PATH)
                 .maxFramePayloadLength(Wire.MAX_FRAME_BYTES)
                 .handleCloseFrames(true)
+                .sendCloseFrame(null) // we send our own close frames, with the code that says why
                 .build();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -170,8 +173,14 @@ final class WebSocketEndpoint implements Endpoint {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // oversized frames and protocol violations end here (Netty answers 1009/1002 itself)
-            ctx.close();
+            if (cause instanceof CorruptedWebSocketFrameException) {
+                return; // oversized or invalid frame: Netty is already sending 1009/1002 and closes after it
+            }
+            if (cause instanceof TooLongFrameException) {
+                closeWith(ctx.channel(), CloseCodes.TOO_BIG, "message larger than " + Wire.MAX_FRAME_BYTES + " bytes");
+                return;
+            }
+            closeWith(ctx.channel(), CloseCodes.INTERNAL_ERROR, "connection failed");
         }
     }
 
