@@ -18,6 +18,8 @@ import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 
 import com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,8 @@ import java.util.concurrent.TimeoutException;
  * the transport itself never retries an operation.
  */
 public final class FramedTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(FramedTransport.class);
+    private static final int CONNECT_ATTEMPTS = 3;
     private final FrameLink.Factory links;
     private final TransportConfig config;
     private final ScheduledExecutorService timers;
@@ -49,22 +53,33 @@ public final class FramedTransport implements Transport {
         this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-" + name + "-link"));
     }
 
-    /** Connects and authenticates, or throws the typed reason it could not. */
+    /**
+     * Connects and authenticates, or throws the typed reason it could not. A connection that breaks
+     * during the handshake (a reset under load) is tried again, at most {@value #CONNECT_ATTEMPTS} times.
+     */
     public static FramedTransport connect(FrameLink.Factory links, TransportConfig config, String name) {
         FramedTransport transport = new FramedTransport(links, config, name);
-        try {
-            transport.connection().get(config.requestTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
-            return transport;
-        } catch (ExecutionException | CompletionException e) {
-            transport.close();
-            throw asParley(e.getCause());
-        } catch (TimeoutException e) {
-            transport.close();
-            throw new TransportException("could not connect within " + config.requestTimeout().multipliedBy(2), true, e);
-        } catch (InterruptedException e) {
-            transport.close();
-            Thread.currentThread().interrupt();
-            throw new TransportException("interrupted while connecting", true, e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transport.connection().get(config.requestTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
+                return transport;
+            } catch (ExecutionException | CompletionException e) {
+                ParleyException failure = asParley(e.getCause());
+                if (attempt < CONNECT_ATTEMPTS && failure instanceof TransportException t && t.isRetryable()) {
+                    log.info("connecting failed ({}); trying again", failure.getMessage());
+                    continue;
+                }
+                transport.close();
+                throw failure;
+            } catch (TimeoutException e) {
+                transport.close();
+                throw new TransportException("could not connect within " + config.requestTimeout().multipliedBy(2),
+                        true, e);
+            } catch (InterruptedException e) {
+                transport.close();
+                Thread.currentThread().interrupt();
+                throw new TransportException("interrupted while connecting", true, e);
+            }
         }
     }
 
@@ -133,25 +148,27 @@ public final class FramedTransport implements Transport {
         if (current != null && current.isOpen()) {
             return CompletableFuture.completedFuture(current);
         }
-        if (connecting == null) {
-            Connection fresh = new Connection(links, config, timers);
-            CompletableFuture<Connection> handshake = fresh.open();
-            connecting = handshake;
-            handshake.whenComplete((connection, error) -> {
-                boolean keep;
-                synchronized (this) {
-                    connecting = null;
-                    keep = error == null && !closed;
-                    if (keep) {
-                        current = connection;
-                    }
-                }
-                if (error == null && !keep) {
-                    connection.close(new TransportException("transport closed", false));
-                }
-            });
+        if (connecting != null) {
+            return connecting;
         }
-        return connecting;
+        Connection fresh = new Connection(links, config, timers);
+        CompletableFuture<Connection> handshake = fresh.open();
+        connecting = handshake;
+        // may run at once (a link that failed right away), which is why the local future is returned
+        handshake.whenComplete((connection, error) -> {
+            boolean keep;
+            synchronized (this) {
+                connecting = null;
+                keep = error == null && !closed;
+                if (keep) {
+                    current = connection;
+                }
+            }
+            if (error == null && !keep) {
+                connection.close(new TransportException("transport closed", false));
+            }
+        });
+        return handshake;
     }
 
     static ParleyException asParley(Throwable failure) {

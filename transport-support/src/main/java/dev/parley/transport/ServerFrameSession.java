@@ -38,6 +38,8 @@ public final class ServerFrameSession {
     private static final Logger log = LoggerFactory.getLogger(ServerFrameSession.class);
     private static final Duration MIN_HEARTBEAT = Duration.ofMillis(10);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    /** A connection that has not authenticated by then is closed, so idle sockets cannot pile up. */
+    public static final Duration AUTHENTICATION_DEADLINE = Duration.ofSeconds(30);
 
     private final NodeSession session;
     private final Consumer<ServerFrame> out;
@@ -48,6 +50,7 @@ public final class ServerFrameSession {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile Duration heartbeat = DEFAULT_HEARTBEAT;
     private ScheduledFuture<?> heartbeatTask;
+    private final ScheduledFuture<?> authenticationDeadline;
     private boolean closed;
 
     /**
@@ -61,11 +64,21 @@ public final class ServerFrameSession {
         this.closeLink = closeLink;
         this.timers = timers;
         this.remote = remote;
+        scheduleHeartbeats();
+        authenticationDeadline = timers.schedule(() -> {
+            if (session.inboxId() == null) {
+                log.info("client {} did not authenticate within {}; closing its connection", remote,
+                        AUTHENTICATION_DEADLINE);
+                send(ServerFrame.newBuilder().setError(Wire.toWire(new dev.parley.AuthenticationException(
+                        "not authenticated within " + AUTHENTICATION_DEADLINE))).build());
+                disconnect();
+            }
+        }, AUTHENTICATION_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        // last: it may run at once, when the node already ended the session
         session.onTerminated(cause -> {
             send(ServerFrame.newBuilder().setError(Wire.toWire(cause)).build());
             disconnect();
         });
-        scheduleHeartbeats();
     }
 
     /** Handles one frame from the client, on the link's thread. */
@@ -107,6 +120,7 @@ public final class ServerFrameSession {
             if (heartbeatTask != null) {
                 heartbeatTask.cancel(false);
             }
+            authenticationDeadline.cancel(false);
         }
         session.close();
         subscriptions.clear();

@@ -1,0 +1,128 @@
+package dev.parley.benchmarks;
+
+import dev.parley.Client;
+import dev.parley.DecodedMessage;
+import dev.parley.Identity;
+import dev.parley.MessageStream;
+import dev.parley.StreamOptions;
+import dev.parley.core.transport.TransportRegistry;
+import dev.parley.node.Node;
+import dev.parley.spi.Topics;
+import dev.parley.spi.Transport;
+import dev.parley.spi.TransportConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Messages per second from a publisher through the node to a {@code streamAllMessages} consumer
+ * (push: {@code onValue}; pull: the iterator). The publisher pipelines its publishes (at most
+ * {@value #WINDOW} in flight) so the figure is the stream's delivery rate, not one round trip per
+ * message. Compare with {@link BareRelayBenchmark} of the same payload size.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(StreamThroughputBenchmark.BATCH)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class StreamThroughputBenchmark {
+    static final int BATCH = 2_000;
+    static final int WINDOW = 256;
+
+    @Param({"inproc", "grpc", "ws"})
+    public String transport;
+
+    @Param({"64", "1024"})
+    public int payloadBytes;
+
+    @Param({"1", "100"})
+    public int conversations;
+
+    @Param({"push", "pull"})
+    public String mode;
+
+    private Node node;
+    private Client publisher;
+    private Client subscriber;
+    private Transport publishing;
+    private MessageStream<DecodedMessage> stream;
+    private Thread puller;
+    private final List<String> topics = new ArrayList<>();
+    private byte[] payload;
+    private long key;
+    private volatile CountDownLatch delivered = new CountDownLatch(0);
+
+    @Setup(Level.Trial)
+    public void start() {
+        node = Bench.node(transport);
+        Identity publisherIdentity = Identity.generate();
+        publisher = Bench.client(node, transport, publisherIdentity);
+        subscriber = Bench.client(node, transport, Identity.generate());
+        for (int i = 0; i < conversations; i++) {
+            topics.add(Topics.conversation(publisher.conversations().newGroup(List.of(subscriber.inboxId())).id()));
+        }
+        publishing = TransportRegistry.forScheme(transport).connect(node.endpoint(transport),
+                TransportConfig.builder().authenticator(publisherIdentity).build());
+        payload = Bench.textPayload(payloadBytes);
+        if ("push".equals(mode)) {
+            stream = subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()
+                    .onValue(m -> delivered.countDown()).build());
+        } else {
+            stream = subscriber.conversations().streamAllMessages();
+            puller = new Thread(() -> {
+                for (DecodedMessage ignored : stream) {
+                    delivered.countDown();
+                }
+            }, "bench-puller");
+            puller.setDaemon(true);
+            puller.start();
+        }
+    }
+
+    @Benchmark
+    public void deliver() throws Exception {
+        CountDownLatch latch = new CountDownLatch(BATCH);
+        delivered = latch;
+        Semaphore inFlight = new Semaphore(WINDOW);
+        for (int i = 0; i < BATCH; i++) {
+            inFlight.acquire();
+            publishing.publish(topics.get(i % topics.size()), payload, "k" + key++)
+                    .whenComplete((r, e) -> inFlight.release());
+        }
+        if (!latch.await(60, TimeUnit.SECONDS)) {
+            throw new TimeoutException(latch.getCount() + " of " + BATCH + " messages not delivered");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+        stream.end();
+        if (puller != null) {
+            puller.join(5_000);
+        }
+        publishing.close();
+        subscriber.close();
+        publisher.close();
+        node.close();
+    }
+}

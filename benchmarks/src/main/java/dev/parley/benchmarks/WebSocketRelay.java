@@ -1,0 +1,121 @@
+package dev.parley.benchmarks;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bare WebSocket: Java-WebSocket clients (TCP_NODELAY on), a Netty server that forwards every
+ * binary frame from the publisher's socket ({@code /pub}) to the subscriber's ({@code /sub}).
+ */
+final class WebSocketRelay implements BareRelayBenchmark.Relay {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final Channel server;
+    private final Client subscriber;
+    private final Client publisher;
+    private volatile Channel subscriberChannel;
+
+    WebSocketRelay(Runnable onReceive) throws Exception {
+        CountDownLatch subscribed = new CountDownLatch(1);
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                        .websocketPath("/").checkStartsWith(true).build()),
+                                new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                                        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete hs
+                                                && hs.requestUri().startsWith("/sub")) {
+                                            subscriberChannel = ctx.channel();
+                                            subscribed.countDown();
+                                        }
+                                    }
+
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
+                                        subscriberChannel.writeAndFlush(frame.retainedDuplicate());
+                                    }
+                                });
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        subscriber = new Client(URI.create("ws://127.0.0.1:" + port + "/sub"), onReceive);
+        subscriber.connectBlocking(10, TimeUnit.SECONDS);
+        if (!subscribed.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("bare WebSocket subscriber did not connect");
+        }
+        publisher = new Client(URI.create("ws://127.0.0.1:" + port + "/pub"), () -> { });
+        publisher.connectBlocking(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void send(byte[] message) {
+        publisher.send(message);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        publisher.closeBlocking();
+        subscriber.closeBlocking();
+        server.close().sync();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    private static final class Client extends WebSocketClient {
+        private final Runnable onReceive;
+
+        Client(URI uri, Runnable onReceive) {
+            super(uri);
+            this.onReceive = onReceive;
+            setTcpNoDelay(true);
+            setDaemon(true);
+        }
+
+        @Override
+        public void onOpen(ServerHandshake handshake) {
+        }
+
+        @Override
+        public void onMessage(String message) {
+        }
+
+        @Override
+        public void onMessage(ByteBuffer bytes) {
+            onReceive.run();
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean remote) {
+        }
+
+        @Override
+        public void onError(Exception ex) {
+        }
+    }
+}
