@@ -249,6 +249,32 @@ public abstract class TransportContract {
     }
 
     @Test
+    void garbageOnTheSocketClosesThatConnectionAndTheNodeStaysUp() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(listenAddress() != null, "no socket to send garbage to");
+        URI target = endpoint();
+        byte[] garbage = new byte[4096];
+        new java.util.Random(1).nextBytes(garbage);
+        try (java.net.Socket raw = new java.net.Socket(target.getHost(), target.getPort())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write(garbage);
+            raw.getOutputStream().flush();
+            java.io.InputStream in = raw.getInputStream();
+            byte[] sink = new byte[4096];
+            // the node answers with an error or nothing, then closes: read until end of stream
+            try {
+                while (in.read(sink) >= 0) {
+                    // drain
+                }
+            } catch (java.net.SocketException reset) {
+                // a reset is a close too
+            }
+        }
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        assertThat(join(a.publish(topic, bytes("still serving"), "k")).sequence()).isEqualTo(1);
+    }
+
+    @Test
     void aBadSignatureFailsAuthentication() {
         Identity real = Identity.generate();
         Identity other = Identity.generate();

@@ -27,7 +27,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -41,6 +48,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +92,7 @@ final class WebSocketEndpoint implements Endpoint {
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(64 * 1024),
                                 new WebSocketServerProtocolHandler(config),
+                                new NotAWebSocket(),
                                 new WebSocketFrameAggregator(Wire.MAX_FRAME_BYTES),
                                 new SessionHandler());
                     }
@@ -181,6 +190,20 @@ final class WebSocketEndpoint implements Endpoint {
                 return;
             }
             closeWith(ctx.channel(), CloseCodes.INTERNAL_ERROR, "connection failed");
+        }
+    }
+
+    /** Plain HTTP (another path, no upgrade, or bytes that are not HTTP at all): answer and close. */
+    private static final class NotAWebSocket extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            HttpResponseStatus status = request.decoderResult().isFailure() ? HttpResponseStatus.BAD_REQUEST
+                    : HttpResponseStatus.NOT_FOUND;
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.copiedBuffer("Parley speaks WebSocket at " + CloseCodes.PATH + "\n", StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
