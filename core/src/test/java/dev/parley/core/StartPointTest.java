@@ -19,14 +19,25 @@ class StartPointTest {
     @RegisterExtension
     final TestNode net = new TestNode();
 
-    @Test
-    void withSyncOnlyWhatArrivesAfterStartIsStreamedAndHistoryIsStored() {
+    /** bob is in alice's group, which holds two messages from before any stream. */
+    private record History(Client bob, Group group, Recorder<DecodedMessage> rec) {
+    }
+
+    private History history() {
         Client alice = net.client();
         Client bob = net.client();
         Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
         group.send("old-1");
         group.send("old-2");
-        Recorder<DecodedMessage> rec = new Recorder<>(m -> (String) m.content());
+        return new History(bob, group, new Recorder<>(m -> (String) m.content()));
+    }
+
+    @Test
+    void withSyncOnlyWhatArrivesAfterStartIsStreamedAndHistoryIsStored() {
+        History h = history();
+        Client bob = h.bob();
+        Group group = h.group();
+        Recorder<DecodedMessage> rec = h.rec();
         try (MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(rec.options().build())) {
             group.send("new");
             rec.awaitValues(1);
@@ -38,12 +49,10 @@ class StartPointTest {
 
     @Test
     void disableSyncReplaysEverythingAfterTheStoredCursors() {
-        Client alice = net.client();
-        Client bob = net.client();
-        Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
-        group.send("old-1");
-        group.send("old-2");
-        Recorder<DecodedMessage> rec = new Recorder<>(m -> (String) m.content());
+        History h = history();
+        Client bob = h.bob();
+        Group group = h.group();
+        Recorder<DecodedMessage> rec = h.rec();
         try (MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
                 rec.options().disableSync(true).build())) {
             group.send("new");
