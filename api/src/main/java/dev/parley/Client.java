@@ -1,9 +1,9 @@
 package dev.parley;
 
 import dev.parley.spi.ClientFactory;
+import dev.parley.spi.Services;
 
-import java.util.Iterator;
-import java.util.ServiceLoader;
+import java.util.List;
 
 /**
  * A connected, authenticated Parley client for one identity.
@@ -23,18 +23,12 @@ public interface Client extends AutoCloseable {
      * @throws AuthenticationException  the node rejected the identity
      */
     static Client create(ClientOptions options) {
-        Iterator<ClientFactory> factories = ServiceLoader.load(ClientFactory.class, Client.class.getClassLoader()).iterator();
-        if (!factories.hasNext()) {
-            ClassLoader context = Thread.currentThread().getContextClassLoader();
-            if (context != null) {
-                factories = ServiceLoader.load(ClientFactory.class, context).iterator();
-            }
-        }
-        if (!factories.hasNext()) {
+        List<ClientFactory> factories = Services.load(ClientFactory.class, Client.class, f -> true);
+        if (factories.isEmpty()) {
             throw new ParleyException("no Parley client implementation on the class path: add dev.parley:parley-core "
                     + "(it comes with any transport module, e.g. dev.parley:parley-transport-grpc)");
         }
-        return factories.next().create(options);
+        return factories.get(0).create(options);
     }
 
     /** This client's inbox id (the hex public key of its identity). */

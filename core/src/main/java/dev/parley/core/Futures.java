@@ -2,10 +2,10 @@ package dev.parley.core;
 
 import dev.parley.ParleyException;
 import dev.parley.TransportException;
+import dev.parley.spi.Failures;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,7 +19,7 @@ public final class Futures {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            throw asParley(e.getCause());
+            throw Failures.asParley(e.getCause());
         } catch (TimeoutException e) {
             future.cancel(false);
             throw new TransportException("no answer from the node within " + timeout, true, e);
@@ -27,22 +27,5 @@ public final class Futures {
             Thread.currentThread().interrupt();
             throw new ParleyException("interrupted while waiting for the node", e);
         }
-    }
-
-    /** The Parley exception behind a future's failure. */
-    public static ParleyException asParley(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof ParleyException parley) {
-            return parley;
-        }
-        return new TransportException(String.valueOf(cause.getMessage()), true, cause);
-    }
-
-    public static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

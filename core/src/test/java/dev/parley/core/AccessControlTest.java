@@ -8,6 +8,7 @@ import dev.parley.NoTransportException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.core.transport.TransportRegistry;
+import dev.parley.spi.Failures;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Topics;
 import dev.parley.spi.Transport;
@@ -37,7 +38,7 @@ class AccessControlTest {
     }
 
     private static <T> Throwable failure(CompletableFuture<T> future) {
-        return Futures.unwrap(future.handle((v, e) -> e).join());
+        return Failures.unwrap(future.handle((v, e) -> e).join());
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.parley.spi.EndpointProvider;
 import dev.parley.spi.NodeAccess;
 import dev.parley.spi.NamedThreads;
 import dev.parley.spi.NodeSession;
+import dev.parley.spi.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -176,21 +176,14 @@ public final class Node implements NodeAccess, AutoCloseable {
     }
 
     private static EndpointProvider endpointProvider(String scheme) {
-        List<String> found = new ArrayList<>();
-        ClassLoader own = Node.class.getClassLoader();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : context == null || context == own ? new ClassLoader[] {own}
-                : new ClassLoader[] {own, context}) {
-            for (EndpointProvider provider : ServiceLoader.load(EndpointProvider.class, loader)) {
-                if (provider.scheme().equals(scheme)) {
-                    return provider;
-                }
-                found.add(provider.scheme());
-            }
-        }
-        throw new ParleyException("no node endpoint for scheme '" + scheme + "' (found: "
-                + (found.isEmpty() ? "none" : String.join(", ", found)) + "); add dev.parley:parley-transport-"
-                + ("ws".equals(scheme) ? "websocket" : scheme) + " to the class path");
+        List<EndpointProvider> providers = Services.load(EndpointProvider.class, Node.class,
+                p -> p.scheme().equals(scheme));
+        return providers.stream().filter(p -> p.scheme().equals(scheme)).findFirst().orElseThrow(() ->
+                new ParleyException("no node endpoint for scheme '" + scheme + "' (found: "
+                        + (providers.isEmpty() ? "none" : String.join(", ",
+                                providers.stream().map(EndpointProvider::scheme).distinct().toList()))
+                        + "); add dev.parley:parley-transport-" + ("ws".equals(scheme) ? "websocket" : scheme)
+                        + " to the class path"));
     }
 
     /** Configures a {@link Node}. */

@@ -10,6 +10,7 @@ import dev.parley.protocol.Hello;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.protocol.Subscribe;
 import dev.parley.spi.Authenticator;
+import dev.parley.spi.Failures;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.TransportConfig;
@@ -78,7 +79,7 @@ final class Connection implements FrameLink.Handler {
                 });
         opened.whenComplete((c, error) -> {
             if (error != null) {
-                close(FramedTransport.asParley(error));
+                close(Failures.asParley(error));
             }
         });
         return opened;

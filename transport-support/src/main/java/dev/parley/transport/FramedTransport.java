@@ -10,6 +10,7 @@ import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.QueryRequest;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.spi.Envelope;
+import dev.parley.spi.Failures;
 import dev.parley.spi.NamedThreads;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -64,7 +65,7 @@ public final class FramedTransport implements Transport {
                 transport.connection().get(config.requestTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
                 return transport;
             } catch (ExecutionException | CompletionException e) {
-                ParleyException failure = asParley(e.getCause());
+                ParleyException failure = Failures.asParley(e.getCause());
                 if (attempt < CONNECT_ATTEMPTS && failure instanceof TransportException t && t.isRetryable()) {
                     log.info("connecting failed ({}); trying again", failure.getMessage());
                     continue;
@@ -169,14 +170,5 @@ public final class FramedTransport implements Transport {
             }
         });
         return handshake;
-    }
-
-    static ParleyException asParley(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause instanceof ParleyException parley ? parley
-                : new TransportException(String.valueOf(cause.getMessage()), true, cause);
     }
 }

@@ -11,6 +11,7 @@ import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.Error;
 import dev.parley.spi.Envelope;
+import dev.parley.spi.Failures;
 
 import java.util.HashMap;
 import java.util.List;
@@ -69,10 +70,7 @@ public final class Wire {
 
     /** The error frame for a failure on the node side. */
     public static Error toWire(Throwable thrown) {
-        Throwable failure = thrown;
-        while (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
-            failure = failure.getCause();
-        }
+        Throwable failure = Failures.unwrap(thrown);
         Error.Builder error = Error.newBuilder().setMessage(String.valueOf(failure.getMessage()));
         if (failure instanceof AuthenticationException) {
             error.setCode(Error.Code.CODE_UNAUTHENTICATED);

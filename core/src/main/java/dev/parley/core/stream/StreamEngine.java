@@ -8,8 +8,8 @@ import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
 import dev.parley.TransportException;
-import dev.parley.core.Futures;
 import dev.parley.spi.Envelope;
+import dev.parley.spi.Failures;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Topics;
@@ -202,7 +202,7 @@ final class StreamEngine<T> implements MessageStream<T> {
         if (gen != generation || terminal) {
             return;
         }
-        ParleyException error = Futures.asParley(failure);
+        ParleyException error = Failures.asParley(failure);
         generation++;
         dropSubscription();
         boolean retry = options.retryOnFail() && isRetryable(error) && failedAttempts < options.retryAttempts();
@@ -333,7 +333,7 @@ final class StreamEngine<T> implements MessageStream<T> {
             return;
         }
         if (error != null) {
-            ParleyException e = Futures.asParley(error);
+            ParleyException e = Failures.asParley(error);
             if (e instanceof PermissionDeniedException || e instanceof ProtocolException) {
                 cursors.remove(topic);
                 anchored.remove(topic);
