@@ -4,17 +4,33 @@ import com.google.protobuf.ByteString;
 import dev.parley.Client;
 import dev.parley.ClientOptions;
 import dev.parley.ContentTypeId;
+import dev.parley.ConversationType;
 import dev.parley.Identity;
+import dev.parley.core.transport.TransportRegistry;
 import dev.parley.node.Node;
 import dev.parley.protocol.MessagePayload;
+import dev.parley.spi.Transport;
+import dev.parley.spi.TransportConfig;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Set-up shared by the benchmarks: a node serving a transport, clients on it, payloads. */
+/** Set-up shared by the benchmarks: a node serving a transport, clients on it, payloads, heap readings. */
 final class Bench {
+    /** Requests a pipelining publisher keeps in flight. */
+    static final int WINDOW = 256;
+    static final double MIB = 1024.0 * 1024.0;
     private static final AtomicInteger NODES = new AtomicInteger();
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
     private Bench() {
     }
@@ -33,6 +49,27 @@ final class Bench {
                 .identity(identity).build());
     }
 
+    /** A bare, authenticated transport of {@code identity}: no client, store or stream on top. */
+    static Transport transport(Node node, String transport, Identity identity) {
+        return TransportRegistry.forScheme(transport).connect(node.endpoint(transport),
+                TransportConfig.builder().authenticator(identity).build());
+    }
+
+    /**
+     * Creates {@code count} groups of the transport's inbox and {@code members}, pipelined ({@value #WINDOW}
+     * requests in flight): the node does exactly what {@code newGroup} makes it do, without a round trip each.
+     */
+    static List<String> createGroups(Transport creator, List<String> members, int count) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(WINDOW);
+        List<CompletableFuture<String>> created = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            created.add(creator.createConversation(ConversationType.GROUP, members, "")
+                    .whenComplete((id, e) -> inFlight.release()));
+        }
+        return created.stream().map(CompletableFuture::join).toList();
+    }
+
     /** A text message payload whose content has {@code bytes} bytes, as the SDK publishes it. */
     static byte[] textPayload(int bytes) {
         char[] text = new char[bytes];
@@ -41,5 +78,31 @@ final class Bench {
                 .setContentType(ContentTypeId.TEXT.toString())
                 .setContent(ByteString.copyFrom(new String(text).getBytes(StandardCharsets.UTF_8)))
                 .build().toByteArray();
+    }
+
+    /**
+     * Used heap in bytes after full collections, repeated (at most five) until two readings agree within
+     * 256 KiB, so that garbage freed only by a second pass (cleaners of closed sockets) is not counted.
+     */
+    static long usedHeapAfterGc() {
+        long previous = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long used = MEMORY.getHeapMemoryUsage().getUsed();
+            if (Math.abs(previous - used) < 256 * 1024) {
+                return used;
+            }
+            previous = used;
+        }
+        return previous;
+    }
+
+    /**
+     * What to put into an {@code @AuxCounters(EVENTS)} field for a level such as a heap size: JMH sums those
+     * counters over the measurement iterations, so each measurement iteration enters its share and the
+     * summary shows the mean (the per-iteration lines then show value / iterations).
+     */
+    static double share(double value, IterationParams iteration) {
+        return iteration.getType() == IterationType.MEASUREMENT ? value / iteration.getCount() : value;
     }
 }

@@ -5,11 +5,9 @@ import dev.parley.DecodedMessage;
 import dev.parley.Identity;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
-import dev.parley.core.transport.TransportRegistry;
 import dev.parley.node.Node;
 import dev.parley.spi.Topics;
 import dev.parley.spi.Transport;
-import dev.parley.spi.TransportConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +45,7 @@ import java.util.concurrent.TimeoutException;
 @Fork(1)
 public class StreamThroughputBenchmark {
     static final int BATCH = 2_000;
-    static final int WINDOW = 256;
+    static final int WINDOW = Bench.WINDOW;
 
     @Param({"inproc", "grpc", "ws"})
     public String transport;
@@ -81,8 +79,7 @@ public class StreamThroughputBenchmark {
         for (int i = 0; i < conversations; i++) {
             topics.add(Topics.conversation(publisher.conversations().newGroup(List.of(subscriber.inboxId())).id()));
         }
-        publishing = TransportRegistry.forScheme(transport).connect(node.endpoint(transport),
-                TransportConfig.builder().authenticator(publisherIdentity).build());
+        publishing = Bench.transport(node, transport, publisherIdentity);
         payload = Bench.textPayload(payloadBytes);
         if ("push".equals(mode)) {
             stream = subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()

@@ -39,7 +39,7 @@ final class Connection implements FrameLink.Handler {
     private final TransportConfig config;
     private final ScheduledExecutorService timers;
     private final AtomicLong nextId = new AtomicLong(1);
-    private final ConcurrentMap<Long, CompletableFuture<ServerFrame>> pending = new ConcurrentHashMap<>();
+    private final PendingRequests pending;
     private final ConcurrentMap<Long, RemoteSubscription> subscriptions = new ConcurrentHashMap<>();
     private volatile FrameLink link;
     private volatile Throwable closedBy;
@@ -51,6 +51,7 @@ final class Connection implements FrameLink.Handler {
         this.links = links;
         this.config = config;
         this.timers = timers;
+        this.pending = new PendingRequests(config.requestTimeout(), timers);
     }
 
     /** Opens the link and authenticates; completes with this connection. */
@@ -58,6 +59,7 @@ final class Connection implements FrameLink.Handler {
         try {
             link = links.open(this);
         } catch (RuntimeException e) {
+            onClosed(e);
             return CompletableFuture.failedFuture(e);
         }
         Authenticator auth = config.authenticator();
@@ -91,8 +93,7 @@ final class Connection implements FrameLink.Handler {
 
     CompletableFuture<ServerFrame> request(ClientFrame.Builder frame, ServerFrame.BodyCase expected) {
         long id = nextId.getAndIncrement();
-        CompletableFuture<ServerFrame> response = new CompletableFuture<>();
-        pending.put(id, response);
+        CompletableFuture<ServerFrame> response = pending.register(id);
         Throwable closed = closedBy;
         if (closed != null) {
             pending.remove(id);
@@ -104,13 +105,7 @@ final class Connection implements FrameLink.Handler {
             pending.remove(id);
             return CompletableFuture.failedFuture(e);
         }
-        Duration timeout = config.requestTimeout();
-        ScheduledFuture<?> timer = timers.schedule(() -> {
-            if (pending.remove(id, response)) {
-                response.completeExceptionally(new TransportException("no answer from the node within " + timeout, true));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return response.whenComplete((f, e) -> timer.cancel(false)).thenApply(f -> {
+        return response.thenApply(f -> {
             if (f.getBodyCase() != expected) {
                 throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting " + expected);
             }
@@ -211,12 +206,7 @@ final class Connection implements FrameLink.Handler {
                 heartbeat.cancel(false);
             }
         }
-        for (Long id : List.copyOf(pending.keySet())) {
-            CompletableFuture<ServerFrame> response = pending.remove(id);
-            if (response != null) {
-                response.completeExceptionally(reason);
-            }
-        }
+        pending.failAll(reason);
         for (Long id : List.copyOf(subscriptions.keySet())) {
             RemoteSubscription subscription = subscriptions.remove(id);
             if (subscription != null) {

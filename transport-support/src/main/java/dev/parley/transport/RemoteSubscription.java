@@ -31,6 +31,7 @@ final class RemoteSubscription implements Subscription {
         switch (frame.getBodyCase()) {
             case SUBSCRIBED -> opened.complete(this);
             case ENVELOPE -> listener.onEnvelope(Wire.fromWire(frame.getEnvelope()));
+            case ENVELOPES -> listener.onEnvelopes(Wire.fromWire(frame.getEnvelopes()));
             case HEARTBEAT -> listener.onHeartbeat();
             case ERROR -> {
                 connection.forget(id);

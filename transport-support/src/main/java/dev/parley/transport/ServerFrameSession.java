@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -259,6 +260,16 @@ public final class ServerFrameSession {
         @Override
         public void onEnvelope(Envelope envelope) {
             send(ServerFrame.newBuilder().setRequestId(id).setEnvelope(Wire.toWire(envelope)).build());
+        }
+
+        @Override
+        public void onEnvelopes(List<Envelope> envelopes) {
+            if (envelopes.size() == 1) {
+                onEnvelope(envelopes.get(0));
+                return;
+            }
+            Wire.toWireBatches(envelopes).forEach(batch ->
+                    send(ServerFrame.newBuilder().setRequestId(id).setEnvelopes(batch).build()));
         }
 
         @Override

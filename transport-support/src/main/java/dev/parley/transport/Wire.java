@@ -9,10 +9,12 @@ import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Cursor;
+import dev.parley.protocol.EnvelopeBatch;
 import dev.parley.protocol.Error;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Failures;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,8 @@ public final class Wire {
     public static final int MAX_PAYLOAD_BYTES = 1 << 20;
     /** Largest frame either side accepts: room for a full payload, or a subscription to 20,000 topics. */
     public static final int MAX_FRAME_BYTES = 4 << 20;
+    /** Serialized envelopes per batch frame; half the frame limit leaves room for the largest payload. */
+    static final int MAX_BATCH_BYTES = MAX_FRAME_BYTES / 2;
 
     private Wire() {
     }
@@ -41,6 +45,37 @@ public final class Wire {
     public static Envelope fromWire(dev.parley.protocol.Envelope e) {
         return new Envelope(e.getTopic(), e.getSequence(), e.getTimestampNs(), e.getPayload().toByteArray(),
                 e.getIdempotencyKey(), e.getSenderInboxId());
+    }
+
+    public static List<Envelope> fromWire(EnvelopeBatch batch) {
+        List<Envelope> envelopes = new ArrayList<>(batch.getEnvelopesCount());
+        batch.getEnvelopesList().forEach(e -> envelopes.add(fromWire(e)));
+        return envelopes;
+    }
+
+    /**
+     * Envelopes as batches for {@code EnvelopeBatch} frames, in order, each at most
+     * {@link #MAX_BATCH_BYTES} serialized (a single larger envelope is a batch of its own).
+     */
+    public static List<EnvelopeBatch> toWireBatches(List<Envelope> envelopes) {
+        List<EnvelopeBatch> batches = new ArrayList<>();
+        EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
+        long bytes = 0;
+        for (Envelope envelope : envelopes) {
+            dev.parley.protocol.Envelope wire = toWire(envelope);
+            int size = wire.getSerializedSize();
+            if (batch.getEnvelopesCount() > 0 && bytes + size > MAX_BATCH_BYTES) {
+                batches.add(batch.build());
+                batch = EnvelopeBatch.newBuilder();
+                bytes = 0;
+            }
+            batch.addEnvelopes(wire);
+            bytes += size;
+        }
+        if (batch.getEnvelopesCount() > 0) {
+            batches.add(batch.build());
+        }
+        return batches;
     }
 
     public static List<Cursor> toWire(Map<String, Long> cursors) {

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns envelopes into conversations, consent records and messages and stores them. Sync and
@@ -29,6 +31,17 @@ import java.util.HexFormat;
  * Malformed payloads throw {@link ProtocolException}; nothing is stored for them.
  */
 public final class EnvelopeProcessor {
+    private static final int MAX_CACHED_CONTENT_TYPES = 256;
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    });
+
+    // parsed content types by their text; bounded, so a peer sending made-up types cannot grow it
+    private final Map<String, ContentTypeId> contentTypes = new ConcurrentHashMap<>();
     private final String inboxId;
     private final MessageStore store;
     private final Codecs codecs;
@@ -70,7 +83,7 @@ public final class EnvelopeProcessor {
     public DecodedMessage message(Envelope envelope) {
         String conversationId = Topics.subject(envelope.topic());
         MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
-        ContentTypeId type = ContentTypeId.parse(payload.getContentType());
+        ContentTypeId type = contentType(payload.getContentType());
         Object content = codecs.find(type).map(codec -> decode(codec, payload.getContent().toByteArray())).orElse(null);
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content,
@@ -92,13 +105,20 @@ public final class EnvelopeProcessor {
 
     /** The id of the message at {@code sequence} of {@code topic}: the same on every client. */
     public static String messageId(String topic, long sequence) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((topic + "#" + sequence).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        byte[] digest = SHA_256.get().digest((topic + "#" + sequence).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    private ContentTypeId contentType(String text) {
+        ContentTypeId known = contentTypes.get(text);
+        if (known != null) {
+            return known;
         }
+        ContentTypeId parsed = ContentTypeId.parse(text);
+        if (contentTypes.size() < MAX_CACHED_CONTENT_TYPES) {
+            contentTypes.put(text, parsed);
+        }
+        return parsed;
     }
 
     public static Consent toWire(ConsentState state) {

@@ -12,17 +12,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * Brings the local store up to date: new conversations, consent decisions, then the messages of
  * every conversation that is not DENIED (denied spam costs no network). Each topic is read from
- * its stored cursor, page by page.
+ * its stored cursor, page by page. The first pages of many conversations are asked for at once
+ * (at most {@value #IN_FLIGHT} queries in flight), so a sync costs about one round trip per
+ * {@value #IN_FLIGHT} conversations rather than one per conversation; pages are applied on the
+ * calling thread, in order.
  */
 public final class Syncer {
     private static final Logger log = LoggerFactory.getLogger(Syncer.class);
     private static final int PAGE = 1000;
+    private static final int IN_FLIGHT = 64;
 
     private final String inboxId;
     private final Transport transport;
@@ -42,11 +50,13 @@ public final class Syncer {
     public synchronized void sync() {
         syncConversations();
         pull(Topics.preferences(inboxId), processor::consent);
+        List<String> topics = new ArrayList<>();
         for (ConversationRecord conversation : store.conversations()) {
             if (processor.consentOf(conversation.id()) != ConsentState.DENIED) {
-                pull(Topics.conversation(conversation.id()), processor::message);
+                topics.add(Topics.conversation(conversation.id()));
             }
         }
+        pullAll(topics, processor::message);
     }
 
     /** Fetches new welcomes only. */
@@ -55,21 +65,43 @@ public final class Syncer {
     }
 
     private void pull(String topic, Consumer<Envelope> handler) {
-        long after = store.cursor(topic);
-        while (true) {
-            List<Envelope> page = Futures.await(transport.query(topic, after, PAGE), timeout);
-            for (Envelope envelope : page) {
-                try {
-                    handler.accept(envelope);
-                } catch (ProtocolException e) {
-                    log.warn("skipping undecodable envelope {}#{}: {}", topic, envelope.sequence(), e.getMessage());
-                }
-                after = envelope.sequence();
-                store.advanceCursor(topic, after);
+        pullAll(List.of(topic), handler);
+    }
+
+    /** Every topic from its cursor to its end; first pages pipelined, a topic's later pages one by one. */
+    private void pullAll(List<String> topics, Consumer<Envelope> handler) {
+        Iterator<String> waiting = topics.iterator();
+        ArrayDeque<FirstPage> inFlight = new ArrayDeque<>();
+        while (waiting.hasNext() || !inFlight.isEmpty()) {
+            while (inFlight.size() < IN_FLIGHT && waiting.hasNext()) {
+                String topic = waiting.next();
+                inFlight.add(new FirstPage(topic, transport.query(topic, store.cursor(topic), PAGE)));
             }
-            if (page.size() < PAGE) {
-                return;
+            FirstPage first = inFlight.poll();
+            List<Envelope> page = Futures.await(first.page(), timeout);
+            while (page.size() == PAGE) {
+                long after = apply(first.topic(), page, handler);
+                page = Futures.await(transport.query(first.topic(), after, PAGE), timeout);
             }
+            apply(first.topic(), page, handler);
         }
+    }
+
+    /** Hands a page to {@code handler} and advances the stored cursor; returns the last sequence. */
+    private long apply(String topic, List<Envelope> page, Consumer<Envelope> handler) {
+        long after = store.cursor(topic);
+        for (Envelope envelope : page) {
+            try {
+                handler.accept(envelope);
+            } catch (ProtocolException e) {
+                log.warn("skipping undecodable envelope {}#{}: {}", topic, envelope.sequence(), e.getMessage());
+            }
+            after = envelope.sequence();
+            store.advanceCursor(topic, after);
+        }
+        return after;
+    }
+
+    private record FirstPage(String topic, CompletableFuture<List<Envelope>> page) {
     }
 }

@@ -528,6 +528,12 @@ final class StreamEngine<T> implements MessageStream<T> {
         }
 
         @Override
+        public void onEnvelopes(List<Envelope> envelopes) {
+            lastActivityNanos = System.nanoTime();
+            post(() -> envelopes.forEach(envelope -> StreamEngine.this.onEnvelope(gen, envelope)));
+        }
+
+        @Override
         public void onHeartbeat() {
             lastActivityNanos = System.nanoTime();
         }

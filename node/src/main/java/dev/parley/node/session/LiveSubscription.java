@@ -15,8 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -24,7 +22,10 @@ import java.util.function.Consumer;
  * The node side of one subscription. It reads straight from the topic logs after each topic's
  * cursor, so replay and live delivery are one mechanism and nothing is queued per subscriber:
  * a slow subscriber (no demand) simply stays behind in the log. One drain at a time delivers
- * to the listener (a work-in-progress counter serializes drains on the shared executor).
+ * to the listener: whichever thread signals first (a publish, a demand frame, a heartbeat) drains,
+ * and signals that arrive meanwhile are picked up by that drain (a work-in-progress counter). A
+ * drain never sends more than the subscriber asked for, so it is short; running it on the
+ * signalling thread saves a thread hand-off per message.
  */
 public final class LiveSubscription implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(LiveSubscription.class);
@@ -32,7 +33,6 @@ public final class LiveSubscription implements Subscription {
 
     private final TopicLogs logs;
     private final Fanout fanout;
-    private final Executor executor;
     private final int maxTopics;
     private final SubscriptionListener listener;
     private final Consumer<String> readCheck;
@@ -48,11 +48,10 @@ public final class LiveSubscription implements Subscription {
     private Throwable failure;
     private boolean terminated;
 
-    LiveSubscription(TopicLogs logs, Fanout fanout, Executor executor, int maxTopics, Consumer<String> readCheck,
+    LiveSubscription(TopicLogs logs, Fanout fanout, int maxTopics, Consumer<String> readCheck,
                      SubscriptionListener listener, Runnable onTerminated) {
         this.logs = logs;
         this.fanout = fanout;
-        this.executor = executor;
         this.maxTopics = maxTopics;
         this.readCheck = readCheck;
         this.listener = listener;
@@ -174,11 +173,7 @@ public final class LiveSubscription implements Subscription {
             }
         }
         if (wip.getAndIncrement() == 0) {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                wip.set(0); // the node is closing; its sessions are being ended anyway
-            }
+            drain();
         }
     }
 
@@ -223,7 +218,7 @@ public final class LiveSubscription implements Subscription {
             if (batch.isEmpty()) {
                 return;
             }
-            batch.forEach(listener::onEnvelope);
+            listener.onEnvelopes(batch);
         }
     }
 

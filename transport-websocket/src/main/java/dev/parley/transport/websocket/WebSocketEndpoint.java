@@ -126,21 +126,23 @@ final class WebSocketEndpoint implements Endpoint {
     /** One WebSocket: opens its node session after the handshake, then feeds it frames. */
     private final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         private ServerFrameSession frames;
+        private OrderedWrites writes;
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 Channel channel = ctx.channel();
+                writes = new OrderedWrites(channel);
                 NodeSession session;
                 try {
                     session = node.openSession(String.valueOf(channel.remoteAddress()));
                 } catch (RuntimeException e) {
-                    closeWith(channel, CloseCodes.TRY_AGAIN_LATER, e.getMessage());
+                    close(channel, CloseCodes.TRY_AGAIN_LATER, e.getMessage());
                     return;
                 }
                 frames = new ServerFrameSession(session,
-                        frame -> channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))),
-                        () -> closeWith(channel, CloseCodes.GOING_AWAY, "connection closed by the node"),
+                        frame -> writes.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))),
+                        () -> writes.writeAndClose(closeFrame(CloseCodes.GOING_AWAY, "connection closed by the node")),
                         timers, String.valueOf(channel.remoteAddress()));
             } else {
                 super.userEventTriggered(ctx, event);
@@ -153,7 +155,7 @@ final class WebSocketEndpoint implements Endpoint {
                 return;
             }
             if (!(frame instanceof BinaryWebSocketFrame)) {
-                closeWith(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, "Parley speaks binary frames only");
+                close(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, "Parley speaks binary frames only");
                 frames.linkClosed();
                 return;
             }
@@ -161,11 +163,11 @@ final class WebSocketEndpoint implements Endpoint {
             try (ByteBufInputStream in = new ByteBufInputStream(frame.content())) {
                 parsed = ClientFrame.parseFrom(in);
             } catch (InvalidProtocolBufferException e) {
-                closeWith(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "malformed frame: " + e.getMessage());
+                close(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "malformed frame: " + e.getMessage());
                 frames.linkClosed();
                 return;
             } catch (IOException e) {
-                closeWith(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "unreadable frame");
+                close(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "unreadable frame");
                 frames.linkClosed();
                 return;
             }
@@ -186,10 +188,19 @@ final class WebSocketEndpoint implements Endpoint {
                 return; // oversized or invalid frame: Netty is already sending 1009/1002 and closes after it
             }
             if (cause instanceof TooLongFrameException) {
-                closeWith(ctx.channel(), CloseCodes.TOO_BIG, "message larger than " + Wire.MAX_FRAME_BYTES + " bytes");
+                close(ctx.channel(), CloseCodes.TOO_BIG, "message larger than " + Wire.MAX_FRAME_BYTES + " bytes");
                 return;
             }
-            closeWith(ctx.channel(), CloseCodes.INTERNAL_ERROR, "connection failed");
+            close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "connection failed");
+        }
+    
+        /** Closes after every frame written before (once the WebSocket is up, all writes are ordered). */
+        private void close(Channel channel, int code, String reason) {
+            if (writes == null) {
+                closeWith(channel, code, reason);
+            } else {
+                writes.writeAndClose(closeFrame(code, reason));
+            }
         }
     }
 
@@ -208,7 +219,11 @@ final class WebSocketEndpoint implements Endpoint {
     }
 
     private static void closeWith(Channel channel, int code, String reason) {
+        channel.writeAndFlush(closeFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static CloseWebSocketFrame closeFrame(int code, String reason) {
         String text = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, text)).addListener(ChannelFutureListener.CLOSE);
+        return new CloseWebSocketFrame(code, text);
     }
 }

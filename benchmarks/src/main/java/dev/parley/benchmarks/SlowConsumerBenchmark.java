@@ -1,0 +1,190 @@
+package dev.parley.benchmarks;
+
+import dev.parley.Client;
+import dev.parley.Conversation;
+import dev.parley.DecodedMessage;
+import dev.parley.Identity;
+import dev.parley.MessageStream;
+import dev.parley.StreamState;
+import dev.parley.node.Node;
+import dev.parley.spi.Topics;
+import dev.parley.spi.Transport;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A consumer that stops reading holds memory flat (DESIGN §4, §7). A pull-mode {@code streamAllMessages}
+ * (no {@code onValue}, default {@code bufferSize} 256) is never read while a publisher (bare transport,
+ * pipelined like {@link StreamThroughputBenchmark}) sends {@code rate} {@code payloadBytes}-byte messages
+ * a second into its conversation for {@code seconds}. The used heap after GC is read at the start, every
+ * {@code seconds / 6} seconds (at least 1) and at the end.
+ *
+ * <p>The node runs in this JVM and keeps every message in its in-memory log, so the heap grows with the
+ * messages published whatever the client does. The two are told apart by measurement, not by estimate:
+ * {@code consumer=none} runs the same publisher and subscriber client without the stream, so its growth is
+ * the node's log alone, and with {@code consumer=stalled} the stream is open and unread. The publisher is
+ * paced so that both publish the same number of messages (check {@code published}): the node's log then
+ * costs the same in both, and the difference of their {@code heapGrowthMiB} is what the stalled stream
+ * holds on the client side (a client that kept what it could not deliver would add at least the payload
+ * per message). {@code received} is how many messages the subscriber took from the node (its local
+ * store keeps each one a stream processes): flow control bounds it by {@code bufferSize}, however many
+ * were published. The figures carry the noise of full GCs of a heap the size of the node's log
+ * (a few MiB); with {@code rate=0} (as fast as possible) the counts differ and only {@code received} and
+ * {@code heapPerMessageB} compare.
+ *
+ * <p>The primary score is only the length of the run; the figures are the secondary results.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 0)
+@Measurement(iterations = 1)
+@Fork(1)
+public class SlowConsumerBenchmark {
+    @Param({"inproc", "grpc", "ws"})
+    public String transport;
+
+    @Param({"30"})
+    public int seconds;
+
+    @Param({"stalled", "none"})
+    public String consumer;
+
+    @Param({"1024"})
+    public int payloadBytes;
+
+    /** Messages published per second; 0: as fast as the publisher's window allows. */
+    @Param({"5000"})
+    public int rate;
+
+    private Node node;
+    private Transport publisher;
+    private Client subscriber;
+    private String conversationId;
+    private MessageStream<DecodedMessage> stream;
+
+    @Setup(Level.Iteration)
+    public void start() throws InterruptedException {
+        node = Bench.node(transport);
+        Identity publisherIdentity = Identity.generate();
+        publisher = Bench.transport(node, transport, publisherIdentity);
+        subscriber = Bench.client(node, transport, Identity.generate());
+        conversationId = Bench.createGroups(publisher, List.of(subscriber.inboxId()), 1).get(0);
+        if ("stalled".equals(consumer)) {
+            stream = subscriber.conversations().streamAllMessages();
+        }
+    }
+
+    @Benchmark
+    public void publishToStalledConsumer(Heap heap, IterationParams iteration) throws Exception {
+        long start = Bench.usedHeapAfterGc();
+        long max = start;
+        AtomicLong published = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Semaphore inFlight = new Semaphore(Bench.WINDOW);
+        Thread sender = new Thread(() -> publish(inFlight, published, failure), "bench-publisher");
+        sender.start();
+        long sampleMillis = TimeUnit.SECONDS.toMillis(Math.max(1, seconds / 6));
+        sender.join(sampleMillis);
+        while (sender.isAlive()) {
+            max = Math.max(max, Bench.usedHeapAfterGc());
+            sender.join(sampleMillis);
+        }
+        inFlight.acquire(Bench.WINDOW); // every publish answered
+        if (failure.get() != null) {
+            throw new IllegalStateException("publishing failed", failure.get());
+        }
+        if (stream != null && stream.state() != StreamState.LIVE) {
+            throw new IllegalStateException("the stalled stream is " + stream.state() + ", not LIVE");
+        }
+        long last = Bench.usedHeapAfterGc();
+        int received = subscriber.conversations().getConversationById(conversationId)
+                .map(Conversation::messages).map(List::size).orElse(0);
+        heap.published = Bench.share(published.get(), iteration);
+        heap.received = Bench.share(received, iteration);
+        heap.heapGrowthMiB = Bench.share((last - start) / Bench.MIB, iteration);
+        heap.maxHeapGrowthMiB = Bench.share((Math.max(max, last) - start) / Bench.MIB, iteration);
+        heap.heapPerMessageB = Bench.share((double) (last - start) / Math.max(1, published.get()), iteration);
+    }
+
+    /**
+     * Publishes {@code rate} messages a second for {@code seconds} (catching up when behind), or as fast as
+     * the window allows for {@code seconds} when {@code rate} is 0; at most {@value Bench#WINDOW} in flight.
+     */
+    private void publish(Semaphore inFlight, AtomicLong published, AtomicReference<Throwable> failure) {
+        String topic = Topics.conversation(conversationId);
+        byte[] payload = Bench.textPayload(payloadBytes);
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long count = rate > 0 ? (long) rate * seconds : Long.MAX_VALUE;
+        try {
+            for (long key = 0; key < count && failure.get() == null; key++) {
+                if (rate > 0) {
+                    long wait = start + key * 1_000_000_000L / rate - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                } else if (System.nanoTime() >= end) {
+                    return;
+                }
+                inFlight.acquire();
+                publisher.publish(topic, payload, "k" + key).whenComplete((r, e) -> {
+                    if (e == null) {
+                        published.incrementAndGet();
+                    } else {
+                        failure.compareAndSet(null, e);
+                    }
+                    inFlight.release();
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void stop() {
+        if (stream != null) {
+            stream.end();
+            stream = null;
+        }
+        subscriber.close();
+        publisher.close();
+        node.close();
+    }
+
+    /** Secondary results, means over the measurement iterations ({@link Bench#share}); see the class comment. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Heap {
+        /** Used heap after GC, end minus start, MiB. */
+        public double heapGrowthMiB;
+        /** Highest used heap after GC during the run minus start, MiB. */
+        public double maxHeapGrowthMiB;
+        /** Heap growth divided by messages published, bytes. */
+        public double heapPerMessageB;
+        /** Messages published and acknowledged by the node. */
+        public double published;
+        /** Messages the subscriber client took from the node. */
+        public double received;
+    }
+}
