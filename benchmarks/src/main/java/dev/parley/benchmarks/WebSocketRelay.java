@@ -2,6 +2,7 @@ package dev.parley.benchmarks;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -14,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.java_websocket.client.WebSocketClient;
@@ -30,48 +32,76 @@ import java.util.concurrent.TimeUnit;
  * binary frame from the publisher's socket ({@code /pub}) to the subscriber's ({@code /sub}).
  */
 final class WebSocketRelay implements BareRelayBenchmark.Relay {
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    private final Channel server;
+    private final RelayServer server;
     private final Client subscriber;
     private final Client publisher;
-    private volatile Channel subscriberChannel;
 
     WebSocketRelay(Runnable onReceive) throws Exception {
-        CountDownLatch subscribed = new CountDownLatch(1);
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath("/").checkStartsWith(true).build()),
-                                new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
-                                    @Override
-                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-                                        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete hs
-                                                && hs.requestUri().startsWith("/sub")) {
-                                            subscriberChannel = ctx.channel();
-                                            subscribed.countDown();
-                                        }
-                                    }
-
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
-                                        subscriberChannel.writeAndFlush(frame.retainedDuplicate());
-                                    }
-                                });
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        int port = ((InetSocketAddress) server.localAddress()).getPort();
-        subscriber = new Client(URI.create("ws://127.0.0.1:" + port + "/sub"), onReceive);
+        server = new RelayServer();
+        subscriber = new Client(server.uri("/sub"), onReceive);
         subscriber.connectBlocking(10, TimeUnit.SECONDS);
-        if (!subscribed.await(10, TimeUnit.SECONDS)) {
+        if (!server.subscribed.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("bare WebSocket subscriber did not connect");
         }
-        publisher = new Client(URI.create("ws://127.0.0.1:" + port + "/pub"), () -> { });
+        publisher = new Client(server.uri("/pub"), () -> { });
         publisher.connectBlocking(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The bare Netty WebSocket server: every binary frame goes to the latest socket opened on
+     * {@code /sub}, so a frame that a fresh subscriber sends comes straight back to it.
+     */
+    static final class RelayServer implements AutoCloseable {
+        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        private final Channel server;
+        private final CountDownLatch subscribed = new CountDownLatch(1);
+        private volatile Channel subscriberChannel;
+
+        RelayServer() throws InterruptedException {
+            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                            .websocketPath("/").checkStartsWith(true).build()),
+                                    new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
+                                        @Override
+                                        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                                            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete hs
+                                                    && hs.requestUri().startsWith("/sub")) {
+                                                subscriberChannel = ctx.channel();
+                                                subscribed.countDown();
+                                            }
+                                        }
+
+                                        @Override
+                                        protected void channelRead0(ChannelHandlerContext ctx,
+                                                                    BinaryWebSocketFrame frame) {
+                                            subscriberChannel.writeAndFlush(frame.retainedDuplicate());
+                                        }
+                                    });
+                        }
+                    })
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        }
+
+        URI uri(String path) {
+            return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + path);
+        }
+
+        /** Closes the latest subscriber's socket from the server side (close frame, then FIN), as a node does. */
+        void dropSubscriber() {
+            subscriberChannel.writeAndFlush(new CloseWebSocketFrame(1001, "dropped"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            server.close().sync();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 
     @Override
@@ -83,11 +113,11 @@ final class WebSocketRelay implements BareRelayBenchmark.Relay {
     public void close() throws InterruptedException {
         publisher.closeBlocking();
         subscriber.closeBlocking();
-        server.close().sync();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        server.close();
     }
 
-    private static final class Client extends WebSocketClient {
+    /** A Java-WebSocket client with {@code TCP_NODELAY} on that runs {@code onReceive} per binary frame. */
+    static class Client extends WebSocketClient {
         private final Runnable onReceive;
 
         Client(URI uri, Runnable onReceive) {
