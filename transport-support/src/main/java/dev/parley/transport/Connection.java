@@ -103,6 +103,7 @@ final class Connection implements FrameLink.Handler {
             link.send(frame.setRequestId(id).build());
         } catch (RuntimeException e) {
             pending.remove(id);
+            closeIfLinkGone(e);
             return CompletableFuture.failedFuture(e);
         }
         return response.thenApply(f -> {
@@ -132,6 +133,7 @@ final class Connection implements FrameLink.Handler {
             link.send(ClientFrame.newBuilder().setRequestId(id).setSubscribe(subscribe).build());
         } catch (RuntimeException e) {
             subscriptions.remove(id);
+            closeIfLinkGone(e);
             return CompletableFuture.failedFuture(e);
         }
         Duration timeout = config.requestTimeout();
@@ -173,7 +175,9 @@ final class Connection implements FrameLink.Handler {
         long id = frame.getRequestId();
         if (id == 0) {
             if (frame.hasError()) {
-                closeReason = Wire.fromWire(frame.getError()); // the node says why it is about to close
+                // the node says why it is about to close this link: it is gone for us now, so the next
+                // operation opens a new connection instead of failing on this one until the close arrives
+                close(Wire.fromWire(frame.getError()));
             }
             return;
         }
@@ -225,6 +229,16 @@ final class Connection implements FrameLink.Handler {
             l.close();
         }
         onClosed(reason);
+    }
+
+    /**
+     * A link that refuses a frame with a retryable {@link TransportException} is closing (its close
+     * event may still be on the way): end this connection now, so that it stops counting as open.
+     */
+    private void closeIfLinkGone(RuntimeException sendFailure) {
+        if (sendFailure instanceof TransportException t && t.isRetryable()) {
+            close(sendFailure);
+        }
     }
 
     private synchronized void startHeartbeats() {
