@@ -28,8 +28,8 @@ import java.util.concurrent.TimeoutException;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(StreamThroughputBenchmark.BATCH)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 10, time = 3)
+@Measurement(iterations = 5, time = 3)
 @Fork(1)
 public class BareRelayBenchmark {
     @Param({"queue", "grpc", "ws"})

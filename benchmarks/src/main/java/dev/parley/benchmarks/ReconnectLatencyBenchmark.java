@@ -6,11 +6,9 @@ import dev.parley.Identity;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
-import dev.parley.core.transport.TransportRegistry;
 import dev.parley.node.Node;
 import dev.parley.spi.Topics;
 import dev.parley.spi.Transport;
-import dev.parley.spi.TransportConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,7 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 3)
+@Warmup(iterations = 4, time = 3)
 @Measurement(iterations = 3, time = 5)
 @Fork(1)
 public class ReconnectLatencyBenchmark {
@@ -84,8 +82,7 @@ public class ReconnectLatencyBenchmark {
         for (int i = 0; i < conversations; i++) {
             topics.add(Topics.conversation(publisher.conversations().newGroup(List.of(subscriber.inboxId())).id()));
         }
-        publishing = TransportRegistry.forScheme(transport).connect(node.endpoint(transport),
-                TransportConfig.builder().authenticator(publisherIdentity).build());
+        publishing = Bench.transport(node, transport, publisherIdentity);
         payload = Bench.textPayload(64);
         stream = subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()
                 .retryDelay(Duration.ZERO)

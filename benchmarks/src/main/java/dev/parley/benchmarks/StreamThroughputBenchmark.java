@@ -35,13 +35,17 @@ import java.util.concurrent.TimeoutException;
  * (push: {@code onValue}; pull: the iterator). The publisher pipelines its publishes (at most
  * {@value #WINDOW} in flight) so the figure is the stream's delivery rate, not one round trip per
  * message. Compare with {@link BareRelayBenchmark} of the same payload size.
+ *
+ * <p>Warm-up is long on purpose: over gRPC the SDK's path (client, node, protobuf, Netty) needs
+ * about 30 s of traffic before C2 has compiled it; with 4 s of warm-up the same code measured a
+ * third of its steady rate. The baselines get the same warm-up.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(StreamThroughputBenchmark.BATCH)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 10, time = 3)
+@Measurement(iterations = 5, time = 3)
 @Fork(1)
 public class StreamThroughputBenchmark {
     static final int BATCH = 2_000;

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ public final class Node implements NodeAccess, AutoCloseable {
     private final Path dataDir;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
     private final Ledger ledger;
     private volatile boolean started;
@@ -55,8 +57,10 @@ public final class Node implements NodeAccess, AutoCloseable {
         this.name = b.name;
         this.listen = List.copyOf(b.listen);
         this.dataDir = b.dataDir;
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
-        this.ledger = new Ledger(scheduler);
+        this.ledger = new Ledger(deliveryExecutor, scheduler);
     }
 
     public static Builder builder() {
@@ -154,9 +158,14 @@ public final class Node implements NodeAccess, AutoCloseable {
         }
         endpoints.values().forEach(Endpoint::close);
         scheduler.shutdownNow();
+        deliveryExecutor.shutdown();
         try {
+            if (!deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                deliveryExecutor.shutdownNow();
+            }
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            deliveryExecutor.shutdownNow();
             Thread.currentThread().interrupt();
         }
         log.info("node {} closed", name);

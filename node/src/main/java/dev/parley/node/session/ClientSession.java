@@ -120,7 +120,11 @@ public final class ClientSession implements NodeSession {
         }
     }
 
-    /** Ends the session from the node side: every subscription fails with {@code cause}, then the handler runs. */
+    /**
+     * Ends the session from the node side: the handler runs first (a network endpoint tells the
+     * client why and closes the link, so the client learns it once, for everything on that
+     * connection), then every subscription fails with {@code cause}.
+     */
     public void terminate(Throwable cause) {
         Consumer<Throwable> handler;
         synchronized (this) {
@@ -130,9 +134,12 @@ public final class ClientSession implements NodeSession {
             terminatedBy = cause;
             handler = terminationHandler;
         }
-        subscriptions.forEach(s -> s.fail(cause));
-        onClose.accept(this);
-        handler.accept(cause);
+        try {
+            handler.accept(cause);
+        } finally {
+            subscriptions.forEach(s -> s.fail(cause));
+            onClose.accept(this);
+        }
     }
 
     @Override

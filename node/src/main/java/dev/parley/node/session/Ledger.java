@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +48,11 @@ public final class Ledger {
     private final AccessPolicy policy = new AccessPolicy(conversations);
     private final Fanout fanout = new Fanout();
     private final SecureRandom random = new SecureRandom();
+    private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
 
-    public Ledger(ScheduledExecutorService scheduler) {
+    public Ledger(ExecutorService deliveryExecutor, ScheduledExecutorService scheduler) {
+        this.deliveryExecutor = deliveryExecutor;
         this.scheduler = scheduler;
     }
 
@@ -126,7 +129,7 @@ public final class Ledger {
         Duration interval = heartbeatInterval == null || heartbeatInterval.compareTo(MIN_HEARTBEAT) < 0
                 ? MIN_HEARTBEAT : heartbeatInterval;
         HeartbeatTimer heartbeat = new HeartbeatTimer();
-        LiveSubscription subscription = new LiveSubscription(logs, fanout, MAX_TOPICS_PER_SUBSCRIPTION,
+        LiveSubscription subscription = new LiveSubscription(logs, fanout, deliveryExecutor, MAX_TOPICS_PER_SUBSCRIPTION,
                 topic -> policy.checkRead(inboxId, topic), listener, () -> {
                     heartbeat.stop();
                     onTerminated.run();

@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -22,10 +24,11 @@ import java.util.function.Consumer;
  * The node side of one subscription. It reads straight from the topic logs after each topic's
  * cursor, so replay and live delivery are one mechanism and nothing is queued per subscriber:
  * a slow subscriber (no demand) simply stays behind in the log. One drain at a time delivers
- * to the listener: whichever thread signals first (a publish, a demand frame, a heartbeat) drains,
- * and signals that arrive meanwhile are picked up by that drain (a work-in-progress counter). A
- * drain never sends more than the subscriber asked for, so it is short; running it on the
- * signalling thread saves a thread hand-off per message.
+ * to the listener (a work-in-progress counter; signals that arrive during a drain are picked up
+ * by it). A publish hands the drain to the node's delivery executor, so the publisher's thread
+ * only appends (its cost does not grow with the number of subscribers) and a busy topic reaches
+ * its subscribers in batches; demand, heartbeats and topic changes drain on their own thread,
+ * the subscriber's, which saves a hand-off. A drain never sends more than the subscriber asked for.
  */
 public final class LiveSubscription implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(LiveSubscription.class);
@@ -37,6 +40,7 @@ public final class LiveSubscription implements Subscription {
     private final SubscriptionListener listener;
     private final Consumer<String> readCheck;
     private final Runnable onTerminated;
+    private final Executor executor;
     private final AtomicInteger wip = new AtomicInteger();
 
     // guarded by this
@@ -48,10 +52,11 @@ public final class LiveSubscription implements Subscription {
     private Throwable failure;
     private boolean terminated;
 
-    LiveSubscription(TopicLogs logs, Fanout fanout, int maxTopics, Consumer<String> readCheck,
+    LiveSubscription(TopicLogs logs, Fanout fanout, Executor executor, int maxTopics, Consumer<String> readCheck,
                      SubscriptionListener listener, Runnable onTerminated) {
         this.logs = logs;
         this.fanout = fanout;
+        this.executor = executor;
         this.maxTopics = maxTopics;
         this.readCheck = readCheck;
         this.listener = listener;
@@ -155,7 +160,7 @@ public final class LiveSubscription implements Subscription {
             }
             ready.add(topic);
         }
-        signal();
+        signalAsync();
     }
 
     synchronized boolean isTerminated() {
@@ -167,13 +172,22 @@ public final class LiveSubscription implements Subscription {
     }
 
     private void signal() {
-        synchronized (this) {
-            if (terminated) {
-                return; // nothing will be delivered any more; cancel() after the end is a no-op
-            }
-        }
-        if (wip.getAndIncrement() == 0) {
+        if (!isTerminated() && wip.getAndIncrement() == 0) {
             drain();
+        }
+    }
+
+    /**
+     * Publishes signal here: the drain runs on the delivery executor, so the publisher's thread
+     * only appends, and a subscriber that falls behind a busy topic gets its envelopes in batches.
+     */
+    private void signalAsync() {
+        if (!isTerminated() && wip.getAndIncrement() == 0) {
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                drain(); // the node is closing: finish on this thread
+            }
         }
     }
 
