@@ -38,7 +38,9 @@ final class InProcessTransport implements Transport {
 
     @Override
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
-        return call(s -> s.publish(topic, payload, idempotencyKey));
+        // the node keeps what it appends: a copy, so a caller reusing its array cannot rewrite the log
+        byte[] copy = payload == null ? null : payload.clone();
+        return call(s -> s.publish(topic, copy, idempotencyKey));
     }
 
     @Override
