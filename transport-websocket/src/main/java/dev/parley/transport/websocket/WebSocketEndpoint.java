@@ -3,7 +3,6 @@ package dev.parley.transport.websocket;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.TransportException;
 import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.ServerFrame;
 import dev.parley.spi.Endpoint;
 import dev.parley.spi.NamedThreads;
 import dev.parley.spi.NodeAccess;
