@@ -1,14 +1,9 @@
 package dev.parley.benchmarks;
 
-import dev.parley.Client;
 import dev.parley.DecodedMessage;
-import dev.parley.Identity;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
-import dev.parley.node.Node;
-import dev.parley.spi.Topics;
-import dev.parley.spi.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,9 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,12 +53,8 @@ public class ReconnectLatencyBenchmark {
     @Param({"1", "100"})
     public int conversations;
 
-    private Node node;
-    private Client publisher;
-    private Client subscriber;
-    private Transport publishing;
+    private PublisherAndSubscriber set;
     private MessageStream<DecodedMessage> stream;
-    private final List<String> topics = new ArrayList<>();
     private byte[] payload;
     private long published;
     private final AtomicLong received = new AtomicLong();
@@ -74,17 +63,10 @@ public class ReconnectLatencyBenchmark {
     private volatile CountDownLatch delivered = new CountDownLatch(0);
 
     @Setup(Level.Trial)
-    public void start() {
-        node = Bench.node(transport);
-        Identity publisherIdentity = Identity.generate();
-        publisher = Bench.client(node, transport, publisherIdentity);
-        subscriber = Bench.client(node, transport, Identity.generate());
-        for (int i = 0; i < conversations; i++) {
-            topics.add(Topics.conversation(publisher.conversations().newGroup(List.of(subscriber.inboxId())).id()));
-        }
-        publishing = Bench.transport(node, transport, publisherIdentity);
+    public void start() throws InterruptedException {
+        set = new PublisherAndSubscriber(transport, conversations);
         payload = Bench.textPayload(64);
-        stream = subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()
+        stream = set.subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()
                 .retryDelay(Duration.ZERO)
                 .retryAttempts(Integer.MAX_VALUE)
                 .onError(e -> phases.mark(Phases.ERROR))
@@ -111,8 +93,8 @@ public class ReconnectLatencyBenchmark {
         restarted = restart;
         delivered = value;
         phases.begin();
-        node.dropConnections(subscriber.inboxId());
-        publishing.publish(topics.get((int) (published % topics.size())), payload, "k" + published++);
+        set.node.dropConnections(set.subscriber.inboxId());
+        set.publisher.publish(set.topic(published), payload, "k" + published++);
         if (!restart.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new TimeoutException("stream not restarted within " + WAIT_SECONDS + " s: " + stream.state());
         }
@@ -125,10 +107,7 @@ public class ReconnectLatencyBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
         stream.end();
-        publishing.close();
-        subscriber.close();
-        publisher.close();
-        node.close();
+        set.close();
         System.out.println();
         System.out.println(phases.report());
         if (received.get() != published) {

@@ -1,14 +1,9 @@
 package dev.parley.benchmarks;
 
-import dev.parley.Client;
 import dev.parley.Conversation;
 import dev.parley.DecodedMessage;
-import dev.parley.Identity;
 import dev.parley.MessageStream;
 import dev.parley.StreamState;
-import dev.parley.node.Node;
-import dev.parley.spi.Topics;
-import dev.parley.spi.Transport;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -76,21 +71,14 @@ public class SlowConsumerBenchmark {
     @Param({"5000"})
     public int rate;
 
-    private Node node;
-    private Transport publisher;
-    private Client subscriber;
-    private String conversationId;
+    private PublisherAndSubscriber set;
     private MessageStream<DecodedMessage> stream;
 
     @Setup(Level.Iteration)
     public void start() throws InterruptedException {
-        node = Bench.node(transport);
-        Identity publisherIdentity = Identity.generate();
-        publisher = Bench.transport(node, transport, publisherIdentity);
-        subscriber = Bench.client(node, transport, Identity.generate());
-        conversationId = Bench.createGroups(publisher, List.of(subscriber.inboxId()), 1).get(0);
+        set = new PublisherAndSubscriber(transport, 1);
         if ("stalled".equals(consumer)) {
-            stream = subscriber.conversations().streamAllMessages();
+            stream = set.subscriber.conversations().streamAllMessages();
         }
     }
 
@@ -117,7 +105,7 @@ public class SlowConsumerBenchmark {
             throw new IllegalStateException("the stalled stream is " + stream.state() + ", not LIVE");
         }
         long last = Bench.usedHeapAfterGc();
-        int received = subscriber.conversations().getConversationById(conversationId)
+        int received = set.subscriber.conversations().getConversationById(set.conversationIds.get(0))
                 .map(Conversation::messages).map(List::size).orElse(0);
         heap.published = Bench.share(published.get(), iteration);
         heap.received = Bench.share(received, iteration);
@@ -131,7 +119,7 @@ public class SlowConsumerBenchmark {
      * the window allows for {@code seconds} when {@code rate} is 0; at most {@value Bench#WINDOW} in flight.
      */
     private void publish(Semaphore inFlight, AtomicLong published, AtomicReference<Throwable> failure) {
-        String topic = Topics.conversation(conversationId);
+        String topic = set.topic(0);
         byte[] payload = Bench.textPayload(payloadBytes);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -147,7 +135,7 @@ public class SlowConsumerBenchmark {
                     return;
                 }
                 inFlight.acquire();
-                publisher.publish(topic, payload, "k" + key).whenComplete((r, e) -> {
+                set.publisher.publish(topic, payload, "k" + key).whenComplete((r, e) -> {
                     if (e == null) {
                         published.incrementAndGet();
                     } else {
@@ -167,9 +155,7 @@ public class SlowConsumerBenchmark {
             stream.end();
             stream = null;
         }
-        subscriber.close();
-        publisher.close();
-        node.close();
+        set.close();
     }
 
     /** Secondary results, means over the measurement iterations ({@link Bench#share}); see the class comment. */

@@ -1,13 +1,8 @@
 package dev.parley.benchmarks;
 
-import dev.parley.Client;
 import dev.parley.DecodedMessage;
-import dev.parley.Identity;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
-import dev.parley.node.Node;
-import dev.parley.spi.Topics;
-import dev.parley.spi.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,8 +18,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -69,34 +62,22 @@ public class StreamThroughputBenchmark {
     @Param({"push", "pull"})
     public String mode;
 
-    private Node node;
-    private Client publisher;
-    private Client subscriber;
-    private Transport publishing;
+    private PublisherAndSubscriber set;
     private MessageStream<DecodedMessage> stream;
     private Thread puller;
-    private final List<String> topics = new ArrayList<>();
     private byte[] payload;
     private long key;
     private volatile CountDownLatch delivered = new CountDownLatch(0);
 
     @Setup(Level.Iteration)
-    public void start() {
-        topics.clear();
-        node = Bench.node(transport);
-        Identity publisherIdentity = Identity.generate();
-        publisher = Bench.client(node, transport, publisherIdentity);
-        subscriber = Bench.client(node, transport, Identity.generate());
-        for (int i = 0; i < conversations; i++) {
-            topics.add(Topics.conversation(publisher.conversations().newGroup(List.of(subscriber.inboxId())).id()));
-        }
-        publishing = Bench.transport(node, transport, publisherIdentity);
+    public void start() throws InterruptedException {
+        set = new PublisherAndSubscriber(transport, conversations);
         payload = Bench.textPayload(payloadBytes);
         if ("push".equals(mode)) {
-            stream = subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()
+            stream = set.subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()
                     .onValue(m -> delivered.countDown()).build());
         } else {
-            stream = subscriber.conversations().streamAllMessages();
+            stream = set.subscriber.conversations().streamAllMessages();
             puller = new Thread(() -> {
                 for (DecodedMessage ignored : stream) {
                     delivered.countDown();
@@ -114,7 +95,7 @@ public class StreamThroughputBenchmark {
         Semaphore inFlight = new Semaphore(WINDOW);
         for (int i = 0; i < BATCH; i++) {
             inFlight.acquire();
-            publishing.publish(topics.get(i % topics.size()), payload, "k" + key++)
+            set.publisher.publish(set.topic(i), payload, "k" + key++)
                     .whenComplete((r, e) -> inFlight.release());
         }
         if (!latch.await(60, TimeUnit.SECONDS)) {
@@ -128,9 +109,6 @@ public class StreamThroughputBenchmark {
         if (puller != null) {
             puller.join(5_000);
         }
-        publishing.close();
-        subscriber.close();
-        publisher.close();
-        node.close();
+        set.close();
     }
 }

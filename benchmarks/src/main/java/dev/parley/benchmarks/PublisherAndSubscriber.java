@@ -1,0 +1,40 @@
+package dev.parley.benchmarks;
+
+import dev.parley.Client;
+import dev.parley.Identity;
+import dev.parley.node.Node;
+import dev.parley.spi.Topics;
+import dev.parley.spi.Transport;
+
+import java.util.List;
+
+/**
+ * What the stream benchmarks start from: a node serving one transport, a subscriber client, and a
+ * bare authenticated transport of a second inbox that created {@code conversations} groups with the
+ * subscriber and publishes into them (no client, store or stream on the publishing side).
+ */
+final class PublisherAndSubscriber implements AutoCloseable {
+    final Node node;
+    final Client subscriber;
+    final Transport publisher;
+    final List<String> conversationIds;
+
+    PublisherAndSubscriber(String transport, int conversations) throws InterruptedException {
+        node = Bench.node(transport);
+        publisher = Bench.transport(node, transport, Identity.generate());
+        subscriber = Bench.client(node, transport, Identity.generate());
+        conversationIds = Bench.createGroups(publisher, List.of(subscriber.inboxId()), conversations);
+    }
+
+    /** The topic of conversation {@code n}, round robin over the conversations. */
+    String topic(long n) {
+        return Topics.conversation(conversationIds.get((int) (n % conversationIds.size())));
+    }
+
+    @Override
+    public void close() {
+        publisher.close();
+        subscriber.close();
+        node.close();
+    }
+}
