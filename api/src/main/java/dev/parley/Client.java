@@ -1,7 +1,7 @@
 package dev.parley;
 
+import dev.parley.internal.Services;
 import dev.parley.spi.ClientFactory;
-import dev.parley.spi.Services;
 
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.parley.spi;
 /**
  * One entry of a topic's log, as the node stores and delivers it.
  *
- * @param topic          the topic, see {@link Topics}
+ * @param topic          the topic: {@code welcome/<inboxId>}, {@code conv/<conversationId>} or {@code prefs/<inboxId>}
  * @param sequence       node-assigned, per topic, strictly increasing from 1
  * @param timestampNs    node clock at publish, nanoseconds since the epoch
  * @param payload        protobuf payload (see module {@code protocol})

@@ -2,8 +2,8 @@ package dev.parley.benchmarks;
 
 import dev.parley.Client;
 import dev.parley.Identity;
+import dev.parley.internal.Topics;
 import dev.parley.node.Node;
-import dev.parley.spi.Topics;
 import dev.parley.spi.Transport;
 
 import java.util.List;

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reconnect latency as DESIGN §7 defines it: from the node dropping the subscriber's connection
+ * Reconnect latency, as the targets in BENCHMARKS.md define it: from the node dropping the subscriber's connection
  * ({@code node.dropConnections(inboxId)}) until its {@code streamAllMessages} stream is live again
  * ({@code onRestart}) and the next message, published right after the drop, has reached
  * {@code onValue}. Zero-delay retry policy; sync before restart as by default. Every invocation

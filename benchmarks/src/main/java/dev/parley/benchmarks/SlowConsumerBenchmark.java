@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A consumer that stops reading holds memory flat (DESIGN §4, §7). A pull-mode {@code streamAllMessages}
+ * A consumer that stops reading holds memory flat (a performance target: see BENCHMARKS.md). A pull-mode {@code streamAllMessages}
  * (no {@code onValue}, default {@code bufferSize} 256) is never read while a publisher (bare transport,
  * pipelined like {@link StreamThroughputBenchmark}) sends {@code rate} {@code payloadBytes}-byte messages
  * a second into its conversation for {@code seconds}. The used heap after GC is read at the start, every

@@ -5,7 +5,7 @@ import dev.parley.ClientOptions;
 import dev.parley.Identity;
 import dev.parley.ParleyException;
 import dev.parley.node.Node;
-import dev.parley.transport.FaultProxy;
+import dev.parley.testing.FaultProxy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

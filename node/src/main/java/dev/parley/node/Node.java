@@ -1,16 +1,12 @@
 package dev.parley.node;
 
-import dev.parley.ParleyException;
 import dev.parley.TransportException;
-import dev.parley.node.inproc.InProcessNodes;
-import dev.parley.node.session.ClientSession;
-import dev.parley.node.session.Ledger;
-import dev.parley.spi.Endpoint;
-import dev.parley.spi.EndpointProvider;
-import dev.parley.spi.NodeAccess;
-import dev.parley.spi.NamedThreads;
-import dev.parley.spi.NodeSession;
-import dev.parley.spi.Services;
+import dev.parley.internal.NamedThreads;
+import dev.parley.node.internal.session.DefaultNodeSession;
+import dev.parley.node.internal.session.NodeOperations;
+import dev.parley.spi.node.Endpoint;
+import dev.parley.spi.node.NodeAccess;
+import dev.parley.spi.node.NodeSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,15 +37,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Node implements NodeAccess, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final String INPROC = "inproc";
 
     private final String name;
     private final List<URI> listen;
     private final Path dataDir;
-    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<DefaultNodeSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
-    private final Ledger ledger;
+    private final NodeOperations operations;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -60,24 +57,25 @@ public final class Node implements NodeAccess, AutoCloseable {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
-        this.ledger = new Ledger(deliveryExecutor, scheduler);
+        this.operations = new NodeOperations(deliveryExecutor, scheduler);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Registers the node for {@code inproc://NAME} and starts every {@code listen} endpoint. Returns this node. */
+    /**
+     * Starts every {@code listen} endpoint, and {@code inproc://NAME} unless an inproc address was
+     * given (the in-process transport comes with this module). Returns this node.
+     */
     public synchronized Node start() {
         if (started) {
             throw new IllegalStateException("node " + name + " already started");
         }
+        started = true;
         try {
-            InProcessNodes.register(this);
-            started = true;
-            for (URI bind : listen) {
-                EndpointProvider provider = endpointProvider(bind.getScheme());
-                Endpoint endpoint = provider.start(this, bind);
+            for (URI bind : addresses()) {
+                Endpoint endpoint = EndpointProviders.forScheme(bind.getScheme()).start(this, bind);
                 endpoints.put(bind.getScheme(), endpoint);
                 log.info("node {} listening on {}", name, endpoint.address());
             }
@@ -88,6 +86,16 @@ public final class Node implements NodeAccess, AutoCloseable {
         return this;
     }
 
+    /** The configured addresses, plus {@code inproc://NAME} when none of them is in-process. */
+    private List<URI> addresses() {
+        List<URI> all = new ArrayList<>();
+        if (listen.stream().noneMatch(u -> u.getScheme().equals(INPROC)) && EndpointProviders.find(INPROC).isPresent()) {
+            all.add(URI.create(INPROC + "://" + name));
+        }
+        all.addAll(listen);
+        return all;
+    }
+
     @Override
     public String name() {
         return name;
@@ -95,9 +103,6 @@ public final class Node implements NodeAccess, AutoCloseable {
 
     /** The bound address of the endpoint of {@code scheme} ({@code inproc} always works once started). */
     public URI endpoint(String scheme) {
-        if ("inproc".equals(scheme)) {
-            return URI.create("inproc://" + name);
-        }
         Endpoint endpoint = endpoints.get(scheme);
         if (endpoint == null) {
             throw new IllegalArgumentException("node " + name + " has no " + scheme + " endpoint; listening on "
@@ -111,7 +116,7 @@ public final class Node implements NodeAccess, AutoCloseable {
         if (closed || !started) {
             throw new TransportException("node " + name + " is not running", true);
         }
-        ClientSession session = new ClientSession(ledger, remoteAddress, sessions::remove);
+        DefaultNodeSession session = new DefaultNodeSession(operations, remoteAddress, sessions::remove);
         sessions.add(session);
         if (closed) {
             session.terminate(goingAway());
@@ -135,7 +140,7 @@ public final class Node implements NodeAccess, AutoCloseable {
     }
 
     private void drop(Optional<String> inboxId) {
-        for (ClientSession session : List.copyOf(sessions)) {
+        for (DefaultNodeSession session : List.copyOf(sessions)) {
             if (inboxId.isEmpty() || inboxId.get().equals(session.inboxId())) {
                 session.terminate(new TransportException("connection dropped by the node", true));
             }
@@ -151,9 +156,8 @@ public final class Node implements NodeAccess, AutoCloseable {
             }
             closed = true;
         }
-        InProcessNodes.unregister(this);
         // tell every client first (their streams retry elsewhere), then stop listening
-        for (ClientSession session : List.copyOf(sessions)) {
+        for (DefaultNodeSession session : List.copyOf(sessions)) {
             session.terminate(goingAway());
         }
         endpoints.values().forEach(Endpoint::close);
@@ -173,17 +177,6 @@ public final class Node implements NodeAccess, AutoCloseable {
 
     private TransportException goingAway() {
         return new TransportException("node " + name + " is shutting down", true);
-    }
-
-    private static EndpointProvider endpointProvider(String scheme) {
-        List<EndpointProvider> providers = Services.load(EndpointProvider.class, Node.class,
-                p -> p.scheme().equals(scheme));
-        return providers.stream().filter(p -> p.scheme().equals(scheme)).findFirst().orElseThrow(() ->
-                new ParleyException("no node endpoint for scheme '" + scheme + "' (found: "
-                        + (providers.isEmpty() ? "none" : String.join(", ",
-                                providers.stream().map(EndpointProvider::scheme).distinct().toList()))
-                        + "); add dev.parley:parley-transport-" + ("ws".equals(scheme) ? "websocket" : scheme)
-                        + " to the class path"));
     }
 
     /** Configures a {@link Node}. */

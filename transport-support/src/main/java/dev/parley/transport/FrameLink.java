@@ -1,7 +1,7 @@
 package dev.parley.transport;
 
 import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.ServerFrame;
+import dev.parley.protocol.NodeFrame;
 
 /** One physical, duplex connection from a client to a node that carries frames (a gRPC call, a WebSocket). */
 public interface FrameLink {
@@ -13,7 +13,7 @@ public interface FrameLink {
 
     /** Receives what arrives on a link, on one thread at a time. */
     interface Handler {
-        void onFrame(ServerFrame frame);
+        void onFrame(NodeFrame frame);
 
         /** The link is gone; called exactly once, last. */
         void onClosed(Throwable cause);

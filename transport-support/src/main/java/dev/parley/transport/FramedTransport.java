@@ -1,24 +1,24 @@
 package dev.parley.transport;
 
+import com.google.protobuf.ByteString;
 import dev.parley.ConversationType;
 import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.internal.Failures;
+import dev.parley.internal.NamedThreads;
+import dev.parley.internal.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.CreateConversationRequest;
+import dev.parley.protocol.NodeFrame;
 import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.QueryRequest;
-import dev.parley.protocol.ServerFrame;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.Failures;
-import dev.parley.spi.NamedThreads;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
-
-import com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +44,8 @@ public final class FramedTransport implements Transport {
     private final FrameLink.Factory links;
     private final TransportConfig config;
     private final ScheduledExecutorService timers;
-    private Connection current;                      // guarded by this
-    private CompletableFuture<Connection> connecting; // guarded by this
+    private ClientFrameSession current;                      // guarded by this
+    private CompletableFuture<ClientFrameSession> connecting; // guarded by this
     private boolean closed;                          // guarded by this
 
     private FramedTransport(FrameLink.Factory links, TransportConfig config, String name) {
@@ -86,13 +86,13 @@ public final class FramedTransport implements Transport {
 
     @Override
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
-        if (payload.length > Wire.MAX_PAYLOAD_BYTES) {
+        if (payload.length > WireLimits.MAX_PAYLOAD_BYTES) {
             return CompletableFuture.failedFuture(new ProtocolException("payload of " + payload.length
-                    + " bytes exceeds the limit of " + Wire.MAX_PAYLOAD_BYTES));
+                    + " bytes exceeds the limit of " + WireLimits.MAX_PAYLOAD_BYTES));
         }
         ClientFrame.Builder frame = ClientFrame.newBuilder().setPublish(PublishRequest.newBuilder()
                 .setTopic(topic).setPayload(ByteString.copyFrom(payload)).setIdempotencyKey(idempotencyKey));
-        return request(frame, ServerFrame.BodyCase.PUBLISH_RESULT).thenApply(f ->
+        return request(frame, NodeFrame.BodyCase.PUBLISH_RESULT).thenApply(f ->
                 new PublishResult(f.getPublishResult().getSequence(), f.getPublishResult().getTimestampNs()));
     }
 
@@ -100,7 +100,7 @@ public final class FramedTransport implements Transport {
     public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
         ClientFrame.Builder frame = ClientFrame.newBuilder().setQuery(QueryRequest.newBuilder()
                 .setTopic(topic).setAfterSequence(afterSequence).setLimit(limit));
-        return request(frame, ServerFrame.BodyCase.QUERY_RESULT).thenApply(f ->
+        return request(frame, NodeFrame.BodyCase.QUERY_RESULT).thenApply(f ->
                 f.getQueryResult().getEnvelopesList().stream().map(Wire::fromWire).toList());
     }
 
@@ -109,7 +109,7 @@ public final class FramedTransport implements Transport {
                                                         String name) {
         ClientFrame.Builder frame = ClientFrame.newBuilder().setCreateConversation(CreateConversationRequest
                 .newBuilder().setKind(Wire.toWire(type)).addAllMemberInboxIds(memberInboxIds).setName(name));
-        return request(frame, ServerFrame.BodyCase.CONVERSATION_CREATED)
+        return request(frame, NodeFrame.BodyCase.CONVERSATION_CREATED)
                 .thenApply(f -> f.getConversationCreated().getConversationId());
     }
 
@@ -121,7 +121,7 @@ public final class FramedTransport implements Transport {
 
     @Override
     public void close() {
-        Connection toClose;
+        ClientFrameSession toClose;
         synchronized (this) {
             if (closed) {
                 return;
@@ -137,12 +137,12 @@ public final class FramedTransport implements Transport {
         links.close();
     }
 
-    private CompletableFuture<ServerFrame> request(ClientFrame.Builder frame, ServerFrame.BodyCase expected) {
+    private CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
         return connection().thenCompose(c -> c.request(frame, expected));
     }
 
     /** The open, authenticated connection, opening a new one when there is none. */
-    private synchronized CompletableFuture<Connection> connection() {
+    private synchronized CompletableFuture<ClientFrameSession> connection() {
         if (closed) {
             return CompletableFuture.failedFuture(new TransportException("transport closed", false));
         }
@@ -152,8 +152,8 @@ public final class FramedTransport implements Transport {
         if (connecting != null) {
             return connecting;
         }
-        Connection fresh = new Connection(links, config, timers);
-        CompletableFuture<Connection> handshake = fresh.open();
+        ClientFrameSession fresh = new ClientFrameSession(links, config, timers);
+        CompletableFuture<ClientFrameSession> handshake = fresh.open();
         connecting = handshake;
         // may run at once (a link that failed right away), which is why the local future is returned
         handshake.whenComplete((connection, error) -> {

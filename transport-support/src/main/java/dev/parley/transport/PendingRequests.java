@@ -1,7 +1,7 @@
 package dev.parley.transport;
 
 import dev.parley.TransportException;
-import dev.parley.protocol.ServerFrame;
+import dev.parley.protocol.NodeFrame;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,14 +33,14 @@ final class PendingRequests {
     }
 
     /** Registers request {@code id}; its future completes with the answer, an error, or a timeout. */
-    CompletableFuture<ServerFrame> register(long id) {
-        CompletableFuture<ServerFrame> response = new CompletableFuture<>();
+    CompletableFuture<NodeFrame> register(long id) {
+        CompletableFuture<NodeFrame> response = new CompletableFuture<>();
         pending.put(id, new Pending(response, System.nanoTime() + timeout.toNanos()));
         return response;
     }
 
     /** Takes request {@code id} out; null when it is not (or no longer) pending. */
-    CompletableFuture<ServerFrame> remove(long id) {
+    CompletableFuture<NodeFrame> remove(long id) {
         Pending p = pending.remove(id);
         return p == null ? null : p.response;
     }
@@ -49,7 +49,7 @@ final class PendingRequests {
     void failAll(Throwable reason) {
         sweep.cancel(false);
         for (Long id : List.copyOf(pending.keySet())) {
-            CompletableFuture<ServerFrame> response = remove(id);
+            CompletableFuture<NodeFrame> response = remove(id);
             if (response != null) {
                 response.completeExceptionally(reason);
             }
@@ -65,6 +65,6 @@ final class PendingRequests {
         });
     }
 
-    private record Pending(CompletableFuture<ServerFrame> response, long deadlineNanos) {
+    private record Pending(CompletableFuture<NodeFrame> response, long deadlineNanos) {
     }
 }

@@ -4,8 +4,8 @@ import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.Cancel;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Demand;
+import dev.parley.protocol.NodeFrame;
 import dev.parley.protocol.RemoveTopics;
-import dev.parley.protocol.ServerFrame;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 
@@ -13,21 +13,21 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A subscription living on a {@link Connection}; its id is the request id of its Subscribe frame. */
+/** A subscription living on a {@link ClientFrameSession}; its id is the request id of its Subscribe frame. */
 final class RemoteSubscription implements Subscription {
     final CompletableFuture<Subscription> opened = new CompletableFuture<>();
     private final long id;
-    private final Connection connection;
+    private final ClientFrameSession connection;
     private final SubscriptionListener listener;
 
-    RemoteSubscription(long id, Connection connection, SubscriptionListener listener) {
+    RemoteSubscription(long id, ClientFrameSession connection, SubscriptionListener listener) {
         this.id = id;
         this.connection = connection;
         this.listener = listener;
     }
 
     /** A frame for this subscription, on the link's thread. */
-    void onFrame(ServerFrame frame) {
+    void onFrame(NodeFrame frame) {
         switch (frame.getBodyCase()) {
             case SUBSCRIBED -> opened.complete(this);
             case ENVELOPE -> listener.onEnvelope(Wire.fromWire(frame.getEnvelope()));
@@ -62,7 +62,7 @@ final class RemoteSubscription implements Subscription {
     public CompletableFuture<Map<String, Long>> addTopics(Map<String, Long> cursors) {
         ClientFrame.Builder frame = ClientFrame.newBuilder().setAddTopics(AddTopics.newBuilder()
                 .setSubscriptionId(id).addAllCursors(Wire.toWire(cursors)));
-        return connection.request(frame, ServerFrame.BodyCase.TOPICS_ADDED)
+        return connection.request(frame, NodeFrame.BodyCase.TOPICS_ADDED)
                 .thenApply(f -> Wire.fromWire(f.getTopicsAdded().getResolvedList()));
     }
 

@@ -7,12 +7,12 @@ import dev.parley.ParleyException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.internal.Failures;
 import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.EnvelopeBatch;
-import dev.parley.protocol.Error;
+import dev.parley.protocol.ErrorDetail;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.Failures;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +21,6 @@ import java.util.Map;
 
 /** Conversions between the SPI's types and the wire's, including errors both ways. */
 public final class Wire {
-    /** Largest payload a client may publish (the node enforces the same limit). */
-    public static final int MAX_PAYLOAD_BYTES = 1 << 20;
     /** Largest frame either side accepts: room for a full payload, or a subscription to 20,000 topics. */
     public static final int MAX_FRAME_BYTES = 4 << 20;
     /** Serialized envelopes per batch frame; half the frame limit leaves room for the largest payload. */
@@ -31,8 +29,8 @@ public final class Wire {
     private Wire() {
     }
 
-    public static dev.parley.protocol.Envelope toWire(Envelope e) {
-        return dev.parley.protocol.Envelope.newBuilder()
+    public static dev.parley.protocol.WireEnvelope toWire(Envelope e) {
+        return dev.parley.protocol.WireEnvelope.newBuilder()
                 .setTopic(e.topic())
                 .setSequence(e.sequence())
                 .setTimestampNs(e.timestampNs())
@@ -42,7 +40,7 @@ public final class Wire {
                 .build();
     }
 
-    public static Envelope fromWire(dev.parley.protocol.Envelope e) {
+    public static Envelope fromWire(dev.parley.protocol.WireEnvelope e) {
         return new Envelope(e.getTopic(), e.getSequence(), e.getTimestampNs(), e.getPayload().toByteArray(),
                 e.getIdempotencyKey(), e.getSenderInboxId());
     }
@@ -62,7 +60,7 @@ public final class Wire {
         EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
         long bytes = 0;
         for (Envelope envelope : envelopes) {
-            dev.parley.protocol.Envelope wire = toWire(envelope);
+            dev.parley.protocol.WireEnvelope wire = toWire(envelope);
             int size = wire.getSerializedSize();
             if (batch.getEnvelopesCount() > 0 && bytes + size > MAX_BATCH_BYTES) {
                 batches.add(batch.build());
@@ -104,26 +102,26 @@ public final class Wire {
     }
 
     /** The error frame for a failure on the node side. */
-    public static Error toWire(Throwable thrown) {
+    public static ErrorDetail toWire(Throwable thrown) {
         Throwable failure = Failures.unwrap(thrown);
-        Error.Builder error = Error.newBuilder().setMessage(String.valueOf(failure.getMessage()));
+        ErrorDetail.Builder error = ErrorDetail.newBuilder().setMessage(String.valueOf(failure.getMessage()));
         if (failure instanceof AuthenticationException) {
-            error.setCode(Error.Code.CODE_UNAUTHENTICATED);
+            error.setCode(ErrorDetail.Code.CODE_UNAUTHENTICATED);
         } else if (failure instanceof PermissionDeniedException) {
-            error.setCode(Error.Code.CODE_PERMISSION_DENIED);
+            error.setCode(ErrorDetail.Code.CODE_PERMISSION_DENIED);
         } else if (failure instanceof ProtocolException || failure instanceof IllegalArgumentException) {
-            error.setCode(Error.Code.CODE_INVALID_ARGUMENT);
+            error.setCode(ErrorDetail.Code.CODE_INVALID_ARGUMENT);
         } else if (failure instanceof TransportException t) {
-            error.setCode(t.isRetryable() ? Error.Code.CODE_UNAVAILABLE : Error.Code.CODE_INTERNAL)
+            error.setCode(t.isRetryable() ? ErrorDetail.Code.CODE_UNAVAILABLE : ErrorDetail.Code.CODE_INTERNAL)
                     .setRetryable(t.isRetryable());
         } else {
-            error.setCode(Error.Code.CODE_INTERNAL).setMessage("internal error: " + failure);
+            error.setCode(ErrorDetail.Code.CODE_INTERNAL).setMessage("internal error: " + failure);
         }
         return error.build();
     }
 
     /** The typed exception for an error frame. */
-    public static ParleyException fromWire(Error error) {
+    public static ParleyException fromWire(ErrorDetail error) {
         String message = error.getMessage();
         return switch (error.getCode()) {
             case CODE_UNAUTHENTICATED -> new AuthenticationException(message);

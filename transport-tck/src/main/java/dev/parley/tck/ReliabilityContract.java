@@ -9,7 +9,7 @@ import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
 import dev.parley.node.Node;
-import dev.parley.transport.FaultProxy;
+import dev.parley.testing.FaultProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,21 +1,19 @@
 package dev.parley.core.conversation;
 
+import com.google.protobuf.ByteString;
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
 import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
 import dev.parley.TransportException;
-import dev.parley.core.Futures;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamRuntime;
+import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.MessagePayload;
 import dev.parley.spi.PublishResult;
-import dev.parley.spi.Topics;
 import dev.parley.spi.Transport;
-
-import com.google.protobuf.ByteString;
 
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -10,13 +10,13 @@ import dev.parley.ProtocolException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
+import dev.parley.internal.Topics;
 import dev.parley.protocol.Consent;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.MessagePayload;
 import dev.parley.protocol.Welcome;
 import dev.parley.spi.ContentCodec;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.Topics;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -9,8 +9,8 @@ import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamContext;
 import dev.parley.core.stream.StreamPlan;
+import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.Topics;
 
 import java.util.EnumSet;
 import java.util.HashMap;

@@ -2,11 +2,10 @@ package dev.parley.core.conversation;
 
 import dev.parley.ConsentState;
 import dev.parley.ProtocolException;
-import dev.parley.core.Futures;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
+import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.Topics;
 import dev.parley.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,11 +8,11 @@ import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
 import dev.parley.TransportException;
+import dev.parley.internal.Failures;
+import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.Failures;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
-import dev.parley.spi.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 import dev.parley.core.conversation.Syncer;
 import dev.parley.core.store.MessageStore;
-import dev.parley.spi.NamedThreads;
+import dev.parley.internal.NamedThreads;
 import dev.parley.spi.Transport;
 
 import java.time.Duration;

@@ -1,14 +1,16 @@
 package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
+import dev.parley.internal.NamedThreads;
 import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.ServerFrame;
-import dev.parley.spi.Endpoint;
-import dev.parley.spi.NamedThreads;
-import dev.parley.spi.NodeAccess;
-import dev.parley.spi.NodeSession;
-import dev.parley.transport.ServerFrameSession;
+import dev.parley.protocol.NodeFrame;
+import dev.parley.spi.node.Endpoint;
+import dev.parley.spi.node.NodeAccess;
+import dev.parley.spi.node.NodeSession;
+import dev.parley.transport.NodeFrameSession;
 import dev.parley.transport.Wire;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -18,8 +20,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -95,8 +95,8 @@ final class GrpcEndpoint implements Endpoint {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    private StreamObserver<ClientFrame> connect(StreamObserver<ServerFrame> responses) {
-        ServerCallStreamObserver<ServerFrame> out = (ServerCallStreamObserver<ServerFrame>) responses;
+    private StreamObserver<ClientFrame> connect(StreamObserver<NodeFrame> responses) {
+        ServerCallStreamObserver<NodeFrame> out = (ServerCallStreamObserver<NodeFrame>) responses;
         String remote = REMOTE.get() == null ? "grpc" : REMOTE.get();
         NodeSession session;
         try {
@@ -106,7 +106,7 @@ final class GrpcEndpoint implements Endpoint {
             return new Ignore();
         }
         Outbound outbound = new Outbound(out);
-        ServerFrameSession frames = new ServerFrameSession(session, outbound::send, outbound::fail, timers, remote);
+        NodeFrameSession frames = new NodeFrameSession(session, outbound::send, outbound::fail, timers, remote);
         out.setOnCancelHandler(frames::linkClosed);
         return new StreamObserver<>() {
             @Override
@@ -129,14 +129,14 @@ final class GrpcEndpoint implements Endpoint {
 
     /** Serializes writes to one call; after the call ended, writes are dropped. */
     private static final class Outbound {
-        private final ServerCallStreamObserver<ServerFrame> out;
+        private final ServerCallStreamObserver<NodeFrame> out;
         private boolean done;
 
-        Outbound(ServerCallStreamObserver<ServerFrame> out) {
+        Outbound(ServerCallStreamObserver<NodeFrame> out) {
             this.out = out;
         }
 
-        synchronized void send(ServerFrame frame) {
+        synchronized void send(NodeFrame frame) {
             if (!done && !out.isCancelled()) {
                 out.onNext(frame);
             }

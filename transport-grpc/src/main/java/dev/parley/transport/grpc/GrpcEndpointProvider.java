@@ -1,9 +1,9 @@
 package dev.parley.transport.grpc;
 
 import com.google.auto.service.AutoService;
-import dev.parley.spi.Endpoint;
-import dev.parley.spi.EndpointProvider;
-import dev.parley.spi.NodeAccess;
+import dev.parley.spi.node.Endpoint;
+import dev.parley.spi.node.EndpointProvider;
+import dev.parley.spi.node.NodeAccess;
 
 import java.net.URI;
 

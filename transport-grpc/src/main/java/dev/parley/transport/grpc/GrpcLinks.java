@@ -1,9 +1,9 @@
 package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
+import dev.parley.internal.NamedThreads;
 import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.ServerFrame;
-import dev.parley.spi.NamedThreads;
+import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
 import dev.parley.transport.Wire;
 import io.grpc.CallOptions;
@@ -62,9 +62,9 @@ final class GrpcLinks implements FrameLink.Factory {
         private boolean closed; // guarded by this
 
         Link(FrameLink.Handler handler) {
-            StreamObserver<ServerFrame> responses = new StreamObserver<>() {
+            StreamObserver<NodeFrame> responses = new StreamObserver<>() {
                 @Override
-                public void onNext(ServerFrame frame) {
+                public void onNext(NodeFrame frame) {
                     handler.onFrame(frame);
                 }
 

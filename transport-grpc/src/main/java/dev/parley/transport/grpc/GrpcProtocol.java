@@ -3,7 +3,7 @@ package dev.parley.transport.grpc;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.ServerFrame;
+import dev.parley.protocol.NodeFrame;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
@@ -13,12 +13,12 @@ import java.net.URI;
 /** The one gRPC method, {@code parley.v1.Parley/Connect} (see parley.proto), and what both sides share. */
 final class GrpcProtocol {
     static final String SERVICE = "parley.v1.Parley";
-    static final MethodDescriptor<ClientFrame, ServerFrame> CONNECT =
-            MethodDescriptor.<ClientFrame, ServerFrame>newBuilder()
+    static final MethodDescriptor<ClientFrame, NodeFrame> CONNECT =
+            MethodDescriptor.<ClientFrame, NodeFrame>newBuilder()
                     .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
                     .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Connect"))
                     .setRequestMarshaller(ProtoUtils.marshaller(ClientFrame.getDefaultInstance()))
-                    .setResponseMarshaller(ProtoUtils.marshaller(ServerFrame.getDefaultInstance()))
+                    .setResponseMarshaller(ProtoUtils.marshaller(NodeFrame.getDefaultInstance()))
                     .build();
 
     private GrpcProtocol() {

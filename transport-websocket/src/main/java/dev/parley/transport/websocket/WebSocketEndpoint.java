@@ -2,12 +2,12 @@ package dev.parley.transport.websocket;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.TransportException;
+import dev.parley.internal.NamedThreads;
 import dev.parley.protocol.ClientFrame;
-import dev.parley.spi.Endpoint;
-import dev.parley.spi.NamedThreads;
-import dev.parley.spi.NodeAccess;
-import dev.parley.spi.NodeSession;
-import dev.parley.transport.ServerFrameSession;
+import dev.parley.spi.node.Endpoint;
+import dev.parley.spi.node.NodeAccess;
+import dev.parley.spi.node.NodeSession;
+import dev.parley.transport.NodeFrameSession;
 import dev.parley.transport.Wire;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufInputStream;
@@ -33,8 +33,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -124,7 +124,7 @@ final class WebSocketEndpoint implements Endpoint {
 
     /** One WebSocket: opens its node session after the handshake, then feeds it frames. */
     private final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-        private ServerFrameSession frames;
+        private NodeFrameSession frames;
         private OrderedWrites writes;
 
         @Override
@@ -139,7 +139,7 @@ final class WebSocketEndpoint implements Endpoint {
                     close(channel, CloseCodes.TRY_AGAIN_LATER, e.getMessage());
                     return;
                 }
-                frames = new ServerFrameSession(session,
+                frames = new NodeFrameSession(session,
                         frame -> writes.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))),
                         () -> writes.writeAndClose(closeFrame(CloseCodes.GOING_AWAY, "connection closed by the node")),
                         timers, String.valueOf(channel.remoteAddress()));

@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.ServerFrame;
+import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
@@ -86,9 +86,9 @@ final class WebSocketLinks implements FrameLink.Factory {
 
         @Override
         public void onMessage(ByteBuffer bytes) {
-            ServerFrame frame;
+            NodeFrame frame;
             try {
-                frame = ServerFrame.parseFrom(bytes);
+                frame = NodeFrame.parseFrom(bytes);
             } catch (InvalidProtocolBufferException e) {
                 end(new ProtocolException("node sent a malformed frame", e));
                 super.close(CloseCodes.INVALID_PAYLOAD, "malformed frame");

@@ -1,0 +1,50 @@
+package dev.parley.spi.node;
+
+import dev.parley.ConversationType;
+import dev.parley.spi.Authenticator;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The node's side of one client connection, as a transport endpoint sees it. Every operation but
+ * {@link #challenge} and {@link #authenticate} requires a successful authentication first; the node
+ * checks access on each one. Operations throw the typed exceptions of {@code dev.parley}.
+ */
+public interface NodeSession extends AutoCloseable {
+    /** A fresh nonce; the client signs {@link Authenticator#challengeMessage(byte[])} of it. */
+    byte[] challenge();
+
+    /** Binds this session to the inbox of {@code publicKey}; returns the inbox id. */
+    String authenticate(byte[] publicKey, byte[] signature);
+
+    /** The authenticated inbox, or {@code null} before authentication. */
+    String inboxId();
+
+    PublishResult publish(String topic, byte[] payload, String idempotencyKey);
+
+    List<Envelope> query(String topic, long afterSequence, int limit);
+
+    String createConversation(ConversationType type, List<String> memberInboxIds, String name);
+
+    /** Opens a subscription; the node sends a heartbeat to {@code listener} every {@code heartbeatInterval}. */
+    Subscription subscribe(Map<String, Long> cursors, long initialDemand, Duration heartbeatInterval,
+                           SubscriptionListener listener);
+
+    /** False once the session ended, from either side. */
+    boolean isOpen();
+
+    /** Registers what to do when the node ends this session (operator drop, shutdown); runs at once if it already has. */
+    void onTerminated(Consumer<Throwable> handler);
+
+
+    /** Ends the session and its subscriptions; idempotent. */
+    @Override
+    void close();
+}

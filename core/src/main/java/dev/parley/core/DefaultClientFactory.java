@@ -1,0 +1,46 @@
+package dev.parley.core;
+
+import com.google.auto.service.AutoService;
+import dev.parley.Client;
+import dev.parley.ClientOptions;
+import dev.parley.core.codec.Codecs;
+import dev.parley.core.conversation.ClientServices;
+import dev.parley.core.store.InMemoryMessageStore;
+import dev.parley.core.store.MessageStore;
+import dev.parley.core.transport.TransportRegistry;
+import dev.parley.spi.Transport;
+import dev.parley.spi.TransportConfig;
+import dev.parley.spi.TransportProvider;
+
+/** Builds {@link DefaultClient}s: picks the transport by scheme, connects, authenticates, opens the store. */
+@AutoService(dev.parley.spi.ClientFactory.class)
+public final class DefaultClientFactory implements dev.parley.spi.ClientFactory {
+    @Override
+    public Client create(ClientOptions options) {
+        TransportProvider provider = TransportRegistry.forScheme(options.endpoint().getScheme());
+        MessageStore store = openStore(options);
+        TransportConfig config = TransportConfig.builder()
+                .authenticator(options.identity())
+                .heartbeatInterval(options.heartbeatInterval())
+                .requestTimeout(options.requestTimeout())
+                .build();
+        Transport transport;
+        try {
+            transport = provider.connect(options.endpoint(), config);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        ClientServices services = new ClientServices(options.identity().inboxId(), transport, store,
+                new Codecs(options.codecs()), options.heartbeatInterval(), options.requestTimeout());
+        return new DefaultClient(options.identity().inboxId(), services);
+    }
+
+    private static MessageStore openStore(ClientOptions options) {
+        if (options.dbPath().isPresent()) {
+            throw new UnsupportedOperationException("the SQLite store (dbPath) is not implemented yet; "
+                    + "omit dbPath to use the in-memory store");
+        }
+        return new InMemoryMessageStore();
+    }
+}

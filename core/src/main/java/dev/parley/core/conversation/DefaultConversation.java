@@ -1,0 +1,81 @@
+package dev.parley.core.conversation;
+
+import dev.parley.ConsentState;
+import dev.parley.ContentTypeId;
+import dev.parley.ConversationType;
+import dev.parley.DecodedMessage;
+import dev.parley.MessageStream;
+import dev.parley.StreamOptions;
+import dev.parley.core.store.ConversationRecord;
+
+import java.util.List;
+import java.util.Objects;
+
+/** What groups and DMs have in common: a stored record plus the client's services. */
+abstract class DefaultConversation {
+    final ConversationRecord record;
+    final ClientState client;
+
+    DefaultConversation(ConversationRecord record, ClientState client) {
+        this.record = record;
+        this.client = client;
+    }
+
+    public String id() {
+        return record.id();
+    }
+
+    public ConversationType type() {
+        return record.type();
+    }
+
+    public long createdAtNs() {
+        return record.createdAtNs();
+    }
+
+    public ConsentState consentState() {
+        return client.processor.consentOf(record.id());
+    }
+
+    public void updateConsentState(ConsentState state) {
+        client.updateConsent(record.id(), Objects.requireNonNull(state, "state"));
+    }
+
+    public String send(String text) {
+        return send(Objects.requireNonNull(text, "text"), ContentTypeId.TEXT);
+    }
+
+    public String send(Object content, ContentTypeId contentType) {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(contentType, "contentType");
+        return client.send(record.id(), content, contentType).id();
+    }
+
+    public List<DecodedMessage> messages() {
+        return client.store.messages(record.id());
+    }
+
+    public MessageStream<DecodedMessage> stream(StreamOptions<DecodedMessage> options) {
+        return client.runtime.start(Plans.conversationMessages(record.id(), client.store, client.processor),
+                Objects.requireNonNull(options, "options"));
+    }
+
+    public List<String> memberInboxIds() {
+        return record.memberInboxIds();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DefaultConversation other && other.record.id().equals(record.id());
+    }
+
+    @Override
+    public int hashCode() {
+        return record.id().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + record.id() + "]";
+    }
+}

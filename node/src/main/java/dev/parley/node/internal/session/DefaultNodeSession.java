@@ -1,0 +1,177 @@
+package dev.parley.node.internal.session;
+
+import dev.parley.AuthenticationException;
+import dev.parley.ConversationType;
+import dev.parley.Identity;
+import dev.parley.TransportException;
+import dev.parley.spi.Authenticator;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.node.NodeSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/** One client connection as the node sees it: challenge, authentication, then operations as that inbox. */
+public final class DefaultNodeSession implements NodeSession {
+    private static final Logger log = LoggerFactory.getLogger(DefaultNodeSession.class);
+    private static final int NONCE_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final NodeOperations operations;
+    private final String remoteAddress;
+    private final Consumer<DefaultNodeSession> onClose;
+    private final Set<NodeSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private volatile String inboxId;
+    private volatile Throwable terminatedBy;
+    private byte[] nonce;
+    private Consumer<Throwable> terminationHandler = t -> { };
+
+    public DefaultNodeSession(NodeOperations operations, String remoteAddress, Consumer<DefaultNodeSession> onClose) {
+        this.operations = operations;
+        this.remoteAddress = remoteAddress;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public synchronized byte[] challenge() {
+        ensureOpen();
+        nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return nonce.clone();
+    }
+
+    @Override
+    public String authenticate(byte[] publicKey, byte[] signature) {
+        byte[] expected;
+        synchronized (this) {
+            ensureOpen();
+            expected = nonce;
+            nonce = null; // single use
+        }
+        if (expected == null) {
+            throw new AuthenticationException("no challenge outstanding: ask for a challenge first");
+        }
+        if (!Identity.verify(publicKey, Authenticator.challengeMessage(expected), signature)) {
+            log.info("authentication failed from {}", remoteAddress);
+            throw new AuthenticationException("signature does not match the public key");
+        }
+        inboxId = Identity.inboxIdOf(publicKey);
+        return inboxId;
+    }
+
+    @Override
+    public String inboxId() {
+        return inboxId;
+    }
+
+    @Override
+    public PublishResult publish(String topic, byte[] payload, String idempotencyKey) {
+        return operations.publish(authenticated(), topic, payload, idempotencyKey);
+    }
+
+    @Override
+    public List<Envelope> query(String topic, long afterSequence, int limit) {
+        return operations.query(authenticated(), topic, afterSequence, limit);
+    }
+
+    @Override
+    public String createConversation(ConversationType type, List<String> memberInboxIds, String name) {
+        return operations.createConversation(authenticated(), type, memberInboxIds, name);
+    }
+
+    @Override
+    public Subscription subscribe(Map<String, Long> cursors, long initialDemand, Duration heartbeatInterval,
+                                  SubscriptionListener listener) {
+        String inbox = authenticated();
+        NodeSubscription[] self = new NodeSubscription[1];
+        NodeSubscription subscription = operations.subscribe(inbox, cursors, initialDemand, heartbeatInterval, listener,
+                () -> subscriptions.remove(self[0]));
+        self[0] = subscription;
+        subscriptions.add(subscription);
+        if (subscription.isTerminated()) {
+            subscriptions.remove(subscription);
+        }
+        Throwable terminated = terminatedBy;
+        if (terminated != null) {
+            subscription.fail(terminated);
+        }
+        return subscription;
+    }
+
+    @Override
+    public void onTerminated(Consumer<Throwable> handler) {
+        Throwable already;
+        synchronized (this) {
+            this.terminationHandler = handler;
+            already = terminatedBy;
+        }
+        if (already != null) {
+            handler.accept(already);
+        }
+    }
+
+    /**
+     * Ends the session from the node side: the handler runs first (a network endpoint tells the
+     * client why and closes the link, so the client learns it once, for everything on that
+     * connection), then every subscription fails with {@code cause}.
+     */
+    public void terminate(Throwable cause) {
+        Consumer<Throwable> handler;
+        synchronized (this) {
+            if (terminatedBy != null) {
+                return;
+            }
+            terminatedBy = cause;
+            handler = terminationHandler;
+        }
+        try {
+            handler.accept(cause);
+        } finally {
+            subscriptions.forEach(s -> s.fail(cause));
+            onClose.accept(this);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (terminatedBy != null) {
+                return;
+            }
+            terminatedBy = new TransportException("session closed", true);
+        }
+        subscriptions.forEach(NodeSubscription::cancel);
+        onClose.accept(this);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return terminatedBy == null;
+    }
+
+    private void ensureOpen() {
+        Throwable terminated = terminatedBy;
+        if (terminated != null) {
+            throw new TransportException("connection closed: " + terminated.getMessage(), true, terminated);
+        }
+    }
+
+    private String authenticated() {
+        ensureOpen();
+        String inbox = inboxId;
+        if (inbox == null) {
+            throw new AuthenticationException("not authenticated");
+        }
+        return inbox;
+    }
+}

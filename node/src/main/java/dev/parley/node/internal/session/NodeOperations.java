@@ -1,0 +1,163 @@
+package dev.parley.node.internal.session;
+
+import dev.parley.ConversationType;
+import dev.parley.ProtocolException;
+import dev.parley.internal.Topics;
+import dev.parley.node.internal.access.AccessPolicy;
+import dev.parley.node.internal.access.ConversationDirectory;
+import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.internal.log.TopicLog;
+import dev.parley.node.internal.log.TopicLogs;
+import dev.parley.protocol.ConversationKind;
+import dev.parley.protocol.Welcome;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.SubscriptionListener;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The node's operations on behalf of an authenticated inbox, with validation and access control
+ * on every call. Every transport endpoint goes through here, so the rules hold for all of them.
+ */
+public final class NodeOperations {
+    public static final String NODE_SENDER = "node";
+    private static final Pattern INBOX_ID = Pattern.compile("[0-9a-f]{64}");
+
+    private final TopicLogs logs = new TopicLogs();
+    private final NodeClock clock = new NodeClock();
+    private final ConversationDirectory conversations = new ConversationDirectory();
+    private final AccessPolicy policy = new AccessPolicy(conversations);
+    private final Fanout fanout = new Fanout();
+    private final SecureRandom random = new SecureRandom();
+    private final ExecutorService deliveryExecutor;
+    private final ScheduledExecutorService scheduler;
+
+    public NodeOperations(ExecutorService deliveryExecutor, ScheduledExecutorService scheduler) {
+        this.deliveryExecutor = deliveryExecutor;
+        this.scheduler = scheduler;
+    }
+
+    public PublishResult publish(String inboxId, String topic, byte[] payload, String idempotencyKey) {
+        if (payload == null || payload.length > NodeLimits.MAX_PAYLOAD_BYTES) {
+            throw new ProtocolException("payload missing or larger than " + NodeLimits.MAX_PAYLOAD_BYTES + " bytes");
+        }
+        if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new ProtocolException("idempotency key must have 1 to " + NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+        policy.checkWrite(inboxId, topic);
+        Envelope envelope = append(topic, payload, idempotencyKey, inboxId);
+        return new PublishResult(envelope.sequence(), envelope.timestampNs());
+    }
+
+    public List<Envelope> query(String inboxId, String topic, long afterSequence, int limit) {
+        if (limit < 1 || limit > NodeLimits.MAX_QUERY_LIMIT) {
+            throw new ProtocolException("query limit must be 1.." + NodeLimits.MAX_QUERY_LIMIT + ", was " + limit);
+        }
+        policy.checkRead(inboxId, topic);
+        return logs.get(topic).read(Math.max(0, afterSequence), limit);
+    }
+
+    public String createConversation(String creatorInboxId, ConversationType type, List<String> memberInboxIds,
+                                     String name) {
+        if (type == null || memberInboxIds == null) {
+            throw new ProtocolException("conversation type and members are required");
+        }
+        Set<String> members = new LinkedHashSet<>();
+        members.add(creatorInboxId);
+        for (String member : memberInboxIds) {
+            if (member == null || !INBOX_ID.matcher(member).matches()) {
+                throw new ProtocolException("malformed inbox id '" + member + "'");
+            }
+            members.add(member);
+        }
+        if (type == ConversationType.DM && (members.size() != 2 || memberInboxIds.size() != 1)) {
+            throw new ProtocolException("a DM has exactly one peer other than its creator");
+        }
+        if (members.size() > NodeLimits.MAX_MEMBERS) {
+            throw new ProtocolException("a conversation has at most " + NodeLimits.MAX_MEMBERS + " members");
+        }
+        byte[] idBytes = new byte[16];
+        random.nextBytes(idBytes);
+        String id = HexFormat.of().formatHex(idBytes);
+        ConversationDirectory.Entry entry = new ConversationDirectory.Entry(id, type, members, creatorInboxId,
+                clock.nowNs(), name == null ? "" : name);
+        conversations.add(entry);
+        byte[] welcome = Welcome.newBuilder()
+                .setConversationId(id)
+                .setKind(type == ConversationType.DM ? ConversationKind.CONVERSATION_KIND_DM
+                        : ConversationKind.CONVERSATION_KIND_GROUP)
+                .addAllMemberInboxIds(entry.sortedMembers())
+                .setCreatorInboxId(creatorInboxId)
+                .setCreatedAtNs(entry.createdAtNs())
+                .setName(entry.name())
+                .build().toByteArray();
+        for (String member : members) {
+            append(Topics.welcome(member), welcome, "welcome:" + id, NODE_SENDER);
+        }
+        return id;
+    }
+
+    /** Opens a subscription for {@code inboxId}; {@code onTerminated} runs once when it ends for any reason. */
+    public NodeSubscription subscribe(String inboxId, Map<String, Long> cursors, long initialDemand,
+                                      Duration heartbeatInterval, SubscriptionListener listener,
+                                      Runnable onTerminated) {
+        if (cursors.size() > NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION) {
+            throw new ProtocolException("at most " + NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION + " topics per subscription");
+        }
+        if (initialDemand < 0) {
+            throw new ProtocolException("initial demand must not be negative");
+        }
+        Duration interval = heartbeatInterval == null || heartbeatInterval.compareTo(NodeLimits.MIN_HEARTBEAT) < 0
+                ? NodeLimits.MIN_HEARTBEAT : heartbeatInterval;
+        HeartbeatTimer heartbeat = new HeartbeatTimer();
+        NodeSubscription subscription = new NodeSubscription(logs, fanout, deliveryExecutor, NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION,
+                topic -> policy.checkRead(inboxId, topic), listener, () -> {
+                    heartbeat.stop();
+                    onTerminated.run();
+                });
+        subscription.open(cursors, initialDemand);
+        heartbeat.start(() -> scheduler.scheduleAtFixedRate(subscription::heartbeat, interval.toNanos(),
+                interval.toNanos(), TimeUnit.NANOSECONDS));
+        return subscription;
+    }
+
+    /** A periodic task that stays stopped once stopped, even if {@code stop} comes before {@code start}. */
+    private static final class HeartbeatTimer {
+        private ScheduledFuture<?> task;
+        private boolean stopped;
+
+        synchronized void start(Supplier<ScheduledFuture<?>> schedule) {
+            if (!stopped) {
+                task = schedule.get();
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
+    }
+
+    private Envelope append(String topic, byte[] payload, String idempotencyKey, String sender) {
+        TopicLog.Appended appended = logs.get(topic).append(payload, idempotencyKey, sender, clock);
+        if (appended.isNew()) {
+            fanout.appended(topic);
+        }
+        return appended.envelope();
+    }
+}

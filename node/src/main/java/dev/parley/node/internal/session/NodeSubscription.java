@@ -1,0 +1,274 @@
+package dev.parley.node.internal.session;
+
+import dev.parley.ProtocolException;
+import dev.parley.internal.Topics;
+import dev.parley.node.internal.log.TopicLogs;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The node side of one subscription. It reads straight from the topic logs after each topic's
+ * cursor, so replay and live delivery are one mechanism and nothing is queued per subscriber:
+ * a slow subscriber (no demand) simply stays behind in the log. One drain at a time delivers
+ * to the listener (a work-in-progress counter; signals that arrive during a drain are picked up
+ * by it). A publish hands the drain to the node's delivery executor, so the publisher's thread
+ * only appends (its cost does not grow with the number of subscribers) and a busy topic reaches
+ * its subscribers in batches; demand, heartbeats and topic changes drain on their own thread,
+ * the subscriber's, which saves a hand-off. A drain never sends more than the subscriber asked for.
+ */
+public final class NodeSubscription implements Subscription {
+    private static final Logger log = LoggerFactory.getLogger(NodeSubscription.class);
+    private static final int MAX_BATCH = 128;
+
+    private final TopicLogs logs;
+    private final Fanout fanout;
+    private final int maxTopics;
+    private final SubscriptionListener listener;
+    private final Consumer<String> readCheck;
+    private final Runnable onTerminated;
+    private final Executor executor;
+    private final AtomicInteger wip = new AtomicInteger();
+
+    // guarded by this
+    private final Map<String, Long> cursors = new HashMap<>();
+    private final LinkedHashSet<String> ready = new LinkedHashSet<>();
+    private long demand;
+    private boolean heartbeatDue;
+    private boolean cancelled;
+    private Throwable failure;
+    private boolean terminated;
+
+    NodeSubscription(TopicLogs logs, Fanout fanout, Executor executor, int maxTopics, Consumer<String> readCheck,
+                     SubscriptionListener listener, Runnable onTerminated) {
+        this.logs = logs;
+        this.fanout = fanout;
+        this.executor = executor;
+        this.maxTopics = maxTopics;
+        this.readCheck = readCheck;
+        this.listener = listener;
+        this.onTerminated = onTerminated;
+    }
+
+    /** Checks and registers the initial topics; throws (and registers nothing) when one may not be read. */
+    void open(Map<String, Long> initialCursors, long initialDemand) {
+        synchronized (this) {
+            demand = initialDemand;
+        }
+        addTopicsNow(initialCursors);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> addTopics(Map<String, Long> newCursors) {
+        try {
+            return CompletableFuture.completedFuture(addTopicsNow(newCursors));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Map<String, Long> addTopicsNow(Map<String, Long> newCursors) {
+        synchronized (this) {
+            long after = cursors.size() + newCursors.keySet().stream().filter(t -> !cursors.containsKey(t)).count();
+            if (after > maxTopics) {
+                throw new ProtocolException("a subscription follows at most " + maxTopics + " topics; this would make "
+                        + after);
+            }
+        }
+        newCursors.keySet().forEach(readCheck);
+        Map<String, Long> resolved = new HashMap<>();
+        synchronized (this) {
+            if (terminated || cancelled || failure != null) {
+                return Map.of();
+            }
+            newCursors.forEach((topic, cursor) -> {
+                long start = cursor == Topics.LATEST ? logs.lastSequence(topic) : Math.max(0, cursor);
+                cursors.put(topic, start);
+                ready.add(topic);
+                resolved.put(topic, start);
+            });
+        }
+        resolved.keySet().forEach(topic -> fanout.register(topic, this));
+        signal();
+        return resolved;
+    }
+
+    @Override
+    public void removeTopics(Collection<String> topics) {
+        synchronized (this) {
+            topics.forEach(t -> {
+                cursors.remove(t);
+                ready.remove(t);
+            });
+        }
+        topics.forEach(t -> fanout.unregister(t, this));
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("demand must be positive, was " + n);
+        }
+        synchronized (this) {
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        }
+        signal();
+    }
+
+    @Override
+    public void cancel() {
+        synchronized (this) {
+            cancelled = true;
+        }
+        signal();
+    }
+
+    /** Ends the subscription with an error delivered to the listener (connection dropped, node closing). */
+    void fail(Throwable error) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = error;
+            }
+        }
+        signal();
+    }
+
+    void heartbeat() {
+        synchronized (this) {
+            heartbeatDue = true;
+        }
+        signal();
+    }
+
+    void topicGrew(String topic) {
+        synchronized (this) {
+            if (!cursors.containsKey(topic)) {
+                return;
+            }
+            ready.add(topic);
+        }
+        signalAsync();
+    }
+
+    synchronized boolean isTerminated() {
+        return terminated;
+    }
+
+    synchronized long demand() {
+        return demand;
+    }
+
+    private void signal() {
+        if (!isTerminated() && wip.getAndIncrement() == 0) {
+            drain();
+        }
+    }
+
+    /**
+     * Publishes signal here: the drain runs on the delivery executor, so the publisher's thread
+     * only appends, and a subscriber that falls behind a busy topic gets its envelopes in batches.
+     */
+    private void signalAsync() {
+        if (!isTerminated() && wip.getAndIncrement() == 0) {
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                drain(); // the node is closing: finish on this thread
+            }
+        }
+    }
+
+    private void drain() {
+        int missed = 1;
+        do {
+            try {
+                drainOnce();
+            } catch (RuntimeException e) {
+                log.warn("subscription listener failed; ending the subscription", e);
+                fail(e);
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void drainOnce() {
+        while (true) {
+            Throwable error;
+            boolean closing;
+            boolean beat;
+            synchronized (this) {
+                if (terminated) {
+                    return;
+                }
+                error = failure;
+                closing = cancelled || error != null;
+                if (closing) {
+                    terminated = true;
+                }
+                beat = heartbeatDue;
+                heartbeatDue = false;
+            }
+            if (closing) {
+                finish(error);
+                return;
+            }
+            if (beat) {
+                listener.onHeartbeat();
+            }
+            List<Envelope> batch = nextBatch();
+            if (batch.isEmpty()) {
+                return;
+            }
+            listener.onEnvelopes(batch);
+        }
+    }
+
+    private void finish(Throwable error) {
+        List<String> topics;
+        synchronized (this) {
+            topics = List.copyOf(cursors.keySet());
+            cursors.clear();
+            ready.clear();
+        }
+        topics.forEach(t -> fanout.unregister(t, this));
+        onTerminated.run();
+        if (error != null) {
+            listener.onError(error);
+        } else {
+            listener.onClosed();
+        }
+    }
+
+    private synchronized List<Envelope> nextBatch() {
+        while (demand > 0 && !ready.isEmpty()) {
+            String topic = ready.iterator().next();
+            ready.remove(topic);
+            long cursor = cursors.get(topic);
+            List<Envelope> batch = logs.get(topic).read(cursor, (int) Math.min(demand, MAX_BATCH));
+            if (batch.isEmpty()) {
+                continue;
+            }
+            long last = batch.get(batch.size() - 1).sequence();
+            cursors.put(topic, last);
+            demand -= batch.size();
+            if (logs.lastSequence(topic) > last) {
+                ready.add(topic); // more to send: back of the line, so busy topics do not starve others
+            }
+            return batch;
+        }
+        return List.of();
+    }
+}

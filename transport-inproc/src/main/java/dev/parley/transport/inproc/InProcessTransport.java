@@ -1,0 +1,102 @@
+package dev.parley.transport.inproc;
+
+import dev.parley.ConversationType;
+import dev.parley.TransportException;
+import dev.parley.spi.Authenticator;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.Transport;
+import dev.parley.spi.TransportConfig;
+import dev.parley.spi.node.NodeSession;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A client connection that calls a node session directly. Like a network transport, it opens a
+ * new, authenticated session on the next operation after the node dropped the current one.
+ */
+final class InProcessTransport implements Transport {
+    private final String nodeName;
+    private final TransportConfig config;
+    private NodeSession session; // guarded by this
+    private boolean closed;       // guarded by this
+
+    InProcessTransport(String nodeName, TransportConfig config) {
+        this.nodeName = nodeName;
+        this.config = config;
+    }
+
+    /** Opens and authenticates a session now, throwing what fails. */
+    void connect() {
+        currentSession();
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
+        // the node keeps what it appends: a copy, so a caller reusing its array cannot rewrite the log
+        byte[] copy = payload == null ? null : payload.clone();
+        return call(s -> s.publish(topic, copy, idempotencyKey));
+    }
+
+    @Override
+    public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+        return call(s -> s.query(topic, afterSequence, limit));
+    }
+
+    @Override
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
+                                                        String name) {
+        return call(s -> s.createConversation(type, memberInboxIds, name));
+    }
+
+    @Override
+    public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                                     SubscriptionListener listener) {
+        return call(s -> s.subscribe(cursors, initialDemand, config.heartbeatInterval(), listener));
+    }
+
+    @Override
+    public void close() {
+        NodeSession toClose;
+        synchronized (this) {
+            closed = true;
+            toClose = session;
+            session = null;
+        }
+        if (toClose != null) {
+            toClose.close();
+        }
+    }
+
+    private <T> CompletableFuture<T> call(Function<NodeSession, T> operation) {
+        try {
+            return CompletableFuture.completedFuture(operation.apply(currentSession()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private synchronized NodeSession currentSession() {
+        if (closed) {
+            throw new TransportException("transport closed", false);
+        }
+        if (session == null || !session.isOpen()) {
+            NodeSession fresh = InProcessNodes.find(nodeName).openSession("inproc");
+            try {
+                Authenticator auth = config.authenticator();
+                byte[] nonce = fresh.challenge();
+                fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(nonce)));
+            } catch (RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
+            session = fresh;
+        }
+        return session;
+    }
+}

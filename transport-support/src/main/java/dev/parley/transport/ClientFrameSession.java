@@ -1,0 +1,261 @@
+package dev.parley.transport;
+
+import com.google.protobuf.ByteString;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.internal.Failures;
+import dev.parley.protocol.AuthResponse;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.Heartbeat;
+import dev.parley.protocol.Hello;
+import dev.parley.protocol.NodeFrame;
+import dev.parley.protocol.Subscribe;
+import dev.parley.spi.Authenticator;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.TransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client side of one link: handshake, requests matched by id, subscriptions, heartbeats both
+ * ways. Everything that depends on the link fails with the same retryable error when it closes.
+ */
+final class ClientFrameSession implements FrameLink.Handler {
+    private static final Logger log = LoggerFactory.getLogger(ClientFrameSession.class);
+
+    private final FrameLink.Factory links;
+    private final TransportConfig config;
+    private final ScheduledExecutorService timers;
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final PendingRequests pending;
+    private final ConcurrentMap<Long, RemoteSubscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile FrameLink link;
+    private volatile Throwable closedBy;
+    private volatile Throwable closeReason;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private ScheduledFuture<?> heartbeat;
+
+    ClientFrameSession(FrameLink.Factory links, TransportConfig config, ScheduledExecutorService timers) {
+        this.links = links;
+        this.config = config;
+        this.timers = timers;
+        this.pending = new PendingRequests(config.requestTimeout(), timers);
+    }
+
+    /** Opens the link and authenticates; completes with this connection. */
+    CompletableFuture<ClientFrameSession> open() {
+        try {
+            link = links.open(this);
+        } catch (RuntimeException e) {
+            onClosed(e);
+            return CompletableFuture.failedFuture(e);
+        }
+        Authenticator auth = config.authenticator();
+        Hello hello = Hello.newBuilder().setClientVersion("parley-java/0.1")
+                .setHeartbeatIntervalMs(config.heartbeatInterval().toMillis()).build();
+        CompletableFuture<ClientFrameSession> opened = request(ClientFrame.newBuilder().setHello(hello),
+                NodeFrame.BodyCase.CHALLENGE)
+                .thenCompose(challenge -> {
+                    byte[] nonce = challenge.getChallenge().getNonce().toByteArray();
+                    AuthResponse response = AuthResponse.newBuilder()
+                            .setPublicKey(ByteString.copyFrom(auth.publicKey()))
+                            .setSignature(ByteString.copyFrom(auth.sign(Authenticator.challengeMessage(nonce))))
+                            .build();
+                    return request(ClientFrame.newBuilder().setAuth(response), NodeFrame.BodyCase.AUTH_OK);
+                })
+                .thenApply(ok -> {
+                    startHeartbeats();
+                    return this;
+                });
+        opened.whenComplete((c, error) -> {
+            if (error != null) {
+                close(Failures.asParley(error));
+            }
+        });
+        return opened;
+    }
+
+    boolean isOpen() {
+        return closedBy == null;
+    }
+
+    CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
+        long id = nextId.getAndIncrement();
+        CompletableFuture<NodeFrame> response = pending.register(id);
+        Throwable closed = closedBy;
+        if (closed != null) {
+            pending.remove(id);
+            return CompletableFuture.failedFuture(closed);
+        }
+        try {
+            link.send(frame.setRequestId(id).build());
+        } catch (RuntimeException e) {
+            pending.remove(id);
+            closeIfLinkGone(e);
+            return CompletableFuture.failedFuture(e);
+        }
+        return response.thenApply(f -> {
+            if (f.getBodyCase() != expected) {
+                throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting " + expected);
+            }
+            return f;
+        });
+    }
+
+    CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                              SubscriptionListener listener) {
+        long id = nextId.getAndIncrement();
+        RemoteSubscription subscription = new RemoteSubscription(id, this, listener);
+        subscriptions.put(id, subscription);
+        Throwable closed = closedBy;
+        if (closed != null) {
+            subscriptions.remove(id);
+            return CompletableFuture.failedFuture(closed);
+        }
+        Subscribe subscribe = Subscribe.newBuilder()
+                .addAllCursors(Wire.toWire(cursors))
+                .setInitialDemand(initialDemand)
+                .setHeartbeatIntervalMs(config.heartbeatInterval().toMillis())
+                .build();
+        try {
+            link.send(ClientFrame.newBuilder().setRequestId(id).setSubscribe(subscribe).build());
+        } catch (RuntimeException e) {
+            subscriptions.remove(id);
+            closeIfLinkGone(e);
+            return CompletableFuture.failedFuture(e);
+        }
+        Duration timeout = config.requestTimeout();
+        ScheduledFuture<?> timer = timers.schedule(() -> subscription.opened.completeExceptionally(
+                new TransportException("node did not accept the subscription within " + timeout, true)),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        subscription.opened.whenComplete((s, e) -> {
+            timer.cancel(false);
+            if (e != null) {
+                subscriptions.remove(id);
+            }
+        });
+        return subscription.opened;
+    }
+
+    /** Sends a frame that expects no answer; quietly does nothing once the link is closed. */
+    void sendQuietly(ClientFrame frame) {
+        if (closedBy != null) {
+            return;
+        }
+        try {
+            link.send(frame);
+        } catch (RuntimeException e) {
+            log.debug("frame not sent, link closing: {}", e.getMessage());
+        }
+    }
+
+    long newRequestId() {
+        return nextId.getAndIncrement();
+    }
+
+    void forget(long subscriptionId) {
+        subscriptions.remove(subscriptionId);
+    }
+
+    @Override
+    public void onFrame(NodeFrame frame) {
+        lastHeardNanos = System.nanoTime();
+        long id = frame.getRequestId();
+        if (id == 0) {
+            if (frame.hasError()) {
+                // the node says why it is about to close this link: it is gone for us now, so the next
+                // operation opens a new connection instead of failing on this one until the close arrives
+                close(Wire.fromWire(frame.getError()));
+            }
+            return;
+        }
+        RemoteSubscription subscription = subscriptions.get(id);
+        if (subscription != null) {
+            subscription.onFrame(frame);
+            return;
+        }
+        CompletableFuture<NodeFrame> response = pending.remove(id);
+        if (response != null) {
+            if (frame.hasError()) {
+                response.completeExceptionally(Wire.fromWire(frame.getError()));
+            } else {
+                response.complete(frame);
+            }
+        }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        Throwable reason = closeReason != null ? closeReason
+                : cause instanceof TransportException ? cause
+                : new TransportException("connection lost: " + cause, true, cause);
+        synchronized (this) {
+            if (closedBy != null) {
+                return;
+            }
+            closedBy = reason;
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        }
+        pending.failAll(reason);
+        for (Long id : List.copyOf(subscriptions.keySet())) {
+            RemoteSubscription subscription = subscriptions.remove(id);
+            if (subscription != null) {
+                subscription.connectionLost(reason);
+            }
+        }
+    }
+
+    /** Closes the link for {@code reason}; everything waiting on it fails with that reason. */
+    void close(Throwable reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        FrameLink l = link;
+        if (l != null) {
+            l.close();
+        }
+        onClosed(reason);
+    }
+
+    /**
+     * A link that refuses a frame with a retryable {@link TransportException} is closing (its close
+     * event may still be on the way): end this connection now, so that it stops counting as open.
+     */
+    private void closeIfLinkGone(RuntimeException sendFailure) {
+        if (sendFailure instanceof TransportException t && t.isRetryable()) {
+            close(sendFailure);
+        }
+    }
+
+    private synchronized void startHeartbeats() {
+        if (closedBy != null) {
+            return;
+        }
+        long interval = config.heartbeatInterval().toNanos();
+        heartbeat = timers.scheduleAtFixedRate(() -> {
+            long silent = System.nanoTime() - lastHeardNanos;
+            if (silent > 2 * interval) {
+                close(new TransportException("no heartbeat from the node for "
+                        + TimeUnit.NANOSECONDS.toMillis(silent) + " ms", true));
+                return;
+            }
+            sendQuietly(ClientFrame.newBuilder()
+                    .setHeartbeat(Heartbeat.newBuilder().setSentAtNs(System.currentTimeMillis() * 1_000_000L))
+                    .build());
+        }, interval / 2, interval / 2, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.parley.transport;
+
+import com.google.protobuf.ByteString;
+import dev.parley.ProtocolException;
+import dev.parley.TransportException;
+import dev.parley.protocol.AuthOk;
+import dev.parley.protocol.Challenge;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.CreateConversationResult;
+import dev.parley.protocol.Heartbeat;
+import dev.parley.protocol.NodeFrame;
+import dev.parley.protocol.PublishAck;
+import dev.parley.protocol.QueryResult;
+import dev.parley.protocol.Subscribed;
+import dev.parley.protocol.SubscriptionClosed;
+import dev.parley.protocol.TopicsAdded;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.node.NodeSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The node side of one link: turns client frames into calls on a {@link NodeSession} and sends the
+ * answers, envelopes and heartbeats back. A bad frame gets an error frame for its request id and
+ * never takes the node down. A client silent for two heartbeat intervals is disconnected.
+ */
+public final class NodeFrameSession {
+    private static final Logger log = LoggerFactory.getLogger(NodeFrameSession.class);
+    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(10);
+    private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    /** A connection that has not authenticated by then is closed, so idle sockets cannot pile up. */
+    public static final Duration AUTHENTICATION_DEADLINE = Duration.ofSeconds(30);
+
+    private final NodeSession session;
+    private final Consumer<NodeFrame> out;
+    private final Runnable closeLink;
+    private final ScheduledExecutorService timers;
+    private final String remote;
+    private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile Duration heartbeat = DEFAULT_HEARTBEAT;
+    private ScheduledFuture<?> heartbeatTask;
+    private final ScheduledFuture<?> authenticationDeadline;
+    private boolean closed;
+
+    /**
+     * @param out       sends a frame on the link; must be safe to call from several threads
+     * @param closeLink closes the link from the node side (the session then frees itself)
+     */
+    public NodeFrameSession(NodeSession session, Consumer<NodeFrame> out, Runnable closeLink,
+                              ScheduledExecutorService timers, String remote) {
+        this.session = session;
+        this.out = out;
+        this.closeLink = closeLink;
+        this.timers = timers;
+        this.remote = remote;
+        scheduleHeartbeats();
+        authenticationDeadline = timers.schedule(() -> {
+            if (session.inboxId() == null) {
+                log.info("client {} did not authenticate within {}; closing its connection", remote,
+                        AUTHENTICATION_DEADLINE);
+                send(NodeFrame.newBuilder().setError(Wire.toWire(new dev.parley.AuthenticationException(
+                        "not authenticated within " + AUTHENTICATION_DEADLINE))).build());
+                disconnect();
+            }
+        }, AUTHENTICATION_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        // last: it may run at once, when the node already ended the session
+        session.onTerminated(cause -> {
+            send(NodeFrame.newBuilder().setError(Wire.toWire(cause)).build());
+            disconnect();
+        });
+    }
+
+    /** Handles one frame from the client, on the link's thread. */
+    public void onFrame(ClientFrame frame) {
+        lastHeardNanos = System.nanoTime();
+        long id = frame.getRequestId();
+        try {
+            NodeFrame.Builder answer = answer(frame);
+            if (answer != null) {
+                send(answer.setRequestId(id).build());
+            }
+        } catch (RuntimeException e) {
+            if (!(e instanceof dev.parley.ParleyException)) {
+                log.warn("request {} from {} failed", frame.getBodyCase(), remote, e);
+            }
+            send(NodeFrame.newBuilder().setRequestId(id).setError(Wire.toWire(e)).build());
+        }
+    }
+
+    /** A frame the link could not even parse: tell the client, then drop the link. */
+    public void onMalformedFrame(String why) {
+        send(NodeFrame.newBuilder().setError(Wire.toWire(new ProtocolException("malformed frame: " + why))).build());
+        disconnect();
+    }
+
+    /** Closes the link from the node side and frees everything of this session. */
+    private void disconnect() {
+        closeLink.run();
+        linkClosed();
+    }
+
+    /** The link is gone: free the session, its subscriptions and timers. Idempotent. */
+    public void linkClosed() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (heartbeatTask != null) {
+                heartbeatTask.cancel(false);
+            }
+            authenticationDeadline.cancel(false);
+        }
+        session.close();
+        subscriptions.clear();
+    }
+
+    private NodeFrame.Builder answer(ClientFrame frame) {
+        long id = frame.getRequestId();
+        NodeFrame.Builder answer = NodeFrame.newBuilder();
+        switch (frame.getBodyCase()) {
+            case HELLO -> {
+                long ms = frame.getHello().getHeartbeatIntervalMs();
+                if (ms > 0) {
+                    heartbeat = Duration.ofMillis(Math.max(ms, MIN_HEARTBEAT.toMillis()));
+                    scheduleHeartbeats();
+                }
+                return answer.setChallenge(Challenge.newBuilder().setNonce(ByteString.copyFrom(session.challenge())));
+            }
+            case AUTH -> {
+                String inbox = session.authenticate(frame.getAuth().getPublicKey().toByteArray(),
+                        frame.getAuth().getSignature().toByteArray());
+                return answer.setAuthOk(AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(heartbeat.toMillis()));
+            }
+            case PUBLISH -> {
+                PublishResult r = session.publish(frame.getPublish().getTopic(),
+                        frame.getPublish().getPayload().toByteArray(), frame.getPublish().getIdempotencyKey());
+                return answer.setPublishResult(PublishAck.newBuilder().setSequence(r.sequence())
+                        .setTimestampNs(r.timestampNs()));
+            }
+            case QUERY -> {
+                QueryResult.Builder result = QueryResult.newBuilder();
+                session.query(frame.getQuery().getTopic(), frame.getQuery().getAfterSequence(),
+                        frame.getQuery().getLimit()).forEach(e -> result.addEnvelopes(Wire.toWire(e)));
+                return answer.setQueryResult(result);
+            }
+            case CREATE_CONVERSATION -> {
+                String conversation = session.createConversation(Wire.fromWire(frame.getCreateConversation().getKind()),
+                        frame.getCreateConversation().getMemberInboxIdsList(), frame.getCreateConversation().getName());
+                return answer.setConversationCreated(CreateConversationResult.newBuilder().setConversationId(conversation));
+            }
+            case SUBSCRIBE -> {
+                subscribe(id, frame);
+                return null;
+            }
+            case ADD_TOPICS -> {
+                Subscription s = subscription(frame.getAddTopics().getSubscriptionId());
+                Map<String, Long> resolved = s.addTopics(Wire.fromWire(frame.getAddTopics().getCursorsList())).join();
+                return answer.setTopicsAdded(TopicsAdded.newBuilder().addAllResolved(Wire.toWire(resolved)));
+            }
+            case REMOVE_TOPICS -> {
+                subscription(frame.getRemoveTopics().getSubscriptionId())
+                        .removeTopics(frame.getRemoveTopics().getTopicsList());
+                return null;
+            }
+            case DEMAND -> {
+                subscription(id).request(frame.getDemand().getN());
+                return null;
+            }
+            case CANCEL -> {
+                Subscription s = subscriptions.get(id);
+                if (s != null) {
+                    s.cancel();
+                }
+                return null;
+            }
+            case HEARTBEAT -> {
+                return null;
+            }
+            default -> throw new ProtocolException("frame without a known body: " + frame.getBodyCase());
+        }
+    }
+
+    private void subscribe(long id, ClientFrame frame) {
+        if (subscriptions.containsKey(id)) {
+            throw new ProtocolException("subscription id " + id + " is in use");
+        }
+        long ms = frame.getSubscribe().getHeartbeatIntervalMs();
+        Duration interval = ms > 0 ? Duration.ofMillis(ms) : heartbeat;
+        // no demand until the client knows the subscription exists, so "subscribed" precedes every envelope
+        Subscription s = session.subscribe(Wire.fromWire(frame.getSubscribe().getCursorsList()), 0, interval,
+                new Forwarder(id));
+        subscriptions.put(id, s);
+        send(NodeFrame.newBuilder().setRequestId(id).setSubscribed(Subscribed.getDefaultInstance()).build());
+        long demand = frame.getSubscribe().getInitialDemand();
+        if (demand > 0) {
+            s.request(demand);
+        }
+    }
+
+    private Subscription subscription(long id) {
+        Subscription s = subscriptions.get(id);
+        if (s == null) {
+            throw new ProtocolException("no subscription " + id + " on this connection");
+        }
+        return s;
+    }
+
+    private void send(NodeFrame frame) {
+        try {
+            out.accept(frame);
+        } catch (RuntimeException e) {
+            log.debug("frame to {} not sent: {}", remote, e.getMessage());
+        }
+    }
+
+    private synchronized void scheduleHeartbeats() {
+        if (closed) {
+            return;
+        }
+        if (heartbeatTask != null) {
+            heartbeatTask.cancel(false);
+        }
+        long interval = heartbeat.toNanos();
+        heartbeatTask = timers.scheduleAtFixedRate(() -> {
+            long silent = System.nanoTime() - lastHeardNanos;
+            if (silent > 2 * interval) {
+                log.info("client {} silent for {} ms; closing its connection", remote,
+                        TimeUnit.NANOSECONDS.toMillis(silent));
+                send(NodeFrame.newBuilder().setError(Wire.toWire(new TransportException(
+                        "no heartbeat from the client", true))).build());
+                disconnect();
+                return;
+            }
+            send(NodeFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+                    .setSentAtNs(System.currentTimeMillis() * 1_000_000L)).build());
+        }, interval / 2, interval / 2, TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends what a node subscription delivers as frames of subscription {@code id}. */
+    private final class Forwarder implements SubscriptionListener {
+        private final long id;
+
+        Forwarder(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onEnvelope(Envelope envelope) {
+            send(NodeFrame.newBuilder().setRequestId(id).setEnvelope(Wire.toWire(envelope)).build());
+        }
+
+        @Override
+        public void onEnvelopes(List<Envelope> envelopes) {
+            if (envelopes.size() == 1) {
+                onEnvelope(envelopes.get(0));
+                return;
+            }
+            Wire.toWireBatches(envelopes).forEach(batch ->
+                    send(NodeFrame.newBuilder().setRequestId(id).setEnvelopes(batch).build()));
+        }
+
+        @Override
+        public void onHeartbeat() {
+            send(NodeFrame.newBuilder().setRequestId(id).setHeartbeat(Heartbeat.getDefaultInstance()).build());
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            subscriptions.remove(id);
+            send(NodeFrame.newBuilder().setRequestId(id).setError(Wire.toWire(error)).build());
+        }
+
+        @Override
+        public void onClosed() {
+            subscriptions.remove(id);
+            send(NodeFrame.newBuilder().setRequestId(id).setSubscriptionClosed(SubscriptionClosed.getDefaultInstance()).build());
+        }
+    }
+}
