@@ -2,6 +2,7 @@ package dev.parley;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Flow;
 
 /**
  * A live stream of values. In push mode ({@code onValue} set) values go to the callback; otherwise
@@ -18,6 +19,19 @@ import java.util.Optional;
 public interface MessageStream<T> extends Iterable<T>, AutoCloseable {
     /** The next value, waiting up to {@code timeout}; empty on timeout or when the stream is done. */
     Optional<T> poll(Duration timeout) throws InterruptedException;
+
+    /**
+     * This stream's values as a {@link Flow.Publisher} for one subscriber, so Reactor
+     * ({@code JdkFlowAdapter.flowPublisherToFlux}), RxJava and Mutiny consume it natively. The
+     * subscriber's {@code request(n)} is the stream's demand (the node sends at most what the
+     * subscriber has room for, plus {@code bufferSize}); its {@code cancel()} ends the stream. The
+     * stream's end completes the subscriber; a failure reaches its {@code onError} after the values
+     * received before it. A second subscriber gets {@code onError}. Once subscribed, the iterator
+     * and {@link #poll} are not available.
+     *
+     * @throws IllegalStateException in push mode ({@code onValue} set)
+     */
+    Flow.Publisher<T> asPublisher();
 
     /**
      * Ends the stream; idempotent. Called outside a callback it returns once {@code onEnd} has run

@@ -19,6 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * A connection that goes silent is dropped and recovered without loss, end to end over a real node.
+ * When it is noticed (two intervals) is checked on a fake clock in
+ * {@code dev.parley.core.stream.HeartbeatDetectionTest}.
+ */
 @Timeout(60)
 class HeartbeatTest {
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
@@ -52,11 +57,9 @@ class HeartbeatTest {
                     }).build())) {
                 group.send("before");
                 rec.awaitValues(1);
-                long stalledAt = System.nanoTime();
                 StallingTransportProvider.STALLED.set(true);
                 group.send("during"); // swallowed by the stalled connection
                 rec.awaitEvent("error");
-                long detectedAfterMs = (System.nanoTime() - stalledAt) / 1_000_000;
                 rec.awaitValues(2);
                 group.send("after");
                 rec.awaitValues(3);
@@ -65,8 +68,6 @@ class HeartbeatTest {
                 assertThat(rec.values).extracting(m -> (String) m.content())
                         .containsExactly("before", "during", "after");
                 assertThat(rec.lifecycle()).containsExactly("error", "retry:1/10", "restart");
-                // detection within two intervals plus the watchdog's check period and scheduling slack
-                assertThat(detectedAfterMs).isLessThan(HEARTBEAT.toMillis() * 2 + 2_000);
             }
         } finally {
             bob.close();

@@ -2,6 +2,7 @@ package dev.parley.node;
 
 import dev.parley.TransportException;
 import dev.parley.internal.NamedThreads;
+import dev.parley.internal.Shutdown;
 import dev.parley.node.internal.session.DefaultNodeSession;
 import dev.parley.node.internal.session.NodeOperations;
 import dev.parley.spi.node.Endpoint;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The reference Parley node: per-topic logs, fan-out to subscriptions, authentication and access
@@ -161,17 +162,7 @@ public final class Node implements NodeAccess, AutoCloseable {
             session.terminate(goingAway());
         }
         endpoints.values().forEach(Endpoint::close);
-        scheduler.shutdownNow();
-        deliveryExecutor.shutdown();
-        try {
-            if (!deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-                deliveryExecutor.shutdownNow();
-            }
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            deliveryExecutor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.stop(deliveryExecutor, scheduler, Duration.ofSeconds(5));
         log.info("node {} closed", name);
     }
 

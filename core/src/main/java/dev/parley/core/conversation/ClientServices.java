@@ -3,20 +3,24 @@ package dev.parley.core.conversation;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamRuntime;
+import dev.parley.core.stream.StreamThreads;
 import dev.parley.spi.Transport;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Wires the parts of a client together: store, codecs, processor, sync and the stream runtime. */
+/** Wires the parts of a client together: store, codecs, processor, sync, the stream threads and runtime. */
 public final class ClientServices implements AutoCloseable {
     private final ClientState state;
+    private final StreamThreads threads;
 
     public ClientServices(String inboxId, Transport transport, MessageStore store, Codecs codecs,
                           Duration heartbeatInterval, Duration requestTimeout) {
         EnvelopeProcessor processor = new EnvelopeProcessor(inboxId, store, codecs);
         Syncer syncer = new Syncer(inboxId, transport, store, processor, requestTimeout);
-        StreamRuntime runtime = new StreamRuntime(inboxId.substring(0, Math.min(8, inboxId.length())), transport,
-                syncer, store, heartbeatInterval, requestTimeout);
+        this.threads = new StreamThreads(inboxId.substring(0, Math.min(8, inboxId.length())));
+        StreamRuntime runtime = new StreamRuntime(transport, threads.pool(), threads.scheduler(),
+                () -> ThreadLocalRandom.current().nextLong(), heartbeatInterval, requestTimeout);
         this.state = new ClientState(inboxId, transport, store, processor, codecs, syncer, runtime, requestTimeout);
     }
 
@@ -24,10 +28,11 @@ public final class ClientServices implements AutoCloseable {
         return state;
     }
 
-    /** Ends every stream, then closes the connection and the store. */
+    /** Ends every stream, stops their threads, then closes the connection and the store. */
     @Override
     public void close() {
         state.runtime.close();
+        threads.close();
         state.transport.close();
         state.store.close();
     }

@@ -31,11 +31,13 @@ final class ClientState {
     final EnvelopeProcessor processor;
     final Codecs codecs;
     final Syncer syncer;
+    final Plans plans;
     final StreamRuntime runtime;
     final Duration requestTimeout;
 
     ClientState(String inboxId, Transport transport, MessageStore store, EnvelopeProcessor processor, Codecs codecs,
                 Syncer syncer, StreamRuntime runtime, Duration requestTimeout) {
+        this.plans = new Plans(inboxId, store, processor, syncer);
         this.inboxId = inboxId;
         this.transport = transport;
         this.store = store;

@@ -56,7 +56,7 @@ abstract class DefaultConversation {
     }
 
     public MessageStream<DecodedMessage> stream(StreamOptions<DecodedMessage> options) {
-        return client.runtime.start(Plans.conversationMessages(record.id(), client.store, client.processor),
+        return client.runtime.start(client.plans.conversationMessages(record.id()),
                 Objects.requireNonNull(options, "options"));
     }
 

@@ -19,12 +19,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-/** The four kinds of stream: which topics each follows and what it makes of an envelope. */
+/** The four kinds of stream of one client: which topics each follows and what it makes of an envelope. */
 final class Plans {
     /** Default consent filter of {@code streamAllMessages}. */
     static final Set<ConsentState> DEFAULT_MESSAGE_CONSENT = EnumSet.of(ConsentState.ALLOWED, ConsentState.UNKNOWN);
 
-    private Plans() {
+    private final String inboxId;
+    private final MessageStore store;
+    private final EnvelopeProcessor processor;
+    private final Syncer syncer;
+
+    Plans(String inboxId, MessageStore store, EnvelopeProcessor processor, Syncer syncer) {
+        this.inboxId = inboxId;
+        this.store = store;
+        this.processor = processor;
+        this.syncer = syncer;
     }
 
     /** A filter on conversation type and consent state. */
@@ -35,19 +44,18 @@ final class Plans {
     }
 
     /** New conversations: follows the welcome topic. */
-    static StreamPlan<Conversation> conversations(String inboxId, MessageStore store, EnvelopeProcessor processor,
-                                                  Filter filter, Function<ConversationRecord, Conversation> view) {
+    StreamPlan<Conversation> conversations(Filter filter, Function<ConversationRecord, Conversation> view) {
         String welcome = Topics.welcome(inboxId);
-        return new StreamPlan<>() {
+        return new LocalStorePlan<>(store, syncer) {
             @Override
             public Map<String, Long> initialCursors() {
-                return Map.of(welcome, store.cursor(welcome));
+                return Map.of(welcome, fromStore(welcome));
             }
 
             @Override
             public void onEnvelope(Envelope envelope, StreamContext<Conversation> context) {
                 ConversationRecord conversation = processor.welcome(envelope);
-                if (filter.accepts(conversation, processor.consentOf(conversation.id()))) {
+                if (accepted(filter, conversation)) {
                     context.emit(view.apply(conversation));
                 }
             }
@@ -59,20 +67,19 @@ final class Plans {
      * conversations), the preferences topic (to add or drop conversations whose consent changes)
      * and the topic of every accepted conversation; excluded conversations cost no network.
      */
-    static StreamPlan<DecodedMessage> allMessages(String inboxId, MessageStore store, EnvelopeProcessor processor,
-                                                  Filter filter) {
+    StreamPlan<DecodedMessage> allMessages(Filter filter) {
         String welcome = Topics.welcome(inboxId);
         String prefs = Topics.preferences(inboxId);
-        return new StreamPlan<>() {
+        return new LocalStorePlan<>(store, syncer) {
             @Override
             public Map<String, Long> initialCursors() {
                 Map<String, Long> cursors = new HashMap<>();
-                cursors.put(welcome, store.cursor(welcome));
-                cursors.put(prefs, store.cursor(prefs));
+                cursors.put(welcome, fromStore(welcome));
+                cursors.put(prefs, fromStore(prefs));
                 for (ConversationRecord conversation : store.conversations()) {
-                    if (filter.accepts(conversation, processor.consentOf(conversation.id()))) {
+                    if (accepted(filter, conversation)) {
                         String topic = Topics.conversation(conversation.id());
-                        cursors.put(topic, store.cursor(topic));
+                        cursors.put(topic, fromStore(topic));
                     }
                 }
                 return cursors;
@@ -85,24 +92,24 @@ final class Plans {
                     DecodedMessage message = processor.message(envelope);
                     // consent may have changed on another path (sync, another stream) since this topic was added
                     boolean wanted = store.conversation(message.conversationId())
-                            .map(c -> filter.accepts(c, processor.consentOf(c.id())))
+                            .map(c -> accepted(filter, c))
                             .orElse(true);
                     if (wanted) {
                         context.emit(message);
                     }
                 } else if (kind.equals(Topics.WELCOME)) {
                     ConversationRecord conversation = processor.welcome(envelope);
-                    if (filter.accepts(conversation, processor.consentOf(conversation.id()))) {
+                    if (accepted(filter, conversation)) {
                         // created after this stream started: every message of it is new
-                        context.addTopic(Topics.conversation(conversation.id()), 0);
+                        followFromStart(context, Topics.conversation(conversation.id()));
                     }
                 } else {
                     ConsentRecord consent = processor.consent(envelope);
                     store.conversation(consent.conversationId()).ifPresent(conversation -> {
                         String topic = Topics.conversation(conversation.id());
-                        boolean wanted = filter.accepts(conversation, processor.consentOf(conversation.id()));
+                        boolean wanted = accepted(filter, conversation);
                         if (wanted && !context.follows(topic)) {
-                            context.addTopic(topic, Topics.LATEST);
+                            followFromNow(context, topic);
                         } else if (!wanted && context.follows(topic)) {
                             context.removeTopic(topic);
                         }
@@ -113,35 +120,31 @@ final class Plans {
     }
 
     /** Messages of one conversation. */
-    static StreamPlan<DecodedMessage> conversationMessages(String conversationId, MessageStore store,
-                                                           EnvelopeProcessor processor) {
-        String topic = Topics.conversation(conversationId);
-        return new StreamPlan<>() {
+    StreamPlan<DecodedMessage> conversationMessages(String conversationId) {
+        return singleTopic(Topics.conversation(conversationId), processor::message);
+    }
+
+    /** Consent decisions of this inbox, from any installation. */
+    StreamPlan<ConsentRecord> consent() {
+        return singleTopic(Topics.preferences(inboxId), processor::consent);
+    }
+
+    /** Follows one topic and emits what {@code decode} makes of each envelope. */
+    private <T> StreamPlan<T> singleTopic(String topic, Function<Envelope, T> decode) {
+        return new LocalStorePlan<>(store, syncer) {
             @Override
             public Map<String, Long> initialCursors() {
-                return Map.of(topic, store.cursor(topic));
+                return Map.of(topic, fromStore(topic));
             }
 
             @Override
-            public void onEnvelope(Envelope envelope, StreamContext<DecodedMessage> context) {
-                context.emit(processor.message(envelope));
+            public void onEnvelope(Envelope envelope, StreamContext<T> context) {
+                context.emit(decode.apply(envelope));
             }
         };
     }
 
-    /** Consent decisions of this inbox, from any installation. */
-    static StreamPlan<ConsentRecord> consent(String inboxId, MessageStore store, EnvelopeProcessor processor) {
-        String prefs = Topics.preferences(inboxId);
-        return new StreamPlan<>() {
-            @Override
-            public Map<String, Long> initialCursors() {
-                return Map.of(prefs, store.cursor(prefs));
-            }
-
-            @Override
-            public void onEnvelope(Envelope envelope, StreamContext<ConsentRecord> context) {
-                context.emit(processor.consent(envelope));
-            }
-        };
+    private boolean accepted(Filter filter, ConversationRecord conversation) {
+        return filter.accepts(conversation, processor.consentOf(conversation.id()));
     }
 }

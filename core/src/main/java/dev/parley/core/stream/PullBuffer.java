@@ -6,31 +6,41 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Values waiting for a pull-mode consumer. Its size is bounded by the stream's demand accounting
- * (never more requested than free slots), so it needs no capacity check of its own.
+ * Values waiting for a pull-mode consumer (iterator, {@code poll}, or a {@link java.util.concurrent.Flow}
+ * subscriber). Its size is bounded by the stream's demand accounting (never more requested than
+ * free slots), so it needs no capacity check of its own.
  */
 final class PullBuffer<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<T> values = new ArrayDeque<>();
     private final Runnable onTake;
+    private volatile Runnable onChange = () -> { };
     private boolean closed;
     private RuntimeException failure;
 
+    /** @param onTake runs on the consumer's thread after each value taken */
     PullBuffer(Runnable onTake) {
         this.onTake = onTake;
+    }
+
+    /** Also tells {@code listener} (on the thread that made the change) whenever a value arrives or the buffer closes. */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
     }
 
     void add(T value) {
         lock.lock();
         try {
-            if (!closed) {
-                values.add(value);
-                changed.signalAll();
+            if (closed) {
+                return;
             }
+            values.add(value);
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
+        onChange.run();
     }
 
     int size() {
@@ -55,6 +65,7 @@ final class PullBuffer<T> {
         } finally {
             lock.unlock();
         }
+        onChange.run();
     }
 
     /** Next value, waiting up to {@code timeoutNanos} (negative: forever); empty on timeout or when closed and drained. */
@@ -77,10 +88,36 @@ final class PullBuffer<T> {
         } finally {
             lock.unlock();
         }
+        return took(value);
+    }
+
+    /** Next value if one is waiting, without blocking. */
+    Optional<T> take() {
+        T value;
+        lock.lock();
+        try {
+            value = values.poll();
+        } finally {
+            lock.unlock();
+        }
+        return took(value);
+    }
+
+    private Optional<T> took(T value) {
         if (value != null) {
             onTake.run();
         }
         return Optional.ofNullable(value);
+    }
+
+    /** True once closed and drained: nothing will ever come out again. */
+    boolean isDrained() {
+        lock.lock();
+        try {
+            return closed && values.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The failure the stream ended with, once closed and drained; null otherwise. */
@@ -92,5 +129,4 @@ final class PullBuffer<T> {
             lock.unlock();
         }
     }
-
 }

@@ -2,45 +2,39 @@ package dev.parley.core.stream;
 
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
-import dev.parley.core.conversation.Syncer;
-import dev.parley.core.store.MessageStore;
-import dev.parley.internal.NamedThreads;
 import dev.parley.spi.Transport;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
 
 /**
- * What the streams of one client share: the transport, a thread pool for their serial executors and
- * syncs, one timer thread, and the set of live streams so that closing the client ends them all.
- * Threads exist only while there is work (the pool) or the client is open (the timer).
+ * What the streams of one client share: the transport, the executor their serial executors and
+ * catch-ups run on, the scheduler (clock and timers), the retry jitter, and the set of open streams
+ * so that closing the client ends them all. It owns no thread: whoever made the executor and the
+ * scheduler stops them after {@link #close()}.
  */
 public final class StreamRuntime implements AutoCloseable {
-    final Transport transport;
-    final Syncer syncer;
-    final MessageStore store;
-    final Duration heartbeatInterval;
-    final Duration requestTimeout;
-    final ExecutorService pool;
-    final ScheduledExecutorService timers;
+    private final Transport transport;
+    private final Executor pool;
+    private final Scheduler scheduler;
+    private final RandomGenerator jitter;
+    private final Duration heartbeatInterval;
+    private final Duration requestTimeout;
     private final Set<StreamEngine<?>> streams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public StreamRuntime(String name, Transport transport, Syncer syncer, MessageStore store,
+    public StreamRuntime(Transport transport, Executor pool, Scheduler scheduler, RandomGenerator jitter,
                          Duration heartbeatInterval, Duration requestTimeout) {
         this.transport = transport;
-        this.syncer = syncer;
-        this.store = store;
+        this.pool = pool;
+        this.scheduler = scheduler;
+        this.jitter = jitter;
         this.heartbeatInterval = heartbeatInterval;
         this.requestTimeout = requestTimeout;
-        this.pool = Executors.newCachedThreadPool(NamedThreads.daemon("parley-" + name + "-stream"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-" + name + "-timer"));
     }
 
     /**
@@ -55,32 +49,41 @@ public final class StreamRuntime implements AutoCloseable {
         StreamEngine<T> engine = new StreamEngine<>(plan, options, this);
         streams.add(engine);
         engine.start();
-        return engine;
+        return new DefaultMessageStream<>(engine);
+    }
+
+    /** Ends every stream; each {@code onEnd} has run when this returns. */
+    @Override
+    public void close() {
+        closed = true;
+        List.copyOf(streams).forEach(engine -> engine.end(true));
     }
 
     void ended(StreamEngine<?> engine) {
         streams.remove(engine);
     }
 
-    int liveStreams() {
-        return streams.size();
+    Transport transport() {
+        return transport;
     }
 
-    /** Ends every stream (each {@code onEnd} has run when this returns), then stops the threads. */
-    @Override
-    public void close() {
-        closed = true;
-        List.copyOf(streams).forEach(StreamEngine::end);
-        timers.shutdownNow();
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-            timers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+    Executor pool() {
+        return pool;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    RandomGenerator jitter() {
+        return jitter;
+    }
+
+    Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    Duration requestTimeout() {
+        return requestTimeout;
     }
 }

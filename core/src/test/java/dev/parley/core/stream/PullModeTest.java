@@ -55,7 +55,7 @@ class PullModeTest {
         Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
         try (MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
                 StreamOptions.<DecodedMessage>builder().bufferSize(bufferSize).build())) {
-            StreamEngine<DecodedMessage> engine = (StreamEngine<DecodedMessage>) stream;
+            DefaultMessageStream<DecodedMessage> engine = (DefaultMessageStream<DecodedMessage>) stream;
             for (int i = 0; i < total; i++) {
                 group.send(Integer.toString(i));
             }

@@ -1,0 +1,171 @@
+package dev.parley.core.stream;
+
+import dev.parley.TransportException;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One try at a live subscription: catch up (optional), subscribe, then carry the subscription's
+ * events to the stream on its serial executor. Once cancelled, an attempt reports nothing more and
+ * cancels what it opens late, so the stream only ever hears from its current attempt.
+ */
+final class Attempt implements SubscriptionListener {
+    private static final Logger log = LoggerFactory.getLogger(Attempt.class);
+
+    /** What the stream hears from an attempt; every call on the serial executor. */
+    interface Events {
+        /** Caught up: time to subscribe. */
+        void ready(Attempt attempt);
+
+        /** The node accepted the subscription. */
+        void live(Attempt attempt);
+
+        void envelopes(Attempt attempt, List<Envelope> envelopes);
+
+        /** The attempt failed or its subscription broke. */
+        void lost(Attempt attempt, Throwable error);
+
+        /** Anything arrived from the node (any thread). */
+        void heard();
+    }
+
+    private final Executor serial;
+    private final Events events;
+    private final List<Envelope> early = new ArrayList<>(); // before the subscribe call completed; bounded by demand
+    private Subscription subscription;
+    private Scheduler.Timer deadline = Scheduler.Timer.NONE;
+    private boolean cancelled;
+
+    Attempt(Executor serial, Events events) {
+        this.serial = serial;
+        this.events = events;
+    }
+
+    /** Runs {@code catchUp} on {@code pool} first, then reports {@link Events#ready}. */
+    void start(Runnable catchUp, Executor pool) {
+        CompletableFuture<Void> caughtUp = catchUp == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(catchUp, pool);
+        caughtUp.whenComplete((v, error) -> post(() -> {
+            if (error != null) {
+                events.lost(this, error);
+            } else {
+                events.ready(this);
+            }
+        }));
+    }
+
+    /** Subscribes; fails the attempt when the node has not accepted within {@code timeout}. */
+    void subscribe(Transport transport, Map<String, Long> cursors, long demand, Scheduler scheduler, Duration timeout) {
+        deadline = scheduler.scheduleIfRunning(timeout, () -> post(() -> {
+            if (subscription == null) {
+                events.lost(this, new TransportException("node did not accept the subscription within " + timeout, true));
+            }
+        }));
+        CompletableFuture<Subscription> opened;
+        try {
+            opened = transport.subscribe(cursors, demand, this);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        opened.whenComplete((sub, error) -> serial.execute(() -> opened(sub, error)));
+    }
+
+    private void opened(Subscription sub, Throwable error) {
+        if (cancelled) {
+            if (sub != null) {
+                sub.cancel();
+            }
+            return;
+        }
+        deadline.cancel();
+        if (error != null) {
+            events.lost(this, error);
+            return;
+        }
+        subscription = sub;
+        events.live(this);
+        if (!cancelled && !early.isEmpty()) {
+            List<Envelope> pending = List.copyOf(early);
+            early.clear();
+            events.envelopes(this, pending);
+        }
+    }
+
+    /** The live subscription; null until the node accepted it. */
+    Subscription subscription() {
+        return subscription;
+    }
+
+    /** Frees the subscription and the deadline; nothing more is reported. Idempotent. */
+    void cancel() {
+        cancelled = true;
+        early.clear();
+        deadline.cancel();
+        if (subscription != null) {
+            Subscription old = subscription;
+            subscription = null;
+            try {
+                old.cancel();
+            } catch (RuntimeException e) {
+                log.debug("cancelling a broken subscription failed", e); // it is gone either way
+            }
+        }
+    }
+
+    @Override
+    public void onEnvelope(Envelope envelope) {
+        onEnvelopes(List.of(envelope));
+    }
+
+    @Override
+    public void onEnvelopes(List<Envelope> envelopes) {
+        events.heard();
+        post(() -> {
+            if (subscription == null) {
+                early.addAll(envelopes);
+            } else {
+                events.envelopes(this, envelopes);
+            }
+        });
+    }
+
+    @Override
+    public void onHeartbeat() {
+        events.heard();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        post(() -> events.lost(this, error));
+    }
+
+    @Override
+    public void onClosed() {
+        post(() -> events.lost(this, new TransportException("the node closed the subscription", true)));
+    }
+
+    /** Runs {@code event} on the serial executor unless this attempt was cancelled by then. */
+    private void post(Runnable event) {
+        try {
+            serial.execute(() -> {
+                if (!cancelled) {
+                    event.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.trace("client closed; attempt event dropped");
+        }
+    }
+}

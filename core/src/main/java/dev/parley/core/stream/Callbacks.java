@@ -1,0 +1,76 @@
+package dev.parley.core.stream;
+
+import dev.parley.StreamOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The user's callbacks of one stream, run on its serial executor. Once the stream is being ended
+ * none runs but {@code onEnd} (exactly once); a callback that throws goes to {@code onError}.
+ */
+final class Callbacks<T> {
+    private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
+
+    private final StreamOptions<T> options;
+    private final AtomicBoolean ending = new AtomicBoolean();
+    private boolean endRan;
+
+    Callbacks(StreamOptions<T> options) {
+        this.options = options;
+    }
+
+    /** From now on only {@code onEnd} runs; true for the first caller. Any thread. */
+    boolean beginEnding() {
+        return ending.compareAndSet(false, true);
+    }
+
+    void value(T value) {
+        options.onValue().ifPresent(onValue -> invoke(() -> onValue.accept(value)));
+    }
+
+    void error(Throwable error) {
+        invoke(() -> options.onError().accept(error));
+    }
+
+    void retry(int attempt, int maxAttempts) {
+        invoke(() -> options.onRetry().onRetry(attempt, maxAttempts));
+    }
+
+    void restart() {
+        invoke(options.onRestart());
+    }
+
+    void fail() {
+        invoke(options.onFail());
+    }
+
+    /** Runs {@code onEnd} the first time only, whether or not the stream is being ended. */
+    void end() {
+        if (!endRan) {
+            endRan = true;
+            guarded(options.onEnd());
+        }
+    }
+
+    private void invoke(Runnable callback) {
+        if (ending.get()) {
+            return;
+        }
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            log.debug("stream callback threw", e);
+            guarded(() -> options.onError().accept(e));
+        }
+    }
+
+    private static void guarded(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            log.warn("stream callback threw", e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.parley.core.stream;
+
+import dev.parley.ParleyException;
+import dev.parley.PermissionDeniedException;
+import dev.parley.ProtocolException;
+import dev.parley.StreamOptions;
+import dev.parley.internal.Failures;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.Subscription;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * What happens to the envelopes of one stream, whichever attempt brought them: duplicates are
+ * dropped by cursor, the plan turns the rest into values for the consumer (callback or bounded pull
+ * buffer), demand is replenished as the consumer makes room, and the plan's topic changes reach the
+ * live subscription. Serial, except where noted.
+ */
+final class Delivery<T> implements StreamContext<T> {
+    private final StreamPlan<T> plan;
+    private final Callbacks<T> callbacks;
+    private final Consumer<Runnable> serial;
+    private final CursorBook cursors = new CursorBook();
+    private final DemandWindow demand;
+    private final PullBuffer<T> buffer; // null in push mode
+    private final AtomicBoolean replenishQueued = new AtomicBoolean();
+    private Subscription subscription;  // the live one, or null
+    private boolean sourceDone;
+
+    /** @param serial runs a task on the stream's serial executor (dropping it once the client is closed) */
+    Delivery(StreamPlan<T> plan, StreamOptions<T> options, Callbacks<T> callbacks, Consumer<Runnable> serial) {
+        this.plan = plan;
+        this.callbacks = callbacks;
+        this.serial = serial;
+        this.demand = new DemandWindow(options.bufferSize());
+        this.buffer = options.onValue().isPresent() ? null : new PullBuffer<>(this::consumerTook);
+    }
+
+    void follow(Map<String, Long> initialCursors) {
+        initialCursors.forEach(cursors::follow);
+    }
+
+    Map<String, Long> cursors() {
+        return cursors.snapshot();
+    }
+
+    /** Demand for a new subscription. */
+    long openDemand() {
+        return demand.open(buffered());
+    }
+
+    /** The subscription is live: topic changes and demand go to it from now on. */
+    void attach(Subscription live) {
+        subscription = live;
+        replenish();
+    }
+
+    void detach() {
+        subscription = null;
+    }
+
+    /** Delivers a run of envelopes in order; true when the plan completed the stream on one of them. */
+    boolean deliver(List<Envelope> envelopes) {
+        for (Envelope envelope : envelopes) {
+            demand.delivered();
+            if (cursors.advance(envelope)) {
+                handle(envelope);
+                if (sourceDone) {
+                    return true;
+                }
+            }
+        }
+        replenish();
+        return false;
+    }
+
+    private void handle(Envelope envelope) {
+        try {
+            plan.onEnvelope(envelope, this);
+        } catch (RuntimeException e) {
+            callbacks.error(e);
+        }
+        try {
+            plan.processed(envelope.topic(), envelope.sequence());
+        } catch (RuntimeException e) {
+            callbacks.error(e);
+        }
+    }
+
+    @Override
+    public void emit(T value) {
+        if (buffer == null) {
+            callbacks.value(value);
+        } else {
+            buffer.add(value);
+        }
+    }
+
+    @Override
+    public void addTopic(String topic, long cursor) {
+        if (cursors.follow(topic, cursor) && subscription != null) {
+            Subscription on = subscription;
+            on.addTopics(Map.of(topic, cursor)).whenComplete((resolved, error) ->
+                    serial.accept(() -> topicAdded(on, topic, resolved, error)));
+        }
+    }
+
+    private void topicAdded(Subscription on, String topic, Map<String, Long> resolved, Throwable error) {
+        if (on != subscription) {
+            return; // a later subscription starts from the book anyway
+        }
+        if (error != null) {
+            ParleyException e = Failures.asParley(error);
+            if (e instanceof PermissionDeniedException || e instanceof ProtocolException) {
+                cursors.unfollow(topic);
+                callbacks.error(e);
+            }
+            return; // a transport failure reaches the stream through the subscription as well
+        }
+        Long start = resolved.get(topic);
+        if (start != null) {
+            cursors.raise(topic, start);
+        }
+    }
+
+    @Override
+    public void removeTopic(String topic) {
+        if (cursors.unfollow(topic) && subscription != null) {
+            subscription.removeTopics(List.of(topic));
+        }
+    }
+
+    @Override
+    public boolean follows(String topic) {
+        return cursors.follows(topic);
+    }
+
+    @Override
+    public void complete() {
+        sourceDone = true;
+    }
+
+    private void replenish() {
+        if (subscription != null) {
+            long more = demand.replenish(buffered());
+            if (more > 0) {
+                subscription.request(more);
+            }
+        }
+    }
+
+    /** The pull consumer took a value (its thread): room for more, asked for on the serial executor. */
+    private void consumerTook() {
+        if (replenishQueued.compareAndSet(false, true)) {
+            serial.accept(() -> {
+                replenishQueued.set(false);
+                replenish();
+            });
+        }
+    }
+
+    /** The pull buffer; null in push mode. */
+    PullBuffer<T> pullBuffer() {
+        return buffer;
+    }
+
+    /** No more values: waiting consumers wake up; with {@code discard} the buffered ones go too. */
+    void closeBuffer(RuntimeException failure, boolean discard) {
+        if (buffer != null) {
+            buffer.close(failure, discard);
+        }
+    }
+
+    private long buffered() {
+        return buffer == null ? 0 : buffer.size();
+    }
+}

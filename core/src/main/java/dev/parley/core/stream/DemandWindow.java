@@ -1,0 +1,39 @@
+package dev.parley.core.stream;
+
+/**
+ * Flow control toward the node: envelopes requested but not yet delivered ({@code outstanding})
+ * plus values waiting in the pull buffer never exceed the window ({@code bufferSize}), so nothing
+ * grows without bound. More is requested once a quarter of the window is free (or nothing is
+ * outstanding), not one envelope at a time. Serial.
+ */
+final class DemandWindow {
+    private final long window;
+    private final long threshold;
+    private long outstanding;
+
+    DemandWindow(long window) {
+        this.window = window;
+        this.threshold = Math.max(1, window / 4);
+    }
+
+    /** Demand for a new subscription, given the values already buffered. */
+    long open(long buffered) {
+        outstanding = Math.max(0, window - buffered);
+        return outstanding;
+    }
+
+    /** One envelope of the outstanding demand arrived (duplicates use up demand too). */
+    void delivered() {
+        outstanding--;
+    }
+
+    /** How much more to request now (0: not yet); counts it as outstanding. */
+    long replenish(long buffered) {
+        long free = window - outstanding - buffered;
+        if (free > 0 && (free >= threshold || outstanding == 0)) {
+            outstanding += free;
+            return free;
+        }
+        return 0;
+    }
+}

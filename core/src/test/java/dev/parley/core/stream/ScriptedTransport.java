@@ -1,0 +1,126 @@
+package dev.parley.core.stream;
+
+import dev.parley.ConversationType;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.Transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A transport whose subscriptions a test drives by hand: accept or refuse them, deliver envelopes
+ * and heartbeats, break them. Only what the stream engine uses; single-threaded like the tests.
+ */
+final class ScriptedTransport implements Transport {
+    /** How the next subscribe calls are answered. */
+    enum Answer { ACCEPT, FAIL, NEVER }
+
+    final List<ScriptedSubscription> subscriptions = new ArrayList<>();
+    private Answer answer = Answer.ACCEPT;
+    private RuntimeException failure;
+
+    void accept() {
+        answer = Answer.ACCEPT;
+    }
+
+    void failWith(RuntimeException error) {
+        answer = Answer.FAIL;
+        failure = error;
+    }
+
+    void neverAnswer() {
+        answer = Answer.NEVER;
+    }
+
+    ScriptedSubscription last() {
+        return subscriptions.get(subscriptions.size() - 1);
+    }
+
+    @Override
+    public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                                     SubscriptionListener listener) {
+        ScriptedSubscription subscription = new ScriptedSubscription(Map.copyOf(cursors), initialDemand, listener);
+        subscriptions.add(subscription);
+        return switch (answer) {
+            case ACCEPT -> CompletableFuture.completedFuture(subscription);
+            case FAIL -> CompletableFuture.failedFuture(failure);
+            case NEVER -> new CompletableFuture<>();
+        };
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
+        throw new UnsupportedOperationException("not used by the stream engine");
+    }
+
+    @Override
+    public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+        throw new UnsupportedOperationException("not used by the stream engine");
+    }
+
+    @Override
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name) {
+        throw new UnsupportedOperationException("not used by the stream engine");
+    }
+
+    @Override
+    public void close() {
+    }
+
+    static Envelope envelope(String topic, long sequence, String text) {
+        return new Envelope(topic, sequence, sequence, text.getBytes(StandardCharsets.UTF_8), "k" + sequence, "sender");
+    }
+
+    /** One subscription the engine opened. */
+    static final class ScriptedSubscription implements Subscription {
+        final Map<String, Long> cursors;
+        final long initialDemand;
+        final SubscriptionListener listener;
+        long requested;
+        boolean cancelled;
+
+        ScriptedSubscription(Map<String, Long> cursors, long initialDemand, SubscriptionListener listener) {
+            this.cursors = cursors;
+            this.initialDemand = initialDemand;
+            this.listener = listener;
+        }
+
+        void deliver(Envelope... envelopes) {
+            listener.onEnvelopes(List.of(envelopes));
+        }
+
+        void heartbeat() {
+            listener.onHeartbeat();
+        }
+
+        void breakWith(Throwable error) {
+            listener.onError(error);
+        }
+
+        @Override
+        public CompletableFuture<Map<String, Long>> addTopics(Map<String, Long> cursors) {
+            return CompletableFuture.completedFuture(cursors);
+        }
+
+        @Override
+        public void removeTopics(Collection<String> topics) {
+        }
+
+        @Override
+        public void request(long n) {
+            requested += n;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+}
