@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.internal.Durations;
 import dev.parley.spi.ContentCodec;
 
 import java.net.URI;

@@ -1,5 +1,7 @@
 package dev.parley;
 
+import dev.parley.internal.Durations;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -1,14 +1,15 @@
 package dev.parley.internal;
 
 import dev.parley.ProtocolException;
+import dev.parley.spi.Subscription;
 
 /** The topic names of the wire model and how to take them apart. */
 public final class Topics {
     public static final String WELCOME = "welcome/";
     public static final String CONVERSATION = "conv/";
     public static final String PREFERENCES = "prefs/";
-    /** Cursor value meaning "from the newest entry on"; see {@link dev.parley.spi.Subscription#LATEST}. */
-    public static final long LATEST = dev.parley.spi.Subscription.LATEST;
+    /** Cursor value meaning "from the newest entry on"; see {@link Subscription#LATEST}. */
+    public static final long LATEST = Subscription.LATEST;
 
     private Topics() {
     }

@@ -1,5 +1,7 @@
 package dev.parley.spi;
 
+import dev.parley.internal.Durations;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,24 +47,17 @@ public final class TransportConfig {
         }
 
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = requirePositive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Durations.requirePositive(interval, "heartbeatInterval");
             return this;
         }
 
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = requirePositive(timeout, "requestTimeout");
+            this.requestTimeout = Durations.requirePositive(timeout, "requestTimeout");
             return this;
         }
 
         public TransportConfig build() {
             return new TransportConfig(this);
         }
-    }
-
-    static Duration requirePositive(Duration d, String name) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + d);
-        }
-        return d;
     }
 }

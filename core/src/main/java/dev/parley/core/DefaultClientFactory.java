@@ -8,13 +8,14 @@ import dev.parley.core.conversation.ClientServices;
 import dev.parley.core.store.InMemoryMessageStore;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.transport.TransportRegistry;
+import dev.parley.spi.ClientFactory;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.TransportProvider;
 
 /** Builds {@link DefaultClient}s: picks the transport by scheme, connects, authenticates, opens the store. */
-@AutoService(dev.parley.spi.ClientFactory.class)
-public final class DefaultClientFactory implements dev.parley.spi.ClientFactory {
+@AutoService(ClientFactory.class)
+public final class DefaultClientFactory implements ClientFactory {
     @Override
     public Client create(ClientOptions options) {
         TransportProvider provider = TransportRegistry.forScheme(options.endpoint().getScheme());

@@ -2,6 +2,7 @@ package dev.parley.core;
 
 import com.google.auto.service.AutoService;
 import dev.parley.ConversationType;
+import dev.parley.core.transport.TransportRegistry;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -32,7 +33,7 @@ public final class StallingTransportProvider implements TransportProvider {
 
     @Override
     public Transport connect(URI endpoint, TransportConfig config) {
-        Transport inproc = dev.parley.core.transport.TransportRegistry.forScheme("inproc")
+        Transport inproc = TransportRegistry.forScheme("inproc")
                 .connect(URI.create("inproc://" + endpoint.getAuthority()), config);
         return new Transport() {
             @Override

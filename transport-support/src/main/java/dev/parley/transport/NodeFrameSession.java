@@ -1,6 +1,7 @@
 package dev.parley.transport;
 
 import com.google.protobuf.ByteString;
+import dev.parley.AuthenticationException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.protocol.AuthOk;
@@ -71,7 +72,7 @@ public final class NodeFrameSession {
             if (session.inboxId() == null) {
                 log.info("client {} did not authenticate within {}; closing its connection", remote,
                         AUTHENTICATION_DEADLINE);
-                send(NodeFrame.newBuilder().setError(Wire.toWire(new dev.parley.AuthenticationException(
+                send(NodeFrame.newBuilder().setError(Wire.toWire(new AuthenticationException(
                         "not authenticated within " + AUTHENTICATION_DEADLINE))).build());
                 disconnect();
             }

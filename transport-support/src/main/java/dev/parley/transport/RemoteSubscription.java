@@ -1,5 +1,6 @@
 package dev.parley.transport;
 
+import dev.parley.TransportException;
 import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.Cancel;
 import dev.parley.protocol.ClientFrame;
@@ -39,7 +40,7 @@ final class RemoteSubscription implements Subscription {
             }
             case SUBSCRIPTION_CLOSED -> {
                 connection.forget(id);
-                if (!opened.completeExceptionally(new dev.parley.TransportException(
+                if (!opened.completeExceptionally(new TransportException(
                         "the node closed the subscription before accepting it", true))) {
                     listener.onClosed();
                 }

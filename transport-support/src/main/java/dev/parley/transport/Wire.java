@@ -12,6 +12,7 @@ import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.EnvelopeBatch;
 import dev.parley.protocol.ErrorDetail;
+import dev.parley.protocol.WireEnvelope;
 import dev.parley.spi.Envelope;
 
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ public final class Wire {
     private Wire() {
     }
 
-    public static dev.parley.protocol.WireEnvelope toWire(Envelope e) {
-        return dev.parley.protocol.WireEnvelope.newBuilder()
+    public static WireEnvelope toWire(Envelope e) {
+        return WireEnvelope.newBuilder()
                 .setTopic(e.topic())
                 .setSequence(e.sequence())
                 .setTimestampNs(e.timestampNs())
@@ -40,7 +41,7 @@ public final class Wire {
                 .build();
     }
 
-    public static Envelope fromWire(dev.parley.protocol.WireEnvelope e) {
+    public static Envelope fromWire(WireEnvelope e) {
         return new Envelope(e.getTopic(), e.getSequence(), e.getTimestampNs(), e.getPayload().toByteArray(),
                 e.getIdempotencyKey(), e.getSenderInboxId());
     }
@@ -60,7 +61,7 @@ public final class Wire {
         EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
         long bytes = 0;
         for (Envelope envelope : envelopes) {
-            dev.parley.protocol.WireEnvelope wire = toWire(envelope);
+            WireEnvelope wire = toWire(envelope);
             int size = wire.getSerializedSize();
             if (batch.getEnvelopesCount() > 0 && bytes + size > MAX_BATCH_BYTES) {
                 batches.add(batch.build());

@@ -1,20 +1,20 @@
-package dev.parley;
+package dev.parley.internal;
 
 import java.time.Duration;
 
 /** Shared validation of duration options. */
-final class Durations {
+public final class Durations {
     private Durations() {
     }
 
-    static Duration requirePositive(Duration d, String name) {
+    public static Duration requirePositive(Duration d, String name) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, was " + d);
         }
         return d;
     }
 
-    static Duration requireNonNegative(Duration d, String name) {
+    public static Duration requireNonNegative(Duration d, String name) {
         if (d == null || d.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, was " + d);
         }
