@@ -112,17 +112,15 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             log.debug("closing proxy socket", e);
         }
+        // the acceptor first, so that a connection it was still setting up is reset too
+        awaitEnd(acceptor);
         resetAll();
-        for (Thread t : List.copyOf(threads)) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        List.copyOf(threads).forEach(FaultProxy::awaitEnd);
+    }
+
+    private static void awaitEnd(Thread thread) {
         try {
-            acceptor.join(TimeUnit.SECONDS.toMillis(5));
+            thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -156,37 +154,43 @@ public final class FaultProxy implements AutoCloseable {
 
     private void pump(Pair pair, Socket from, Socket to, boolean fromNode) {
         Thread t = new Thread(() -> {
-            byte[] buffer = new byte[CHUNK];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    awaitGate();
-                    long delay = slowNanos.get();
-                    if (delay > 0) {
-                        TimeUnit.NANOSECONDS.sleep(delay); // the injected fault itself
-                    }
-                    if (fromNode && n > 1 && cutNext.compareAndSet(true, false)) {
-                        out.write(buffer, 0, n / 2);
-                        out.flush();
-                        pair.reset();
-                        return;
-                    }
-                    out.write(buffer, 0, n);
-                    out.flush();
+            try {
+                if (forward(pair, from.getInputStream(), to.getOutputStream(), fromNode)) {
+                    to.shutdownOutput(); // pass the FIN on
+                    pair.oneWayEnded();
                 }
-                to.shutdownOutput(); // pass the FIN on
             } catch (IOException | InterruptedException e) {
                 pair.reset();
             } finally {
                 threads.remove(Thread.currentThread());
-                if (from.isClosed() || to.isClosed()) {
-                    pairs.remove(pair);
-                }
             }
         }, "parley-testing-proxy-pump-" + IDS.incrementAndGet());
         t.setDaemon(true);
         threads.add(t);
         t.start();
+    }
+
+    /** Copies {@code in} to {@code out} with the faults of the moment up to end of stream; false if it cut the pair. */
+    private boolean forward(Pair pair, InputStream in, OutputStream out, boolean fromNode)
+            throws IOException, InterruptedException {
+        byte[] buffer = new byte[CHUNK];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            awaitGate();
+            long delay = slowNanos.get();
+            if (delay > 0) {
+                TimeUnit.NANOSECONDS.sleep(delay); // the injected fault itself
+            }
+            if (fromNode && n > 1 && cutNext.compareAndSet(true, false)) {
+                out.write(buffer, 0, n / 2);
+                out.flush();
+                pair.reset();
+                return false;
+            }
+            out.write(buffer, 0, n);
+            out.flush();
+        }
+        return true;
     }
 
     private void awaitGate() throws InterruptedException {
@@ -201,21 +205,34 @@ public final class FaultProxy implements AutoCloseable {
     private final class Pair {
         private final Socket client;
         private final Socket upstream;
+        private final AtomicInteger openDirections = new AtomicInteger(2);
 
         Pair(Socket client, Socket upstream) {
             this.client = client;
             this.upstream = upstream;
         }
 
+        /** Closes both sockets with RST, not FIN. Only this closes a socket before both directions ended. */
         void reset() {
             pairs.remove(this);
-            abort(client);
-            abort(upstream);
+            close(client, true);
+            close(upstream, true);
         }
 
-        private void abort(Socket socket) {
+        /** One direction passed its end of stream on; once both have, the sockets are closed normally. */
+        void oneWayEnded() {
+            if (openDirections.decrementAndGet() == 0) {
+                pairs.remove(this);
+                close(client, false);
+                close(upstream, false);
+            }
+        }
+
+        private void close(Socket socket, boolean abort) {
             try {
-                socket.setSoLinger(true, 0); // close with RST, not FIN
+                if (abort) {
+                    socket.setSoLinger(true, 0);
+                }
                 socket.close();
             } catch (IOException e) {
                 log.trace("socket already gone", e);

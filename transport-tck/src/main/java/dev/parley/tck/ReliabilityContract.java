@@ -8,16 +8,24 @@ import dev.parley.Identity;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
+import dev.parley.TransportException;
 import dev.parley.node.Node;
-import dev.parley.testing.FaultProxy;
+import dev.parley.testing.Fault;
+import dev.parley.testing.Faults;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +38,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The full client through a {@link FaultProxy}: resets, silent stalls, slow links and connections
- * cut in the middle of a frame, and still every message exactly once and in order per conversation.
- * A network transport runs it by extending this class and naming its scheme.
+ * The full client over the transport while {@link Faults} break its connection: rules 4.02 and 7 of
+ * {@code RULES.md}. A transport runs it by extending this class and naming its scheme; the faults
+ * come from {@link #faultsFor(Node)}, by default a fault proxy in front of the node (resets, cuts
+ * mid-frame, silent stalls, slow links). A rule that needs a fault the {@code Faults} cannot inject
+ * is skipped, naming that fault.
  */
 @Timeout(600)
-public abstract class ReliabilityContract {
-    private static final AtomicInteger NODES = new AtomicInteger();
+public abstract class ReliabilityContract extends TransportSuite {
+    private static final Logger log = LoggerFactory.getLogger(ReliabilityContract.class);
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
 
-    protected Node node;
-    protected FaultProxy proxy;
+    private Faults injector;
     private final List<Client> clients = new ArrayList<>();
-
-    protected abstract String scheme();
 
     protected int conversations() {
         return 50;
@@ -53,36 +60,31 @@ public abstract class ReliabilityContract {
         return 20_000;
     }
 
+    /** How many faults rule 7.01 injects, cycling through every fault {@link #faultsFor} supports. */
     protected int faults() {
         return 200;
     }
 
     /**
-     * False for a transport without sockets (in-process): then faults are the node cutting the
-     * connection, and the checks that need a silent or slow socket do not apply.
+     * The faults this suite injects into the connections of {@link #throughFaults} clients; started
+     * once {@code node} is, closed after each test. Default: {@link Faults#throughProxy} in front of
+     * the node's endpoint for {@link #scheme()}. A link without a socket (inproc) returns
+     * {@link Faults#byNodeDrops}.
      */
-    protected boolean usesSockets() {
-        return true;
+    protected Faults faultsFor(Node node) {
+        return Faults.throughProxy(node.endpoint(scheme()));
     }
 
     @BeforeEach
-    void startNodeAndProxy() {
-        Node.Builder builder = Node.builder().name("reliability-" + scheme() + "-" + NODES.incrementAndGet());
-        if (usesSockets()) {
-            builder.listen(scheme() + "://127.0.0.1:0");
-        }
-        node = builder.build().start();
-        proxy = usesSockets() ? FaultProxy.start(node.endpoint(scheme())) : null;
+    void startFaults() {
+        injector = faultsFor(node);
     }
 
     @AfterEach
-    void stopAll() {
+    void closeClientsAndFaults() {
         clients.forEach(Client::close);
         clients.clear();
-        if (proxy != null) {
-            proxy.close();
-        }
-        node.close();
+        injector.close();
     }
 
     /** A client straight to the node. */
@@ -90,25 +92,9 @@ public abstract class ReliabilityContract {
         return client(node.endpoint(scheme()), Duration.ofSeconds(15));
     }
 
-    /** A client whose connection runs through the fault proxy (in-process: straight to the node). */
-    protected Client proxied(Duration heartbeat) {
-        return client(proxy != null ? proxy.uri(scheme()) : node.endpoint(scheme()), heartbeat);
-    }
-
-    /** Cuts the connections of proxied clients: a TCP reset, or the node dropping {@code who}'s connections. */
-    private void reset(Client who) {
-        if (proxy != null) {
-            proxy.resetAll();
-        } else if (who != null) {
-            node.dropConnections(who.inboxId());
-        } else {
-            node.dropConnections();
-        }
-    }
-
-    /** Connections made through the proxy so far; in-process, the node's open connections. */
-    private int connectionsSeen() {
-        return proxy != null ? proxy.accepted() : node.connectionCount();
+    /** A client whose connection suffers the injected faults. */
+    protected Client throughFaults(Duration heartbeat) {
+        return client(injector.endpoint(), heartbeat);
     }
 
     private Client client(URI endpoint, Duration heartbeat) {
@@ -120,9 +106,23 @@ public abstract class ReliabilityContract {
     }
 
     @Test
-    void everyMessageExactlyOnceAndInOrderThroughInjectedFaults() {
+    @DisplayName("4.02 (optional, sockets) the node frees the session of a client that went silent")
+    void optional_rule4_02_theNodeFreesTheSessionOfAClientThatWentSilent() {
+        Assumptions.assumeTrue(injector.supports(Fault.STALL), () -> "optional rule 4.02 needs fault "
+                + Fault.STALL + ", which " + injector + " cannot inject: only a socket can go silent");
+        Client bob = throughFaults(HEARTBEAT);
+        bob.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder().onValue(m -> { }).build());
+        assertThat(node.connectionCount()).isEqualTo(1);
+        injector.inject(Fault.STALL, bob.inboxId()); // no FIN, no RST: only the node's heartbeat watchdog can tell
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.connectionCount() == 0);
+        injector.resume();
+    }
+
+    @Test
+    @DisplayName("7.01 through injected faults every message arrives exactly once and in order per conversation")
+    void required_rule7_01_everyMessageExactlyOnceAndInOrderThroughInjectedFaults() {
         Client alice = direct();
-        Client bob = proxied(HEARTBEAT);
+        Client bob = throughFaults(HEARTBEAT);
         List<Group> groups = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < conversations(); i++) {
@@ -130,10 +130,11 @@ public abstract class ReliabilityContract {
             groups.add(g);
             index.put(g.id(), i);
         }
+        List<Fault> kinds = List.copyOf(injector.supported());
         ConcurrentLinkedQueue<DecodedMessage> received = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger restarts = new AtomicInteger();
-        Map<String, Integer> injected = new HashMap<>();
+        Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
         try (MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
                 StreamOptions.<DecodedMessage>builder()
                         .retryAttempts(10_000)
@@ -142,26 +143,20 @@ public abstract class ReliabilityContract {
                         .onError(e -> errors.incrementAndGet())
                         .onRestart(restarts::incrementAndGet)
                         .build())) {
-            Random random = new Random(7);
-            List<Integer> faultPoints = new ArrayList<>();
-            for (int i = 0; i < faults(); i++) {
-                faultPoints.add(random.nextInt(messages()));
-            }
-            faultPoints.sort(Integer::compare);
+            List<Integer> faultPoints = faultPoints();
             int next = 0;
             for (int n = 0; n < messages(); n++) {
                 int conversation = n % conversations();
                 groups.get(conversation).send(conversation + ":" + (n / conversations()));
                 while (next < faultPoints.size() && faultPoints.get(next) == n) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> stream.state() == StreamState.LIVE);
-                    String kind = proxy != null ? inject(next, errors) : drop(bob);
+                    Fault kind = kinds.get(next % kinds.size());
+                    inject(kind, bob, errors);
                     injected.merge(kind, 1, Integer::sum);
                     next++;
                 }
             }
-            if (proxy != null) {
-                proxy.resume();
-            }
+            injector.resume();
             await().atMost(Duration.ofSeconds(120)).until(() -> received.size() >= messages());
             Group marker = alice.conversations().newGroup(List.of(bob.inboxId()));
             marker.send("done");
@@ -169,8 +164,8 @@ public abstract class ReliabilityContract {
                     received.stream().anyMatch(m -> m.conversationId().equals(marker.id())));
         }
         Verdict verdict = Verdict.of(received, index, conversations(), messages() / conversations());
-        System.out.printf("reliability[%s]: %d messages, %d conversations, faults %s, %d errors seen, %d restarts; "
-                        + "lost %d, duplicated %d, reordered %d%n", scheme(), messages(), conversations(), injected,
+        log.info("reliability[{}]: {} messages, {} conversations, faults {}, {} errors seen, {} restarts; "
+                        + "lost {}, duplicated {}, reordered {}", scheme(), messages(), conversations(), injected,
                 errors.get(), restarts.get(), verdict.lost(), verdict.duplicated(), verdict.reordered());
         assertThat(verdict.lost()).as("lost").isZero();
         assertThat(verdict.duplicated()).as("duplicated").isZero();
@@ -178,46 +173,37 @@ public abstract class ReliabilityContract {
         assertThat(restarts.get()).as("restarts").isPositive();
     }
 
-    private String drop(Client bob) {
-        node.dropConnections(bob.inboxId());
-        return "node-drop";
+    /** After which message each fault is injected: {@link #faults()} points, sorted, the same every run. */
+    private List<Integer> faultPoints() {
+        Random random = new Random(7);
+        List<Integer> points = new ArrayList<>();
+        for (int i = 0; i < faults(); i++) {
+            points.add(random.nextInt(messages()));
+        }
+        points.sort(Integer::compare);
+        return points;
     }
 
-    /** Injects fault number {@code n}, cycling through the kinds; returns the kind. */
-    private String inject(int n, AtomicInteger errors) {
-        switch (n % 4) {
-            case 0 -> {
-                proxy.resetAll();
-                return "reset";
-            }
-            case 1 -> {
-                proxy.cutMidFrame();
-                return "cut-mid-frame";
-            }
-            case 2 -> {
-                int before = errors.get();
-                proxy.stall();
-                // only heartbeats can notice a silent connection
-                await().atMost(Duration.ofSeconds(30)).until(() -> errors.get() > before);
-                proxy.resume();
-                return "stall";
-            }
-            default -> {
-                proxy.slow(Duration.ofMillis(2));
-                return "slow";
-            }
+    /** Injects {@code fault} into the victim's link; a stall lasts until the victim noticed it, which only heartbeats can. */
+    private void inject(Fault fault, Client victim, AtomicInteger errors) {
+        int before = errors.get();
+        injector.inject(fault, victim.inboxId());
+        if (fault == Fault.STALL) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> errors.get() > before);
+            injector.resume();
         }
     }
 
     @Test
-    void aNodeShuttingDownMakesStreamsRetryNotFail() {
+    @DisplayName("7.02 a node shutting down is a retryable error: streams retry, they do not fail")
+    void required_rule7_02_aNodeShuttingDownMakesStreamsRetryNotFail() {
         Client bob = direct();
         List<String> events = new CopyOnWriteArrayList<>();
         MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
                 StreamOptions.<DecodedMessage>builder()
                         .retryAttempts(1_000)
                         .retryDelay(Duration.ofMillis(50))
-                        .onError(e -> events.add(e instanceof dev.parley.TransportException t && t.isRetryable()
+                        .onError(e -> events.add(e instanceof TransportException t && t.isRetryable()
                                 ? "retryable-error" : "error:" + e))
                         .onRetry((a, m) -> events.add("retry"))
                         .onFail(() -> events.add("fail"))
@@ -225,7 +211,7 @@ public abstract class ReliabilityContract {
         node.close();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("retry"));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("events: " + events + ", state " + stream.state() + ", connections "
                     + node.connectionCount(), e);
         }
@@ -233,69 +219,6 @@ public abstract class ReliabilityContract {
         assertThat(events).doesNotContain("fail");
         assertThat(stream.state()).isIn(StreamState.RETRYING, StreamState.CONNECTING);
         stream.end();
-    }
-
-    @Test
-    void theNodeFreesTheSessionOfAClientThatWentSilent() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(usesSockets(), "an in-process connection cannot go silent");
-        Client bob = proxied(HEARTBEAT);
-        bob.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder().onValue(m -> { }).build());
-        assertThat(node.connectionCount()).isEqualTo(1);
-        proxy.stall(); // no FIN, no RST: only the node's heartbeat watchdog can tell
-        await().atMost(Duration.ofSeconds(10)).until(() -> node.connectionCount() == 0);
-        proxy.resume();
-    }
-
-    @Test
-    void endDuringARetryWaitStopsTheStreamForGood() {
-        Client bob = proxied(Duration.ofSeconds(15));
-        List<String> events = new CopyOnWriteArrayList<>();
-        MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
-                StreamOptions.<DecodedMessage>builder()
-                        .retryDelay(Duration.ofSeconds(1))
-                        .onError(e -> events.add("error"))
-                        .onRetry((a, m) -> events.add("retry"))
-                        .onRestart(() -> events.add("restart"))
-                        .onEnd(() -> events.add("end"))
-                        .build());
-        reset(bob);
-        await().atMost(Duration.ofSeconds(10)).until(() -> stream.state() == StreamState.RETRYING);
-        stream.end();
-        int connections = connectionsSeen();
-        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
-                .until(() -> events.equals(List.of("error", "end")) && connectionsSeen() == connections);
-        assertThat(stream.state()).isEqualTo(StreamState.ENDED);
-    }
-
-    @Test
-    void manyClientsReconnectingAtOnceSpreadOut() {
-        int count = 20;
-        List<Long> retriedAt = new CopyOnWriteArrayList<>();
-        AtomicInteger restarted = new AtomicInteger();
-        for (int i = 0; i < count; i++) {
-            proxied(Duration.ofSeconds(15)).conversations().streamAllMessages(
-                    StreamOptions.<DecodedMessage>builder()
-                            .onValue(m -> { })
-                            .onRetry((attempt, max) -> {
-                                if (attempt == 1) {
-                                    retriedAt.add(System.nanoTime());
-                                }
-                            })
-                            .onRestart(restarted::incrementAndGet)
-                            .build());
-        }
-        long resetAt = System.nanoTime();
-        reset(null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> restarted.get() == count);
-        long first = retriedAt.stream().mapToLong(Long::longValue).min().orElseThrow();
-        long last = retriedAt.stream().mapToLong(Long::longValue).max().orElseThrow();
-        long spreadMs = (last - first) / 1_000_000;
-        System.out.printf("reconnect spread[%s]: %d clients retried %d..%d ms after the reset (spread %d ms)%n",
-                scheme(), count, (first - resetAt) / 1_000_000, (last - resetAt) / 1_000_000, spreadMs);
-        // default policy: first retry 125..250 ms after the disconnect (250 ms with equal jitter)
-        assertThat(retriedAt).hasSize(count);
-        assertThat(spreadMs).isGreaterThan(40);
-        assertThat((first - resetAt) / 1_000_000).isGreaterThanOrEqualTo(100);
     }
 
     /** What went wrong in a run, counted per conversation against the expected 0..perConversation-1. */

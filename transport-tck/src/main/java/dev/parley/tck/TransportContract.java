@@ -7,26 +7,32 @@ import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Topics;
-import dev.parley.node.Node;
 import dev.parley.spi.Authenticator;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,47 +40,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract every transport keeps, checked through the SPI against a real node. A transport
- * module runs it by extending this class in its tests and naming its scheme:
+ * The contract every transport keeps, checked through the SPI against a real node: rules 1 to 6
+ * of {@code RULES.md}, one test per rule, named after it. A transport module runs it by extending
+ * this class in its tests and naming its scheme:
  * <pre>{@code class GrpcTransportTckTest extends TransportContract {
  *     protected String scheme() { return "grpc"; }
  * }}</pre>
  */
 @Timeout(60)
-public abstract class TransportContract {
-    private static final AtomicInteger NODES = new AtomicInteger();
+public abstract class TransportContract extends TransportSuite {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** How long "nothing more arrives" is watched for. */
+    private static final Duration QUIET = Duration.ofMillis(300);
 
-    protected Node node;
     private final List<Transport> transports = new ArrayList<>();
-
-    /** The URI scheme of the transport under test. */
-    protected abstract String scheme();
-
-    /** What the node listens on for this transport; {@code null} when it needs no endpoint (inproc). */
-    protected String listenAddress() {
-        return scheme() + "://127.0.0.1:0";
-    }
 
     /** Heartbeat interval the transports under test are configured with. */
     protected Duration heartbeatInterval() {
         return Duration.ofMillis(500);
     }
 
-    @BeforeEach
-    void startNode() {
-        Node.Builder builder = Node.builder().name("tck-" + scheme() + "-" + NODES.incrementAndGet());
-        if (listenAddress() != null) {
-            builder.listen(listenAddress());
-        }
-        node = builder.build().start();
-    }
-
     @AfterEach
-    void stopNode() {
+    void closeTransports() {
         transports.forEach(Transport::close);
         transports.clear();
-        node.close();
     }
 
     /** The endpoint clients use to reach the node. */
@@ -90,7 +79,7 @@ public abstract class TransportContract {
     }
 
     protected static <T> T join(CompletableFuture<T> future) {
-        return future.orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        return future.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     protected static Throwable failureOf(CompletableFuture<?> future) {
@@ -117,8 +106,16 @@ public abstract class TransportContract {
         }
     }
 
+    /** The connection of {@code t} still serves: the first message of {@code topic} gets sequence 1. */
+    private static void assertStillServes(Transport t, String topic) {
+        assertThat(join(t.publish(topic, bytes("still serving"), "still-serving")).sequence()).isEqualTo(1);
+    }
+
+    // 1. Operations
+
     @Test
-    void publishQueryAndSubscribeRoundTrip() {
+    @DisplayName("1.01 publish returns the sequence; query returns the envelope as the node stored it, sender stamped")
+    void required_rule1_01_publishThenQueryReturnsTheEnvelopeAsTheNodeStoredIt() {
         Identity alice = Identity.generate();
         Identity bob = Identity.generate();
         Transport a = connect(alice);
@@ -133,28 +130,65 @@ public abstract class TransportContract {
         assertThat(e.idempotencyKey()).isEqualTo("k1");
         assertThat(e.topic()).isEqualTo(topic);
         assertThat(e.timestampNs()).isPositive();
-        List<Envelope> welcome = join(b.query(Topics.welcome(bob.inboxId()), 0, 10));
-        assertThat(welcome).hasSize(1);
     }
 
     @Test
-    void replaysAfterTheCursorThenGoesLiveInOrder() {
+    @DisplayName("1.02 creating a conversation puts a welcome on the welcome topic of each member")
+    void required_rule1_02_creatingAConversationWelcomesItsMembers() {
+        Identity bob = Identity.generate();
+        Transport a = connect(Identity.generate());
+        Transport b = connect(bob);
+        newConversation(a, bob.inboxId());
+        assertThat(join(b.query(Topics.welcome(bob.inboxId()), 0, 10))).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("1.03 publishing again with the same idempotency key returns the first sequence and stores once")
+    void required_rule1_03_publishingAgainWithTheSameKeyStoresOnce() {
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        long first = join(a.publish(topic, bytes("x"), "same-key")).sequence();
+        long again = join(a.publish(topic, bytes("x"), "same-key")).sequence();
+        assertThat(again).isEqualTo(first);
+        assertThat(join(a.query(topic, 0, 10))).hasSize(1);
+    }
+
+    // 2. Subscriptions and flow control
+
+    @Test
+    @DisplayName("2.01 a subscription replays what follows its cursor, then goes live, in order")
+    void required_rule2_01_replaysAfterTheCursorThenGoesLiveInOrder() {
         Transport a = connect(Identity.generate());
         String topic = newConversation(a);
         publish(a, topic, "1", "2", "3", "4");
         TckListener listener = new TckListener();
-        Subscription sub = join(a.subscribe(Map.of(topic, 2L), 1000, listener));
+        join(a.subscribe(Map.of(topic, 2L), 1000, listener));
         publish(a, topic, "5", "6");
         await().atMost(WAIT).until(() -> listener.envelopes.size() == 4);
         assertThat(listener.payloads()).containsExactly("3", "4", "5", "6");
         assertThat(listener.sequences()).containsExactly(3L, 4L, 5L, 6L);
         assertThat(listener.overlaps.get()).isZero();
-        sub.cancel();
-        await().atMost(WAIT).until(() -> listener.closed.get() == 1);
     }
 
     @Test
-    void addsAndRemovesTopicsWithoutRestarting() {
+    @DisplayName("2.02 cancel closes the subscription once, and nothing is delivered after it")
+    void required_rule2_02_cancelClosesTheSubscriptionOnceAndDeliveryStops() {
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        TckListener listener = new TckListener();
+        Subscription sub = join(a.subscribe(Map.of(topic, 0L), 1000, listener));
+        publish(a, topic, "before");
+        await().atMost(WAIT).until(() -> listener.envelopes.size() == 1);
+        sub.cancel();
+        await().atMost(WAIT).until(() -> listener.closed.get() == 1);
+        publish(a, topic, "after");
+        await().during(QUIET).atMost(WAIT).until(() -> listener.envelopes.size() == 1 && listener.closed.get() == 1);
+        assertThat(listener.errors).isEmpty();
+    }
+
+    @Test
+    @DisplayName("2.03 topics are added (LATEST resolved by the node) and removed on a live subscription")
+    void required_rule2_03_addsAndRemovesTopicsWithoutRestarting() {
         Transport a = connect(Identity.generate());
         String first = newConversation(a);
         String second = newConversation(a);
@@ -171,12 +205,11 @@ public abstract class TransportContract {
         await().atMost(WAIT).until(() -> listener.envelopes.size() == 2);
         assertThat(listener.payloads()).containsExactly("new", "marker");
         assertThat(listener.errors).isEmpty();
-        assertThat(failureOf(sub.addTopics(Map.of(Topics.welcome(Identity.generate().inboxId()), 0L))))
-                .isInstanceOf(PermissionDeniedException.class);
     }
 
     @Test
-    void neverDeliversMoreThanRequested() {
+    @DisplayName("2.04 a subscription never delivers more than was requested")
+    void required_rule2_04_neverDeliversMoreThanRequested() {
         Transport a = connect(Identity.generate());
         String topic = newConversation(a);
         for (int i = 0; i < 50; i++) {
@@ -186,57 +219,53 @@ public abstract class TransportContract {
         Subscription sub = join(a.subscribe(Map.of(topic, 0L), 10, listener));
         await().atMost(WAIT).until(() -> listener.envelopes.size() == 10);
         publish(a, topic, "more");
-        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.envelopes.size() == 10);
+        await().during(QUIET).atMost(WAIT).until(() -> listener.envelopes.size() == 10);
         sub.request(5);
         await().atMost(WAIT).until(() -> listener.envelopes.size() == 15);
-        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.envelopes.size() == 15);
+        await().during(QUIET).atMost(WAIT).until(() -> listener.envelopes.size() == 15);
         sub.request(100);
         await().atMost(WAIT).until(() -> listener.envelopes.size() == 51);
         assertThat(listener.sequences()).isEqualTo(LongStream.rangeClosed(1, 51).boxed().toList());
     }
 
+    // 3. Errors and security
+
     @Test
-    void publishIsIdempotent() {
+    @DisplayName("3.01 a malformed request fails with ProtocolException and the connection lives on")
+    void required_rule3_01_malformedRequestsFailWithProtocolException() {
         Transport a = connect(Identity.generate());
         String topic = newConversation(a);
-        long first = join(a.publish(topic, bytes("x"), "same-key")).sequence();
-        long again = join(a.publish(topic, bytes("x"), "same-key")).sequence();
-        assertThat(again).isEqualTo(first);
-        assertThat(join(a.query(topic, 0, 10))).hasSize(1);
+        assertThat(failureOf(a.query("no-such-kind/x", 0, 1))).isInstanceOf(ProtocolException.class);
+        assertThat(failureOf(a.publish(topic, new byte[(1 << 20) + 1], "big"))).isInstanceOf(ProtocolException.class);
+        assertThat(failureOf(a.createConversation(ConversationType.DM, List.of("not-an-inbox"), "")))
+                .isInstanceOf(ProtocolException.class);
+        assertStillServes(a, topic);
     }
 
     @Test
-    void heartbeatsArriveWithoutTraffic() {
-        Transport a = connect(Identity.generate());
-        TckListener listener = new TckListener();
-        join(a.subscribe(Map.of(), 0, listener));
-        await().atMost(WAIT).until(() -> listener.heartbeats.get() >= 3);
-        assertThat(listener.errors).isEmpty();
-    }
-
-    @Test
-    void errorsArriveTyped() {
+    @DisplayName("3.02 a topic the inbox may not use fails with PermissionDeniedException and the connection lives on")
+    void required_rule3_02_forbiddenTopicsFailWithPermissionDenied() {
         Identity alice = Identity.generate();
         Transport a = connect(alice);
         Transport mallory = connect(Identity.generate());
         String topic = newConversation(a);
-        assertThat(failureOf(a.query("no-such-kind/x", 0, 1))).isInstanceOf(ProtocolException.class);
         assertThat(failureOf(mallory.query(topic, 0, 1))).isInstanceOf(PermissionDeniedException.class);
         assertThat(failureOf(mallory.publish(topic, bytes("x"), "k"))).isInstanceOf(PermissionDeniedException.class);
         assertThat(failureOf(mallory.subscribe(Map.of(Topics.preferences(alice.inboxId()), 0L), 1, new TckListener())))
                 .isInstanceOf(PermissionDeniedException.class);
-        assertThat(failureOf(a.publish(topic, new byte[(1 << 20) + 1], "big"))).isInstanceOf(ProtocolException.class);
-        assertThat(failureOf(a.createConversation(ConversationType.DM, List.of("not-an-inbox"), "")))
-                .isInstanceOf(ProtocolException.class);
-        // the connection survived all of it
-        assertThat(join(a.publish(topic, bytes("still fine"), "ok")).sequence()).isEqualTo(1);
+        Subscription sub = join(a.subscribe(Map.of(topic, 0L), 1, new TckListener()));
+        assertThat(failureOf(sub.addTopics(Map.of(Topics.welcome(Identity.generate().inboxId()), 0L))))
+                .isInstanceOf(PermissionDeniedException.class);
+        assertStillServes(a, topic);
+        assertStillServes(mallory, newConversation(mallory));
     }
 
     @Test
-    void tooManyTopicsIsAClearError() {
+    @DisplayName("3.03 more than 20,000 topics on a subscription fails with a clear ProtocolException")
+    void required_rule3_03_tooManyTopicsIsAClearError() {
         Transport a = connect(Identity.generate());
         String topic = newConversation(a);
-        Map<String, Long> tooMany = new java.util.HashMap<>();
+        Map<String, Long> tooMany = new HashMap<>();
         for (int i = 0; i <= 20_000; i++) {
             tooMany.put(Topics.conversation(String.format("%032x", i)), 0L);
         }
@@ -245,37 +274,12 @@ public abstract class TransportContract {
         Subscription sub = join(a.subscribe(Map.of(topic, 0L), 1, new TckListener()));
         tooMany.remove(tooMany.keySet().iterator().next());
         assertThat(failureOf(sub.addTopics(tooMany))).isInstanceOf(ProtocolException.class);
-        assertThat(join(a.publish(topic, bytes("still fine"), "ok")).sequence()).isEqualTo(1);
+        assertStillServes(a, topic);
     }
 
     @Test
-    void garbageOnTheSocketClosesThatConnectionAndTheNodeStaysUp() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(listenAddress() != null, "no socket to send garbage to");
-        URI target = endpoint();
-        byte[] garbage = new byte[4096];
-        new java.util.Random(1).nextBytes(garbage);
-        try (java.net.Socket raw = new java.net.Socket(target.getHost(), target.getPort())) {
-            raw.setSoTimeout(10_000);
-            raw.getOutputStream().write(garbage);
-            raw.getOutputStream().flush();
-            java.io.InputStream in = raw.getInputStream();
-            byte[] sink = new byte[4096];
-            // the node answers with an error or nothing, then closes: read until end of stream
-            try {
-                while (in.read(sink) >= 0) {
-                    // drain
-                }
-            } catch (java.net.SocketException reset) {
-                // a reset is a close too
-            }
-        }
-        Transport a = connect(Identity.generate());
-        String topic = newConversation(a);
-        assertThat(join(a.publish(topic, bytes("still serving"), "k")).sequence()).isEqualTo(1);
-    }
-
-    @Test
-    void aBadSignatureFailsAuthentication() {
+    @DisplayName("3.04 a bad signature fails authentication and leaves no session on the node")
+    void required_rule3_04_aBadSignatureFailsAuthentication() {
         Identity real = Identity.generate();
         Identity other = Identity.generate();
         Authenticator forger = new Authenticator() {
@@ -299,7 +303,49 @@ public abstract class TransportContract {
     }
 
     @Test
-    void closeFreesEveryConnectionAndThread() {
+    @DisplayName("3.05 (optional, sockets) garbage on the socket closes that connection; the node stays up")
+    void optional_rule3_05_garbageOnTheSocketClosesThatConnectionAndTheNodeStaysUp() throws IOException {
+        Assumptions.assumeTrue(listenAddress() != null,
+                () -> "optional rule 3.05 needs a socket to send garbage to; " + scheme() + " has none");
+        URI target = endpoint();
+        byte[] garbage = new byte[4096];
+        new Random(1).nextBytes(garbage);
+        try (Socket raw = new Socket(target.getHost(), target.getPort())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write(garbage);
+            raw.getOutputStream().flush();
+            InputStream in = raw.getInputStream();
+            byte[] sink = new byte[4096];
+            // the node answers with an error or nothing, then closes: read until end of stream
+            try {
+                while (in.read(sink) >= 0) {
+                    // drain
+                }
+            } catch (SocketException reset) {
+                // a reset is a close too
+            }
+        }
+        Transport a = connect(Identity.generate());
+        assertStillServes(a, newConversation(a));
+    }
+
+    // 4. Liveness (4.02 is in ReliabilityContract: it needs a fault)
+
+    @Test
+    @DisplayName("4.01 heartbeats reach an idle subscription")
+    void required_rule4_01_heartbeatsArriveWithoutTraffic() {
+        Transport a = connect(Identity.generate());
+        TckListener listener = new TckListener();
+        join(a.subscribe(Map.of(), 0, listener));
+        await().atMost(WAIT).until(() -> listener.heartbeats.get() >= 3);
+        assertThat(listener.errors).isEmpty();
+    }
+
+    // 5. Resources
+
+    @Test
+    @DisplayName("5.01 close (twice is fine) frees the node's session and every client thread")
+    void required_rule5_01_closeFreesEveryConnectionAndThread() {
         long before = clientThreads();
         Transport a = connect(Identity.generate());
         String topic = newConversation(a);
@@ -314,8 +360,11 @@ public abstract class TransportContract {
         await().atMost(WAIT).until(() -> clientThreads() <= before);
     }
 
+    // 6. Concurrency
+
     @Test
-    void manyPublishersAndSubscribersConcurrently() {
+    @DisplayName("6.01 concurrent publishers reach every subscriber in sequence order, one listener call at a time")
+    void required_rule6_01_concurrentPublishersReachEverySubscriberInSequenceOrder() {
         int publishers = 4;
         int perPublisher = 200;
         int subscribers = 4;

@@ -1,6 +1,9 @@
 package dev.parley.tck;
 
-/** The in-process transport under the reliability suite: the node cuts connections instead of a proxy. */
+import dev.parley.node.Node;
+import dev.parley.testing.Faults;
+
+/** The in-process transport under the reliability suite: it has no socket, so the node drops its connections. */
 class InProcessReliabilityTest extends ReliabilityContract {
     @Override
     protected String scheme() {
@@ -8,7 +11,12 @@ class InProcessReliabilityTest extends ReliabilityContract {
     }
 
     @Override
-    protected boolean usesSockets() {
-        return false;
+    protected String listenAddress() {
+        return null;
+    }
+
+    @Override
+    protected Faults faultsFor(Node node) {
+        return Faults.byNodeDrops(node, scheme());
     }
 }

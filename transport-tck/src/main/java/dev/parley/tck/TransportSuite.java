@@ -1,0 +1,40 @@
+package dev.parley.tck;
+
+import dev.parley.node.Node;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the TCK suites share: the transport under test is named by its scheme, and every test gets
+ * a fresh {@link #node} listening on {@link #listenAddress()}. The rules the suites check are in
+ * {@code RULES.md} of this module; each test is named after its rule.
+ */
+public abstract class TransportSuite {
+    private static final AtomicInteger NODES = new AtomicInteger();
+
+    protected Node node;
+
+    /** The URI scheme of the transport under test. */
+    protected abstract String scheme();
+
+    /** What the node listens on for this transport; {@code null} when it needs no endpoint (inproc). */
+    protected String listenAddress() {
+        return scheme() + "://127.0.0.1:0";
+    }
+
+    @BeforeEach
+    void startNode() {
+        Node.Builder builder = Node.builder().name("tck-" + scheme() + "-" + NODES.incrementAndGet());
+        if (listenAddress() != null) {
+            builder.listen(listenAddress());
+        }
+        node = builder.build().start();
+    }
+
+    @AfterEach
+    void stopNode() {
+        node.close();
+    }
+}
