@@ -1,7 +1,6 @@
 package dev.parley;
 
-import dev.parley.internal.Services;
-import dev.parley.spi.ClientFactory;
+import dev.parley.internal.util.Services;
 
 import java.util.List;
 

@@ -1,7 +1,6 @@
 package dev.parley;
 
-import dev.parley.internal.Durations;
-import dev.parley.spi.ContentCodec;
+import dev.parley.internal.util.Durations;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,5 @@
 package dev.parley;
 
-import dev.parley.spi.Authenticator;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

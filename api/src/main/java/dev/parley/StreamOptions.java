@@ -1,6 +1,6 @@
 package dev.parley;
 
-import dev.parley.internal.Durations;
+import dev.parley.internal.util.Durations;
 
 import java.time.Duration;
 import java.util.Arrays;

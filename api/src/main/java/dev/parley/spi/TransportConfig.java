@@ -1,6 +1,7 @@
 package dev.parley.spi;
 
-import dev.parley.internal.Durations;
+import dev.parley.Authenticator;
+import dev.parley.internal.util.Durations;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,9 +1,10 @@
 /**
- * The client-side service provider interfaces: what a transport module implements
+ * The client side of the transport SPI: what a transport module implements
  * ({@link dev.parley.spi.TransportProvider}, {@link dev.parley.spi.Transport},
  * {@link dev.parley.spi.Subscription}), what it is given ({@link dev.parley.spi.TransportConfig},
- * {@link dev.parley.spi.Authenticator}), what it carries ({@link dev.parley.spi.Envelope},
- * {@link dev.parley.spi.PublishResult}), and the content codecs and client factory found with
- * {@link java.util.ServiceLoader}. The node side of a transport is in {@link dev.parley.spi.node}.
+ * with the identity's {@link dev.parley.Authenticator}) and what it carries
+ * ({@link dev.parley.spi.Envelope}, {@link dev.parley.spi.PublishResult}). The node side of a
+ * transport is in {@link dev.parley.spi.node}. The SPI builds on the API ({@code dev.parley}),
+ * never the other way round.
  */
 package dev.parley.spi;

@@ -2,13 +2,13 @@ package dev.parley.core;
 
 import com.google.auto.service.AutoService;
 import dev.parley.Client;
+import dev.parley.ClientFactory;
 import dev.parley.ClientOptions;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.conversation.ClientServices;
 import dev.parley.core.store.InMemoryMessageStore;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.transport.TransportRegistry;
-import dev.parley.spi.ClientFactory;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.TransportProvider;

@@ -1,7 +1,7 @@
 package dev.parley.node;
 
 import dev.parley.ParleyException;
-import dev.parley.internal.Services;
+import dev.parley.internal.util.Services;
 import dev.parley.spi.node.EndpointProvider;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.parley.node;
 
 import dev.parley.TransportException;
-import dev.parley.internal.NamedThreads;
-import dev.parley.internal.Shutdown;
+import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.Shutdown;
 import dev.parley.node.internal.session.DefaultNodeSession;
 import dev.parley.node.internal.session.NodeOperations;
 import dev.parley.spi.node.Endpoint;

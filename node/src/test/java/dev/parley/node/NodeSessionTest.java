@@ -1,12 +1,12 @@
 package dev.parley.node;
 
+import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.Identity;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Topics;
-import dev.parley.spi.Authenticator;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;

@@ -1,6 +1,7 @@
 package dev.parley.transport;
 
 import com.google.protobuf.ByteString;
+import dev.parley.Authenticator;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
@@ -10,7 +11,6 @@ import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.protocol.Subscribe;
-import dev.parley.spi.Authenticator;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.TransportConfig;

@@ -1,13 +1,13 @@
 package dev.parley.tck;
 
 import dev.parley.AuthenticationException;
+import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.Identity;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Topics;
-import dev.parley.spi.Authenticator;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;

@@ -1,7 +1,7 @@
 package dev.parley.spi.node;
 
+import dev.parley.Authenticator;
 import dev.parley.ConversationType;
-import dev.parley.spi.Authenticator;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;

@@ -29,6 +29,17 @@ class BomTest {
                 .allSatisfy(d -> assertThat(d.version()).contains("${project.version}"));
     }
 
+    /** A BOM user gets protobuf, grpc-java and Netty at the versions the build tests, not grpc-netty's older Netty. */
+    @Test
+    void bomPinsTheThirdPartyVersionsTheBuildUses() {
+        Pom bom = reactor.module("parley-bom").pom();
+        for (String version : List.of("protobuf.version", "grpc.version", "netty.version")) {
+            assertThat(bom.property(version)).as(version).isEqualTo(reactor.rootPom().property(version)).isPresent();
+        }
+        assertThat(bom.managedDependencies()).filteredOn(d -> d.scope().equals("import"))
+                .extracting(Pom.Dependency::artifactId).containsExactly("protobuf-bom", "grpc-bom", "netty-bom");
+    }
+
     @Test
     void applicationsAndChecksAreModulesButNotLibraries() {
         Set<String> jarModules = reactor.modules().stream().filter(m -> m.packaging().equals("jar"))

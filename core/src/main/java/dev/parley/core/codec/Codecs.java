@@ -1,13 +1,13 @@
 package dev.parley.core.codec;
 
+import dev.parley.ContentCodec;
 import dev.parley.ContentTypeId;
 import dev.parley.ProtocolException;
-import dev.parley.spi.ContentCodec;
+import dev.parley.internal.util.Services;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
 
 /** The codecs of one client: text, then those found with ServiceLoader, then those from the options (last wins). */
 public final class Codecs {
@@ -15,7 +15,7 @@ public final class Codecs {
 
     public Codecs(List<ContentCodec<?>> fromOptions) {
         codecs.add(new TextCodec());
-        ServiceLoader.load(ContentCodec.class, Codecs.class.getClassLoader()).forEach(c -> codecs.add(c));
+        Services.load(ContentCodec.class, Codecs.class, c -> true).forEach(codecs::add);
         codecs.addAll(fromOptions);
     }
 

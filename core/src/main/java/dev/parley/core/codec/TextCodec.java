@@ -1,8 +1,8 @@
 package dev.parley.core.codec;
 
+import dev.parley.ContentCodec;
 import dev.parley.ContentTypeId;
 import dev.parley.ProtocolException;
-import dev.parley.spi.ContentCodec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -3,6 +3,7 @@ package dev.parley.core.conversation;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
+import dev.parley.ContentCodec;
 import dev.parley.ContentTypeId;
 import dev.parley.ConversationType;
 import dev.parley.DecodedMessage;
@@ -15,7 +16,6 @@ import dev.parley.protocol.Consent;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.MessagePayload;
 import dev.parley.protocol.Welcome;
-import dev.parley.spi.ContentCodec;
 import dev.parley.spi.Envelope;
 
 import java.nio.charset.StandardCharsets;

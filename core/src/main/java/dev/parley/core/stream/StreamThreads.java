@@ -1,7 +1,7 @@
 package dev.parley.core.stream;
 
-import dev.parley.internal.NamedThreads;
-import dev.parley.internal.Shutdown;
+import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.Shutdown;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;

@@ -1,7 +1,7 @@
 package dev.parley.core.transport;
 
 import dev.parley.NoTransportException;
-import dev.parley.internal.Services;
+import dev.parley.internal.util.Services;
 import dev.parley.spi.TransportProvider;
 
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
-import dev.parley.internal.NamedThreads;
+import dev.parley.internal.util.NamedThreads;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.spi.node.Endpoint;

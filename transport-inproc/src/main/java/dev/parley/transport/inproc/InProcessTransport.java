@@ -1,8 +1,8 @@
 package dev.parley.transport.inproc;
 
+import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.TransportException;
-import dev.parley.spi.Authenticator;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;

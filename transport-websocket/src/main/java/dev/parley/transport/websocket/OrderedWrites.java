@@ -2,9 +2,12 @@ package dev.parley.transport.websocket;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,6 +32,22 @@ final class OrderedWrites {
             if (queued.decrementAndGet() == 0) {
                 channel.flush();
             }
+        });
+    }
+
+    /**
+     * Writes {@code message} after everything written before, then stops sending (FIN) but keeps
+     * reading, so a peer still sending gets to read {@code message} instead of a reset; the channel
+     * closes when the peer does, or after {@code backstop}.
+     */
+    void writeThenStopSending(Object message, Duration backstop) {
+        submit(message, () -> {
+            channel.writeAndFlush(message).addListener(written -> {
+                if (channel instanceof SocketChannel socket) {
+                    socket.shutdownOutput();
+                }
+            });
+            channel.eventLoop().schedule(() -> channel.close(), backstop.toNanos(), TimeUnit.NANOSECONDS);
         });
     }
 

@@ -2,7 +2,7 @@ package dev.parley.transport.websocket;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.TransportException;
-import dev.parley.internal.NamedThreads;
+import dev.parley.internal.util.NamedThreads;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.NodeAccess;
@@ -15,6 +15,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -40,6 +41,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -48,6 +50,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +60,9 @@ import java.util.concurrent.TimeUnit;
  * node session. Malformed or oversized frames close that socket with a close code and a reason.
  */
 final class WebSocketEndpoint implements Endpoint {
+    /** How long a client whose frame was refused may keep its socket before the node closes it. */
+    private static final Duration REFUSAL_BACKSTOP = Duration.ofSeconds(5);
+
     private final NodeAccess node;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -78,6 +84,7 @@ final class WebSocketEndpoint implements Endpoint {
                 .maxFramePayloadLength(Wire.MAX_FRAME_BYTES)
                 .handleCloseFrames(true)
                 .sendCloseFrame(null) // we send our own close frames, with the code that says why
+                .closeOnProtocolViolation(false) // a ViolationGuard refuses the frame without a reset
                 .build();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -132,6 +139,8 @@ final class WebSocketEndpoint implements Endpoint {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 Channel channel = ctx.channel();
                 writes = new OrderedWrites(channel);
+                ctx.pipeline().addAfter(ctx.pipeline().context(WebSocketFrameDecoder.class).name(), "parley-violations",
+                        new ViolationGuard());
                 NodeSession session;
                 try {
                     session = node.openSession(String.valueOf(channel.remoteAddress()));
@@ -154,20 +163,17 @@ final class WebSocketEndpoint implements Endpoint {
                 return;
             }
             if (!(frame instanceof BinaryWebSocketFrame)) {
-                close(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, "Parley speaks binary frames only");
-                frames.linkClosed();
+                refuse(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, "Parley speaks binary frames only");
                 return;
             }
             ClientFrame parsed;
             try (ByteBufInputStream in = new ByteBufInputStream(frame.content())) {
                 parsed = ClientFrame.parseFrom(in);
             } catch (InvalidProtocolBufferException e) {
-                close(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "malformed frame: " + e.getMessage());
-                frames.linkClosed();
+                refuse(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "malformed frame: " + e.getMessage());
                 return;
             } catch (IOException e) {
-                close(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "unreadable frame");
-                frames.linkClosed();
+                refuse(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "unreadable frame");
                 return;
             }
             frames.onFrame(parsed);
@@ -183,22 +189,50 @@ final class WebSocketEndpoint implements Endpoint {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof CorruptedWebSocketFrameException) {
-                return; // oversized or invalid frame: Netty is already sending 1009/1002 and closes after it
-            }
             if (cause instanceof TooLongFrameException) {
-                close(ctx.channel(), CloseCodes.TOO_BIG, "message larger than " + Wire.MAX_FRAME_BYTES + " bytes");
+                refuse(ctx.channel(), CloseCodes.TOO_BIG, "message larger than " + Wire.MAX_FRAME_BYTES + " bytes");
                 return;
             }
             close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "connection failed");
         }
-    
+
         /** Closes after every frame written before (once the WebSocket is up, all writes are ordered). */
         private void close(Channel channel, int code, String reason) {
             if (writes == null) {
                 closeWith(channel, code, reason);
             } else {
                 writes.writeAndClose(closeFrame(code, reason));
+            }
+        }
+
+        /**
+         * A frame the node will not take: the session ends now, and the close frame saying why is
+         * sent without dropping what the client may still be sending (closing a socket with unread
+         * bytes resets it, and the client would see 1006 instead of the reason).
+         */
+        private void refuse(Channel channel, int code, String reason) {
+            if (frames != null) {
+                frames.linkClosed();
+            }
+            if (writes == null) {
+                closeWith(channel, code, reason);
+            } else {
+                writes.writeThenStopSending(closeFrame(code, reason), REFUSAL_BACKSTOP);
+            }
+        }
+
+        /**
+         * Sits right after Netty's frame decoder: a frame it rejects (too large, malformed framing) is
+         * refused with its close code; the decoder then discards the rest of the client's bytes.
+         */
+        private final class ViolationGuard extends ChannelInboundHandlerAdapter {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+                    refuse(ctx.channel(), corrupted.closeStatus().code(), String.valueOf(corrupted.getMessage()));
+                } else {
+                    ctx.fireExceptionCaught(cause);
+                }
             }
         }
     }

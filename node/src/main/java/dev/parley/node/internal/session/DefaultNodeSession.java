@@ -1,10 +1,10 @@
 package dev.parley.node.internal.session;
 
 import dev.parley.AuthenticationException;
+import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.Identity;
 import dev.parley.TransportException;
-import dev.parley.spi.Authenticator;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;

@@ -1,6 +1,6 @@
 package dev.parley.node.internal.session;
 
-import dev.parley.internal.WireLimits;
+import dev.parley.internal.util.WireLimits;
 
 import java.time.Duration;
 

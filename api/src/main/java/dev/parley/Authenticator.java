@@ -1,8 +1,10 @@
-package dev.parley.spi;
+package dev.parley;
 
 /**
- * What a transport needs to authenticate a connection: the node sends a challenge, the client
- * answers with its public key and its signature of the challenge. {@link dev.parley.Identity} is one.
+ * Who a client is, as far as a transport needs to know to authenticate a connection: the node sends
+ * a challenge, the client answers with its public key and its signature of the challenge.
+ * {@link Identity} is one; an application may implement it to keep its key elsewhere (an HSM, a
+ * key store) and sign there.
  */
 public interface Authenticator {
     /** Prefix signed before the node's nonce, so a signature can never be replayed for another purpose. */

@@ -1,6 +1,4 @@
-package dev.parley.spi;
-
-import dev.parley.ContentTypeId;
+package dev.parley;
 
 /**
  * Encodes and decodes one content type. Text is built in; others are found with

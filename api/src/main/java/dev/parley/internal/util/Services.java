@@ -1,4 +1,4 @@
-package dev.parley.internal;
+package dev.parley.internal.util;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.parley.internal;
+package dev.parley.internal.util;
 
 import java.time.Duration;
 

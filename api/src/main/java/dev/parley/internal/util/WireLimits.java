@@ -1,4 +1,4 @@
-package dev.parley.internal;
+package dev.parley.internal.util;
 
 /** Limits both ends of every transport enforce, so a client learns of a violation before sending. */
 public final class WireLimits {

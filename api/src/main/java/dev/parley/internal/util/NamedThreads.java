@@ -1,4 +1,4 @@
-package dev.parley.internal;
+package dev.parley.internal.util;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
