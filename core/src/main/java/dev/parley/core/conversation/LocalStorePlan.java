@@ -3,6 +3,7 @@ package dev.parley.core.conversation;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamContext;
 import dev.parley.core.stream.StreamPlan;
+import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 
 import java.util.HashSet;
@@ -10,7 +11,7 @@ import java.util.Set;
 
 /**
  * A stream over the client's local store: it catches up by syncing, starts its topics at the
- * store's cursors, and advances those cursors as it processes envelopes. Only for topics it follows
+ * store's cursors, and advances those cursors as envelopes are stored. Only for topics it follows
  * from the store's cursor or from the start: a topic followed from "latest" skipped history the
  * store has not seen, so the store's cursor must not claim it.
  */
@@ -29,11 +30,24 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         syncer.sync();
     }
 
+    /** Handles the envelope ({@link #handle}), then moves the store's cursor past it where that is true. */
     @Override
-    public final void processed(String topic, long sequence) {
-        if (continuous.contains(topic)) {
-            store.advanceCursor(topic, sequence);
+    public final void onEnvelope(Envelope envelope, StreamContext<T> context) {
+        try {
+            handle(envelope, context);
+        } finally {
+            if (continuous.contains(envelope.topic())) {
+                store.advanceCursor(envelope.topic(), envelope.sequence());
+            }
         }
+    }
+
+    /** What the stream makes of one new envelope (it is stored by the time this returns). */
+    abstract void handle(Envelope envelope, StreamContext<T> context);
+
+    @Override
+    public void processed(String topic, long sequence) {
+        // the store's cursors follow what is stored; only durable streams record what was handled
     }
 
     /** The store's cursor of {@code topic}, for the first subscription. */

@@ -53,7 +53,7 @@ final class Plans {
             }
 
             @Override
-            public void onEnvelope(Envelope envelope, StreamContext<Conversation> context) {
+            void handle(Envelope envelope, StreamContext<Conversation> context) {
                 ConversationRecord conversation = processor.welcome(envelope);
                 if (accepted(filter, conversation)) {
                     context.emit(view.apply(conversation));
@@ -86,7 +86,7 @@ final class Plans {
             }
 
             @Override
-            public void onEnvelope(Envelope envelope, StreamContext<DecodedMessage> context) {
+            void handle(Envelope envelope, StreamContext<DecodedMessage> context) {
                 String kind = Topics.kind(envelope.topic());
                 if (kind.equals(Topics.CONVERSATION)) {
                     DecodedMessage message = processor.message(envelope);
@@ -138,7 +138,7 @@ final class Plans {
             }
 
             @Override
-            public void onEnvelope(Envelope envelope, StreamContext<T> context) {
+            void handle(Envelope envelope, StreamContext<T> context) {
                 context.emit(decode.apply(envelope));
             }
         };

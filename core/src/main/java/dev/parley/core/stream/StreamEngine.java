@@ -1,5 +1,6 @@
 package dev.parley.core.stream;
 
+import dev.parley.NodeResetException;
 import dev.parley.ParleyException;
 import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
@@ -34,6 +35,7 @@ final class StreamEngine<T> implements Attempt.Events {
     private final Retries retries;
     private final Watchdog watchdog;
     private final Delivery<T> delivery;
+    private final HistoryGuard history;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile StreamState state = StreamState.CONNECTING;
@@ -56,6 +58,7 @@ final class StreamEngine<T> implements Attempt.Events {
                 new RetryPolicy(options.retryDelay().orElse(null), runtime.jitter()));
         this.watchdog = new Watchdog(runtime.scheduler(), runtime.heartbeatInterval(), () -> post(this::checkSilence));
         this.delivery = new Delivery<>(plan, options, callbacks, this::post);
+        this.history = new HistoryGuard(plan);
     }
 
     /** Runs the first attempt and returns once it is live or a retry is scheduled. */
@@ -84,6 +87,7 @@ final class StreamEngine<T> implements Attempt.Events {
         }
         if (!initialized) {
             try {
+                history.cursorsStarted();
                 delivery.follow(plan.initialCursors());
                 initialized = true;
             } catch (RuntimeException e) {
@@ -98,6 +102,12 @@ final class StreamEngine<T> implements Attempt.Events {
     @Override
     public void live(Attempt attempt) {
         if (attempt != current || terminal) {
+            return;
+        }
+        if (history.moved()) {
+            // the node's history changed while this attempt subscribed with the old cursors
+            dropAttempt();
+            restartInNewHistory();
             return;
         }
         watchdog.heard();
@@ -132,10 +142,15 @@ final class StreamEngine<T> implements Attempt.Events {
         }
         ParleyException error = Failures.asParley(failure);
         dropAttempt();
+        if (error instanceof NodeResetException reset && history.follow(reset)) {
+            restartInNewHistory();
+            return;
+        }
         boolean retry = retries.allow(error);
         if (!retry && !firstAttempt.isDone()) {
             // the very first attempt failed for good: start() throws, no callback runs
             terminate(StreamState.FAILED);
+            ended();
             runtime.ended(this);
             finished.complete(null);
             firstAttempt.completeExceptionally(new StreamFailedException(retries.failed(), error));
@@ -157,6 +172,14 @@ final class StreamEngine<T> implements Attempt.Events {
             }
         });
         firstAttempt.complete(null);
+    }
+
+    /** Reports what of the old history is lost, starts every topic from the new one, and subscribes again at once. */
+    private void restartInNewHistory() {
+        log.info("the node's history changed; the stream starts again from the new one");
+        history.cursorsStarted();
+        delivery.restartInNewHistory();
+        newAttempt();
     }
 
     @Override
@@ -222,9 +245,18 @@ final class StreamEngine<T> implements Attempt.Events {
     }
 
     private void finish() {
+        ended();
         callbacks.end();
         runtime.ended(this);
         finished.complete(null);
+    }
+
+    private void ended() {
+        try {
+            plan.ended();
+        } catch (RuntimeException e) {
+            log.warn("stream plan failed to finish", e);
+        }
     }
 
     private void dropAttempt() {
