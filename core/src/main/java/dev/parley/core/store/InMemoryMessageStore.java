@@ -18,6 +18,8 @@ public final class InMemoryMessageStore implements MessageStore {
     private final Map<String, ConsentRecord> consent = new HashMap<>();
     private final Map<String, TreeMap<Long, DecodedMessage>> messages = new HashMap<>();
     private final Map<String, Long> cursors = new HashMap<>();
+    private final Map<String, List<DecodedMessage>> earlierHistories = new HashMap<>();
+    private String nodeEpoch;
 
     @Override
     public synchronized boolean putConversation(ConversationRecord conversation) {
@@ -55,8 +57,12 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized List<DecodedMessage> messages(String conversationId) {
+        List<DecodedMessage> all = new ArrayList<>(earlierHistories.getOrDefault(conversationId, List.of()));
         TreeMap<Long, DecodedMessage> stored = messages.get(conversationId);
-        return stored == null ? List.of() : List.copyOf(stored.values());
+        if (stored != null) {
+            all.addAll(stored.values());
+        }
+        return List.copyOf(all);
     }
 
     @Override
@@ -70,10 +76,30 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public synchronized Optional<String> nodeEpoch() {
+        return Optional.ofNullable(nodeEpoch);
+    }
+
+    @Override
+    public synchronized boolean adoptEpoch(String epoch) {
+        String previous = nodeEpoch;
+        nodeEpoch = epoch;
+        if (previous == null || previous.equals(epoch)) {
+            return false;
+        }
+        cursors.clear();
+        messages.forEach((conversation, stored) ->
+                earlierHistories.computeIfAbsent(conversation, c -> new ArrayList<>()).addAll(stored.values()));
+        messages.clear();
+        return true;
+    }
+
+    @Override
     public synchronized void close() {
         conversations.clear();
         consent.clear();
         messages.clear();
         cursors.clear();
+        earlierHistories.clear();
     }
 }

@@ -38,6 +38,22 @@ public interface MessageStore extends AutoCloseable {
     /** Raises the cursor of {@code topic} to {@code sequence} (never lowers it). */
     void advanceCursor(String topic, long sequence);
 
+    /**
+     * The epoch (history id) of the node that this store's cursors and sequences refer to; empty
+     * until one is adopted.
+     */
+    Optional<String> nodeEpoch();
+
+    /**
+     * Adopts the node history {@code epoch}. When another epoch was stored, every sync cursor (and
+     * every durable stream cursor) is dropped, and the messages stored so far are kept, ordered before
+     * the new history's, and never taken for duplicates of its entries (its sequences start again).
+     *
+     * @return true when cursors were dropped (the epoch changed), false when {@code epoch} was
+     * current already or the store had none
+     */
+    boolean adoptEpoch(String epoch);
+
     @Override
     void close();
 }
