@@ -4,8 +4,11 @@ import com.google.auto.service.AutoService;
 import dev.parley.Client;
 import dev.parley.ClientFactory;
 import dev.parley.ClientOptions;
+import dev.parley.NodeResetException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.conversation.ClientServices;
+import dev.parley.core.conversation.HistoryFollowingTransport;
+import dev.parley.core.conversation.NodeHistory;
 import dev.parley.core.store.InMemoryMessageStore;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.transport.TransportRegistry;
@@ -20,14 +23,16 @@ public final class DefaultClientFactory implements ClientFactory {
     public Client create(ClientOptions options) {
         TransportProvider provider = TransportRegistry.forScheme(options.endpoint().getScheme());
         MessageStore store = openStore(options);
+        NodeHistory history = new NodeHistory(store);
         TransportConfig config = TransportConfig.builder()
                 .authenticator(options.identity())
                 .heartbeatInterval(options.heartbeatInterval())
                 .requestTimeout(options.requestTimeout())
+                .epochCheck(history)
                 .build();
         Transport transport;
         try {
-            transport = provider.connect(options.endpoint(), config);
+            transport = new HistoryFollowingTransport(connect(provider, options, config, history), history);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -35,6 +40,17 @@ public final class DefaultClientFactory implements ClientFactory {
         ClientServices services = new ClientServices(options.identity().inboxId(), transport, store,
                 new Codecs(options.codecs()), options.heartbeatInterval(), options.requestTimeout());
         return new DefaultClient(options.identity().inboxId(), services);
+    }
+
+    /** Connects; a node whose history replaced the store's is followed (the store forgets the old one). */
+    private static Transport connect(TransportProvider provider, ClientOptions options, TransportConfig config,
+                                     NodeHistory history) {
+        try {
+            return provider.connect(options.endpoint(), config);
+        } catch (NodeResetException reset) {
+            history.adopt(reset.nodeEpoch());
+            return provider.connect(options.endpoint(), config);
+        }
     }
 
     private static MessageStore openStore(ClientOptions options) {

@@ -17,11 +17,13 @@ import java.util.Set;
  */
 abstract class LocalStorePlan<T> implements StreamPlan<T> {
     private final MessageStore store;
+    private final NodeHistory history;
     private final Syncer syncer;
     private final Set<String> continuous = new HashSet<>(); // serial
 
     LocalStorePlan(MessageStore store, Syncer syncer) {
         this.store = store;
+        this.history = new NodeHistory(store);
         this.syncer = syncer;
     }
 
@@ -48,6 +50,18 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     @Override
     public void processed(String topic, long sequence) {
         // the store's cursors follow what is stored; only durable streams record what was handled
+    }
+
+    @Override
+    public final String epoch() {
+        return history.epoch();
+    }
+
+    /** The store forgets the old history (its conversations, messages and cursors); topics are asked again. */
+    @Override
+    public final void nodeReset(String nodeEpoch) {
+        history.adopt(nodeEpoch);
+        continuous.clear();
     }
 
     /** The store's cursor of {@code topic}, for the first subscription. */

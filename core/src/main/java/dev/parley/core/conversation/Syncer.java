@@ -1,6 +1,7 @@
 package dev.parley.core.conversation;
 
 import dev.parley.ConsentState;
+import dev.parley.NodeResetException;
 import dev.parley.ProtocolException;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
@@ -46,8 +47,34 @@ public final class Syncer {
         this.timeout = timeout;
     }
 
+    /**
+     * Syncs everything; when the node turns out to serve a new history (the store forgot the old one
+     * meanwhile, see {@link HistoryFollowingTransport}), starts over once from the new history's start.
+     */
     public synchronized void sync() {
-        syncConversations();
+        onceMoreAfterReset(this::syncOnce);
+    }
+
+    /** Fetches new welcomes only (from the start of a new history, should the node's have changed). */
+    public synchronized void syncConversations() {
+        onceMoreAfterReset(this::pullWelcomes);
+    }
+
+    private void onceMoreAfterReset(Runnable sync) {
+        try {
+            sync.run();
+        } catch (NodeResetException reset) {
+            log.info("the node's history changed during sync; syncing the new one from its start");
+            sync.run();
+        }
+    }
+
+    private void pullWelcomes() {
+        pull(Topics.welcome(inboxId), processor::welcome);
+    }
+
+    private void syncOnce() {
+        pullWelcomes();
         pull(Topics.preferences(inboxId), processor::consent);
         List<String> topics = new ArrayList<>();
         for (ConversationRecord conversation : store.conversations()) {
@@ -56,11 +83,6 @@ public final class Syncer {
             }
         }
         pullAll(topics, processor::message);
-    }
-
-    /** Fetches new welcomes only. */
-    public synchronized void syncConversations() {
-        pull(Topics.welcome(inboxId), processor::welcome);
     }
 
     private void pull(String topic, Consumer<Envelope> handler) {
@@ -90,6 +112,10 @@ public final class Syncer {
     private long apply(String topic, List<Envelope> page, Consumer<Envelope> handler) {
         long after = store.cursor(topic);
         for (Envelope envelope : page) {
+            if (envelope.sequence() > after + 1) {
+                log.warn("{} entries of {} ({} to {}) are no longer kept by the node; synced what remains",
+                        envelope.sequence() - after - 1, topic, after + 1, envelope.sequence() - 1);
+            }
             try {
                 handler.accept(envelope);
             } catch (ProtocolException e) {

@@ -18,7 +18,6 @@ public final class InMemoryMessageStore implements MessageStore {
     private final Map<String, ConsentRecord> consent = new HashMap<>();
     private final Map<String, TreeMap<Long, DecodedMessage>> messages = new HashMap<>();
     private final Map<String, Long> cursors = new HashMap<>();
-    private final Map<String, List<DecodedMessage>> earlierHistories = new HashMap<>();
     private String nodeEpoch;
 
     @Override
@@ -57,12 +56,8 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized List<DecodedMessage> messages(String conversationId) {
-        List<DecodedMessage> all = new ArrayList<>(earlierHistories.getOrDefault(conversationId, List.of()));
         TreeMap<Long, DecodedMessage> stored = messages.get(conversationId);
-        if (stored != null) {
-            all.addAll(stored.values());
-        }
-        return List.copyOf(all);
+        return stored == null ? List.of() : List.copyOf(stored.values());
     }
 
     @Override
@@ -87,10 +82,9 @@ public final class InMemoryMessageStore implements MessageStore {
         if (previous == null || previous.equals(epoch)) {
             return false;
         }
-        cursors.clear();
-        messages.forEach((conversation, stored) ->
-                earlierHistories.computeIfAbsent(conversation, c -> new ArrayList<>()).addAll(stored.values()));
+        conversations.clear();
         messages.clear();
+        cursors.clear();
         return true;
     }
 
@@ -100,6 +94,5 @@ public final class InMemoryMessageStore implements MessageStore {
         consent.clear();
         messages.clear();
         cursors.clear();
-        earlierHistories.clear();
     }
 }

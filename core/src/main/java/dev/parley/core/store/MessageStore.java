@@ -45,12 +45,13 @@ public interface MessageStore extends AutoCloseable {
     Optional<String> nodeEpoch();
 
     /**
-     * Adopts the node history {@code epoch}. When another epoch was stored, every sync cursor (and
-     * every durable stream cursor) is dropped, and the messages stored so far are kept, ordered before
-     * the new history's, and never taken for duplicates of its entries (its sequences start again).
+     * Adopts the node history {@code epoch}. When another epoch was stored, the store forgets that
+     * history: its conversations, their messages and every sync and durable stream cursor (the node
+     * no longer has any of them, and the new history's sequences start again at 1); consent
+     * decisions, which are the user's, are kept.
      *
-     * @return true when cursors were dropped (the epoch changed), false when {@code epoch} was
-     * current already or the store had none
+     * @return true when the old history was dropped (the epoch changed), false when {@code epoch}
+     * was current already or the store had none
      */
     boolean adoptEpoch(String epoch);
 

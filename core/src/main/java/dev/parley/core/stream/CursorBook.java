@@ -54,10 +54,10 @@ final class CursorBook {
         cursors.computeIfPresent(topic, (t, cursor) -> Math.max(cursor, sequence));
     }
 
-    /** Every followed topic starts again before the first entry (a new history); returns the old cursors. */
-    Map<String, Long> restartAll() {
+    /** Forgets every cursor (they belong to a history that is gone); returns them. */
+    Map<String, Long> clear() {
         Map<String, Long> old = new LinkedHashMap<>(cursors);
-        cursors.replaceAll((topic, cursor) -> 0L);
+        cursors.clear();
         return old;
     }
 

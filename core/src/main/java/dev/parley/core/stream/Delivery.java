@@ -104,12 +104,15 @@ final class Delivery<T> implements StreamContext<T> {
 
     /**
      * The node's history was replaced: what the stream had not received of the old one is reported
-     * lost, and every topic starts again from the new history's first entry.
+     * lost, and what the plan follows now (its {@link StreamPlan#initialCursors()} after it forgot the
+     * old history) starts from the new history's first entry.
      */
     void restartInNewHistory() {
         progress.forgetAll();
-        cursors.restartAll().forEach((topic, cursor) ->
+        cursors.clear().forEach((topic, cursor) ->
                 historyLost(topic, Math.max(cursor, 0) + 1, Long.MAX_VALUE, HistoryLost.Reason.NODE_RESET));
+        // what the plan follows now that its store forgot the old history, each from its first entry
+        plan.initialCursors().keySet().forEach(topic -> cursors.follow(topic, 0));
     }
 
     /** Reports history the stream will never deliver: the conversation's, or for an inbox's own logs the topic's. */

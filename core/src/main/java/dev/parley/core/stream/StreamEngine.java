@@ -94,6 +94,8 @@ final class StreamEngine<T> implements Attempt.Events {
                 lost(attempt, e);
                 return;
             }
+        } else if (history.moved()) {
+            followNewHistory(); // the catch-up met the node's new history: the cursors point into the old one
         }
         attempt.subscribe(runtime.transport(), delivery.cursors(), delivery.openDemand(), runtime.scheduler(),
                 runtime.requestTimeout());
@@ -128,7 +130,16 @@ final class StreamEngine<T> implements Attempt.Events {
 
     @Override
     public void envelopes(Attempt attempt, List<Envelope> envelopes) {
-        if (attempt == current && !terminal && delivery.deliver(envelopes)) {
+        if (attempt != current || terminal) {
+            return;
+        }
+        if (history.moved()) {
+            // another path met the node's new history: these envelopes belong to the old one
+            dropAttempt();
+            restartInNewHistory();
+            return;
+        }
+        if (delivery.deliver(envelopes)) {
             terminate(StreamState.ENDED); // the plan said its source is done
             delivery.closeBuffer(null, false);
             finish();
@@ -174,12 +185,17 @@ final class StreamEngine<T> implements Attempt.Events {
         firstAttempt.complete(null);
     }
 
-    /** Reports what of the old history is lost, starts every topic from the new one, and subscribes again at once. */
+    /** Follows the new history ({@link #followNewHistory}) and subscribes again at once. */
     private void restartInNewHistory() {
+        followNewHistory();
+        newAttempt();
+    }
+
+    /** Reports what of the old history is lost; the plan's topics start from the new one's first entry. */
+    private void followNewHistory() {
         log.info("the node's history changed; the stream starts again from the new one");
         history.cursorsStarted();
         delivery.restartInNewHistory();
-        newAttempt();
     }
 
     @Override

@@ -59,7 +59,8 @@ public interface StreamPlan<T> {
     /**
      * The node serves another history ({@code nodeEpoch}): drop every cursor of the old one (sync
      * and durable); afterwards {@link #epoch()} returns {@code nodeEpoch}. Called on the serial
-     * executor; the stream then starts every topic again from the beginning of the new history.
+     * executor; the stream then follows the topics of {@link #initialCursors()} (asked again) from the
+     * beginning of the new history.
      */
     default void nodeReset(String nodeEpoch) {
     }
