@@ -212,6 +212,29 @@ class StreamEngineTest {
                 .contains("lost:" + TOPIC.substring("conv/".length()) + "#3.." + Long.MAX_VALUE + ":NODE_RESET");
     }
 
+    @Test
+    void aCatchUpThatMeetsTheNewHistorySubscribesFromItsStartNotWithTheOldCursors() {
+        EpochPlan plan = new EpochPlan("old") {
+            @Override
+            public void catchUp() {
+                super.catchUp();
+                if (catchUps == 2) {
+                    epoch = "new"; // the sync met the node's new history and the store adopted it
+                }
+            }
+        };
+        net.runtime.start(plan, log.record(StreamOptions.<String>builder().retryDelay(Duration.ofMillis(1)), net.clock)
+                .build());
+        net.transport.last().deliver(envelopes(1, 2));
+        net.transport.last().breakWith(new TransportException("node restarted", true));
+        net.clock.forward(Duration.ofMillis(1));
+        assertThat(net.transport.last().cursors).as("never the old cursor 2").isEqualTo(Map.of(TOPIC, 0L));
+        assertThat(log.events).contains("lost:" + TOPIC.substring("conv/".length()) + "#3.." + Long.MAX_VALUE
+                + ":NODE_RESET");
+        net.transport.last().deliver(envelope(TOPIC, 1, "new-1"));
+        assertThat(log.events).endsWith("value:new-1");
+    }
+
     /** One topic from 0, tracking a node epoch that {@link #nodeReset} moves on. */
     private static class EpochPlan extends OneTopicPlan {
         final List<String> resets = new ArrayList<>();
