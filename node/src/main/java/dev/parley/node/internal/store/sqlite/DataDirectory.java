@@ -50,13 +50,13 @@ final class DataDirectory implements AutoCloseable {
             }
             return new DataDirectory(dir, channel, lock);
         } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
+            Sql.closeQuietly(channel);
             throw new StoreException("data directory " + dir + " is already open in this process", e);
         } catch (IOException e) {
-            closeQuietly(channel);
+            Sql.closeQuietly(channel);
             throw new StoreException("cannot lock data directory " + dir + ": " + e, e);
         } catch (StoreException e) {
-            closeQuietly(channel);
+            Sql.closeQuietly(channel);
             throw e;
         }
     }
@@ -72,14 +72,6 @@ final class DataDirectory implements AutoCloseable {
         } catch (IOException e) {
             // closing the channel releases it too
         }
-        closeQuietly(lockChannel);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing held any more
-        }
+        Sql.closeQuietly(lockChannel);
     }
 }

@@ -31,7 +31,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_BATCH = 2048;
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
 
-    private final WriteBatch batch;
+    private final BatchFactory batches;
+    private WriteBatch batch; // writer thread only; null after a failure until a new one is prepared
     private final Path database;
     private final Consumer<List<Envelope>> onCommitted;
     private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
@@ -39,9 +40,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Thread thread;
     private boolean closed;
 
+    /** Prepares the statements of the writer connection (again after a failure: the driver may have finalized them). */
+    interface BatchFactory {
+        WriteBatch prepare() throws SQLException;
+    }
+
     /** {@code onCommitted} gets each batch's new entries after its commit, on the completion thread. */
-    GroupCommitWriter(WriteBatch batch, Path database, String name, Consumer<List<Envelope>> onCommitted) {
-        this.batch = batch;
+    GroupCommitWriter(BatchFactory batches, Path database, String name, Consumer<List<Envelope>> onCommitted)
+            throws SQLException {
+        this.batches = batches;
+        this.batch = batches.prepare();
         this.database = database;
         this.onCommitted = onCommitted;
         this.completions = Executors.newSingleThreadExecutor(NamedThreads.daemon(name + "-commits"));
@@ -67,7 +75,8 @@ final class GroupCommitWriter implements AutoCloseable {
             try {
                 writes.add(queue.take());
             } catch (InterruptedException e) {
-                return; // only close() stops us, and it waits for us
+                Thread.currentThread().interrupt();
+            return; // only close() stops us, and it waits for us
             }
             queue.drainTo(writes, MAX_BATCH - 1);
             boolean last = writes.remove(Stop.INSTANCE);
@@ -76,6 +85,7 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             writes.clear();
             if (last) {
+                Sql.closeQuietly(batch);
                 return;
             }
         }
@@ -83,6 +93,10 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void commit(List<PendingWrite<?>> writes) {
         try {
+            if (batch == null) {
+                batch = batches.prepare();
+            }
+            batch.begin();
             for (PendingWrite<?> write : writes) {
                 write.applyIn(batch);
             }
@@ -94,11 +108,16 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
             });
         } catch (SQLException | RuntimeException e) {
-            batch.rollback();
+            if (batch != null) {
+                batch.rollback();
+                batch.close();
+                batch = null;
+            }
             StoreException failure = e instanceof SQLException sql
                     ? SqliteErrors.of("store " + writes.size() + " writes", database, sql)
                     : new StoreException("cannot store " + writes.size() + " writes in " + database + ": " + e, e);
             log.warn("{}", failure.getMessage());
+            log.debug("node store write failure", e);
             completions.execute(() -> writes.forEach(w -> w.failed(failure)));
         }
     }

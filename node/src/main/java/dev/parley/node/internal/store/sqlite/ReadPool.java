@@ -38,11 +38,12 @@ final class ReadPool implements AutoCloseable {
     <T> T read(String what, Query<T> query) {
         ReadConnection c = borrow();
         try {
-            return query.run(c);
-        } catch (SQLException e) {
-            throw SqliteErrors.of(what, database, e);
-        } finally {
+            T result = query.run(c);
             idle.add(c);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            discard(c); // the driver may have finalized a statement that failed
+            throw e instanceof SQLException sql ? SqliteErrors.of(what, database, sql) : (RuntimeException) e;
         }
     }
 
@@ -77,16 +78,15 @@ final class ReadPool implements AutoCloseable {
         return c;
     }
 
+    private synchronized void discard(ReadConnection c) {
+        all.remove(c);
+        Sql.closeQuietly(c);
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
-        for (ReadConnection c : all) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-        }
+        all.forEach(Sql::closeQuietly);
         all.clear();
     }
 }

@@ -44,7 +44,7 @@ public final class SqliteNodeStore implements NodeStore {
         this.writer = writer;
         this.epoch = epoch;
         this.clock = clock;
-        this.writes = new GroupCommitWriter(new WriteBatch(writer, clock), dir.database(),
+        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock), dir.database(),
                 "parley-store-" + dir.database().getParent().getFileName(), this::committed);
         this.reads = new ReadPool(dir.database(), READERS);
     }
@@ -65,11 +65,11 @@ public final class SqliteNodeStore implements NodeStore {
             log.info("node store {} open (schema {}, epoch {})", dir.database(), SqliteSchema.VERSION, epoch);
             return store;
         } catch (SQLException e) {
-            closeQuietly(writer);
+            Sql.closeQuietly(writer);
             dir.close();
             throw SqliteErrors.of("open the node database", dir.database(), e);
         } catch (RuntimeException e) {
-            closeQuietly(writer);
+            Sql.closeQuietly(writer);
             dir.close();
             throw e;
         }
@@ -150,6 +150,11 @@ public final class SqliteNodeStore implements NodeStore {
         this.appended = listener;
     }
 
+    /** The writer, for tests that inject faults (a size limit) on its connection. */
+    GroupCommitWriter writer() {
+        return writes;
+    }
+
     private void committed(List<Envelope> entries) {
         for (Envelope e : entries) {
             lastSequences.merge(e.topic(), e.sequence(), Math::max);
@@ -164,18 +169,9 @@ public final class SqliteNodeStore implements NodeStore {
     public void close() {
         writes.close();
         reads.close();
-        closeQuietly(writer);
+        Sql.closeQuietly(writer);
         dir.close();
         log.info("node store {} closed", dir.database());
     }
 
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-        }
-    }
 }

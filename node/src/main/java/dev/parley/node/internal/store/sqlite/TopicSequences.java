@@ -13,7 +13,7 @@ import java.util.Map;
  * committed. Only the writer thread uses it. After a failed batch, {@link #forget} drops what the
  * batch assigned, so the next batch reads the committed values again.
  */
-final class TopicSequences {
+final class TopicSequences implements AutoCloseable {
     private final Map<String, Long> last = new HashMap<>();
     private final Map<String, Long> touched = new LinkedHashMap<>();
     private final PreparedStatement select;
@@ -66,5 +66,11 @@ final class TopicSequences {
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
+    }
+
+    @Override
+    public void close() {
+        Sql.closeQuietly(select);
+        Sql.closeQuietly(upsert);
     }
 }

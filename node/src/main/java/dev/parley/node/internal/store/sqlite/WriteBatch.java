@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Map;
  * idempotency), conversations and trims. Only the writer thread uses it; statements are prepared
  * once and reused by every batch.
  */
-final class WriteBatch {
+final class WriteBatch implements AutoCloseable {
     private final Connection c;
     private final NodeClock clock;
     private final TopicSequences sequences;
@@ -32,6 +33,7 @@ final class WriteBatch {
     private final PreparedStatement trimByAge;
     private final PreparedStatement topicsOver;
     private final PreparedStatement trimTopic;
+    private final Statement transaction;
 
     WriteBatch(Connection writer, NodeClock clock) throws SQLException {
         this.c = writer;
@@ -48,7 +50,16 @@ final class WriteBatch {
         this.trimByAge = c.prepareStatement("DELETE FROM messages WHERE ts < ?");
         this.topicsOver = c.prepareStatement("SELECT name, last_seq FROM topics WHERE last_seq > ?");
         this.trimTopic = c.prepareStatement("DELETE FROM messages WHERE topic = ? AND seq <= ?");
-        c.setAutoCommit(false);
+        this.transaction = c.createStatement();
+    }
+
+    /**
+     * Starts the batch's transaction. Transactions are plain SQL (the connection stays in auto-commit
+     * mode): SQLite itself rolls back a transaction a full disk broke, and the driver's own
+     * bookkeeping would then be wrong.
+     */
+    void begin() throws SQLException {
+        transaction.execute("BEGIN IMMEDIATE");
     }
 
     /** The next entry of {@code topic}, or the one stored before under {@code key}. */
@@ -125,24 +136,43 @@ final class WriteBatch {
         return removed;
     }
 
+    /** The writer connection, for tests that inject faults (e.g. {@code PRAGMA max_page_count}). */
+    Connection connection() {
+        return c;
+    }
+
     /** Commits; returns the new entries, in order. */
     List<Envelope> commit() throws SQLException {
         sequences.flush();
-        c.commit();
+        transaction.execute("COMMIT");
         sequences.committed();
         List<Envelope> done = List.copyOf(appended);
         appended.clear();
         return done;
     }
 
-    /** Undoes everything since the last commit. */
+    /**
+     * Undoes everything since the last commit. The driver may have finalized a statement that
+     * failed, so the writer closes this batch and prepares a new one.
+     */
     void rollback() {
         appended.clear();
         sequences.forget();
         try {
-            c.rollback();
+            transaction.execute("ROLLBACK");
         } catch (SQLException e) {
-            // the transaction is gone either way (SQLite rolls back a failed commit itself)
+            // none was open any more: SQLite rolled it back itself
         }
+    }
+
+    /** Closes the prepared statements (not the connection). */
+    @Override
+    public void close() {
+        for (PreparedStatement s : List.of(insertMessage, selectByKey, conversationExists, insertConversation,
+                insertMember, trimByAge, topicsOver, trimTopic)) {
+            Sql.closeQuietly(s);
+        }
+        Sql.closeQuietly(transaction);
+        sequences.close();
     }
 }

@@ -54,7 +54,7 @@ class SqliteNodeStoreTest extends NodeStoreContract {
     void appendsAfterCloseFailWithAStoreException() {
         store.close();
         assertThat(store.append("t", bytes("late"), "k", "s"))
-                .failsWithin(WAIT).withThrowableThat().havingRootCause()
+                .failsWithin(WAIT).withThrowableThat().havingCause()
                 .isInstanceOf(dev.parley.node.store.StoreException.class).withMessageContaining("closed");
     }
 }
