@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * {@code publishers} clients (bare authenticated transports, one group each), each keeping
  * {@value #PER_PUBLISHER} publishes in flight, so group commit can gather many into one fsync.
  * Over {@code inproc} the node is all there is to measure; over {@code grpc} the network path is
- * included. Target: sqlite ≥ 0.5 × memory. Node and data directory are new for every iteration.
+ * included. More publishers mean more publishes in flight, so bigger batches per commit. Target: sqlite ≥ 0.5 × memory. Node and data directory are new for every iteration.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -55,7 +55,7 @@ public class NodeStoreBenchmark {
     @Param({"inproc", "grpc"})
     public String transport;
 
-    @Param({"8"})
+    @Param({"8", "32"})
     public int publishers;
 
     @Param({"256"})
