@@ -37,7 +37,12 @@ final class Bench {
 
     /** A started node that serves {@code transport} ({@code inproc}, {@code grpc} or {@code ws}) on loopback. */
     static Node node(String transport) {
-        Node.Builder builder = Node.builder().name("bench-" + NODES.incrementAndGet());
+        return node(transport, "memory:");
+    }
+
+    /** {@link #node(String)} keeping its data in {@code store} (a node store URI). */
+    static Node node(String transport, String store) {
+        Node.Builder builder = Node.builder().name("bench-" + NODES.incrementAndGet()).store(store);
         if (!"inproc".equals(transport)) {
             builder.listen(transport + "://127.0.0.1:0");
         }

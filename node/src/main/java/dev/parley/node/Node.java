@@ -7,6 +7,7 @@ import dev.parley.node.internal.session.DefaultNodeSession;
 import dev.parley.node.internal.session.NodeOperations;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.NodeStoreProvider;
+import dev.parley.node.store.Retention;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
@@ -29,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The reference Parley node: per-topic logs, fan-out to subscriptions, authentication and access
@@ -52,6 +55,9 @@ public final class Node implements NodeAccess, AutoCloseable {
     private final String name;
     private final List<URI> listen;
     private final URI storeUri;
+    private final Retention retention;
+    private final Duration retentionInterval;
+    private final AtomicBoolean trimming = new AtomicBoolean();
     private final Set<DefaultNodeSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final ExecutorService deliveryExecutor;
@@ -65,6 +71,8 @@ public final class Node implements NodeAccess, AutoCloseable {
         this.name = b.name;
         this.listen = List.copyOf(b.listen);
         this.storeUri = b.store;
+        this.retention = b.retention;
+        this.retentionInterval = b.retentionInterval;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
@@ -88,7 +96,12 @@ public final class Node implements NodeAccess, AutoCloseable {
         try {
             store = STORES.forScheme(storeUri.getScheme()).open(storeUri);
             operations = new NodeOperations(store, deliveryExecutor, scheduler);
-            log.info("node {} keeps its data in {} (epoch {})", name, storeUri, store.epoch());
+            log.info("node {} keeps its data in {} (epoch {}, retention {})", name, storeUri, store.epoch(),
+                    describe(retention));
+            if (!retention.keepsAll()) {
+                scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(this::trim), 0,
+                        retentionInterval.toNanos(), TimeUnit.NANOSECONDS);
+            }
             for (URI bind : addresses()) {
                 Endpoint endpoint = ENDPOINTS.forScheme(bind.getScheme()).start(this, bind);
                 endpoints.put(bind.getScheme(), endpoint);
@@ -99,6 +112,33 @@ public final class Node implements NodeAccess, AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /** Applies the retention; runs on the delivery executor, one at a time. */
+    private void trim() {
+        if (closed || !trimming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long removed = store.trim(retention);
+            if (removed > 0) {
+                log.info("node {} removed {} entries beyond its retention ({})", name, removed, describe(retention));
+            }
+        } catch (RuntimeException e) {
+            log.warn("node {}: applying retention failed; trying again in {}", name, retentionInterval, e);
+        } finally {
+            trimming.set(false);
+        }
+    }
+
+    private static String describe(Retention retention) {
+        if (retention.keepsAll()) {
+            return "keep everything";
+        }
+        List<String> limits = new ArrayList<>();
+        retention.maxAge().ifPresent(age -> limits.add("at most " + age + " old"));
+        retention.maxPerTopic().ifPresent(count -> limits.add("at most " + count + " per topic"));
+        return String.join(", ", limits);
     }
 
     /** The configured addresses, plus {@code inproc://NAME} when none of them is in-process. */
@@ -201,6 +241,8 @@ public final class Node implements NodeAccess, AutoCloseable {
         private String name = "parley";
         private final List<URI> listen = new ArrayList<>();
         private URI store = MEMORY;
+        private Retention retention = Retention.KEEP_ALL;
+        private Duration retentionInterval = Duration.ofMinutes(1);
 
         public Builder name(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -256,6 +298,25 @@ public final class Node implements NodeAccess, AutoCloseable {
         public Builder dataDir(Path dataDir) {
             Objects.requireNonNull(dataDir, "dataDir");
             return store(URI.create("sqlite:" + dataDir.toAbsolutePath().toUri().getRawPath()));
+        }
+
+        /**
+         * How much of each topic the node keeps (default {@link Retention#KEEP_ALL}), applied at start
+         * and then every {@link #retentionInterval}. A client reading from before what is kept gets
+         * the first entry still kept (sequences say what is missing).
+         */
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /** How often the retention is applied (default one minute). */
+        public Builder retentionInterval(Duration interval) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("retention interval must be positive, was " + interval);
+            }
+            this.retentionInterval = interval;
+            return this;
         }
 
         public Node build() {

@@ -41,35 +41,7 @@ class NodeSessionTest {
     }
 
     private NodeSession login(Identity identity) {
-        NodeSession session = node.openSession("test");
-        byte[] nonce = session.challenge();
-        session.authenticate(identity.publicKey(), identity.sign(Authenticator.challengeMessage(nonce)));
-        return session;
-    }
-
-    private static final class Collector implements SubscriptionListener {
-        final List<Envelope> envelopes = new CopyOnWriteArrayList<>();
-        final AtomicInteger heartbeats = new AtomicInteger();
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onEnvelope(Envelope envelope) {
-            envelopes.add(envelope);
-        }
-
-        @Override
-        public void onHeartbeat() {
-            heartbeats.incrementAndGet();
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            errors.add(error);
-        }
-
-        List<String> texts() {
-            return envelopes.stream().map(e -> new String(e.payload())).toList();
-        }
+        return Collector.login(node, identity);
     }
 
     @Test

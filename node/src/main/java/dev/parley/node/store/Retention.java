@@ -22,6 +22,16 @@ public record Retention(Optional<Duration> maxAge, OptionalLong maxPerTopic) {
         }
     }
 
+    /** This retention, also dropping entries older than {@code age}. */
+    public Retention withMaxAge(Duration age) {
+        return new Retention(Optional.of(age), maxPerTopic);
+    }
+
+    /** This retention, also keeping at most the newest {@code count} entries of each topic. */
+    public Retention withMaxPerTopic(long count) {
+        return new Retention(maxAge, OptionalLong.of(count));
+    }
+
     public boolean keepsAll() {
         return maxAge.isEmpty() && maxPerTopic.isEmpty();
     }

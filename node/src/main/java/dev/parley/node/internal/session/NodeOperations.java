@@ -68,8 +68,8 @@ public final class NodeOperations {
         if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH) {
             throw new ProtocolException("idempotency key must have 1 to " + NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
         }
-        policy.checkWrite(inboxId, topic);
-        return store.append(topic, payload, idempotencyKey, inboxId)
+        StoreFailures.checking(() -> policy.checkWrite(inboxId, topic));
+        return StoreFailures.writing(store.append(topic, payload, idempotencyKey, inboxId))
                 .thenApply(appended -> new PublishResult(appended.envelope().sequence(),
                         appended.envelope().timestampNs()));
     }
@@ -78,8 +78,8 @@ public final class NodeOperations {
         if (limit < 1 || limit > NodeLimits.MAX_QUERY_LIMIT) {
             throw new ProtocolException("query limit must be 1.." + NodeLimits.MAX_QUERY_LIMIT + ", was " + limit);
         }
-        policy.checkRead(inboxId, topic);
-        return store.read(topic, Math.max(0, afterSequence), limit);
+        StoreFailures.checking(() -> policy.checkRead(inboxId, topic));
+        return StoreFailures.reading(() -> store.read(topic, Math.max(0, afterSequence), limit));
     }
 
     /** Completes with the new conversation's id once it and its welcomes are durable. */
@@ -116,11 +116,11 @@ public final class NodeOperations {
                 .setCreatedAtNs(entry.createdAtNs())
                 .setName(entry.name())
                 .build().toByteArray();
-        return conversations.add(entry)
+        return StoreFailures.writing(conversations.add(entry)
                 .thenCompose(v -> CompletableFuture.allOf(members.stream()
                         .map(member -> store.append(Topics.welcome(member), welcome, "welcome:" + id, NODE_SENDER))
                         .toArray(CompletableFuture[]::new)))
-                .thenApply(v -> id);
+                .thenApply(v -> id));
     }
 
     /** Opens a subscription for {@code inboxId}; {@code onTerminated} runs once when it ends for any reason. */
@@ -137,7 +137,7 @@ public final class NodeOperations {
                 ? NodeLimits.MIN_HEARTBEAT : heartbeatInterval;
         HeartbeatTimer heartbeat = new HeartbeatTimer();
         NodeSubscription subscription = new NodeSubscription(store, fanout, deliveryExecutor, NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION,
-                topic -> policy.checkRead(inboxId, topic), listener, () -> {
+                topic -> StoreFailures.checking(() -> policy.checkRead(inboxId, topic)), listener, () -> {
                     heartbeat.stop();
                     onTerminated.run();
                 });

@@ -197,8 +197,8 @@ public final class NodeSubscription implements Subscription {
             try {
                 drainOnce();
             } catch (RuntimeException e) {
-                log.warn("subscription listener failed; ending the subscription", e);
-                fail(e);
+                log.warn("subscription listener or store read failed; ending the subscription", e);
+                fail(StoreFailures.forClient(e));
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);

@@ -18,10 +18,19 @@ import java.util.function.BiConsumer;
 /** {@code memory:}: everything in this JVM, gone with it; a new epoch every time. For tests and demos. */
 final class MemoryNodeStore implements NodeStore {
     private final String epoch = UUID.randomUUID().toString();
-    private final NodeClock clock = new NodeClock();
+    private final NodeClock clock;
     private final ConcurrentMap<String, MemoryTopicLog> logs = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConversationEntry> conversations = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
+
+    MemoryNodeStore() {
+        this(new NodeClock());
+    }
+
+    /** With {@code clock} for timestamps and retention by age (tests move it by hand). */
+    MemoryNodeStore(NodeClock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public String epoch() {
