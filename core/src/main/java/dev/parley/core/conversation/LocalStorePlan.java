@@ -19,10 +19,13 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     private final MessageStore store;
     private final Syncer syncer;
     private final Set<String> continuous = new HashSet<>(); // serial
+    private final DurableCursors durable; // null unless durable
+    private boolean inRun;
 
-    LocalStorePlan(MessageStore store, Syncer syncer) {
+    LocalStorePlan(MessageStore store, Syncer syncer, DurableCursors durable) {
         this.store = store;
         this.syncer = syncer;
+        this.durable = durable;
     }
 
     @Override
@@ -45,20 +48,53 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     /** What the stream makes of one new envelope (it is stored by the time this returns). */
     abstract void handle(Envelope envelope, StreamContext<T> context);
 
+    /** One transaction per delivered run: what it stores, the sync cursors and the durable progress it made. */
     @Override
-    public void processed(String topic, long sequence) {
-        // the store's cursors follow what is stored; only durable streams record what was handled
+    public final void handleRun(Runnable run) {
+        store.inTransaction(() -> {
+            inRun = true;
+            try {
+                run.run();
+            } finally {
+                inRun = false;
+                if (durable != null) {
+                    durable.flush();
+                }
+            }
+        });
     }
 
-    /** The store's cursor of {@code topic}, for the first subscription. */
+    /** The store's sync cursors follow what is stored; a durable stream records here what was handled. */
+    @Override
+    public void processed(String topic, long sequence) {
+        if (durable != null) {
+            durable.handled(topic, sequence);
+            if (!inRun) {
+                durable.flush(); // a batch of pull-mode acknowledgements; inside a run, the run's commit takes it
+            }
+        }
+    }
+
+    @Override
+    public void ended() {
+        if (durable != null) {
+            durable.flush();
+        }
+    }
+
+    /** Where {@code topic} starts in the first subscription: the store's cursor, or a durable stream's own. */
     final long fromStore(String topic) {
         continuous.add(topic);
-        return store.cursor(topic);
+        long cursor = store.cursor(topic);
+        return durable == null ? cursor : durable.start(topic, cursor);
     }
 
     /** Follows {@code topic} from its first entry (a conversation created after the stream started). */
     final void followFromStart(StreamContext<T> context, String topic) {
         continuous.add(topic);
+        if (durable != null) {
+            durable.followed(topic, 0);
+        }
         context.addTopic(topic, 0);
     }
 

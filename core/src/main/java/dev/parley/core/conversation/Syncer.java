@@ -88,17 +88,19 @@ public final class Syncer {
 
     /** Hands a page to {@code handler} and advances the stored cursor; returns the last sequence. */
     private long apply(String topic, List<Envelope> page, Consumer<Envelope> handler) {
-        long after = store.cursor(topic);
-        for (Envelope envelope : page) {
-            try {
-                handler.accept(envelope);
-            } catch (ProtocolException e) {
-                log.warn("skipping undecodable envelope {}#{}: {}", topic, envelope.sequence(), e.getMessage());
+        long[] after = {store.cursor(topic)};
+        store.inTransaction(() -> { // one commit per page
+            for (Envelope envelope : page) {
+                try {
+                    handler.accept(envelope);
+                } catch (ProtocolException e) {
+                    log.warn("skipping undecodable envelope {}#{}: {}", topic, envelope.sequence(), e.getMessage());
+                }
+                after[0] = envelope.sequence();
+                store.advanceCursor(topic, after[0]);
             }
-            after = envelope.sequence();
-            store.advanceCursor(topic, after);
-        }
-        return after;
+        });
+        return after[0];
     }
 
     private record FirstPage(String topic, CompletableFuture<List<Envelope>> page) {

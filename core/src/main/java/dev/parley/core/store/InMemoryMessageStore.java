@@ -1,7 +1,9 @@
 package dev.parley.core.store;
 
 import dev.parley.ConsentRecord;
+import dev.parley.ConsentState;
 import dev.parley.DecodedMessage;
+import dev.parley.internal.Topics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,16 +12,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
-/** The store used when no {@code dbPath} is given: everything in memory, gone on close. */
+/**
+ * The store used when no {@code dbPath} is given: everything in memory, gone on close. Messages
+ * are a cache of at most {@code cap} per conversation (the latest); the rest of the client's
+ * state grows with conversations and topics, not with messages.
+ */
 public final class InMemoryMessageStore implements MessageStore {
     private final Map<String, ConversationRecord> conversations = new LinkedHashMap<>();
     private final Map<String, ConsentRecord> consent = new HashMap<>();
-    private final Map<String, TreeMap<Long, DecodedMessage>> messages = new HashMap<>();
+    private final Map<String, MessageCache> messages = new HashMap<>();
     private final Map<String, Long> cursors = new HashMap<>();
-    private final Map<String, List<DecodedMessage>> earlierHistories = new HashMap<>();
+    private final Map<String, Map<String, Long>> durableCursors = new HashMap<>();
+    private final int cap;
     private String nodeEpoch;
+
+    /** @param cap messages kept per conversation, more than 0 */
+    public InMemoryMessageStore(int cap) {
+        if (cap <= 0) {
+            throw new IllegalArgumentException("cap must be > 0, was " + cap);
+        }
+        this.cap = cap;
+    }
 
     @Override
     public synchronized boolean putConversation(ConversationRecord conversation) {
@@ -40,8 +54,13 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized void putConsent(ConsentRecord record) {
-        consent.merge(record.conversationId(), record,
+        ConsentRecord kept = consent.merge(record.conversationId(), record,
                 (old, fresh) -> fresh.updatedAtNs() >= old.updatedAtNs() ? fresh : old);
+        if (kept == record && record.state() == ConsentState.DENIED) {
+            // denied conversations keep no messages; allowing one again fetches them anew
+            messages.remove(record.conversationId());
+            cursors.remove(Topics.conversation(record.conversationId()));
+        }
     }
 
     @Override
@@ -51,18 +70,13 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized boolean putMessage(DecodedMessage message, long sequence) {
-        return messages.computeIfAbsent(message.conversationId(), id -> new TreeMap<>())
-                .putIfAbsent(sequence, message) == null;
+        return messages.computeIfAbsent(message.conversationId(), id -> new MessageCache(cap)).put(message, sequence);
     }
 
     @Override
     public synchronized List<DecodedMessage> messages(String conversationId) {
-        List<DecodedMessage> all = new ArrayList<>(earlierHistories.getOrDefault(conversationId, List.of()));
-        TreeMap<Long, DecodedMessage> stored = messages.get(conversationId);
-        if (stored != null) {
-            all.addAll(stored.values());
-        }
-        return List.copyOf(all);
+        MessageCache cached = messages.get(conversationId);
+        return cached == null ? List.of() : cached.all();
     }
 
     @Override
@@ -73,6 +87,16 @@ public final class InMemoryMessageStore implements MessageStore {
     @Override
     public synchronized void advanceCursor(String topic, long sequence) {
         cursors.merge(topic, sequence, Math::max);
+    }
+
+    @Override
+    public synchronized Map<String, Long> durableCursors(String stream) {
+        return Map.copyOf(durableCursors.getOrDefault(stream, Map.of()));
+    }
+
+    @Override
+    public synchronized void advanceDurableCursor(String stream, String topic, long sequence) {
+        durableCursors.computeIfAbsent(stream, s -> new HashMap<>()).merge(topic, sequence, Math::max);
     }
 
     @Override
@@ -88,9 +112,8 @@ public final class InMemoryMessageStore implements MessageStore {
             return false;
         }
         cursors.clear();
-        messages.forEach((conversation, stored) ->
-                earlierHistories.computeIfAbsent(conversation, c -> new ArrayList<>()).addAll(stored.values()));
-        messages.clear();
+        durableCursors.clear();
+        messages.values().forEach(MessageCache::newHistory);
         return true;
     }
 
@@ -100,6 +123,6 @@ public final class InMemoryMessageStore implements MessageStore {
         consent.clear();
         messages.clear();
         cursors.clear();
-        earlierHistories.clear();
+        durableCursors.clear();
     }
 }

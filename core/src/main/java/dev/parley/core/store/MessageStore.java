@@ -4,6 +4,7 @@ import dev.parley.ConsentRecord;
 import dev.parley.DecodedMessage;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,10 @@ public interface MessageStore extends AutoCloseable {
     /** Stores a message at its sequence in the conversation; false when it was stored already. */
     boolean putMessage(DecodedMessage message, long sequence);
 
-    /** Messages of a conversation in sequence order. */
+    /**
+     * Messages of a conversation in order: those of earlier node histories first, then by
+     * sequence. A store may keep only the latest ones (the in-memory store's cap).
+     */
     List<DecodedMessage> messages(String conversationId);
 
     /** Highest sequence of {@code topic} up to which everything was processed; 0 when none. */
@@ -37,6 +41,25 @@ public interface MessageStore extends AutoCloseable {
 
     /** Raises the cursor of {@code topic} to {@code sequence} (never lowers it). */
     void advanceCursor(String topic, long sequence);
+
+    /** Per topic, how far the durable stream {@code stream} has handled; empty when it never ran. */
+    Map<String, Long> durableCursors(String stream);
+
+    /** Raises the durable cursor of {@code stream} for {@code topic} to {@code sequence} (never lowers it). */
+    void advanceDurableCursor(String stream, String topic, long sequence);
+
+    /**
+     * Runs {@code writes} as one transaction: a database commits once, at the end (a delivered run,
+     * a sync page). A call inside another joins it. The default just runs them.
+     */
+    default void inTransaction(Runnable writes) {
+        writes.run();
+    }
+
+    /** True when what is stored outlives the process (what durable streams need). */
+    default boolean persistent() {
+        return false;
+    }
 
     /**
      * The epoch (history id) of the node that this store's cursors and sequences refer to; empty

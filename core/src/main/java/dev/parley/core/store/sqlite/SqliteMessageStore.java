@@ -1,0 +1,286 @@
+package dev.parley.core.store.sqlite;
+
+import dev.parley.ConsentRecord;
+import dev.parley.ConsentState;
+import dev.parley.DecodedMessage;
+import dev.parley.LocalStoreException;
+import dev.parley.core.codec.Codecs;
+import dev.parley.core.store.ConversationRecord;
+import dev.parley.core.store.MessageStore;
+import dev.parley.internal.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The client's state in one SQLite file ({@code ClientOptions.dbPath}). Conversations, consent,
+ * sync cursors and the node epoch are small and kept in memory as well (read on every message);
+ * messages are read from the file when asked for, never cached. Writes of a
+ * {@linkplain #inTransaction transaction} are held by its thread and committed together at its
+ * end; a write outside one commits at once.
+ */
+public final class SqliteMessageStore implements MessageStore {
+    private static final Logger log = LoggerFactory.getLogger(SqliteMessageStore.class);
+    private static final String INBOX = "inbox_id";
+    private static final String EPOCH = "node_epoch";
+    private static final String GENERATION = "generation";
+
+    private final Database db;
+    private final MessageContent content;
+    private final ThreadLocal<PendingWrites> open = new ThreadLocal<>();
+    private final Map<String, ConversationRecord> conversations = new LinkedHashMap<>();
+    private final Map<String, ConsentRecord> consent;
+    private final Map<String, Long> cursors;
+    private String nodeEpoch;
+    private long generation;
+
+    private SqliteMessageStore(Database db, Codecs codecs) {
+        this.db = db;
+        this.content = new MessageContent(codecs);
+        db.read("read", sql -> {
+            Rows.conversations(sql).forEach(c -> conversations.put(c.id(), c));
+            return null;
+        });
+        this.consent = new HashMap<>(db.read("read", Rows::consent));
+        this.cursors = new HashMap<>(db.read("read", Rows::syncCursors));
+        this.nodeEpoch = db.read("read", sql -> Rows.meta(sql, EPOCH)).orElse(null);
+        this.generation = Long.parseLong(db.read("read", sql -> Rows.meta(sql, GENERATION)).orElse("0"));
+    }
+
+    /**
+     * Opens (or creates) {@code path} for {@code inboxId}.
+     *
+     * @throws LocalStoreException when the file is another inbox's, in use, of a newer schema,
+     *                             not a Parley database or damaged
+     */
+    public static SqliteMessageStore open(Path path, String inboxId, Codecs codecs) {
+        DatabaseFile file = DatabaseFile.open(path, Schema.LATEST);
+        Database db = new Database(file);
+        try {
+            claim(db, file.path(), inboxId);
+            SqliteMessageStore store = new SqliteMessageStore(db, codecs);
+            log.debug("opened {} for {}: {} conversations", file.path(), inboxId, store.conversations.size());
+            return store;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static void claim(Database db, Path path, String inboxId) {
+        String owner = db.transaction("claim", sql -> {
+            Optional<String> stored = Rows.meta(sql, INBOX);
+            if (stored.isEmpty()) {
+                Rows.meta(sql, INBOX, inboxId);
+            }
+            return stored.orElse(inboxId);
+        });
+        if (!owner.equals(inboxId)) {
+            throw new LocalStoreException(LocalStoreException.Reason.OTHER_INBOX,
+                    path + " belongs to inbox " + owner + ", not " + inboxId + "; use one database file per inbox");
+        }
+    }
+
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public void inTransaction(Runnable writes) {
+        PendingWrites pending = open.get();
+        if (pending == null) {
+            pending = new PendingWrites(currentGeneration());
+            open.set(pending);
+        }
+        pending.depth++;
+        try {
+            writes.run();
+        } finally {
+            // even after a failure: the caches hold these writes already, and what was handled was handled
+            if (--pending.depth == 0) {
+                open.remove();
+                commit(pending);
+            }
+        }
+    }
+
+    private void commit(PendingWrites pending) {
+        if (!pending.isEmpty()) {
+            db.transaction("write", sql -> {
+                pending.applyTo(sql, currentGeneration());
+                return null;
+            });
+        }
+    }
+
+    /** Adds one write to the thread's transaction, or commits it at once outside one. */
+    private void write(Consumer<PendingWrites> change) {
+        PendingWrites pending = open.get();
+        if (pending != null) {
+            change.accept(pending);
+            return;
+        }
+        PendingWrites single = new PendingWrites(currentGeneration());
+        change.accept(single);
+        commit(single);
+    }
+
+    /** Commits the thread's pending writes before reading the file, so it sees them. */
+    private void flushOwn() {
+        PendingWrites pending = open.get();
+        if (pending != null && !pending.isEmpty()) {
+            open.set(new PendingWrites(pending.generation));
+            open.get().depth = pending.depth;
+            commit(pending);
+        }
+    }
+
+    @Override
+    public boolean putConversation(ConversationRecord conversation) {
+        synchronized (this) {
+            if (conversations.putIfAbsent(conversation.id(), conversation) != null) {
+                return false;
+            }
+        }
+        write(w -> w.add(sql -> Rows.conversation(sql, conversation)));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> conversation(String id) {
+        return Optional.ofNullable(conversations.get(id));
+    }
+
+    @Override
+    public synchronized List<ConversationRecord> conversations() {
+        List<ConversationRecord> all = new ArrayList<>(conversations.values());
+        all.sort(Comparator.comparingLong(ConversationRecord::createdAtNs));
+        return all;
+    }
+
+    @Override
+    public void putConsent(ConsentRecord record) {
+        String topic = Topics.conversation(record.conversationId());
+        boolean denied;
+        synchronized (this) {
+            ConsentRecord kept = consent.merge(record.conversationId(), record,
+                    (old, fresh) -> fresh.updatedAtNs() >= old.updatedAtNs() ? fresh : old);
+            if (kept != record) {
+                return;
+            }
+            denied = record.state() == ConsentState.DENIED;
+            if (denied) {
+                cursors.remove(topic);
+            }
+        }
+        write(w -> {
+            w.add(sql -> Rows.consent(sql, record));
+            if (denied) {
+                w.dropCursor(topic);
+                w.add(sql -> Rows.denied(sql, record.conversationId(), topic));
+            }
+        });
+    }
+
+    @Override
+    public synchronized Optional<ConsentRecord> consent(String conversationId) {
+        return Optional.ofNullable(consent.get(conversationId));
+    }
+
+    /** Always true: whether the message was stored already is known only when the transaction commits. */
+    @Override
+    public boolean putMessage(DecodedMessage message, long sequence) {
+        long in = currentGeneration();
+        byte[] bytes = content.encode(message);
+        write(w -> w.add(sql -> Rows.message(sql, message, in, sequence, bytes)));
+        return true;
+    }
+
+    @Override
+    public List<DecodedMessage> messages(String conversationId) {
+        flushOwn();
+        return db.read("read messages of", sql -> Rows.messages(sql, conversationId, content));
+    }
+
+    @Override
+    public synchronized long cursor(String topic) {
+        return cursors.getOrDefault(topic, 0L);
+    }
+
+    @Override
+    public void advanceCursor(String topic, long sequence) {
+        synchronized (this) {
+            cursors.merge(topic, sequence, Math::max);
+        }
+        write(w -> w.cursor(topic, sequence));
+    }
+
+    @Override
+    public Map<String, Long> durableCursors(String stream) {
+        flushOwn();
+        return db.read("read durable cursors of", sql -> Rows.durableCursors(sql, stream));
+    }
+
+    @Override
+    public void advanceDurableCursor(String stream, String topic, long sequence) {
+        write(w -> w.durableCursor(stream, topic, sequence));
+    }
+
+    @Override
+    public synchronized Optional<String> nodeEpoch() {
+        return Optional.ofNullable(nodeEpoch);
+    }
+
+    @Override
+    public boolean adoptEpoch(String epoch) {
+        flushOwn();
+        synchronized (this) {
+            String previous = nodeEpoch;
+            if (epoch.equals(previous)) {
+                return false;
+            }
+            boolean changed = previous != null;
+            long next = changed ? generation + 1 : generation;
+            db.transaction("adopt the node epoch in", sql -> {
+                Rows.meta(sql, EPOCH, epoch);
+                if (changed) {
+                    Rows.meta(sql, GENERATION, Long.toString(next));
+                    Rows.dropCursors(sql);
+                }
+                return null;
+            });
+            nodeEpoch = epoch;
+            if (changed) {
+                generation = next;
+                cursors.clear();
+                log.info("node history changed from {} to {}: cursors dropped, stored messages kept", previous, epoch);
+            }
+            return changed;
+        }
+    }
+
+    private synchronized long currentGeneration() {
+        return generation;
+    }
+
+    /** Transactions committed since open (each delivered run and sync page is one). */
+    public long commits() {
+        return db.commits();
+    }
+
+    @Override
+    public void close() {
+        flushOwn();
+        db.close();
+    }
+}
