@@ -5,10 +5,7 @@ import dev.parley.ConsentState;
 import dev.parley.DecodedMessage;
 import dev.parley.internal.Topics;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +16,7 @@ import java.util.Optional;
  * state grows with conversations and topics, not with messages.
  */
 public final class InMemoryMessageStore implements MessageStore {
-    private final Map<String, ConversationRecord> conversations = new LinkedHashMap<>();
+    private final Conversations conversations = new Conversations();
     private final Map<String, ConsentRecord> consent = new HashMap<>();
     private final Map<String, MessageCache> messages = new HashMap<>();
     private final Map<String, Long> cursors = new HashMap<>();
@@ -37,19 +34,17 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized boolean putConversation(ConversationRecord conversation) {
-        return conversations.putIfAbsent(conversation.id(), conversation) == null;
+        return conversations.add(conversation);
     }
 
     @Override
     public synchronized Optional<ConversationRecord> conversation(String id) {
-        return Optional.ofNullable(conversations.get(id));
+        return conversations.get(id);
     }
 
     @Override
     public synchronized List<ConversationRecord> conversations() {
-        List<ConversationRecord> all = new ArrayList<>(conversations.values());
-        all.sort(Comparator.comparingLong(ConversationRecord::createdAtNs));
-        return all;
+        return conversations.all();
     }
 
     @Override

@@ -6,16 +6,14 @@ import dev.parley.DecodedMessage;
 import dev.parley.LocalStoreException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.ConversationRecord;
+import dev.parley.core.store.Conversations;
 import dev.parley.core.store.MessageStore;
 import dev.parley.internal.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +35,7 @@ public final class SqliteMessageStore implements MessageStore {
     private final Database db;
     private final MessageContent content;
     private final ThreadLocal<PendingWrites> open = new ThreadLocal<>();
-    private final Map<String, ConversationRecord> conversations = new LinkedHashMap<>();
+    private final Conversations conversations = new Conversations();
     private final Map<String, ConsentRecord> consent;
     private final Map<String, Long> cursors;
     private String nodeEpoch;
@@ -47,7 +45,7 @@ public final class SqliteMessageStore implements MessageStore {
         this.db = db;
         this.content = new MessageContent(codecs);
         db.read("read", sql -> {
-            Rows.conversations(sql).forEach(c -> conversations.put(c.id(), c));
+            Rows.conversations(sql).forEach(conversations::add);
             return null;
         });
         this.consent = new HashMap<>(db.read("read", Rows::consent));
@@ -148,7 +146,7 @@ public final class SqliteMessageStore implements MessageStore {
     @Override
     public boolean putConversation(ConversationRecord conversation) {
         synchronized (this) {
-            if (conversations.putIfAbsent(conversation.id(), conversation) != null) {
+            if (!conversations.add(conversation)) {
                 return false;
             }
         }
@@ -158,14 +156,12 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public synchronized Optional<ConversationRecord> conversation(String id) {
-        return Optional.ofNullable(conversations.get(id));
+        return conversations.get(id);
     }
 
     @Override
     public synchronized List<ConversationRecord> conversations() {
-        List<ConversationRecord> all = new ArrayList<>(conversations.values());
-        all.sort(Comparator.comparingLong(ConversationRecord::createdAtNs));
-        return all;
+        return conversations.all();
     }
 
     @Override
