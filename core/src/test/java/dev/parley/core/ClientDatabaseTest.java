@@ -16,6 +16,7 @@ import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Topics;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +42,16 @@ class ClientDatabaseTest {
     @TempDir
     Path dir;
 
+    private final Identity bobId = Identity.generate();
+    private Path file;
+    private Client alice;
+
+    @BeforeEach
+    void alice() {
+        file = dir.resolve("bob.db");
+        alice = net.client();
+    }
+
     private Client withDb(Identity identity, Path file) {
         return net.client(identity, options -> options.dbPath(file));
     }
@@ -51,9 +62,6 @@ class ClientDatabaseTest {
 
     @Test
     void reopeningGivesBackConversationsMessagesAndConsentThenSyncFetchesOnlyWhatIsNew() {
-        Path file = dir.resolve("bob.db");
-        Identity bobId = Identity.generate();
-        Client alice = net.client();
         Client bob = withDb(bobId, file);
         Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
         IntStream.rangeClosed(1, 3).forEach(i -> group.send("m" + i));
@@ -83,9 +91,6 @@ class ClientDatabaseTest {
 
     @Test
     void messagesOfADeniedConversationAreNeverStored() {
-        Path file = dir.resolve("bob.db");
-        Identity bobId = Identity.generate();
-        Client alice = net.client();
         Client bob = withDb(bobId, file);
         Group spam = alice.conversations().newGroup(List.of(bob.inboxId()));
         Group friends = alice.conversations().newGroup(List.of(bob.inboxId()));
@@ -113,9 +118,7 @@ class ClientDatabaseTest {
 
     @Test
     void aDeliveredRunIsOneTransaction() {
-        Identity bobId = Identity.generate();
-        Client alice = net.client();
-        SqliteMessageStore store = SqliteMessageStore.open(dir.resolve("bob.db"), bobId.inboxId(), new Codecs(List.of()));
+        SqliteMessageStore store = SqliteMessageStore.open(file, bobId.inboxId(), new Codecs(List.of()));
         Client bob = clientOn(store, bobId);
         try {
             Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
@@ -140,8 +143,7 @@ class ClientDatabaseTest {
 
     @Test
     void anotherInboxOrASecondClientOnTheFileIsATypedError() {
-        Path file = dir.resolve("bob.db");
-        Client bob = withDb(Identity.generate(), file);
+        Client bob = withDb(bobId, file);
 
         assertThatThrownBy(() -> withDb(Identity.generate(), file))
                 .isInstanceOfSatisfying(LocalStoreException.class,

@@ -1,19 +1,13 @@
 package dev.parley.core;
 
 import com.google.auto.service.AutoService;
-import dev.parley.ConversationType;
-import dev.parley.core.transport.TransportRegistry;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.PublishResult;
-import dev.parley.spi.Subscription;
-import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.TransportProvider;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -33,35 +27,11 @@ public final class CountingTransportProvider implements TransportProvider {
 
     @Override
     public Transport connect(URI endpoint, TransportConfig config) {
-        Transport inproc = TransportRegistry.forScheme("inproc")
-                .connect(URI.create("inproc://" + endpoint.getAuthority()), config);
-        return new Transport() {
-            @Override
-            public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String key) {
-                return inproc.publish(topic, payload, key);
-            }
-
+        return new ForwardingTransport(endpoint, config) {
             @Override
             public CompletableFuture<List<Envelope>> query(String topic, long after, int limit) {
                 QUERIES.add(new Query(topic, after));
-                return inproc.query(topic, after, limit);
-            }
-
-            @Override
-            public CompletableFuture<String> createConversation(ConversationType type, List<String> members,
-                                                                String name) {
-                return inproc.createConversation(type, members, name);
-            }
-
-            @Override
-            public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long demand,
-                                                             SubscriptionListener listener) {
-                return inproc.subscribe(cursors, demand, listener);
-            }
-
-            @Override
-            public void close() {
-                inproc.close();
+                return super.query(topic, after, limit);
             }
         };
     }
