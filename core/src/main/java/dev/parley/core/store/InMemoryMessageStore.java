@@ -1,9 +1,7 @@
 package dev.parley.core.store;
 
 import dev.parley.ConsentRecord;
-import dev.parley.ConsentState;
 import dev.parley.DecodedMessage;
-import dev.parley.internal.Topics;
 
 import java.util.HashMap;
 import java.util.List;
@@ -49,13 +47,8 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized void putConsent(ConsentRecord record) {
-        ConsentRecord kept = consent.merge(record.conversationId(), record,
+        consent.merge(record.conversationId(), record,
                 (old, fresh) -> fresh.updatedAtNs() >= old.updatedAtNs() ? fresh : old);
-        if (kept == record && record.state() == ConsentState.DENIED) {
-            // denied conversations keep no messages; allowing one again fetches them anew
-            messages.remove(record.conversationId());
-            cursors.remove(Topics.conversation(record.conversationId()));
-        }
     }
 
     @Override

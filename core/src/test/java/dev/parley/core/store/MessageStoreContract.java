@@ -116,19 +116,6 @@ public abstract class MessageStoreContract {
     }
 
     @Test
-    void aDeniedConversationKeepsNoMessagesAndItsCursorGoes() {
-        store.putConversation(conversation("c", 1));
-        store.putMessage(message("c", 1), 1);
-        store.advanceCursor(Topics.conversation("c"), 1);
-
-        store.putConsent(new ConsentRecord("c", ConsentState.DENIED, 10));
-
-        assertThat(store.messages("c")).isEmpty();
-        assertThat(store.cursor(Topics.conversation("c"))).isZero();
-        assertThat(store.consent("c").map(ConsentRecord::state)).contains(ConsentState.DENIED);
-    }
-
-    @Test
     void aNewNodeHistoryDropsCursorsAndKeepsMessagesBeforeItsOwn() {
         store.putConversation(conversation("c", 1));
         assertThat(store.nodeEpoch()).isEmpty();

@@ -39,10 +39,6 @@ final class PendingWrites {
         cursors.merge(topic, sequence, Math::max);
     }
 
-    void dropCursor(String topic) {
-        cursors.remove(topic);
-    }
-
     void durableCursor(String stream, String topic, long sequence) {
         durableCursors.merge(new DurableKey(stream, topic), sequence, Math::max);
     }

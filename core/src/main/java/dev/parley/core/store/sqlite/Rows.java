@@ -63,12 +63,6 @@ final class Rows {
         return all;
     }
 
-    /** A denied conversation keeps no messages, and its sync cursor goes (allowing it again fetches them anew). */
-    static void denied(Statements sql, String conversationId, String topic) throws SQLException {
-        sql.update("DELETE FROM messages WHERE conversation_id = ?", conversationId);
-        sql.update("DELETE FROM sync_cursors WHERE topic = ?", topic);
-    }
-
     static void message(Statements sql, DecodedMessage m, long generation, long sequence, byte[] content)
             throws SQLException {
         sql.update("INSERT OR IGNORE INTO messages (conversation_id, generation, sequence, id, sender_inbox_id,"

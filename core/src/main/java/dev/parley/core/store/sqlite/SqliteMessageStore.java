@@ -1,14 +1,12 @@
 package dev.parley.core.store.sqlite;
 
 import dev.parley.ConsentRecord;
-import dev.parley.ConsentState;
 import dev.parley.DecodedMessage;
 import dev.parley.LocalStoreException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.Conversations;
 import dev.parley.core.store.MessageStore;
-import dev.parley.internal.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,26 +164,13 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public void putConsent(ConsentRecord record) {
-        String topic = Topics.conversation(record.conversationId());
-        boolean denied;
         synchronized (this) {
-            ConsentRecord kept = consent.merge(record.conversationId(), record,
-                    (old, fresh) -> fresh.updatedAtNs() >= old.updatedAtNs() ? fresh : old);
-            if (kept != record) {
+            if (consent.merge(record.conversationId(), record,
+                    (old, fresh) -> fresh.updatedAtNs() >= old.updatedAtNs() ? fresh : old) != record) {
                 return;
             }
-            denied = record.state() == ConsentState.DENIED;
-            if (denied) {
-                cursors.remove(topic);
-            }
         }
-        write(w -> {
-            w.add(sql -> Rows.consent(sql, record));
-            if (denied) {
-                w.dropCursor(topic);
-                w.add(sql -> Rows.denied(sql, record.conversationId(), topic));
-            }
-        });
+        write(w -> w.add(sql -> Rows.consent(sql, record)));
     }
 
     @Override
