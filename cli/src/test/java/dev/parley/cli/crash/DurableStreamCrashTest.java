@@ -90,6 +90,8 @@ class DurableStreamCrashTest {
         List<Integer> after = numbers(second);
         assertThat(before).isEqualTo(IntStream.rangeClosed(1, before.size()).boxed().toList());
         int resumedAt = after.get(0);
+        System.out.printf("crash: %d of %d handled before the kill, resumed at %d (%d again)%n",
+                before.size(), MESSAGES, resumedAt, before.size() - resumedAt + 1);
         assertThat(resumedAt).as("nothing lost").isLessThanOrEqualTo(before.size() + 1);
         assertThat(before.size() - resumedAt + 1).as("again only what was in flight (one run at most)")
                 .isLessThanOrEqualTo(StreamOptions.DEFAULT_BUFFER_SIZE);
