@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -86,10 +87,8 @@ public class LongStreamMemoryBenchmark {
 
     @TearDown(Level.Iteration)
     public void stop() {
-        if (stream != null) {
-            stream.end();
-            stream = null;
-        }
+        Optional.ofNullable(stream).ifPresent(MessageStream::end);
+        stream = null;
         set.close();
     }
 
