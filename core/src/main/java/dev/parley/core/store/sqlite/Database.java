@@ -39,6 +39,7 @@ final class Database implements AutoCloseable {
                 commits.incrementAndGet();
                 return result;
             } catch (SQLException | RuntimeException e) {
+                sql.discardBatch();
                 connection.rollback();
                 throw e;
             } finally {

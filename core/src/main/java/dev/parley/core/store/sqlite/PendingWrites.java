@@ -43,6 +43,11 @@ final class PendingWrites {
         durableCursors.merge(new DurableKey(stream, topic), sequence, Math::max);
     }
 
+    /** How many rows and cursors it writes. */
+    int size() {
+        return rows.size() + cursors.size() + durableCursors.size();
+    }
+
     boolean isEmpty() {
         return rows.isEmpty() && cursors.isEmpty() && durableCursors.isEmpty();
     }
@@ -52,6 +57,7 @@ final class PendingWrites {
         for (Write write : rows) {
             write.apply(sql);
         }
+        sql.flushBatch();
         if (currentGeneration != generation) {
             return; // cursors of a replaced history point nowhere
         }

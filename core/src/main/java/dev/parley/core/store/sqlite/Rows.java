@@ -65,10 +65,18 @@ final class Rows {
 
     static void message(Statements sql, DecodedMessage m, long generation, long sequence, byte[] content)
             throws SQLException {
-        sql.update("INSERT OR IGNORE INTO messages (conversation_id, generation, sequence, id, sender_inbox_id,"
-                        + " sent_at_ns, content_type, content, fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                m.conversationId(), generation, sequence, m.id(), m.senderInboxId(), m.sentAtNs(),
-                m.contentType().toString(), content, m.fallback());
+        sql.addBatch("INSERT OR IGNORE INTO messages (conversation_id, generation, sequence, id, sender_inbox_id,"
+                + " sent_at_ns, content_type, content, fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row -> {
+                    row.setString(1, m.conversationId());
+                    row.setLong(2, generation);
+                    row.setLong(3, sequence);
+                    row.setString(4, m.id());
+                    row.setString(5, m.senderInboxId());
+                    row.setLong(6, m.sentAtNs());
+                    row.setString(7, m.contentType().toString());
+                    row.setBytes(8, content);
+                    row.setString(9, m.fallback());
+                });
     }
 
     /** Messages of a conversation: earlier node histories first, then by sequence. */

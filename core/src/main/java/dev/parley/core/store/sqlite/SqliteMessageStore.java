@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * The client's state in one SQLite file ({@code ClientOptions.dbPath}). Conversations, consent,
  * sync cursors and the node epoch are small and kept in memory as well (read on every message);
  * messages are read from the file when asked for, never cached. Writes of a
- * {@linkplain #inTransaction transaction} are held by its thread and committed together at its
- * end; a write outside one commits at once.
+ * {@linkplain #inTransaction transaction} are held by its thread and handed over together at its
+ * end (a write outside one on its own) to the {@link Writer}, which commits what waits at once;
+ * reads wait for what was handed over before them.
  */
 public final class SqliteMessageStore implements MessageStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteMessageStore.class);
@@ -31,6 +32,7 @@ public final class SqliteMessageStore implements MessageStore {
     private static final String GENERATION = "generation";
 
     private final Database db;
+    private final Writer writer;
     private final MessageContent content;
     private final ThreadLocal<PendingWrites> open = new ThreadLocal<>();
     private final Conversations conversations = new Conversations();
@@ -50,6 +52,7 @@ public final class SqliteMessageStore implements MessageStore {
         this.cursors = new HashMap<>(db.read("read", Rows::syncCursors));
         this.nodeEpoch = db.read("read", sql -> Rows.meta(sql, EPOCH)).orElse(null);
         this.generation = Long.parseLong(db.read("read", sql -> Rows.meta(sql, GENERATION)).orElse("0"));
+        this.writer = new Writer(db, this::currentGeneration, Integer.toHexString(System.identityHashCode(this)));
     }
 
     /**
@@ -112,10 +115,7 @@ public final class SqliteMessageStore implements MessageStore {
 
     private void commit(PendingWrites pending) {
         if (!pending.isEmpty()) {
-            db.transaction("write", sql -> {
-                pending.applyTo(sql, currentGeneration());
-                return null;
-            });
+            writer.submit(pending);
         }
     }
 
@@ -131,7 +131,7 @@ public final class SqliteMessageStore implements MessageStore {
         commit(single);
     }
 
-    /** Commits the thread's pending writes before reading the file, so it sees them. */
+    /** Commits the thread's pending writes and waits for every write handed over, so a read sees them. */
     private void flushOwn() {
         PendingWrites pending = open.get();
         if (pending != null && !pending.isEmpty()) {
@@ -139,6 +139,7 @@ public final class SqliteMessageStore implements MessageStore {
             open.get().depth = pending.depth;
             commit(pending);
         }
+        writer.awaitWritten();
     }
 
     @Override
@@ -254,14 +255,20 @@ public final class SqliteMessageStore implements MessageStore {
         return generation;
     }
 
-    /** Transactions committed since open (each delivered run and sync page is one). */
+    /** SQLite commits since open, once what was handed over is written (a run or sync page is at most one). */
     public long commits() {
+        writer.awaitWritten();
         return db.commits();
     }
 
+    /** Writes what was handed over, then closes the file. */
     @Override
     public void close() {
-        flushOwn();
-        db.close();
+        try {
+            flushOwn();
+        } finally {
+            writer.close();
+            db.close();
+        }
     }
 }
