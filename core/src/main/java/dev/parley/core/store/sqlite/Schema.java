@@ -51,12 +51,10 @@ final class Schema {
     private Schema() {
     }
 
-    /** Brings the file to {@link #LATEST}; refuses another application's file or a newer version. */
-    static void migrate(Connection connection, String file) throws SQLException {
-        migrate(connection, file, LATEST);
-    }
-
-    /** Brings the file up to {@code target} (tests make older files with it). */
+    /**
+     * Brings the file up to {@code target} ({@link #LATEST}; tests make older files); refuses another
+     * application's file or a newer version.
+     */
     static void migrate(Connection connection, String file, int target) throws SQLException {
         int applicationId = pragma(connection, "application_id");
         int version = pragma(connection, "user_version");
