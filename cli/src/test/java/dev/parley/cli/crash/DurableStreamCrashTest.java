@@ -4,6 +4,7 @@ import dev.parley.Client;
 import dev.parley.ClientOptions;
 import dev.parley.Group;
 import dev.parley.Identity;
+import dev.parley.LocalStoreException;
 import dev.parley.StreamOptions;
 import dev.parley.node.Node;
 import org.junit.jupiter.api.AfterEach;
@@ -29,13 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A client process with {@code dbPath} and a durable stream is killed (SIGKILL) while it handles
  * messages from a node in this JVM (gRPC over loopback); the next process with the same stream name
  * gets every message at least once, again only what was in flight, then after a clean {@code end()}
- * exactly once. {@code -Dparley.crashTest.messages=N} (default 2000) makes it longer.
+ * exactly once. While a process has the file, opening it here is refused ({@code LOCKED}).
+ * {@code -Dparley.crashTest.messages=N} (default 2000) makes it longer.
  */
 @Timeout(120)
 class DurableStreamCrashTest {
@@ -71,6 +74,11 @@ class DurableStreamCrashTest {
         Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
         Path first = dir.resolve("first.txt");
         Consumer crashed = start(first);
+        ClientOptions sameFile = ClientOptions.builder().endpoint(node.endpoint("grpc")).identity(bob)
+                .dbPath(dir.resolve("bob.db")).build();
+        assertThatThrownBy(() -> Client.create(sameFile).close()).as("the file is another process's")
+                .isInstanceOfSatisfying(LocalStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(LocalStoreException.Reason.LOCKED));
         AtomicInteger sent = new AtomicInteger();
         CompletableFuture<Void> publishing = CompletableFuture.runAsync(() ->
                 IntStream.rangeClosed(1, MESSAGES).forEach(i -> {
