@@ -13,7 +13,9 @@ import java.util.Set;
  * A stream over the client's local store: it catches up by syncing, starts its topics at the
  * store's cursors, and advances those cursors as envelopes are stored. Only for topics it follows
  * from the store's cursor or from the start: a topic followed from "latest" skipped history the
- * store has not seen, so the store's cursor must not claim it.
+ * store has not seen, so the store's cursor must not claim it. A durable stream starts at its own
+ * cursors instead ({@link DurableCursors}) and records what its consumer handled. Each delivered
+ * run is one store transaction.
  */
 abstract class LocalStorePlan<T> implements StreamPlan<T> {
     private final MessageStore store;
