@@ -39,7 +39,7 @@ public final class SqliteMessageStore implements MessageStore {
     private final Map<String, ConsentRecord> consent;
     private final Map<String, Long> cursors;
     private String nodeEpoch;
-    private long generation;
+    private volatile long generation; // read by the writer without this store's lock
 
     private SqliteMessageStore(Database db, Codecs codecs) {
         this.db = db;
@@ -251,7 +251,7 @@ public final class SqliteMessageStore implements MessageStore {
         }
     }
 
-    private synchronized long currentGeneration() {
+    private long currentGeneration() {
         return generation;
     }
 

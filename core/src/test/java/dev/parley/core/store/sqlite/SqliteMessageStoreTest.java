@@ -7,7 +7,9 @@ import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.store.MessageStoreContract;
 import dev.parley.internal.Topics;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -20,6 +22,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +95,27 @@ class SqliteMessageStoreTest extends MessageStoreContract {
         assertThat(sqlite.messages("c")).hasSize(500);
         sqlite.putMessage(message("c", 501), 501); // outside a transaction: commits at once
         assertThat(sqlite.commits() - before).isEqualTo(2);
+    }
+
+    @RepeatedTest(3)
+    @Timeout(30)
+    void aNewNodeHistoryWhileAnotherThreadWritesNeitherBlocksNorLosesMessages() throws Exception {
+        int runs = 2_000;
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= runs; i++) {
+                int sequence = i;
+                store.inTransaction(() -> {
+                    store.putMessage(message("c", sequence), sequence);
+                    store.advanceCursor("t", sequence);
+                });
+            }
+        });
+        for (int epoch = 0; !writing.isDone(); epoch++) {
+            store.adoptEpoch("e" + epoch);
+        }
+        writing.get(20, TimeUnit.SECONDS);
+
+        assertThat(store.messages("c")).hasSize(runs);
     }
 
     @Test
