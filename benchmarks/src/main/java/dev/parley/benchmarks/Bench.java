@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /** Set-up shared by the benchmarks: a node serving a transport, clients on it, payloads, heap readings. */
 final class Bench {
@@ -50,8 +51,13 @@ final class Bench {
     }
 
     static Client client(Node node, String transport, Identity identity) {
-        return Client.create(ClientOptions.builder().endpoint(node.endpoint(transport).toString())
-                .identity(identity).build());
+        return client(node, transport, identity, options -> options);
+    }
+
+    /** A client with more options (a database, a cache bound). */
+    static Client client(Node node, String transport, Identity identity, UnaryOperator<ClientOptions.Builder> options) {
+        return Client.create(options.apply(ClientOptions.builder().endpoint(node.endpoint(transport).toString())
+                .identity(identity)).build());
     }
 
     /** A bare, authenticated transport of {@code identity}: no client, store or stream on top. */

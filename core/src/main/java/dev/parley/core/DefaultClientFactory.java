@@ -11,6 +11,7 @@ import dev.parley.core.conversation.HistoryFollowingTransport;
 import dev.parley.core.conversation.NodeHistory;
 import dev.parley.core.store.InMemoryMessageStore;
 import dev.parley.core.store.MessageStore;
+import dev.parley.core.store.sqlite.SqliteMessageStore;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
@@ -22,7 +23,8 @@ public final class DefaultClientFactory implements ClientFactory {
     @Override
     public Client create(ClientOptions options) {
         TransportProvider provider = TransportRegistry.forScheme(options.endpoint().getScheme());
-        MessageStore store = openStore(options);
+        Codecs codecs = new Codecs(options.codecs());
+        MessageStore store = openStore(options, codecs);
         NodeHistory history = new NodeHistory(store);
         TransportConfig config = TransportConfig.builder()
                 .authenticator(options.identity())
@@ -38,7 +40,7 @@ public final class DefaultClientFactory implements ClientFactory {
             throw e;
         }
         ClientServices services = new ClientServices(options.identity().inboxId(), transport, store,
-                new Codecs(options.codecs()), options.heartbeatInterval(), options.requestTimeout());
+                codecs, options.heartbeatInterval(), options.requestTimeout());
         return new DefaultClient(options.identity().inboxId(), services);
     }
 
@@ -53,11 +55,9 @@ public final class DefaultClientFactory implements ClientFactory {
         }
     }
 
-    private static MessageStore openStore(ClientOptions options) {
-        if (options.dbPath().isPresent()) {
-            throw new UnsupportedOperationException("the SQLite store (dbPath) is not implemented yet; "
-                    + "omit dbPath to use the in-memory store");
-        }
-        return new InMemoryMessageStore();
+    private static MessageStore openStore(ClientOptions options, Codecs codecs) {
+        return options.dbPath()
+                .<MessageStore>map(path -> SqliteMessageStore.open(path, options.identity().inboxId(), codecs))
+                .orElseGet(() -> new InMemoryMessageStore(options.cachedMessagesPerConversation()));
     }
 }

@@ -44,9 +44,10 @@ final class Plans {
     }
 
     /** New conversations: follows the welcome topic. */
-    StreamPlan<Conversation> conversations(Filter filter, Function<ConversationRecord, Conversation> view) {
+    StreamPlan<Conversation> conversations(Filter filter, Function<ConversationRecord, Conversation> view,
+                                           Optional<String> durable) {
         String welcome = Topics.welcome(inboxId);
-        return new LocalStorePlan<>(store, syncer) {
+        return new LocalStorePlan<>(store, syncer, DurableCursors.of(store, durable)) {
             @Override
             public Map<String, Long> initialCursors() {
                 return Map.of(welcome, fromStore(welcome));
@@ -67,10 +68,10 @@ final class Plans {
      * conversations), the preferences topic (to add or drop conversations whose consent changes)
      * and the topic of every accepted conversation; excluded conversations cost no network.
      */
-    StreamPlan<DecodedMessage> allMessages(Filter filter) {
+    StreamPlan<DecodedMessage> allMessages(Filter filter, Optional<String> durable) {
         String welcome = Topics.welcome(inboxId);
         String prefs = Topics.preferences(inboxId);
-        return new LocalStorePlan<>(store, syncer) {
+        return new LocalStorePlan<>(store, syncer, DurableCursors.of(store, durable)) {
             @Override
             public Map<String, Long> initialCursors() {
                 Map<String, Long> cursors = new HashMap<>();
@@ -120,18 +121,18 @@ final class Plans {
     }
 
     /** Messages of one conversation. */
-    StreamPlan<DecodedMessage> conversationMessages(String conversationId) {
-        return singleTopic(Topics.conversation(conversationId), processor::message);
+    StreamPlan<DecodedMessage> conversationMessages(String conversationId, Optional<String> durable) {
+        return singleTopic(Topics.conversation(conversationId), processor::message, durable);
     }
 
     /** Consent decisions of this inbox, from any installation. */
-    StreamPlan<ConsentRecord> consent() {
-        return singleTopic(Topics.preferences(inboxId), processor::consent);
+    StreamPlan<ConsentRecord> consent(Optional<String> durable) {
+        return singleTopic(Topics.preferences(inboxId), processor::consent, durable);
     }
 
     /** Follows one topic and emits what {@code decode} makes of each envelope. */
-    private <T> StreamPlan<T> singleTopic(String topic, Function<Envelope, T> decode) {
-        return new LocalStorePlan<>(store, syncer) {
+    private <T> StreamPlan<T> singleTopic(String topic, Function<Envelope, T> decode, Optional<String> durable) {
+        return new LocalStorePlan<>(store, syncer, DurableCursors.of(store, durable)) {
             @Override
             public Map<String, Long> initialCursors() {
                 return Map.of(topic, fromStore(topic));

@@ -30,6 +30,18 @@ final class HistoryGuard {
     }
 
     /**
+     * The plan moved to another history on another path: it drops what it still holds of the old
+     * one (progress not yet written) before the stream follows the new one.
+     */
+    void planMoved() {
+        try {
+            plan.nodeReset(plan.epoch());
+        } catch (RuntimeException e) {
+            log.warn("stream could not drop the cursors of the node's old history", e);
+        }
+    }
+
+    /**
      * The node serves another history: true when the plan dropped its old cursors and now follows
      * the new one; false when it cannot, or already did (a node refusing the history it just
      * announced is an ordinary failure, not a reason to reset again).

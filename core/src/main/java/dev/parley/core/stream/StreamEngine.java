@@ -95,7 +95,8 @@ final class StreamEngine<T> implements Attempt.Events {
                 return;
             }
         } else if (history.moved()) {
-            followNewHistory(); // the catch-up met the node's new history: the cursors point into the old one
+            history.planMoved(); // the catch-up met the node's new history: the cursors point into the old one
+            followNewHistory();
         }
         attempt.subscribe(runtime.transport(), delivery.cursors(), delivery.openDemand(), runtime.scheduler(),
                 runtime.requestTimeout());
@@ -109,6 +110,7 @@ final class StreamEngine<T> implements Attempt.Events {
         if (history.moved()) {
             // the node's history changed while this attempt subscribed with the old cursors
             dropAttempt();
+            history.planMoved();
             restartInNewHistory();
             return;
         }
@@ -136,6 +138,7 @@ final class StreamEngine<T> implements Attempt.Events {
         if (history.moved()) {
             // another path met the node's new history: these envelopes belong to the old one
             dropAttempt();
+            history.planMoved();
             restartInNewHistory();
             return;
         }

@@ -60,7 +60,8 @@ public interface StreamPlan<T> {
      * The node serves another history ({@code nodeEpoch}): drop every cursor of the old one (sync
      * and durable); afterwards {@link #epoch()} returns {@code nodeEpoch}. Called on the serial
      * executor; the stream then follows the topics of {@link #initialCursors()} (asked again) from the
-     * beginning of the new history.
+     * beginning of the new history. Also called with the plan's own {@link #epoch()} when the plan
+     * moved to a new history on another path: then only what it holds in memory of the old one goes.
      */
     default void nodeReset(String nodeEpoch) {
     }
