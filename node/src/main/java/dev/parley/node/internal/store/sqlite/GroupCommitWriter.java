@@ -80,7 +80,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 writes.add(queue.take());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            return; // only close() stops us, and it waits for us
+                return; // only close() stops us, and it waits for us
             }
             queue.drainTo(writes, MAX_BATCH - 1);
             boolean last = writes.remove(Stop.INSTANCE);
@@ -150,7 +150,12 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
-            completions.shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            completions.shutdown(); // lets queued completions run, then ends the pool's threads
+        }
+        try {
             if (!completions.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 log.warn("node store {}: completions still running after {} s", database, CLOSE_TIMEOUT_SECONDS);
             }
