@@ -22,7 +22,7 @@ public interface NodeStore extends AutoCloseable {
 
     /**
      * Appends to {@code topic}'s log: the next sequence (dense per topic, from 1) and a timestamp are
-     * assigned at once, in call order. A key already stored on the topic gives back its original
+     * assigned in call order (at once, or when a group commit takes the entry up). A key already stored on the topic gives back its original
      * entry ({@code isNew} false) and stores nothing. The future completes once the entry is durable;
      * only then can {@link #read} return it and {@link #onAppended} report it. It fails with a
      * {@link StoreException} when the entry could not be stored (and then never will be).

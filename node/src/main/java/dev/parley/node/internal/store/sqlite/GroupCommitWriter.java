@@ -21,15 +21,18 @@ import java.util.function.Consumer;
 /**
  * Group commit: every write goes to one queue, drained by one writer thread; whatever is waiting
  * when the thread comes round is one transaction (at most {@value #MAX_BATCH} writes), so one
- * fsync serves many publishes. Writes are applied in the order they were submitted. Futures
- * complete, and new entries are reported, only after the commit, on a separate thread so the
- * writer goes straight on to the next batch. A failed batch fails its writes with a
+ * fsync serves many publishes. Writes are applied in the order they were submitted. New entries
+ * are reported right after the commit (on the writer thread; the listener only hands work on);
+ * futures complete after the commit too, in chunks on a small pool, so the writer goes straight
+ * on to the next batch and the callers' continuations (network sends) run in parallel. A failed batch fails its writes with a
  * {@link StoreException}; the writer goes on with the next one.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_BATCH = 2048;
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
+    private static final int COMPLETION_CHUNK = 32;
+    private static final int COMPLETION_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final BatchFactory batches;
     private WriteBatch batch; // writer thread only; null after a failure until a new one is prepared
@@ -45,14 +48,15 @@ final class GroupCommitWriter implements AutoCloseable {
         WriteBatch prepare() throws SQLException;
     }
 
-    /** {@code onCommitted} gets each batch's new entries after its commit, on the completion thread. */
+    /** {@code onCommitted} gets each batch's new entries after its commit, on the writer thread. */
     GroupCommitWriter(BatchFactory batches, Path database, String name, Consumer<List<Envelope>> onCommitted)
             throws SQLException {
         this.batches = batches;
         this.batch = batches.prepare();
         this.database = database;
         this.onCommitted = onCommitted;
-        this.completions = Executors.newSingleThreadExecutor(NamedThreads.daemon(name + "-commits"));
+        this.completions = Executors.newFixedThreadPool(COMPLETION_THREADS,
+                NamedThreads.daemon(name + "-commits"));
         this.thread = NamedThreads.daemon(name + "-writer").newThread(this::run);
         thread.start();
     }
@@ -76,7 +80,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 writes.add(queue.take());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            return; // only close() stops us, and it waits for us
+                return; // only close() stops us, and it waits for us
             }
             queue.drainTo(writes, MAX_BATCH - 1);
             boolean last = writes.remove(Stop.INSTANCE);
@@ -92,6 +96,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void commit(List<PendingWrite<?>> writes) {
+        List<Envelope> appended;
         try {
             if (batch == null) {
                 batch = batches.prepare();
@@ -100,26 +105,37 @@ final class GroupCommitWriter implements AutoCloseable {
             for (PendingWrite<?> write : writes) {
                 write.applyIn(batch);
             }
-            List<Envelope> appended = batch.commit();
-            completions.execute(() -> {
-                writes.forEach(PendingWrite::committed);
-                if (!appended.isEmpty()) {
-                    onCommitted.accept(appended);
-                }
-            });
+            appended = batch.commit();
         } catch (SQLException | RuntimeException e) {
-            if (batch != null) {
-                batch.rollback();
-                batch.close();
-                batch = null;
-            }
-            StoreException failure = e instanceof SQLException sql
-                    ? SqliteErrors.of("store " + writes.size() + " writes", database, sql)
-                    : new StoreException("cannot store " + writes.size() + " writes in " + database + ": " + e, e);
-            log.warn("{}", failure.getMessage());
-            log.debug("node store write failure", e);
-            completions.execute(() -> writes.forEach(w -> w.failed(failure)));
+            failed(writes, e);
+            return;
         }
+        if (!appended.isEmpty()) {
+            try {
+                onCommitted.accept(appended);
+            } catch (RuntimeException e) {
+                log.warn("node store {}: the listener of new entries failed", database, e);
+            }
+        }
+        for (int from = 0; from < writes.size(); from += COMPLETION_CHUNK) {
+            List<PendingWrite<?>> chunk = writes.subList(from, Math.min(writes.size(), from + COMPLETION_CHUNK));
+            completions.execute(() -> chunk.forEach(PendingWrite::committed));
+        }
+    }
+
+    /** Rolls the batch back, prepares a new one next time, and fails its writes. */
+    private void failed(List<PendingWrite<?>> writes, Exception e) {
+        if (batch != null) {
+            batch.rollback();
+            batch.close();
+            batch = null;
+        }
+        StoreException failure = e instanceof SQLException sql
+                ? SqliteErrors.of("store " + writes.size() + " writes", database, sql)
+                : new StoreException("cannot store " + writes.size() + " writes in " + database + ": " + e, e);
+        log.warn("{}", failure.getMessage());
+        log.debug("node store write failure", e);
+        completions.execute(() -> writes.forEach(w -> w.failed(failure)));
     }
 
     /** Stops taking writes, commits what was queued, and stops the threads (waits at most 30 s). */
@@ -134,7 +150,12 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
-            completions.shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            completions.shutdown(); // lets queued completions run, then ends the pool's threads
+        }
+        try {
             if (!completions.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 log.warn("node store {}: completions still running after {} s", database, CLOSE_TIMEOUT_SECONDS);
             }
