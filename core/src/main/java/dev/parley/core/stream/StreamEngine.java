@@ -107,12 +107,8 @@ final class StreamEngine<T> implements Attempt.Events {
         if (attempt != current || terminal) {
             return;
         }
-        if (history.moved()) {
-            // the node's history changed while this attempt subscribed with the old cursors
-            dropAttempt();
-            history.planMoved();
-            restartInNewHistory();
-            return;
+        if (restartedBecauseHistoryMoved()) {
+            return; // the node's history changed while this attempt subscribed with the old cursors
         }
         watchdog.heard();
         boolean restarted = everLive || retries.failed() > 0;
@@ -135,12 +131,8 @@ final class StreamEngine<T> implements Attempt.Events {
         if (attempt != current || terminal) {
             return;
         }
-        if (history.moved()) {
-            // another path met the node's new history: these envelopes belong to the old one
-            dropAttempt();
-            history.planMoved();
-            restartInNewHistory();
-            return;
+        if (restartedBecauseHistoryMoved()) {
+            return; // another path met the node's new history: these envelopes belong to the old one
         }
         if (delivery.deliver(envelopes)) {
             terminate(StreamState.ENDED); // the plan said its source is done
@@ -186,6 +178,20 @@ final class StreamEngine<T> implements Attempt.Events {
             }
         });
         firstAttempt.complete(null);
+    }
+
+    /**
+     * When another path moved the plan to the node's new history, drops the current attempt (its
+     * cursors and envelopes are the old history's) and starts again in the new one.
+     */
+    private boolean restartedBecauseHistoryMoved() {
+        if (!history.moved()) {
+            return false;
+        }
+        dropAttempt();
+        history.planMoved();
+        restartInNewHistory();
+        return true;
     }
 
     /** Follows the new history ({@link #followNewHistory}) and subscribes again at once. */
