@@ -194,6 +194,11 @@ public final class SqliteNodeStore implements NodeStore {
         this.appended = listener;
     }
 
+    /** The log's syncer, for tests that hold it. */
+    WalSync wal() {
+        return wal;
+    }
+
     /** The writer, for tests that inject faults (a size limit) on its connection. */
     GroupCommitWriter writer() {
         return writes;

@@ -18,6 +18,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class WalSync implements AutoCloseable {
     private final FileChannel wal;
+    /** Runs before each fsync; tests hold the syncer here to look at a committed, not yet durable batch. */
+    volatile Runnable beforeSync = () -> { };
 
     private WalSync(FileChannel wal) {
         this.wal = wal;
@@ -51,6 +53,7 @@ final class WalSync implements AutoCloseable {
 
     /** Everything committed so far is on disk when this returns. */
     void sync() throws IOException {
+        beforeSync.run();
         wal.force(false);
     }
 
