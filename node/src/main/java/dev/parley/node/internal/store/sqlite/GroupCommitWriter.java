@@ -6,6 +6,7 @@ import dev.parley.spi.Envelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,12 +21,15 @@ import java.util.function.Consumer;
 
 /**
  * Group commit: every write goes to one queue, drained by one writer thread; whatever is waiting
- * when the thread comes round is one transaction (at most {@value #MAX_BATCH} writes), so one
- * fsync serves many publishes. Writes are applied in the order they were submitted. New entries
- * are reported right after the commit (on the writer thread; the listener only hands work on);
- * futures complete after the commit too, in chunks on a small pool, so the writer goes straight
- * on to the next batch and the callers' continuations (network sends) run in parallel. A failed batch fails its writes with a
- * {@link StoreException}; the writer goes on with the next one.
+ * when the thread comes round is one transaction (at most {@value #MAX_BATCH} writes). Writes are
+ * applied in the order they were submitted. The writer connection commits without waiting for the
+ * disk ({@code synchronous=NORMAL}); a second thread, the syncer, then makes the write-ahead log
+ * durable ({@link WalSync}: one fsync for every commit made since the last one) while the writer
+ * already builds the next batch. Only after that fsync are new entries reported (on the syncer
+ * thread; the listener only hands work on) and futures completed, in chunks on a small pool, so the
+ * callers' continuations (network sends) run in parallel: a write is acknowledged only once it is
+ * on disk. A failed batch (or fsync) fails its writes with a {@link StoreException}; the writer
+ * goes on with the next one.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -39,8 +43,11 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Path database;
     private final Consumer<List<Envelope>> onCommitted;
     private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
+    private final WalSync wal;
+    private final BlockingQueue<Committed> unsynced = new LinkedBlockingQueue<>();
     private final ExecutorService completions;
     private final Thread thread;
+    private final Thread syncer;
     private boolean closed;
 
     /** Prepares the statements of the writer connection (again after a failure: the driver may have finalized them). */
@@ -48,16 +55,24 @@ final class GroupCommitWriter implements AutoCloseable {
         WriteBatch prepare() throws SQLException;
     }
 
-    /** {@code onCommitted} gets each batch's new entries after its commit, on the writer thread. */
-    GroupCommitWriter(BatchFactory batches, Path database, String name, Consumer<List<Envelope>> onCommitted)
-            throws SQLException {
+    /** A committed batch waiting for the fsync that makes it durable; {@link #END} stops the syncer. */
+    private record Committed(List<PendingWrite<?>> writes, List<Envelope> appended) {
+        static final Committed END = new Committed(List.of(), List.of());
+    }
+
+    /** {@code onCommitted} gets each batch's new entries once they are durable, on the syncer thread. */
+    GroupCommitWriter(BatchFactory batches, Path database, WalSync wal, String name,
+                      Consumer<List<Envelope>> onCommitted) throws SQLException {
         this.batches = batches;
         this.batch = batches.prepare();
         this.database = database;
+        this.wal = wal;
         this.onCommitted = onCommitted;
         this.completions = Executors.newFixedThreadPool(COMPLETION_THREADS,
                 NamedThreads.daemon(name + "-commits"));
+        this.syncer = NamedThreads.daemon(name + "-syncer").newThread(this::sync);
         this.thread = NamedThreads.daemon(name + "-writer").newThread(this::run);
+        syncer.start();
         thread.start();
     }
 
@@ -90,6 +105,7 @@ final class GroupCommitWriter implements AutoCloseable {
             writes.clear();
             if (last) {
                 Sql.closeQuietly(batch);
+                unsynced.add(Committed.END);
                 return;
             }
         }
@@ -110,16 +126,55 @@ final class GroupCommitWriter implements AutoCloseable {
             failed(writes, e);
             return;
         }
-        if (!appended.isEmpty()) {
+        unsynced.add(new Committed(writes, appended));
+    }
+
+    /** The syncer: one fsync of the log for all batches committed since the last, then reports and completes them. */
+    private void sync() {
+        List<Committed> committed = new ArrayList<>();
+        while (true) {
             try {
-                onCommitted.accept(appended);
-            } catch (RuntimeException e) {
-                log.warn("node store {}: the listener of new entries failed", database, e);
+                committed.add(unsynced.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // only close() stops us, and it waits for us
+            }
+            unsynced.drainTo(committed);
+            boolean last = committed.remove(Committed.END);
+            if (!committed.isEmpty()) {
+                durable(committed);
+            }
+            committed.clear();
+            if (last) {
+                return;
             }
         }
-        for (int from = 0; from < writes.size(); from += COMPLETION_CHUNK) {
-            List<PendingWrite<?>> chunk = writes.subList(from, Math.min(writes.size(), from + COMPLETION_CHUNK));
-            completions.execute(() -> chunk.forEach(PendingWrite::committed));
+    }
+
+    private void durable(List<Committed> committed) {
+        try {
+            wal.sync();
+        } catch (IOException | RuntimeException e) {
+            StoreException failure = new StoreException("cannot make writes durable in " + database + ": " + e, e);
+            log.warn("{}", failure.getMessage());
+            for (Committed c : committed) {
+                completions.execute(() -> c.writes().forEach(w -> w.failed(failure)));
+            }
+            return;
+        }
+        for (Committed c : committed) {
+            if (!c.appended().isEmpty()) {
+                try {
+                    onCommitted.accept(c.appended());
+                } catch (RuntimeException e) {
+                    log.warn("node store {}: the listener of new entries failed", database, e);
+                }
+            }
+            List<PendingWrite<?>> writes = c.writes();
+            for (int from = 0; from < writes.size(); from += COMPLETION_CHUNK) {
+                List<PendingWrite<?>> chunk = writes.subList(from, Math.min(writes.size(), from + COMPLETION_CHUNK));
+                completions.execute(() -> chunk.forEach(PendingWrite::committed));
+            }
         }
     }
 
@@ -150,6 +205,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
+            syncer.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -162,7 +218,7 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (thread.isAlive() || syncer.isAlive()) {
             log.warn("node store {}: writer thread still running after {} s", database, CLOSE_TIMEOUT_SECONDS);
         }
     }

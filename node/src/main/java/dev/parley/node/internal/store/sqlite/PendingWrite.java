@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One write waiting for the writer thread. It is applied inside a batch's transaction; its future
- * completes only after that transaction committed (or failed). A {@link RuntimeException} from
+ * completes only after that transaction committed and the log was synced (or failed). A {@link RuntimeException} from
  * {@link #apply} refuses this write alone; an {@link SQLException} fails the whole batch.
  */
 abstract class PendingWrite<T> {

@@ -28,9 +28,10 @@ final class ReadConnection implements AutoCloseable {
         this.c = SqliteConnections.reader(database);
         try {
             this.read = c.prepareStatement("SELECT seq, ts, payload, idem_key, sender FROM messages"
-                    + " WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?");
+                    + " WHERE topic = (SELECT id FROM topics WHERE name = ?) AND seq > ? ORDER BY seq LIMIT ?");
             this.lastSequence = c.prepareStatement("SELECT last_seq FROM topics WHERE name = ?");
-            this.retained = c.prepareStatement("SELECT (SELECT min(seq) FROM messages WHERE topic = ?),"
+            this.retained = c.prepareStatement("SELECT (SELECT min(seq) FROM messages"
+                    + " WHERE topic = (SELECT id FROM topics WHERE name = ?)),"
                     + " (SELECT last_seq FROM topics WHERE name = ?)");
             this.conversation = c.prepareStatement("SELECT type, creator, created_ns, name FROM conversations WHERE id = ?");
             this.members = c.prepareStatement("SELECT inbox_id FROM members WHERE conversation_id = ?");

@@ -24,8 +24,9 @@ final class SqliteSchema {
     /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
     private static final List<List<String>> MIGRATIONS = List.of(List.of(
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            "CREATE TABLE topics (name TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID",
-            "CREATE TABLE messages (topic TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+            // messages refer to their topic by id: narrow keys in the table and both indexes
+            "CREATE TABLE topics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, last_seq INTEGER NOT NULL)",
+            "CREATE TABLE messages (topic INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
                     + " sender TEXT NOT NULL, idem_key TEXT NOT NULL, payload BLOB NOT NULL,"
                     + " PRIMARY KEY (topic, seq)) WITHOUT ROWID",
             "CREATE UNIQUE INDEX messages_by_key ON messages (topic, idem_key)",

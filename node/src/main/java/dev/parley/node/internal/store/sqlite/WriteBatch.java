@@ -48,7 +48,7 @@ final class WriteBatch implements AutoCloseable {
                 + " VALUES (?, ?, ?, ?, ?)");
         this.insertMember = c.prepareStatement("INSERT INTO members (conversation_id, inbox_id) VALUES (?, ?)");
         this.trimByAge = c.prepareStatement("DELETE FROM messages WHERE ts < ?");
-        this.topicsOver = c.prepareStatement("SELECT name, last_seq FROM topics WHERE last_seq > ?");
+        this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
         this.trimTopic = c.prepareStatement("DELETE FROM messages WHERE topic = ? AND seq <= ?");
         this.transaction = c.createStatement();
     }
@@ -64,9 +64,10 @@ final class WriteBatch implements AutoCloseable {
 
     /** The next entry of {@code topic}, or the one stored before under {@code key}. */
     Appended append(String topic, byte[] payload, String key, String sender) throws SQLException {
-        long seq = sequences.next(topic);
+        TopicSequences.Topic t = sequences.next(topic);
+        long seq = t.last;
         long ts = clock.nowNs();
-        insertMessage.setString(1, topic);
+        insertMessage.setLong(1, t.id);
         insertMessage.setLong(2, seq);
         insertMessage.setLong(3, ts);
         insertMessage.setString(4, sender);
@@ -77,8 +78,8 @@ final class WriteBatch implements AutoCloseable {
             appended.add(envelope);
             return new Appended(envelope, true);
         }
-        sequences.giveBack(topic);
-        selectByKey.setString(1, topic);
+        sequences.giveBack(t);
+        selectByKey.setLong(1, t.id);
         selectByKey.setString(2, key);
         try (ResultSet rs = selectByKey.executeQuery()) {
             if (!rs.next()) {
@@ -120,15 +121,15 @@ final class WriteBatch implements AutoCloseable {
             removed += trimByAge.executeUpdate();
         }
         if (maxCount != Long.MAX_VALUE) {
-            Map<String, Long> over = new HashMap<>();
+            Map<Long, Long> over = new HashMap<>();
             topicsOver.setLong(1, maxCount);
             try (ResultSet rs = topicsOver.executeQuery()) {
                 while (rs.next()) {
-                    over.put(rs.getString(1), rs.getLong(2));
+                    over.put(rs.getLong(1), rs.getLong(2));
                 }
             }
-            for (Map.Entry<String, Long> topic : over.entrySet()) {
-                trimTopic.setString(1, topic.getKey());
+            for (Map.Entry<Long, Long> topic : over.entrySet()) {
+                trimTopic.setLong(1, topic.getKey());
                 trimTopic.setLong(2, topic.getValue() - maxCount);
                 removed += trimTopic.executeUpdate();
             }
