@@ -19,6 +19,7 @@ public final class ClientOptions {
     private final Duration heartbeatInterval;
     private final Duration requestTimeout;
     private final List<ContentCodec<?>> codecs;
+    private final int cachedMessagesPerConversation;
 
     private ClientOptions(Builder b) {
         if (b.endpoint == null) {
@@ -30,6 +31,7 @@ public final class ClientOptions {
         this.heartbeatInterval = b.heartbeatInterval;
         this.requestTimeout = b.requestTimeout;
         this.codecs = List.copyOf(b.codecs);
+        this.cachedMessagesPerConversation = b.cachedMessagesPerConversation;
     }
 
     public static Builder builder() {
@@ -45,7 +47,7 @@ public final class ClientOptions {
         return identity;
     }
 
-    /** Local SQLite store; empty means an in-memory store. */
+    /** Local SQLite store; empty means an in-memory store (bounded by {@link #cachedMessagesPerConversation()}). */
     public Optional<Path> dbPath() {
         return Optional.ofNullable(dbPath);
     }
@@ -65,13 +67,22 @@ public final class ClientOptions {
         return codecs;
     }
 
+    /** Without {@code dbPath}: how many of each conversation's latest messages the client keeps in memory. */
+    public int cachedMessagesPerConversation() {
+        return cachedMessagesPerConversation;
+    }
+
     public static final class Builder {
+        /** Default of {@link #cachedMessagesPerConversation(int)}. */
+        public static final int DEFAULT_CACHED_MESSAGES_PER_CONVERSATION = 10_000;
+
         private URI endpoint;
         private Identity identity;
         private Path dbPath;
         private Duration heartbeatInterval = Duration.ofSeconds(15);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private final List<ContentCodec<?>> codecs = new ArrayList<>();
+        private int cachedMessagesPerConversation = DEFAULT_CACHED_MESSAGES_PER_CONVERSATION;
 
         /** e.g. {@code grpc://127.0.0.1:5556}, {@code ws://host:5557}, {@code inproc://dev}. */
         public Builder endpoint(String endpoint) {
@@ -97,8 +108,28 @@ public final class ClientOptions {
             return this;
         }
 
+        /**
+         * Keeps the client's state in this SQLite file (created if missing), so conversations,
+         * messages, consent and durable stream progress survive a restart. The file belongs to one
+         * inbox and one client at a time; otherwise {@link LocalStoreException} at creation.
+         */
         public Builder dbPath(Path dbPath) {
             this.dbPath = dbPath;
+            return this;
+        }
+
+        /**
+         * Without {@code dbPath}: at most this many messages per conversation stay in memory
+         * ({@code messages()} returns the latest ones; older ones are dropped from the cache, never
+         * from the node). Default {@value #DEFAULT_CACHED_MESSAGES_PER_CONVERSATION}.
+         *
+         * @param messages more than 0
+         */
+        public Builder cachedMessagesPerConversation(int messages) {
+            if (messages <= 0) {
+                throw new IllegalArgumentException("cachedMessagesPerConversation must be > 0, was " + messages);
+            }
+            this.cachedMessagesPerConversation = messages;
             return this;
         }
 

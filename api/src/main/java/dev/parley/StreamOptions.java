@@ -35,6 +35,8 @@ public final class StreamOptions<T> {
     private final Runnable onRestart;
     private final RetryListener onRetry;
     private final Runnable onEnd;
+    private final String durable;
+    private final Consumer<HistoryLost> onHistoryLost;
 
     private StreamOptions(Builder<T> b) {
         this.consentStates = b.consentStates == null ? null : Set.copyOf(b.consentStates);
@@ -50,6 +52,8 @@ public final class StreamOptions<T> {
         this.onRestart = b.onRestart == null ? NOTHING : b.onRestart;
         this.onRetry = b.onRetry == null ? (attempt, max) -> { } : b.onRetry;
         this.onEnd = b.onEnd == null ? NOTHING : b.onEnd;
+        this.durable = b.durable;
+        this.onHistoryLost = b.onHistoryLost == null ? lost -> { } : b.onHistoryLost;
     }
 
     public static <T> Builder<T> builder() {
@@ -112,6 +116,15 @@ public final class StreamOptions<T> {
         return onEnd;
     }
 
+    /** The name this stream's progress is kept under; empty for a stream that starts from "now". */
+    public Optional<String> durable() {
+        return Optional.ofNullable(durable);
+    }
+
+    public Consumer<HistoryLost> onHistoryLost() {
+        return onHistoryLost;
+    }
+
     public static final class Builder<T> {
         private Set<ConsentState> consentStates;
         private ConversationType conversationType;
@@ -126,6 +139,8 @@ public final class StreamOptions<T> {
         private Runnable onRestart;
         private RetryListener onRetry;
         private Runnable onEnd;
+        private String durable;
+        private Consumer<HistoryLost> onHistoryLost;
 
         private Builder() {
         }
@@ -215,6 +230,34 @@ public final class StreamOptions<T> {
         /** Exactly once, last, however the stream ends. */
         public Builder<T> onEnd(Runnable onEnd) {
             this.onEnd = Objects.requireNonNull(onEnd, "onEnd");
+            return this;
+        }
+
+        /**
+         * A durable stream: its progress is kept in the client's database under {@code name} and
+         * advances once a value has been handled (its {@code onValue} returned, or the iterator moved
+         * past it). A new stream with the same name, in a new process, delivers everything published
+         * since, in order, then live: at least once across a crash (what was being handled may come
+         * again), exactly once across {@code end()}/{@code close()}. Needs {@code ClientOptions.dbPath};
+         * starting it without one throws {@link IllegalArgumentException}.
+         *
+         * @param name letters, digits, '.', '_' or '-', at most 128
+         */
+        public Builder<T> durable(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9._-]{1,128}")) {
+                throw new IllegalArgumentException(
+                        "durable stream name must be 1 to 128 letters, digits, '.', '_' or '-', was " + name);
+            }
+            this.durable = name;
+            return this;
+        }
+
+        /**
+         * History the stream will never deliver: the node no longer keeps it (retention), or the node's
+         * log was wiped (its epoch changed). The stream goes on with what exists.
+         */
+        public Builder<T> onHistoryLost(Consumer<HistoryLost> onHistoryLost) {
+            this.onHistoryLost = Objects.requireNonNull(onHistoryLost, "onHistoryLost");
             return this;
         }
 

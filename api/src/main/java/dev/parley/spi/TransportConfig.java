@@ -11,11 +11,13 @@ public final class TransportConfig {
     private final Authenticator authenticator;
     private final Duration heartbeatInterval;
     private final Duration requestTimeout;
+    private final EpochCheck epochCheck;
 
     private TransportConfig(Builder b) {
         this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
         this.heartbeatInterval = b.heartbeatInterval;
         this.requestTimeout = b.requestTimeout;
+        this.epochCheck = b.epochCheck;
     }
 
     public static Builder builder() {
@@ -37,10 +39,16 @@ public final class TransportConfig {
         return requestTimeout;
     }
 
+    /** What every authenticated connection's node epoch must pass before the connection is used. */
+    public EpochCheck epochCheck() {
+        return epochCheck;
+    }
+
     public static final class Builder {
         private Authenticator authenticator;
         private Duration heartbeatInterval = Duration.ofSeconds(15);
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private EpochCheck epochCheck = EpochCheck.ANY;
 
         public Builder authenticator(Authenticator authenticator) {
             this.authenticator = authenticator;
@@ -54,6 +62,12 @@ public final class TransportConfig {
 
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Durations.requirePositive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** Checks the node's epoch on every connection (default: {@link EpochCheck#ANY}). */
+        public Builder epochCheck(EpochCheck check) {
+            this.epochCheck = Objects.requireNonNull(check, "epochCheck");
             return this;
         }
 

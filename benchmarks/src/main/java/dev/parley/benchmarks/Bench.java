@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /** Set-up shared by the benchmarks: a node serving a transport, clients on it, payloads, heap readings. */
 final class Bench {
@@ -37,7 +38,12 @@ final class Bench {
 
     /** A started node that serves {@code transport} ({@code inproc}, {@code grpc} or {@code ws}) on loopback. */
     static Node node(String transport) {
-        Node.Builder builder = Node.builder().name("bench-" + NODES.incrementAndGet());
+        return node(transport, "memory:");
+    }
+
+    /** {@link #node(String)} keeping its data in {@code store} (a node store URI). */
+    static Node node(String transport, String store) {
+        Node.Builder builder = Node.builder().name("bench-" + NODES.incrementAndGet()).store(store);
         if (!"inproc".equals(transport)) {
             builder.listen(transport + "://127.0.0.1:0");
         }
@@ -45,8 +51,13 @@ final class Bench {
     }
 
     static Client client(Node node, String transport, Identity identity) {
-        return Client.create(ClientOptions.builder().endpoint(node.endpoint(transport).toString())
-                .identity(identity).build());
+        return client(node, transport, identity, options -> options);
+    }
+
+    /** A client with more options (a database, a cache bound). */
+    static Client client(Node node, String transport, Identity identity, UnaryOperator<ClientOptions.Builder> options) {
+        return Client.create(options.apply(ClientOptions.builder().endpoint(node.endpoint(transport).toString())
+                .identity(identity)).build());
     }
 
     /** A bare, authenticated transport of {@code identity}: no client, store or stream on top. */

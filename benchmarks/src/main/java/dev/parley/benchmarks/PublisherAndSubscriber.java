@@ -1,12 +1,14 @@
 package dev.parley.benchmarks;
 
 import dev.parley.Client;
+import dev.parley.ClientOptions;
 import dev.parley.Identity;
 import dev.parley.internal.Topics;
 import dev.parley.node.Node;
 import dev.parley.spi.Transport;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What the stream benchmarks start from: a node serving one transport, a subscriber client, and a
@@ -20,9 +22,15 @@ final class PublisherAndSubscriber implements AutoCloseable {
     final List<String> conversationIds;
 
     PublisherAndSubscriber(String transport, int conversations) throws InterruptedException {
+        this(transport, conversations, options -> options);
+    }
+
+    /** With {@code subscriberOptions} on top of endpoint and identity (a database, a cache bound). */
+    PublisherAndSubscriber(String transport, int conversations, UnaryOperator<ClientOptions.Builder> subscriberOptions)
+            throws InterruptedException {
         node = Bench.node(transport);
         publisher = Bench.transport(node, transport, Identity.generate());
-        subscriber = Bench.client(node, transport, Identity.generate());
+        subscriber = Bench.client(node, transport, Identity.generate(), subscriberOptions);
         conversationIds = Bench.createGroups(publisher, List.of(subscriber.inboxId()), conversations);
     }
 

@@ -21,10 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A consumer that stops reading holds memory flat (a performance target: see BENCHMARKS.md). A pull-mode {@code streamAllMessages}
@@ -84,69 +81,18 @@ public class SlowConsumerBenchmark {
 
     @Benchmark
     public void publishToStalledConsumer(Heap heap, IterationParams iteration) throws Exception {
-        long start = Bench.usedHeapAfterGc();
-        long max = start;
-        AtomicLong published = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Semaphore inFlight = new Semaphore(Bench.WINDOW);
-        Thread sender = new Thread(() -> publish(inFlight, published, failure), "bench-publisher");
-        sender.start();
-        long sampleMillis = TimeUnit.SECONDS.toMillis(Math.max(1, seconds / 6));
-        sender.join(sampleMillis);
-        while (sender.isAlive()) {
-            max = Math.max(max, Bench.usedHeapAfterGc());
-            sender.join(sampleMillis);
-        }
-        inFlight.acquire(Bench.WINDOW); // every publish answered
-        if (failure.get() != null) {
-            throw new IllegalStateException("publishing failed", failure.get());
-        }
+        PacedRun run = PacedRun.run(set, payloadBytes, rate, seconds);
         if (stream != null && stream.state() != StreamState.LIVE) {
             throw new IllegalStateException("the stalled stream is " + stream.state() + ", not LIVE");
         }
-        long last = Bench.usedHeapAfterGc();
         int received = set.subscriber.conversations().getConversationById(set.conversationIds.get(0))
                 .map(Conversation::messages).map(List::size).orElse(0);
-        heap.published = Bench.share(published.get(), iteration);
+        heap.published = Bench.share(run.published, iteration);
         heap.received = Bench.share(received, iteration);
-        heap.heapGrowthMiB = Bench.share((last - start) / Bench.MIB, iteration);
-        heap.maxHeapGrowthMiB = Bench.share((Math.max(max, last) - start) / Bench.MIB, iteration);
-        heap.heapPerMessageB = Bench.share((double) (last - start) / Math.max(1, published.get()), iteration);
-    }
-
-    /**
-     * Publishes {@code rate} messages a second for {@code seconds} (catching up when behind), or as fast as
-     * the window allows for {@code seconds} when {@code rate} is 0; at most {@value Bench#WINDOW} in flight.
-     */
-    private void publish(Semaphore inFlight, AtomicLong published, AtomicReference<Throwable> failure) {
-        String topic = set.topic(0);
-        byte[] payload = Bench.textPayload(payloadBytes);
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long count = rate > 0 ? (long) rate * seconds : Long.MAX_VALUE;
-        try {
-            for (long key = 0; key < count && failure.get() == null; key++) {
-                if (rate > 0) {
-                    long wait = start + key * 1_000_000_000L / rate - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                } else if (System.nanoTime() >= end) {
-                    return;
-                }
-                inFlight.acquire();
-                set.publisher.publish(topic, payload, "k" + key).whenComplete((r, e) -> {
-                    if (e == null) {
-                        published.incrementAndGet();
-                    } else {
-                        failure.compareAndSet(null, e);
-                    }
-                    inFlight.release();
-                });
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        heap.heapGrowthMiB = Bench.share((run.endHeap - run.startHeap) / Bench.MIB, iteration);
+        heap.maxHeapGrowthMiB = Bench.share((run.maxHeap - run.startHeap) / Bench.MIB, iteration);
+        heap.heapPerMessageB = Bench.share((double) (run.endHeap - run.startHeap) / Math.max(1, run.published),
+                iteration);
     }
 
     @TearDown(Level.Iteration)

@@ -18,10 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Messages per second from a publisher through the node to a {@code streamAllMessages} consumer
@@ -66,8 +63,7 @@ public class StreamThroughputBenchmark {
     private MessageStream<DecodedMessage> stream;
     private Thread puller;
     private byte[] payload;
-    private long key;
-    private volatile CountDownLatch delivered = new CountDownLatch(0);
+    private final DeliveryRound round = new DeliveryRound();
 
     @Setup(Level.Iteration)
     public void start() throws InterruptedException {
@@ -75,12 +71,12 @@ public class StreamThroughputBenchmark {
         payload = Bench.textPayload(payloadBytes);
         if ("push".equals(mode)) {
             stream = set.subscriber.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder()
-                    .onValue(m -> delivered.countDown()).build());
+                    .onValue(m -> round.delivered()).build());
         } else {
             stream = set.subscriber.conversations().streamAllMessages();
             puller = new Thread(() -> {
                 for (DecodedMessage ignored : stream) {
-                    delivered.countDown();
+                    round.delivered();
                 }
             }, "bench-puller");
             puller.setDaemon(true);
@@ -90,17 +86,7 @@ public class StreamThroughputBenchmark {
 
     @Benchmark
     public void deliver() throws Exception {
-        CountDownLatch latch = new CountDownLatch(BATCH);
-        delivered = latch;
-        Semaphore inFlight = new Semaphore(WINDOW);
-        for (int i = 0; i < BATCH; i++) {
-            inFlight.acquire();
-            set.publisher.publish(set.topic(i), payload, "k" + key++)
-                    .whenComplete((r, e) -> inFlight.release());
-        }
-        if (!latch.await(60, TimeUnit.SECONDS)) {
-            throw new TimeoutException(latch.getCount() + " of " + BATCH + " messages not delivered");
-        }
+        round.run(set, payload, BATCH);
     }
 
     @TearDown(Level.Iteration)

@@ -2,6 +2,8 @@ package dev.parley.cli;
 
 import dev.parley.ParleyException;
 import dev.parley.node.Node;
+import dev.parley.node.store.Retention;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,6 +12,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -24,6 +28,8 @@ import java.util.concurrent.TimeUnit;
         description = {
             "Runs a standalone Parley node until interrupted (Ctrl-C, SIGTERM), e.g.",
             "  parley node --listen grpc://0.0.0.0:5556",
+            "The node keeps its data in ./parley-data unless told otherwise (--data-dir, --store, --in-memory);",
+            "one node process per data directory.",
             "On the way out the node tells its clients it is going away; their streams retry.",
             "Each --listen address needs a transport module for its scheme on the class path;",
             "this build serves grpc:// (ws:// needs the WebSocket module, not there yet).",
@@ -41,6 +47,33 @@ final class NodeCommand implements Callable<Integer> {
             description = "Name of the node (default: ${DEFAULT-VALUE}).")
     String name;
 
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    StoreChoice storeChoice;
+
+    @Option(names = "--retention-age", paramLabel = "AGE", converter = RetentionAge.class,
+            description = "Drop messages older than AGE, e.g. 7d, 12h, 30m, 90s or PT12H (default: keep them).")
+    Duration retentionAge;
+
+    @Option(names = "--retention-count", paramLabel = "N",
+            description = "Keep at most the newest N messages of each conversation or inbox topic (default: all).")
+    Long retentionCount;
+
+    /** Where the node keeps its data: one of these, or ./parley-data. */
+    static final class StoreChoice {
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Directory of the node's SQLite database, created if missing (default: ./parley-data).")
+        Path dataDir;
+
+        @Option(names = "--in-memory", description = "Keep nothing: the node's data is gone when it stops.")
+        boolean inMemory;
+
+        @Option(names = "--store", paramLabel = "URI",
+                description = "Store by URI: memory:, sqlite:DIR, or any scheme whose store module is on the class path.")
+        String store;
+    }
+
+    static final Path DEFAULT_DATA_DIR = Path.of("parley-data");
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -55,7 +88,8 @@ final class NodeCommand implements Callable<Integer> {
         }
         Node node;
         try {
-            Node.Builder builder = Node.builder().name(name);
+            Node.Builder builder = Node.builder().name(name).retention(retention());
+            configureStore(builder);
             listen.forEach(builder::listen);
             node = builder.build().start();
         } catch (ParleyException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
@@ -80,7 +114,7 @@ final class NodeCommand implements Callable<Integer> {
             }
         }, "parley-node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("node " + name + " running; endpoints:");
+        out.println("node " + name + " running; " + describeStore() + "; epoch " + node.epoch() + "; endpoints:");
         for (URI endpoint : endpoints(node)) {
             out.println("  " + endpoint);
         }
@@ -105,6 +139,41 @@ final class NodeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    private void configureStore(Node.Builder builder) {
+        if (storeChoice != null && storeChoice.inMemory) {
+            builder.store("memory:");
+        } else if (storeChoice != null && storeChoice.store != null) {
+            builder.store(storeChoice.store);
+        } else {
+            builder.dataDir(dataDir());
+        }
+    }
+
+    private Path dataDir() {
+        return storeChoice != null && storeChoice.dataDir != null ? storeChoice.dataDir : DEFAULT_DATA_DIR;
+    }
+
+    String describeStore() {
+        if (storeChoice != null && storeChoice.inMemory) {
+            return "data in memory only";
+        }
+        if (storeChoice != null && storeChoice.store != null) {
+            return "data in " + storeChoice.store;
+        }
+        return "data in " + dataDir().toAbsolutePath();
+    }
+
+    private Retention retention() {
+        Retention retention = Retention.KEEP_ALL;
+        if (retentionAge != null) {
+            retention = retention.withMaxAge(retentionAge);
+        }
+        if (retentionCount != null) {
+            retention = retention.withMaxPerTopic(retentionCount);
+        }
+        return retention;
     }
 
     /** Waits (at most 30 s) for the shutdown hook to finish, ignoring further interrupts. */

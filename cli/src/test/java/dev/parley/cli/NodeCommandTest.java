@@ -10,6 +10,7 @@ import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +32,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NodeCommandTest {
+    private static final Pattern EPOCH = Pattern.compile("; epoch ([0-9a-f-]+);");
     private static final Pattern GRPC_ENDPOINT = Pattern.compile("^  (grpc://127\\.0\\.0\\.1:(\\d+))$", Pattern.MULTILINE);
 
     @ParameterizedTest
@@ -42,7 +45,7 @@ class NodeCommandTest {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
 
-        int exitCode = cli.execute("node", "--name", "cli-test-bad", "--listen", listen);
+        int exitCode = cli.execute("node", "--name", "cli-test-bad", "--in-memory", "--listen", listen);
 
         String scheme = URI.create(listen).getScheme();
         assertThat(exitCode).isEqualTo(2);
@@ -59,7 +62,7 @@ class NodeCommandTest {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
 
-        int exitCode = cli.execute("node", "--name", "cli-test-twice",
+        int exitCode = cli.execute("node", "--name", "cli-test-twice", "--in-memory",
                 "--listen", "grpc://127.0.0.1:0", "--listen", "grpc://127.0.0.1:0");
 
         assertThat(exitCode).isEqualTo(2);
@@ -76,7 +79,7 @@ class NodeCommandTest {
             cli.setOut(new PrintWriter(new StringWriter(), true));
             cli.setErr(new PrintWriter(err, true));
 
-            int exitCode = cli.execute("node", "--name", "cli-test-busy",
+            int exitCode = cli.execute("node", "--name", "cli-test-busy", "--in-memory",
                     "--listen", "grpc://127.0.0.1:" + taken.getLocalPort());
 
             assertThat(exitCode).isEqualTo(2);
@@ -87,8 +90,8 @@ class NodeCommandTest {
     @Test
     @Timeout(30)
     void runsUntilInterruptedAndPrintsItsEndpoints() throws Exception {
-        RunningNode node = RunningNode.start("node", "--name", "cli-test");
-        assertThat(node.output()).contains("node cli-test running", "inproc://cli-test");
+        RunningNode node = RunningNode.start("node", "--name", "cli-test", "--in-memory");
+        assertThat(node.output()).contains("node cli-test running; data in memory only", "inproc://cli-test");
 
         node.stop();
         assertThat(node.output()).contains("node cli-test stopped");
@@ -97,7 +100,8 @@ class NodeCommandTest {
     @Test
     @Timeout(60)
     void servesGrpcToRealClientsAndTellsThemWhenItStops() throws Exception {
-        RunningNode node = RunningNode.start("node", "--name", "cli-test-grpc", "--listen", "grpc://127.0.0.1:0");
+        RunningNode node = RunningNode.start("node", "--name", "cli-test-grpc", "--store", "memory:",
+                "--listen", "grpc://127.0.0.1:0");
         Matcher printed = GRPC_ENDPOINT.matcher(node.output());
         assertThat(printed.find()).as("a grpc endpoint with its bound port; output:%n%s", node.output()).isTrue();
         assertThat(Integer.parseInt(printed.group(2))).isPositive();
@@ -142,6 +146,85 @@ class NodeCommandTest {
             bobsStream.close();
             bob.close();
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void keepsItsDataInTheDataDirectoryAcrossRestarts(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        RunningNode first = RunningNode.start("node", "--name", "cli-test-data", "--data-dir", data.toString());
+        Matcher epoch = EPOCH.matcher(first.output());
+        assertThat(epoch.find()).as("output: %s", first.output()).isTrue();
+        assertThat(first.output()).contains("data in " + data.toAbsolutePath());
+        assertThat(data.resolve("parley-node.db")).isRegularFile();
+
+        Result second = run("node", "--name", "cli-test-data-2", "--data-dir", data.toString());
+        assertThat(second.exitCode()).isEqualTo(2);
+        assertThat(second.err()).contains("cannot start node 'cli-test-data-2'", data.toAbsolutePath().toString());
+        first.stop();
+
+        RunningNode again = RunningNode.start("node", "--name", "cli-test-data", "--store", "sqlite:" + data.toAbsolutePath(),
+                "--retention-age", "7d", "--retention-count", "1000");
+        assertThat(again.output()).contains("epoch " + epoch.group(1));
+        again.stop();
+    }
+
+    @Test
+    void keepsItsDataInParleyDataByDefault() {
+        NodeCommand command = new NodeCommand();
+        new CommandLine(command).parseArgs("--name", "x");
+        assertThat(command.describeStore()).isEqualTo("data in " + Path.of("parley-data").toAbsolutePath());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--in-memory --data-dir d", "--store memory: --in-memory", "--data-dir d --store sqlite:d"})
+    void storeOptionsAreMutuallyExclusive(String options) {
+        List<String> args = new java.util.ArrayList<>(List.of("node", "--name", "cli-test-exclusive"));
+        args.addAll(List.of(options.split(" ")));
+
+        Result result = run(args.toArray(String[]::new));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("mutually exclusive");
+        assertThat(result.out()).doesNotContain("running");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--retention-age soon", "--retention-age 0d", "--retention-age -PT1H", "--retention-count 0",
+            "--retention-count many"})
+    void badRetentionIsAClearErrorWithExitCode2(String options) {
+        List<String> args = new java.util.ArrayList<>(List.of("node", "--name", "cli-test-retention", "--in-memory"));
+        args.addAll(List.of(options.split(" ")));
+
+        Result result = run(args.toArray(String[]::new));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).containsAnyOf("--retention-age", "--retention-count", "retention count");
+        assertThat(result.out()).doesNotContain("running");
+    }
+
+    @Test
+    void readsRetentionAges() {
+        RetentionAge age = new RetentionAge();
+        assertThat(age.convert("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(age.convert("12h")).isEqualTo(Duration.ofHours(12));
+        assertThat(age.convert("30m")).isEqualTo(Duration.ofMinutes(30));
+        assertThat(age.convert("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(age.convert("PT12H")).isEqualTo(Duration.ofHours(12));
+        assertThat(age.convert("P7D")).isEqualTo(Duration.ofDays(7));
+    }
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ParleyCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exitCode = cli.execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
     }
 
     private static Client connect(URI endpoint) {

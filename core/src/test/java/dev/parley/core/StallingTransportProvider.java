@@ -1,10 +1,7 @@
 package dev.parley.core;
 
 import com.google.auto.service.AutoService;
-import dev.parley.ConversationType;
-import dev.parley.core.transport.TransportRegistry;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
@@ -12,7 +9,6 @@ import dev.parley.spi.TransportConfig;
 import dev.parley.spi.TransportProvider;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,29 +29,11 @@ public final class StallingTransportProvider implements TransportProvider {
 
     @Override
     public Transport connect(URI endpoint, TransportConfig config) {
-        Transport inproc = TransportRegistry.forScheme("inproc")
-                .connect(URI.create("inproc://" + endpoint.getAuthority()), config);
-        return new Transport() {
-            @Override
-            public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String key) {
-                return inproc.publish(topic, payload, key);
-            }
-
-            @Override
-            public CompletableFuture<List<Envelope>> query(String topic, long after, int limit) {
-                return inproc.query(topic, after, limit);
-            }
-
-            @Override
-            public CompletableFuture<String> createConversation(ConversationType type, List<String> members,
-                                                                String name) {
-                return inproc.createConversation(type, members, name);
-            }
-
+        return new ForwardingTransport(endpoint, config) {
             @Override
             public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long demand,
                                                              SubscriptionListener listener) {
-                return inproc.subscribe(cursors, demand, new SubscriptionListener() {
+                return super.subscribe(cursors, demand, new SubscriptionListener() {
                     @Override
                     public void onEnvelope(Envelope envelope) {
                         if (!STALLED.get()) {
@@ -80,11 +58,6 @@ public final class StallingTransportProvider implements TransportProvider {
                         listener.onClosed();
                     }
                 });
-            }
-
-            @Override
-            public void close() {
-                inproc.close();
             }
         };
     }

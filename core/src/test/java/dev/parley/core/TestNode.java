@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /** A fresh node per test, reached over inproc://, and the clients a test makes, all closed after it. */
 public final class TestNode implements BeforeEachCallback, AfterEachCallback {
@@ -51,10 +52,15 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
     }
 
     public Client client(Identity identity) {
-        Client client = Client.create(ClientOptions.builder()
+        return client(identity, options -> options);
+    }
+
+    /** A client with more options (a database, a cache bound); closed after the test unless closed before. */
+    public Client client(Identity identity, UnaryOperator<ClientOptions.Builder> options) {
+        Client client = Client.create(options.apply(ClientOptions.builder()
                 .endpoint(endpoint())
                 .identity(identity)
-                .heartbeatInterval(heartbeat)
+                .heartbeatInterval(heartbeat))
                 .build());
         clients.add(client);
         return client;

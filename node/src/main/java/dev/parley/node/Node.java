@@ -5,7 +5,11 @@ import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.Shutdown;
 import dev.parley.node.internal.session.DefaultNodeSession;
 import dev.parley.node.internal.session.NodeOperations;
+import dev.parley.node.store.NodeStore;
+import dev.parley.node.store.NodeStoreProvider;
+import dev.parley.node.store.Retention;
 import dev.parley.spi.node.Endpoint;
+import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeSession;
 import org.slf4j.Logger;
@@ -26,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The reference Parley node: per-topic logs, fan-out to subscriptions, authentication and access
@@ -39,26 +45,37 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class Node implements NodeAccess, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final String INPROC = "inproc";
+    private static final URI MEMORY = URI.create("memory:/");
+    private static final SchemeProviders<EndpointProvider> ENDPOINTS = new SchemeProviders<>(EndpointProvider.class,
+            EndpointProvider::scheme, "node endpoint",
+            scheme -> "dev.parley:parley-transport-" + ("ws".equals(scheme) ? "websocket" : scheme));
+    private static final SchemeProviders<NodeStoreProvider> STORES = new SchemeProviders<>(NodeStoreProvider.class,
+            NodeStoreProvider::scheme, "node store", scheme -> "dev.parley:parley-node-store-" + scheme);
 
     private final String name;
     private final List<URI> listen;
-    private final Path dataDir;
+    private final URI storeUri;
+    private final Retention retention;
+    private final Duration retentionInterval;
+    private final AtomicBoolean trimming = new AtomicBoolean();
     private final Set<DefaultNodeSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
-    private final NodeOperations operations;
+    private volatile NodeStore store;
+    private volatile NodeOperations operations;
     private volatile boolean started;
     private volatile boolean closed;
 
     private Node(Builder b) {
         this.name = b.name;
         this.listen = List.copyOf(b.listen);
-        this.dataDir = b.dataDir;
+        this.storeUri = b.store;
+        this.retention = b.retention;
+        this.retentionInterval = b.retentionInterval;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
-        this.operations = new NodeOperations(deliveryExecutor, scheduler);
     }
 
     public static Builder builder() {
@@ -66,8 +83,10 @@ public final class Node implements NodeAccess, AutoCloseable {
     }
 
     /**
-     * Starts every {@code listen} endpoint, and {@code inproc://NAME} unless an inproc address was
-     * given (the in-process transport comes with this module). Returns this node.
+     * Opens the store, then starts every {@code listen} endpoint, and {@code inproc://NAME} unless an
+     * inproc address was given (the in-process transport comes with this module). Returns this node.
+     *
+     * @throws dev.parley.node.store.StoreException the store cannot be opened (corrupt, foreign, unwritable)
      */
     public synchronized Node start() {
         if (started) {
@@ -75,8 +94,16 @@ public final class Node implements NodeAccess, AutoCloseable {
         }
         started = true;
         try {
+            store = STORES.forScheme(storeUri.getScheme()).open(storeUri);
+            operations = new NodeOperations(store, deliveryExecutor, scheduler);
+            log.info("node {} keeps its data in {} (epoch {}, retention {})", name, storeUri, store.epoch(),
+                    describe(retention));
+            if (!retention.keepsAll()) {
+                scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(this::trim), 0,
+                        retentionInterval.toNanos(), TimeUnit.NANOSECONDS);
+            }
             for (URI bind : addresses()) {
-                Endpoint endpoint = EndpointProviders.forScheme(bind.getScheme()).start(this, bind);
+                Endpoint endpoint = ENDPOINTS.forScheme(bind.getScheme()).start(this, bind);
                 endpoints.put(bind.getScheme(), endpoint);
                 log.info("node {} listening on {}", name, endpoint.address());
             }
@@ -87,10 +114,37 @@ public final class Node implements NodeAccess, AutoCloseable {
         return this;
     }
 
+    /** Applies the retention; runs on the delivery executor, one at a time. */
+    private void trim() {
+        if (closed || !trimming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long removed = store.trim(retention);
+            if (removed > 0) {
+                log.info("node {} removed {} entries beyond its retention ({})", name, removed, describe(retention));
+            }
+        } catch (RuntimeException e) {
+            log.warn("node {}: applying retention failed; trying again in {}", name, retentionInterval, e);
+        } finally {
+            trimming.set(false);
+        }
+    }
+
+    private static String describe(Retention retention) {
+        if (retention.keepsAll()) {
+            return "keep everything";
+        }
+        List<String> limits = new ArrayList<>();
+        retention.maxAge().ifPresent(age -> limits.add("at most " + age + " old"));
+        retention.maxPerTopic().ifPresent(count -> limits.add("at most " + count + " per topic"));
+        return String.join(", ", limits);
+    }
+
     /** The configured addresses, plus {@code inproc://NAME} when none of them is in-process. */
     private List<URI> addresses() {
         List<URI> all = new ArrayList<>();
-        if (listen.stream().noneMatch(u -> u.getScheme().equals(INPROC)) && EndpointProviders.find(INPROC).isPresent()) {
+        if (listen.stream().noneMatch(u -> u.getScheme().equals(INPROC)) && ENDPOINTS.find(INPROC).isPresent()) {
             all.add(URI.create(INPROC + "://" + name));
         }
         all.addAll(listen);
@@ -100,6 +154,15 @@ public final class Node implements NodeAccess, AutoCloseable {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public String epoch() {
+        NodeStore open = store;
+        if (open == null) {
+            throw new IllegalStateException("node " + name + " is not started");
+        }
+        return open.epoch();
     }
 
     /** The bound address of the endpoint of {@code scheme} ({@code inproc} always works once started). */
@@ -163,6 +226,9 @@ public final class Node implements NodeAccess, AutoCloseable {
         }
         endpoints.values().forEach(Endpoint::close);
         Shutdown.stop(deliveryExecutor, scheduler, Duration.ofSeconds(5));
+        if (store != null) {
+            store.close();
+        }
         log.info("node {} closed", name);
     }
 
@@ -174,7 +240,9 @@ public final class Node implements NodeAccess, AutoCloseable {
     public static final class Builder {
         private String name = "parley";
         private final List<URI> listen = new ArrayList<>();
-        private Path dataDir;
+        private URI store = MEMORY;
+        private Retention retention = Retention.KEEP_ALL;
+        private Duration retentionInterval = Duration.ofMinutes(1);
 
         public Builder name(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -202,17 +270,56 @@ public final class Node implements NodeAccess, AutoCloseable {
             }
         }
 
-        /** Directory for durable topic logs (not implemented yet). */
+        /**
+         * Where the node keeps its logs, conversations and idempotency keys, by URI scheme:
+         * {@code memory:} (the default: gone with the JVM), {@code sqlite:<dir>} (see {@link #dataDir}),
+         * or any scheme whose {@link NodeStoreProvider} is on the class path.
+         */
+        public Builder store(URI store) {
+            this.store = Objects.requireNonNull(store, "store");
+            if (store.getScheme() == null) {
+                throw new IllegalArgumentException("store needs a scheme, e.g. memory: or sqlite:/var/lib/parley, was "
+                        + store);
+            }
+            return this;
+        }
+
+        /** {@link #store(URI)} from text; a bare scheme such as {@code memory:} is allowed. */
+        public Builder store(String store) {
+            Objects.requireNonNull(store, "store");
+            try {
+                return store(new URI(store.matches("[A-Za-z][A-Za-z0-9+.-]*:") ? store + "/" : store));
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("malformed store address '" + store + "'", e);
+            }
+        }
+
+        /** Keeps the node's data in SQLite files in {@code dataDir} (created if missing): {@code store(sqlite:<dir>)}. */
         public Builder dataDir(Path dataDir) {
-            this.dataDir = dataDir;
+            Objects.requireNonNull(dataDir, "dataDir");
+            return store(URI.create("sqlite:" + dataDir.toAbsolutePath().toUri().getRawPath()));
+        }
+
+        /**
+         * How much of each topic the node keeps (default {@link Retention#KEEP_ALL}), applied at start
+         * and then every {@link #retentionInterval}. A client reading from before what is kept gets
+         * the first entry still kept (sequences say what is missing).
+         */
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /** How often the retention is applied (default one minute). */
+        public Builder retentionInterval(Duration interval) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("retention interval must be positive, was " + interval);
+            }
+            this.retentionInterval = interval;
             return this;
         }
 
         public Node build() {
-            if (dataDir != null) {
-                throw new UnsupportedOperationException("durable topic logs (dataDir) are not implemented yet; "
-                        + "omit dataDir for in-memory logs");
-            }
             return new Node(this);
         }
     }

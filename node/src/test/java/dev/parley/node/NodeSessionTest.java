@@ -41,46 +41,18 @@ class NodeSessionTest {
     }
 
     private NodeSession login(Identity identity) {
-        NodeSession session = node.openSession("test");
-        byte[] nonce = session.challenge();
-        session.authenticate(identity.publicKey(), identity.sign(Authenticator.challengeMessage(nonce)));
-        return session;
-    }
-
-    private static final class Collector implements SubscriptionListener {
-        final List<Envelope> envelopes = new CopyOnWriteArrayList<>();
-        final AtomicInteger heartbeats = new AtomicInteger();
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onEnvelope(Envelope envelope) {
-            envelopes.add(envelope);
-        }
-
-        @Override
-        public void onHeartbeat() {
-            heartbeats.incrementAndGet();
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            errors.add(error);
-        }
-
-        List<String> texts() {
-            return envelopes.stream().map(e -> new String(e.payload())).toList();
-        }
+        return Collector.login(node, identity);
     }
 
     @Test
     void publishIsIdempotentPerKeyAndSequencesStartAtOne() {
         Identity alice = Identity.generate();
         NodeSession s = login(alice);
-        String conv = s.createConversation(ConversationType.GROUP, List.of(), "");
+        String conv = s.createConversation(ConversationType.GROUP, List.of(), "").join();
         String topic = Topics.conversation(conv);
-        assertThat(s.publish(topic, "a".getBytes(), "k1").sequence()).isEqualTo(1);
-        assertThat(s.publish(topic, "b".getBytes(), "k2").sequence()).isEqualTo(2);
-        assertThat(s.publish(topic, "a-again".getBytes(), "k1").sequence()).isEqualTo(1);
+        assertThat(s.publish(topic, "a".getBytes(), "k1").join().sequence()).isEqualTo(1);
+        assertThat(s.publish(topic, "b".getBytes(), "k2").join().sequence()).isEqualTo(2);
+        assertThat(s.publish(topic, "a-again".getBytes(), "k1").join().sequence()).isEqualTo(1);
         List<Envelope> all = s.query(topic, 0, 100);
         assertThat(all).extracting(Envelope::sequence).containsExactly(1L, 2L);
         assertThat(all).allMatch(e -> e.senderInboxId().equals(alice.inboxId()));
@@ -90,15 +62,15 @@ class NodeSessionTest {
     @Test
     void subscriptionReplaysAfterCursorThenGoesLiveAndNeverExceedsDemand() {
         NodeSession s = login(Identity.generate());
-        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
         for (int i = 1; i <= 5; i++) {
-            s.publish(topic, ("m" + i).getBytes(), "k" + i);
+            s.publish(topic, ("m" + i).getBytes(), "k" + i).join();
         }
         Collector c = new Collector();
         Subscription sub = s.subscribe(Map.of(topic, 2L), 10, Duration.ofSeconds(10), c);
         await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 3);
         for (int i = 6; i <= 20; i++) {
-            s.publish(topic, ("m" + i).getBytes(), "k" + i);
+            s.publish(topic, ("m" + i).getBytes(), "k" + i).join();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 10);
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> c.envelopes.size() == 10);
@@ -112,18 +84,18 @@ class NodeSessionTest {
     @Test
     void topicsAreAddedAndRemovedLive() {
         NodeSession s = login(Identity.generate());
-        String a = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
-        String b = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
-        s.publish(b, "old-b".getBytes(), "ob");
+        String a = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
+        String b = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
+        s.publish(b, "old-b".getBytes(), "ob").join();
         Collector c = new Collector();
         Subscription sub = s.subscribe(Map.of(a, 0L), 100, Duration.ofSeconds(10), c);
         assertThat(sub.addTopics(Map.of(b, Topics.LATEST)).join()).containsEntry(b, 1L);
-        s.publish(b, "new-b".getBytes(), "nb");
-        s.publish(a, "a1".getBytes(), "a1");
+        s.publish(b, "new-b".getBytes(), "nb").join();
+        s.publish(a, "a1".getBytes(), "a1").join();
         await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 2);
         sub.removeTopics(List.of(b));
-        s.publish(b, "gone".getBytes(), "g");
-        s.publish(a, "a2".getBytes(), "a2");
+        s.publish(b, "gone".getBytes(), "g").join();
+        s.publish(a, "a2".getBytes(), "a2").join();
         await().atMost(Duration.ofSeconds(5)).until(() -> c.envelopes.size() == 3);
         assertThat(c.texts()).containsExactlyInAnyOrder("new-b", "a1", "a2");
         assertThatThrownBy(() -> sub.addTopics(Map.of(Topics.welcome(Identity.generate().inboxId()), 0L)).join())
@@ -164,11 +136,11 @@ class NodeSessionTest {
                 .isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> s.createConversation(ConversationType.DM, List.of(), ""))
                 .isInstanceOf(ProtocolException.class);
-        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), ""));
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
         assertThatThrownBy(() -> s.publish(topic, new byte[(1 << 20) + 1], "big")).isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> s.publish(topic, new byte[1], "")).isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> s.query(topic, 0, 0)).isInstanceOf(ProtocolException.class);
         // the node is still fine
-        assertThat(s.publish(topic, new byte[1], "ok").sequence()).isEqualTo(1);
+        assertThat(s.publish(topic, new byte[1], "ok").join().sequence()).isEqualTo(1);
     }
 }

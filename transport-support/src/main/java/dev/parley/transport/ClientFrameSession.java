@@ -76,6 +76,7 @@ final class ClientFrameSession implements FrameLink.Handler {
                     return request(ClientFrame.newBuilder().setAuth(response), NodeFrame.BodyCase.AUTH_OK);
                 })
                 .thenApply(ok -> {
+                    config.epochCheck().check(ok.getAuthOk().getEpoch()); // a node of another history: unusable
                     startHeartbeats();
                     return this;
                 });

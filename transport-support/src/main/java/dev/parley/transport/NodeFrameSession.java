@@ -16,7 +16,6 @@ import dev.parley.protocol.Subscribed;
 import dev.parley.protocol.SubscriptionClosed;
 import dev.parley.protocol.TopicsAdded;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.node.NodeSession;
@@ -26,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -144,13 +144,15 @@ public final class NodeFrameSession {
             case AUTH -> {
                 String inbox = session.authenticate(frame.getAuth().getPublicKey().toByteArray(),
                         frame.getAuth().getSignature().toByteArray());
-                return answer.setAuthOk(AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(heartbeat.toMillis()));
+                return answer.setAuthOk(AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(heartbeat.toMillis())
+                        .setEpoch(session.epoch()));
             }
             case PUBLISH -> {
-                PublishResult r = session.publish(frame.getPublish().getTopic(),
-                        frame.getPublish().getPayload().toByteArray(), frame.getPublish().getIdempotencyKey());
-                return answer.setPublishResult(PublishAck.newBuilder().setSequence(r.sequence())
-                        .setTimestampNs(r.timestampNs()));
+                answerWhenDone(id, session.publish(frame.getPublish().getTopic(),
+                        frame.getPublish().getPayload().toByteArray(), frame.getPublish().getIdempotencyKey())
+                        .thenApply(r -> answer.setPublishResult(PublishAck.newBuilder().setSequence(r.sequence())
+                                .setTimestampNs(r.timestampNs()))));
+                return null;
             }
             case QUERY -> {
                 QueryResult.Builder result = QueryResult.newBuilder();
@@ -159,9 +161,11 @@ public final class NodeFrameSession {
                 return answer.setQueryResult(result);
             }
             case CREATE_CONVERSATION -> {
-                String conversation = session.createConversation(Wire.fromWire(frame.getCreateConversation().getKind()),
-                        frame.getCreateConversation().getMemberInboxIdsList(), frame.getCreateConversation().getName());
-                return answer.setConversationCreated(CreateConversationResult.newBuilder().setConversationId(conversation));
+                answerWhenDone(id, session.createConversation(Wire.fromWire(frame.getCreateConversation().getKind()),
+                        frame.getCreateConversation().getMemberInboxIdsList(), frame.getCreateConversation().getName())
+                        .thenApply(conversation -> answer.setConversationCreated(
+                                CreateConversationResult.newBuilder().setConversationId(conversation))));
+                return null;
             }
             case SUBSCRIBE -> {
                 subscribe(id, frame);
@@ -193,6 +197,12 @@ public final class NodeFrameSession {
             }
             default -> throw new ProtocolException("frame without a known body: " + frame.getBodyCase());
         }
+    }
+
+    /** Sends the answer to request {@code id} once the node has it (a durable write), or the error. */
+    private void answerWhenDone(long id, CompletableFuture<NodeFrame.Builder> answer) {
+        answer.whenComplete((frame, error) -> send(error == null ? frame.setRequestId(id).build()
+                : NodeFrame.newBuilder().setRequestId(id).setError(Wire.toWire(error)).build()));
     }
 
     private void subscribe(long id, ClientFrame frame) {

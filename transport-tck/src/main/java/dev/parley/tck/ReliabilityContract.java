@@ -4,6 +4,7 @@ import dev.parley.Client;
 import dev.parley.ClientOptions;
 import dev.parley.DecodedMessage;
 import dev.parley.Group;
+import dev.parley.HistoryLost;
 import dev.parley.Identity;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
@@ -218,6 +219,42 @@ public abstract class ReliabilityContract extends TransportSuite {
         assertThat(events.get(0)).isEqualTo("retryable-error");
         assertThat(events).doesNotContain("fail");
         assertThat(stream.state()).isIn(StreamState.RETRYING, StreamState.CONNECTING);
+        stream.end();
+    }
+
+    @Test
+    @DisplayName("7.03 a node whose log was wiped: streams say what was lost and deliver the new history")
+    void required_rule7_03_aWipedNodeIsReportedAndItsNewHistoryDelivered() {
+        Client alice = direct();
+        Client bob = direct();
+        List<HistoryLost> lost = new CopyOnWriteArrayList<>();
+        List<Object> received = new CopyOnWriteArrayList<>();
+        MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
+                StreamOptions.<DecodedMessage>builder()
+                        .retryAttempts(1_000)
+                        .retryDelay(Duration.ofMillis(50))
+                        .onHistoryLost(lost::add)
+                        .onValue(m -> received.add(m.content()))
+                        .build());
+        Group before = alice.conversations().newGroup(List.of(bob.inboxId()));
+        before.send("one");
+        before.send("two");
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 2);
+
+        String oldEpoch = node.epoch();
+        replaceNodeWithAnEmptyOne(); // same address, sequences start again at 1
+        assertThat(node.epoch()).isNotEqualTo(oldEpoch);
+        Group after = alice.conversations().newGroup(List.of(bob.inboxId()));
+        after.send("three");
+        after.send("four");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 4);
+        assertThat(received).as("the new history's first sequences are no duplicates")
+                .containsExactly("one", "two", "three", "four");
+        assertThat(lost).as("what the stream had not received of the old history")
+                .contains(new HistoryLost(before.id(), 3, Long.MAX_VALUE, HistoryLost.Reason.NODE_RESET))
+                .allMatch(l -> l.reason() == HistoryLost.Reason.NODE_RESET);
+        assertThat(stream.state()).isEqualTo(StreamState.LIVE);
         stream.end();
     }
 

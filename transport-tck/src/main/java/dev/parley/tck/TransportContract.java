@@ -4,11 +4,14 @@ import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.Identity;
+import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.core.transport.TransportRegistry;
+import dev.parley.internal.Failures;
 import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
+import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
@@ -32,6 +35,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -72,8 +76,13 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     protected Transport connect(Authenticator who) {
+        return connect(who, EpochCheck.ANY);
+    }
+
+    protected Transport connect(Authenticator who, EpochCheck epochCheck) {
         Transport transport = TransportRegistry.forScheme(scheme()).connect(endpoint(), TransportConfig.builder()
-                .authenticator(who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
+                .authenticator(who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10))
+                .epochCheck(epochCheck).build());
         transports.add(transport);
         return transport;
     }
@@ -300,6 +309,22 @@ public abstract class TransportContract extends TransportSuite {
         };
         assertThatThrownBy(() -> connect(forger)).isInstanceOf(AuthenticationException.class);
         await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+    }
+
+    @Test
+    @DisplayName("3.06 every connection's node epoch goes through the epoch check; a refused one is not used")
+    void required_rule3_06_theNodesEpochIsCheckedOnEveryConnection() {
+        List<String> checked = new CopyOnWriteArrayList<>();
+        Transport seen = connect(Identity.generate(), checked::add);
+        join(seen.createConversation(ConversationType.GROUP, List.of(), "tck"));
+        assertThat(checked).isNotEmpty().containsOnly(node.epoch());
+
+        String gone = "an-epoch-this-node-never-had";
+        assertThatThrownBy(() -> join(connect(Identity.generate(), epoch -> {
+            throw new NodeResetException(gone, epoch);
+        }).createConversation(ConversationType.GROUP, List.of(), "tck")))
+                .satisfies(e -> assertThat(Failures.unwrap(e)).isInstanceOfSatisfying(NodeResetException.class,
+                        reset -> assertThat(reset.nodeEpoch()).isEqualTo(node.epoch())));
     }
 
     @Test

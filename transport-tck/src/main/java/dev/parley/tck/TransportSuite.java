@@ -26,11 +26,25 @@ public abstract class TransportSuite {
 
     @BeforeEach
     void startNode() {
-        Node.Builder builder = Node.builder().name("tck-" + scheme() + "-" + NODES.incrementAndGet());
-        if (listenAddress() != null) {
-            builder.listen(listenAddress());
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress());
+    }
+
+    /**
+     * Closes the node and starts one with an empty log (a new epoch) at the same address: a node
+     * whose data was wiped, as its clients see it.
+     */
+    protected void replaceNodeWithAnEmptyOne() {
+        String address = listenAddress() == null ? null : node.endpoint(scheme()).toString();
+        node.close();
+        node = startNode(node.name(), address);
+    }
+
+    private static Node startNode(String name, String address) {
+        Node.Builder builder = Node.builder().name(name);
+        if (address != null) {
+            builder.listen(address);
         }
-        node = builder.build().start();
+        return builder.build().start();
     }
 
     @AfterEach

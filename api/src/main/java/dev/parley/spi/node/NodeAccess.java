@@ -1,8 +1,14 @@
 package dev.parley.spi.node;
 
-/** What an endpoint needs from a node: its name and a session per accepted connection. */
+/** What an endpoint needs from a node: its name, its epoch and a session per accepted connection. */
 public interface NodeAccess {
     String name();
+
+    /**
+     * The id of the history this node serves (its store's epoch). It changes only when the store is
+     * replaced by an empty one; clients holding cursors of another epoch must drop them.
+     */
+    String epoch();
 
     /** A new unauthenticated session; {@code remoteAddress} is for logs. */
     NodeSession openSession(String remoteAddress);

@@ -10,6 +10,7 @@ import dev.parley.spi.SubscriptionListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -27,11 +28,19 @@ public interface NodeSession extends AutoCloseable {
     /** The authenticated inbox, or {@code null} before authentication. */
     String inboxId();
 
-    PublishResult publish(String topic, byte[] payload, String idempotencyKey);
+    /** The epoch of the node's store (see {@link NodeAccess#epoch()}). */
+    String epoch();
+
+    /**
+     * Appends to a topic; completes once the envelope is durable (a re-sent key completes with the first
+     * sequence). Invalid requests and refused access may throw at once instead.
+     */
+    CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey);
 
     List<Envelope> query(String topic, long afterSequence, int limit);
 
-    String createConversation(ConversationType type, List<String> memberInboxIds, String name);
+    /** Creates a conversation of this inbox and {@code memberInboxIds}; completes with its id once it and its welcomes are durable. */
+    CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name);
 
     /** Opens a subscription; the node sends a heartbeat to {@code listener} every {@code heartbeatInterval}. */
     Subscription subscribe(Map<String, Long> cursors, long initialDemand, Duration heartbeatInterval,

@@ -56,8 +56,8 @@ abstract class DefaultConversation {
     }
 
     public MessageStream<DecodedMessage> stream(StreamOptions<DecodedMessage> options) {
-        return client.runtime.start(client.plans.conversationMessages(record.id()),
-                Objects.requireNonNull(options, "options"));
+        Objects.requireNonNull(options, "options");
+        return client.runtime.start(client.plans.conversationMessages(record.id(), options.durable()), options);
     }
 
     public List<String> memberInboxIds() {

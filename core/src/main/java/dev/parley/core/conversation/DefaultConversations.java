@@ -75,14 +75,14 @@ public final class DefaultConversations implements Conversations, Preferences {
     public MessageStream<Conversation> stream(StreamOptions<Conversation> options) {
         Plans.Filter filter = new Plans.Filter(options.conversationType(),
                 options.consentStates().orElse(EnumSet.allOf(ConsentState.class)));
-        return client.runtime.start(client.plans.conversations(filter, this::view), options);
+        return client.runtime.start(client.plans.conversations(filter, this::view, options.durable()), options);
     }
 
     @Override
     public MessageStream<DecodedMessage> streamAllMessages(StreamOptions<DecodedMessage> options) {
         Set<ConsentState> consent = options.consentStates().orElse(Plans.DEFAULT_MESSAGE_CONSENT);
         Plans.Filter filter = new Plans.Filter(options.conversationType(), consent);
-        return client.runtime.start(client.plans.allMessages(filter), options);
+        return client.runtime.start(client.plans.allMessages(filter, options.durable()), options);
     }
 
     @Override
@@ -92,7 +92,7 @@ public final class DefaultConversations implements Conversations, Preferences {
 
     @Override
     public MessageStream<ConsentRecord> streamConsent(StreamOptions<ConsentRecord> options) {
-        return client.runtime.start(client.plans.consent(), options);
+        return client.runtime.start(client.plans.consent(options.durable()), options);
     }
 
     private Conversation view(ConversationRecord record) {

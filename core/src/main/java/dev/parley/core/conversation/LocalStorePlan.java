@@ -3,6 +3,7 @@ package dev.parley.core.conversation;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamContext;
 import dev.parley.core.stream.StreamPlan;
+import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 
 import java.util.HashSet;
@@ -10,18 +11,27 @@ import java.util.Set;
 
 /**
  * A stream over the client's local store: it catches up by syncing, starts its topics at the
- * store's cursors, and advances those cursors as it processes envelopes. Only for topics it follows
+ * store's cursors, and advances those cursors as envelopes are stored. Only for topics it follows
  * from the store's cursor or from the start: a topic followed from "latest" skipped history the
- * store has not seen, so the store's cursor must not claim it.
+ * store has not seen, so the store's cursor must not claim it. A durable stream starts at its own
+ * cursors instead ({@link DurableCursors}) and records what its consumer handled. Each delivered
+ * run is one store transaction.
  */
 abstract class LocalStorePlan<T> implements StreamPlan<T> {
     private final MessageStore store;
+    private final NodeHistory history;
     private final Syncer syncer;
     private final Set<String> continuous = new HashSet<>(); // serial
+    private final DurableCursors durable; // null unless durable
+    private String followedEpoch; // the node history the stream's envelopes come from
+    private boolean inRun;
 
-    LocalStorePlan(MessageStore store, Syncer syncer) {
+    LocalStorePlan(MessageStore store, Syncer syncer, DurableCursors durable) {
         this.store = store;
+        this.history = new NodeHistory(store);
         this.syncer = syncer;
+        this.durable = durable;
+        this.followedEpoch = history.epoch();
     }
 
     @Override
@@ -29,22 +39,88 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         syncer.sync();
     }
 
+    /** Handles the envelope ({@link #handle}), then moves the store's cursor past it where that is true. */
     @Override
-    public final void processed(String topic, long sequence) {
-        if (continuous.contains(topic)) {
-            store.advanceCursor(topic, sequence);
+    public final void onEnvelope(Envelope envelope, StreamContext<T> context) {
+        try {
+            handle(envelope, context);
+        } finally {
+            if (continuous.contains(envelope.topic())) {
+                store.advanceCursor(envelope.topic(), envelope.sequence());
+            }
         }
     }
 
-    /** The store's cursor of {@code topic}, for the first subscription. */
+    /** What the stream makes of one new envelope (it is stored by the time this returns). */
+    abstract void handle(Envelope envelope, StreamContext<T> context);
+
+    /**
+     * One transaction per delivered run: what it stores, the sync cursors and the durable progress it
+     * made; of the history the stream follows, so that a run of a history the store forgot meanwhile
+     * (another path met the node's new one) writes nothing.
+     */
+    @Override
+    public final void handleRun(Runnable run) {
+        store.inTransaction(followedEpoch, () -> {
+            inRun = true;
+            try {
+                run.run();
+            } finally {
+                inRun = false;
+                if (durable != null) {
+                    durable.flush();
+                }
+            }
+        });
+    }
+
+    /** The store's sync cursors follow what is stored; a durable stream records here what was handled. */
+    @Override
+    public void processed(String topic, long sequence) {
+        if (durable != null) {
+            durable.handled(topic, sequence);
+            if (!inRun) {
+                durable.flush(); // a batch of pull-mode acknowledgements; inside a run, the run's commit takes it
+            }
+        }
+    }
+
+    @Override
+    public void ended() {
+        if (durable != null) {
+            durable.flush();
+        }
+    }
+
+    @Override
+    public final String epoch() {
+        return history.epoch();
+    }
+
+    /** The store forgets the old history (its conversations, messages and cursors); topics are asked again. */
+    @Override
+    public final void nodeReset(String nodeEpoch) {
+        history.adopt(nodeEpoch);
+        followedEpoch = nodeEpoch;
+        continuous.clear();
+        if (durable != null) {
+            durable.reset(); // handled progress of the old history must not be written into the new one
+        }
+    }
+
+    /** Where {@code topic} starts in the first subscription: the store's cursor, or a durable stream's own. */
     final long fromStore(String topic) {
         continuous.add(topic);
-        return store.cursor(topic);
+        long cursor = store.cursor(topic);
+        return durable == null ? cursor : durable.start(topic, cursor);
     }
 
     /** Follows {@code topic} from its first entry (a conversation created after the stream started). */
     final void followFromStart(StreamContext<T> context, String topic) {
         continuous.add(topic);
+        if (durable != null) {
+            durable.followed(topic, 0);
+        }
         context.addTopic(topic, 0);
     }
 

@@ -44,16 +44,17 @@ final class Plans {
     }
 
     /** New conversations: follows the welcome topic. */
-    StreamPlan<Conversation> conversations(Filter filter, Function<ConversationRecord, Conversation> view) {
+    StreamPlan<Conversation> conversations(Filter filter, Function<ConversationRecord, Conversation> view,
+                                           Optional<String> durable) {
         String welcome = Topics.welcome(inboxId);
-        return new LocalStorePlan<>(store, syncer) {
+        return new LocalStorePlan<>(store, syncer, DurableCursors.of(store, durable)) {
             @Override
             public Map<String, Long> initialCursors() {
                 return Map.of(welcome, fromStore(welcome));
             }
 
             @Override
-            public void onEnvelope(Envelope envelope, StreamContext<Conversation> context) {
+            void handle(Envelope envelope, StreamContext<Conversation> context) {
                 ConversationRecord conversation = processor.welcome(envelope);
                 if (accepted(filter, conversation)) {
                     context.emit(view.apply(conversation));
@@ -67,10 +68,10 @@ final class Plans {
      * conversations), the preferences topic (to add or drop conversations whose consent changes)
      * and the topic of every accepted conversation; excluded conversations cost no network.
      */
-    StreamPlan<DecodedMessage> allMessages(Filter filter) {
+    StreamPlan<DecodedMessage> allMessages(Filter filter, Optional<String> durable) {
         String welcome = Topics.welcome(inboxId);
         String prefs = Topics.preferences(inboxId);
-        return new LocalStorePlan<>(store, syncer) {
+        return new LocalStorePlan<>(store, syncer, DurableCursors.of(store, durable)) {
             @Override
             public Map<String, Long> initialCursors() {
                 Map<String, Long> cursors = new HashMap<>();
@@ -86,7 +87,7 @@ final class Plans {
             }
 
             @Override
-            public void onEnvelope(Envelope envelope, StreamContext<DecodedMessage> context) {
+            void handle(Envelope envelope, StreamContext<DecodedMessage> context) {
                 String kind = Topics.kind(envelope.topic());
                 if (kind.equals(Topics.CONVERSATION)) {
                     DecodedMessage message = processor.message(envelope);
@@ -120,25 +121,25 @@ final class Plans {
     }
 
     /** Messages of one conversation. */
-    StreamPlan<DecodedMessage> conversationMessages(String conversationId) {
-        return singleTopic(Topics.conversation(conversationId), processor::message);
+    StreamPlan<DecodedMessage> conversationMessages(String conversationId, Optional<String> durable) {
+        return singleTopic(Topics.conversation(conversationId), processor::message, durable);
     }
 
     /** Consent decisions of this inbox, from any installation. */
-    StreamPlan<ConsentRecord> consent() {
-        return singleTopic(Topics.preferences(inboxId), processor::consent);
+    StreamPlan<ConsentRecord> consent(Optional<String> durable) {
+        return singleTopic(Topics.preferences(inboxId), processor::consent, durable);
     }
 
     /** Follows one topic and emits what {@code decode} makes of each envelope. */
-    private <T> StreamPlan<T> singleTopic(String topic, Function<Envelope, T> decode) {
-        return new LocalStorePlan<>(store, syncer) {
+    private <T> StreamPlan<T> singleTopic(String topic, Function<Envelope, T> decode, Optional<String> durable) {
+        return new LocalStorePlan<>(store, syncer, DurableCursors.of(store, durable)) {
             @Override
             public Map<String, Long> initialCursors() {
                 return Map.of(topic, fromStore(topic));
             }
 
             @Override
-            public void onEnvelope(Envelope envelope, StreamContext<T> context) {
+            void handle(Envelope envelope, StreamContext<T> context) {
                 context.emit(decode.apply(envelope));
             }
         };

@@ -1,6 +1,7 @@
 package dev.parley.core.conversation;
 
 import dev.parley.ConsentState;
+import dev.parley.NodeResetException;
 import dev.parley.ProtocolException;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
@@ -36,6 +37,7 @@ public final class Syncer {
     private final MessageStore store;
     private final EnvelopeProcessor processor;
     private final Duration timeout;
+    private String syncingEpoch = ""; // the node history this sync reads
 
     public Syncer(String inboxId, Transport transport, MessageStore store, EnvelopeProcessor processor,
                   Duration timeout) {
@@ -46,8 +48,36 @@ public final class Syncer {
         this.timeout = timeout;
     }
 
+    /**
+     * Syncs everything; when the node turns out to serve a new history (the store forgot the old one
+     * meanwhile, see {@link HistoryFollowingTransport}), starts over once from the new history's start.
+     */
     public synchronized void sync() {
-        syncConversations();
+        onceMoreAfterReset(this::syncOnce);
+    }
+
+    /** Fetches new welcomes only (from the start of a new history, should the node's have changed). */
+    public synchronized void syncConversations() {
+        onceMoreAfterReset(this::pullWelcomes);
+    }
+
+    private void onceMoreAfterReset(Runnable sync) {
+        try {
+            syncingEpoch = store.nodeEpoch().orElse("");
+            sync.run();
+        } catch (NodeResetException reset) {
+            log.info("the node's history changed during sync; syncing the new one from its start");
+            syncingEpoch = store.nodeEpoch().orElse("");
+            sync.run();
+        }
+    }
+
+    private void pullWelcomes() {
+        pull(Topics.welcome(inboxId), processor::welcome);
+    }
+
+    private void syncOnce() {
+        pullWelcomes();
         pull(Topics.preferences(inboxId), processor::consent);
         List<String> topics = new ArrayList<>();
         for (ConversationRecord conversation : store.conversations()) {
@@ -56,11 +86,6 @@ public final class Syncer {
             }
         }
         pullAll(topics, processor::message);
-    }
-
-    /** Fetches new welcomes only. */
-    public synchronized void syncConversations() {
-        pull(Topics.welcome(inboxId), processor::welcome);
     }
 
     private void pull(String topic, Consumer<Envelope> handler) {
@@ -86,19 +111,34 @@ public final class Syncer {
         }
     }
 
-    /** Hands a page to {@code handler} and advances the stored cursor; returns the last sequence. */
+    /**
+     * Hands a page to {@code handler} and advances the stored cursor; returns the last sequence.
+     *
+     * @throws NodeResetException when the store adopted a new node history during this sync (the
+     *                            page, of the old one, wrote nothing): the sync starts over
+     */
     private long apply(String topic, List<Envelope> page, Consumer<Envelope> handler) {
-        long after = store.cursor(topic);
-        for (Envelope envelope : page) {
-            try {
-                handler.accept(envelope);
-            } catch (ProtocolException e) {
-                log.warn("skipping undecodable envelope {}#{}: {}", topic, envelope.sequence(), e.getMessage());
-            }
-            after = envelope.sequence();
-            store.advanceCursor(topic, after);
+        String now = store.nodeEpoch().orElse("");
+        if (!now.equals(syncingEpoch)) {
+            throw new NodeResetException(syncingEpoch, now);
         }
-        return after;
+        long[] after = {store.cursor(topic)};
+        store.inTransaction(syncingEpoch, () -> { // one commit per page
+            for (Envelope envelope : page) {
+                if (envelope.sequence() > after[0] + 1) {
+                    log.warn("{} entries of {} ({} to {}) are no longer kept by the node; synced what remains",
+                            envelope.sequence() - after[0] - 1, topic, after[0] + 1, envelope.sequence() - 1);
+                }
+                try {
+                    handler.accept(envelope);
+                } catch (ProtocolException e) {
+                    log.warn("skipping undecodable envelope {}#{}: {}", topic, envelope.sequence(), e.getMessage());
+                }
+                after[0] = envelope.sequence();
+                store.advanceCursor(topic, after[0]);
+            }
+        });
+        return after[0];
     }
 
     private record FirstPage(String topic, CompletableFuture<List<Envelope>> page) {

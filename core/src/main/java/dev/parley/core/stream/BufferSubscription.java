@@ -101,6 +101,7 @@ final class BufferSubscription<T> implements Flow.Subscription {
     private void next(Flow.Subscriber<? super T> to, T value) {
         try {
             to.onNext(value);
+            buffer.acknowledge();
         } catch (RuntimeException e) {
             log.warn("Flow subscriber threw from onNext (Reactive Streams rule 2.13); cancelling", e);
             done = true;

@@ -1,5 +1,6 @@
 package dev.parley.core.stream;
 
+import dev.parley.HistoryLost;
 import dev.parley.StreamOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,10 @@ final class Callbacks<T> {
 
     void retry(int attempt, int maxAttempts) {
         invoke(() -> options.onRetry().onRetry(attempt, maxAttempts));
+    }
+
+    void historyLost(HistoryLost lost) {
+        invoke(() -> options.onHistoryLost().accept(lost));
     }
 
     void restart() {

@@ -39,9 +39,26 @@ final class CursorBook {
         return true;
     }
 
+    /**
+     * The first sequence missing before {@code envelope}, or 0 when there is no gap: per topic the
+     * node's sequences are dense, so a jump past the cursor means entries it no longer keeps.
+     * Unknown for a topic whose "latest" start the node has not resolved yet.
+     */
+    long missingBefore(Envelope envelope) {
+        Long cursor = cursors.get(envelope.topic());
+        return cursor != null && cursor >= 0 && envelope.sequence() > cursor + 1 ? cursor + 1 : 0;
+    }
+
     /** Raises a followed topic's cursor to at least {@code sequence} (where the node resolved "latest"). */
     void raise(String topic, long sequence) {
         cursors.computeIfPresent(topic, (t, cursor) -> Math.max(cursor, sequence));
+    }
+
+    /** Forgets every cursor (they belong to a history that is gone); returns them. */
+    Map<String, Long> clear() {
+        Map<String, Long> old = new LinkedHashMap<>(cursors);
+        cursors.clear();
+        return old;
     }
 
     /** A copy, for a subscription. */

@@ -36,8 +36,12 @@ final class DefaultMessageStream<T> implements MessageStream<T> {
         return publisher;
     }
 
+    /** Ending a pull stream acknowledges the value the consumer took last: it is done with it. */
     @Override
     public void end() {
+        if (buffer != null) {
+            buffer.acknowledge();
+        }
         engine.end(true);
     }
 

@@ -1,15 +1,19 @@
 package dev.parley.core.stream;
 
+import dev.parley.HistoryLost;
 import dev.parley.ParleyException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.StreamOptions;
 import dev.parley.internal.Failures;
+import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -27,6 +31,9 @@ final class Delivery<T> implements StreamContext<T> {
     private final DemandWindow demand;
     private final PullBuffer<T> buffer; // null in push mode
     private final AtomicBoolean replenishQueued = new AtomicBoolean();
+    private final HandledProgress progress;
+    private final ConcurrentLinkedQueue<HandledProgress.Mark> acknowledged = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean acknowledgementsQueued = new AtomicBoolean();
     private Subscription subscription;  // the live one, or null
     private boolean sourceDone;
 
@@ -37,6 +44,7 @@ final class Delivery<T> implements StreamContext<T> {
         this.serial = serial;
         this.demand = new DemandWindow(options.bufferSize());
         this.buffer = options.onValue().isPresent() ? null : new PullBuffer<>(this::consumerTook);
+        this.progress = new HandledProgress(this::processed);
     }
 
     void follow(Map<String, Long> initialCursors) {
@@ -62,29 +70,60 @@ final class Delivery<T> implements StreamContext<T> {
         subscription = null;
     }
 
-    /** Delivers a run of envelopes in order; true when the plan completed the stream on one of them. */
+    /** Delivers a run of envelopes in order, as one run of the plan; true when the plan completed the stream. */
     boolean deliver(List<Envelope> envelopes) {
-        for (Envelope envelope : envelopes) {
-            demand.delivered();
-            if (cursors.advance(envelope)) {
-                handle(envelope);
-                if (sourceDone) {
-                    return true;
+        plan.handleRun(() -> {
+            for (Envelope envelope : envelopes) {
+                demand.delivered();
+                long missingFrom = cursors.missingBefore(envelope);
+                if (!sourceDone && cursors.advance(envelope)) {
+                    if (missingFrom > 0) {
+                        historyLost(envelope.topic(), missingFrom, envelope.sequence() - 1, HistoryLost.Reason.RETENTION);
+                    }
+                    handle(envelope);
                 }
             }
+        });
+        if (sourceDone) {
+            return true;
         }
         replenish();
         return false;
     }
 
     private void handle(Envelope envelope) {
+        progress.begin(envelope);
         try {
             plan.onEnvelope(envelope, this);
         } catch (RuntimeException e) {
             callbacks.error(e);
+        } finally {
+            progress.end();
         }
+    }
+
+    /**
+     * The node's history was replaced: what the stream had not received of the old one is reported
+     * lost, and what the plan follows now (its {@link StreamPlan#initialCursors()} after it forgot the
+     * old history) starts from the new history's first entry.
+     */
+    void restartInNewHistory() {
+        progress.forgetAll();
+        cursors.clear().forEach((topic, cursor) ->
+                historyLost(topic, Math.max(cursor, 0) + 1, Long.MAX_VALUE, HistoryLost.Reason.NODE_RESET));
+        // what the plan follows now that its store forgot the old history, each from its first entry
+        plan.initialCursors().keySet().forEach(topic -> cursors.follow(topic, 0));
+    }
+
+    /** Reports history the stream will never deliver: the conversation's, or for an inbox's own logs the topic's. */
+    void historyLost(String topic, long from, long to, HistoryLost.Reason reason) {
+        String conversation = Topics.kind(topic).equals(Topics.CONVERSATION) ? Topics.subject(topic) : topic;
+        callbacks.historyLost(new HistoryLost(conversation, from, to, reason));
+    }
+
+    private void processed(String topic, long sequence) {
         try {
-            plan.processed(envelope.topic(), envelope.sequence());
+            plan.processed(topic, sequence);
         } catch (RuntimeException e) {
             callbacks.error(e);
         }
@@ -95,7 +134,23 @@ final class Delivery<T> implements StreamContext<T> {
         if (buffer == null) {
             callbacks.value(value);
         } else {
-            buffer.add(value);
+            HandledProgress.Mark mark = progress.awaiting();
+            buffer.add(value, () -> acknowledged(mark));
+        }
+    }
+
+    /** The pull consumer moved past a value (its thread): acknowledgements are applied in batches on the serial executor. */
+    private void acknowledged(HandledProgress.Mark mark) {
+        acknowledged.add(mark);
+        if (acknowledgementsQueued.compareAndSet(false, true)) {
+            serial.accept(() -> {
+                acknowledgementsQueued.set(false);
+                List<HandledProgress.Mark> batch = new ArrayList<>();
+                for (HandledProgress.Mark next; (next = acknowledged.poll()) != null; ) {
+                    batch.add(next);
+                }
+                progress.handled(batch);
+            });
         }
     }
 

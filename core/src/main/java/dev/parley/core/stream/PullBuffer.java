@@ -8,14 +8,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Values waiting for a pull-mode consumer (iterator, {@code poll}, or a {@link java.util.concurrent.Flow}
  * subscriber). Its size is bounded by the stream's demand accounting (never more requested than
- * free slots), so it needs no capacity check of its own.
+ * free slots), so it needs no capacity check of its own. Each value carries what acknowledges it:
+ * the consumer has handled a value once it comes back for the next one (or ends the stream, or a
+ * Flow subscriber's {@code onNext} returned).
  */
 final class PullBuffer<T> {
+    private static final Runnable NOTHING = () -> { };
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<T> values = new ArrayDeque<>();
+    private final ArrayDeque<Waiting<T>> values = new ArrayDeque<>();
     private final Runnable onTake;
-    private volatile Runnable onChange = () -> { };
+    private volatile Runnable onChange = NOTHING;
+    private Runnable unacknowledged = NOTHING; // the value taken last; guarded by lock
     private boolean closed;
     private RuntimeException failure;
 
@@ -29,13 +34,14 @@ final class PullBuffer<T> {
         this.onChange = listener;
     }
 
-    void add(T value) {
+    /** Adds a value; {@code acknowledge} runs (on the consumer's thread) once it has been handled. */
+    void add(T value, Runnable acknowledge) {
         lock.lock();
         try {
             if (closed) {
                 return;
             }
-            values.add(value);
+            values.add(new Waiting<>(value, acknowledge));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -68,9 +74,13 @@ final class PullBuffer<T> {
         onChange.run();
     }
 
-    /** Next value, waiting up to {@code timeoutNanos} (negative: forever); empty on timeout or when closed and drained. */
+    /**
+     * Next value, waiting up to {@code timeoutNanos} (negative: forever); empty on timeout or when
+     * closed and drained. Acknowledges the value taken before.
+     */
     Optional<T> poll(long timeoutNanos) throws InterruptedException {
-        T value;
+        acknowledge();
+        Waiting<T> value;
         lock.lock();
         try {
             long remaining = timeoutNanos;
@@ -91,9 +101,10 @@ final class PullBuffer<T> {
         return took(value);
     }
 
-    /** Next value if one is waiting, without blocking. */
+    /** Next value if one is waiting, without blocking; acknowledges the value taken before. */
     Optional<T> take() {
-        T value;
+        acknowledge();
+        Waiting<T> value;
         lock.lock();
         try {
             value = values.poll();
@@ -103,11 +114,34 @@ final class PullBuffer<T> {
         return took(value);
     }
 
-    private Optional<T> took(T value) {
-        if (value != null) {
-            onTake.run();
+    private Optional<T> took(Waiting<T> taken) {
+        if (taken == null) {
+            return Optional.empty();
         }
-        return Optional.ofNullable(value);
+        lock.lock();
+        try {
+            unacknowledged = taken.acknowledge;
+        } finally {
+            lock.unlock();
+        }
+        onTake.run();
+        return Optional.of(taken.value);
+    }
+
+    /** The consumer is done with the value it took last (if it has not said so already). */
+    void acknowledge() {
+        Runnable last;
+        lock.lock();
+        try {
+            last = unacknowledged;
+            unacknowledged = NOTHING;
+        } finally {
+            lock.unlock();
+        }
+        last.run();
+    }
+
+    private record Waiting<T>(T value, Runnable acknowledge) {
     }
 
     /** True once closed and drained: nothing will ever come out again. */

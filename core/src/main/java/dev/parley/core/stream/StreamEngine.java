@@ -1,5 +1,6 @@
 package dev.parley.core.stream;
 
+import dev.parley.NodeResetException;
 import dev.parley.ParleyException;
 import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
@@ -34,6 +35,7 @@ final class StreamEngine<T> implements Attempt.Events {
     private final Retries retries;
     private final Watchdog watchdog;
     private final Delivery<T> delivery;
+    private final HistoryGuard history;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile StreamState state = StreamState.CONNECTING;
@@ -56,6 +58,7 @@ final class StreamEngine<T> implements Attempt.Events {
                 new RetryPolicy(options.retryDelay().orElse(null), runtime.jitter()));
         this.watchdog = new Watchdog(runtime.scheduler(), runtime.heartbeatInterval(), () -> post(this::checkSilence));
         this.delivery = new Delivery<>(plan, options, callbacks, this::post);
+        this.history = new HistoryGuard(plan);
     }
 
     /** Runs the first attempt and returns once it is live or a retry is scheduled. */
@@ -84,12 +87,16 @@ final class StreamEngine<T> implements Attempt.Events {
         }
         if (!initialized) {
             try {
+                history.cursorsStarted();
                 delivery.follow(plan.initialCursors());
                 initialized = true;
             } catch (RuntimeException e) {
                 lost(attempt, e);
                 return;
             }
+        } else if (history.moved()) {
+            history.planMoved(); // the catch-up met the node's new history: the cursors point into the old one
+            followNewHistory();
         }
         attempt.subscribe(runtime.transport(), delivery.cursors(), delivery.openDemand(), runtime.scheduler(),
                 runtime.requestTimeout());
@@ -99,6 +106,9 @@ final class StreamEngine<T> implements Attempt.Events {
     public void live(Attempt attempt) {
         if (attempt != current || terminal) {
             return;
+        }
+        if (restartedBecauseHistoryMoved()) {
+            return; // the node's history changed while this attempt subscribed with the old cursors
         }
         watchdog.heard();
         boolean restarted = everLive || retries.failed() > 0;
@@ -118,7 +128,13 @@ final class StreamEngine<T> implements Attempt.Events {
 
     @Override
     public void envelopes(Attempt attempt, List<Envelope> envelopes) {
-        if (attempt == current && !terminal && delivery.deliver(envelopes)) {
+        if (attempt != current || terminal) {
+            return;
+        }
+        if (restartedBecauseHistoryMoved()) {
+            return; // another path met the node's new history: these envelopes belong to the old one
+        }
+        if (delivery.deliver(envelopes)) {
             terminate(StreamState.ENDED); // the plan said its source is done
             delivery.closeBuffer(null, false);
             finish();
@@ -132,10 +148,15 @@ final class StreamEngine<T> implements Attempt.Events {
         }
         ParleyException error = Failures.asParley(failure);
         dropAttempt();
+        if (error instanceof NodeResetException reset && history.follow(reset)) {
+            restartInNewHistory();
+            return;
+        }
         boolean retry = retries.allow(error);
         if (!retry && !firstAttempt.isDone()) {
             // the very first attempt failed for good: start() throws, no callback runs
             terminate(StreamState.FAILED);
+            ended();
             runtime.ended(this);
             finished.complete(null);
             firstAttempt.completeExceptionally(new StreamFailedException(retries.failed(), error));
@@ -157,6 +178,33 @@ final class StreamEngine<T> implements Attempt.Events {
             }
         });
         firstAttempt.complete(null);
+    }
+
+    /**
+     * When another path moved the plan to the node's new history, drops the current attempt (its
+     * cursors and envelopes are the old history's) and starts again in the new one.
+     */
+    private boolean restartedBecauseHistoryMoved() {
+        if (!history.moved()) {
+            return false;
+        }
+        dropAttempt();
+        history.planMoved();
+        restartInNewHistory();
+        return true;
+    }
+
+    /** Follows the new history ({@link #followNewHistory}) and subscribes again at once. */
+    private void restartInNewHistory() {
+        followNewHistory();
+        newAttempt();
+    }
+
+    /** Reports what of the old history is lost; the plan's topics start from the new one's first entry. */
+    private void followNewHistory() {
+        log.info("the node's history changed; the stream starts again from the new one");
+        history.cursorsStarted();
+        delivery.restartInNewHistory();
     }
 
     @Override
@@ -222,9 +270,18 @@ final class StreamEngine<T> implements Attempt.Events {
     }
 
     private void finish() {
+        ended();
         callbacks.end();
         runtime.ended(this);
         finished.complete(null);
+    }
+
+    private void ended() {
+        try {
+            plan.ended();
+        } catch (RuntimeException e) {
+            log.warn("stream plan failed to finish", e);
+        }
     }
 
     private void dropAttempt() {

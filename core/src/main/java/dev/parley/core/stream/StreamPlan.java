@@ -24,9 +24,45 @@ public interface StreamPlan<T> {
     void onEnvelope(Envelope envelope, StreamContext<T> context);
 
     /**
-     * The stream is done with the envelope at {@code sequence} of {@code topic}: its values went to
-     * the consumer (pull mode: into the bounded buffer). Called once per envelope, in order per
-     * topic, also when {@link #onEnvelope} threw; where progress is recorded.
+     * Runs a run of envelopes (what one delivery brought) through {@link #onEnvelope}; a plan whose
+     * writes should be one transaction per run wraps {@code run} in it. The default just runs it.
+     */
+    default void handleRun(Runnable run) {
+        run.run();
+    }
+
+    /**
+     * The consumer has handled everything up to {@code sequence} of {@code topic}: in push mode its
+     * {@code onValue} returned, in pull mode it moved past the values (took the next one, ended the
+     * stream, or a Flow subscriber's {@code onNext} returned); envelopes without values count once
+     * everything before them is handled. Where durable progress is recorded: in order per topic,
+     * possibly once for several envelopes (the highest), also outside {@link #handleRun}.
      */
     void processed(String topic, long sequence);
+
+    /**
+     * The stream has ended (any way) and no envelope or {@link #processed} call will follow: the
+     * place to flush progress kept in memory. The default does nothing.
+     */
+    default void ended() {
+    }
+
+    /**
+     * The history (node epoch) the plan's cursors belong to; empty when it does not track one. The
+     * engine compares it when a subscription goes live: a change means the node's log was replaced
+     * while the stream was subscribing, so its cursors point nowhere.
+     */
+    default String epoch() {
+        return "";
+    }
+
+    /**
+     * The node serves another history ({@code nodeEpoch}): drop every cursor of the old one (sync
+     * and durable); afterwards {@link #epoch()} returns {@code nodeEpoch}. Called on the serial
+     * executor; the stream then follows the topics of {@link #initialCursors()} (asked again) from the
+     * beginning of the new history. Also called with the plan's own {@link #epoch()} when the plan
+     * moved to a new history on another path: then only what it holds in memory of the old one goes.
+     */
+    default void nodeReset(String nodeEpoch) {
+    }
 }

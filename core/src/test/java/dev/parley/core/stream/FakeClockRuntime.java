@@ -86,7 +86,9 @@ final class FakeClockRuntime {
                     .onRetry((attempt, max) -> add("retry:" + attempt + "/" + max, clock))
                     .onRestart(() -> add("restart", clock))
                     .onFail(() -> add("fail", clock))
-                    .onEnd(() -> add("end", clock));
+                    .onEnd(() -> add("end", clock))
+                    .onHistoryLost(lost -> add("lost:" + lost.conversationId() + "#" + lost.fromSequence() + ".."
+                            + lost.toSequence() + ":" + lost.reason(), clock));
         }
 
         private void add(String event, FakeClock clock) {

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ScriptedTransport implements Transport {
     /** How the next subscribe calls are answered. */
-    enum Answer { ACCEPT, FAIL, NEVER }
+    enum Answer { ACCEPT, FAIL, FAIL_ONCE, NEVER }
 
     final List<ScriptedSubscription> subscriptions = new ArrayList<>();
     private Answer answer = Answer.ACCEPT;
@@ -32,6 +32,12 @@ final class ScriptedTransport implements Transport {
 
     void failWith(RuntimeException error) {
         answer = Answer.FAIL;
+        failure = error;
+    }
+
+    /** The next subscribe fails with {@code error}, the ones after are accepted. */
+    void failOnceWith(RuntimeException error) {
+        answer = Answer.FAIL_ONCE;
         failure = error;
     }
 
@@ -51,7 +57,11 @@ final class ScriptedTransport implements Transport {
         return switch (answer) {
             case ACCEPT -> CompletableFuture.completedFuture(subscription);
             case FAIL -> CompletableFuture.failedFuture(failure);
-            case NEVER -> new CompletableFuture<>();
+            case FAIL_ONCE -> {
+                answer = Answer.ACCEPT;
+                yield CompletableFuture.failedFuture(failure);
+            }
+            case NEVER -> subscription.pending;
         };
     }
 
@@ -83,6 +93,7 @@ final class ScriptedTransport implements Transport {
         final Map<String, Long> cursors;
         final long initialDemand;
         final SubscriptionListener listener;
+        final CompletableFuture<Subscription> pending = new CompletableFuture<>();
         long requested;
         boolean cancelled;
 
@@ -90,6 +101,11 @@ final class ScriptedTransport implements Transport {
             this.cursors = cursors;
             this.initialDemand = initialDemand;
             this.listener = listener;
+        }
+
+        /** The node accepts this subscription now (after {@link #neverAnswer} left it pending). */
+        void acceptLate() {
+            pending.complete(this);
         }
 
         void deliver(Envelope... envelopes) {

@@ -1,6 +1,7 @@
 package dev.parley.core.stream;
 
 import dev.parley.MessageStream;
+import dev.parley.NodeResetException;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
 import dev.parley.TransportException;
@@ -80,6 +81,179 @@ class StreamEngineTest {
         assertThat(read).containsExactly("1", "2");
         assertThat(plan.processed).containsExactly(1L, 2L);
         assertThat(net.clock.pending()).isZero();
+    }
+
+    @Test
+    void pullModeCountsAValueHandledOnceTheConsumerMovesPastIt() throws Exception {
+        OneTopicPlan plan = new OneTopicPlan();
+        MessageStream<String> stream = net.runtime.start(plan, StreamOptions.<String>builder().build());
+        net.transport.last().deliver(envelopes(1, 3));
+        assertThat(plan.processed).as("buffered is not handled").isEmpty();
+        assertThat(stream.poll(Duration.ZERO)).contains("1");
+        assertThat(plan.processed).as("being handled").isEmpty();
+        assertThat(stream.poll(Duration.ZERO)).contains("2");
+        assertThat(plan.processed).containsExactly(1L);
+        stream.end();
+        assertThat(plan.processed).as("ending says the last one taken was handled; 3 never was").containsExactly(1L, 2L);
+    }
+
+    @Test
+    void anEnvelopeWithoutValuesCountsOnceEverythingBeforeItIsHandled() throws Exception {
+        OneTopicPlan oddOnly = new OneTopicPlan() {
+            @Override
+            public void onEnvelope(Envelope envelope, StreamContext<String> context) {
+                if (envelope.sequence() % 2 == 1) {
+                    super.onEnvelope(envelope, context);
+                }
+            }
+        };
+        MessageStream<String> stream = net.runtime.start(oddOnly, StreamOptions.<String>builder().build());
+        net.transport.last().deliver(envelopes(1, 4));
+        assertThat(oddOnly.processed).isEmpty();
+        assertThat(stream.poll(Duration.ZERO)).contains("1");
+        assertThat(stream.poll(Duration.ZERO)).contains("3");
+        assertThat(oddOnly.processed).as("1 handled, 2 had nothing; 3 is being handled").containsExactly(2L);
+        stream.end();
+        assertThat(oddOnly.processed).containsExactly(2L, 4L);
+    }
+
+    @Test
+    void aFlowSubscriberHasHandledAValueWhenOnNextReturns() {
+        OneTopicPlan plan = new OneTopicPlan();
+        MessageStream<String> stream = net.runtime.start(plan, StreamOptions.<String>builder().build());
+        List<Long> handledBeforeOnNext = new ArrayList<>();
+        stream.asPublisher().subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(2);
+            }
+
+            @Override
+            public void onNext(String item) {
+                handledBeforeOnNext.add(plan.processed.isEmpty() ? 0 : plan.processed.get(plan.processed.size() - 1));
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        net.transport.last().deliver(envelopes(1, 3));
+        assertThat(handledBeforeOnNext).hasSize(2);
+        assertThat(handledBeforeOnNext.get(0)).as("1 is not handled while onNext(1) runs").isLessThan(1L);
+        assertThat(handledBeforeOnNext.get(1)).as("2 is not handled while onNext(2) runs").isLessThan(2L);
+        assertThat(plan.processed).as("both counted once their onNext returned (possibly as one)").endsWith(2L);
+    }
+
+    @Test
+    void aJumpInSequencesIsHistoryLostToRetentionSaidBeforeWhatFollows() {
+        net.start(StreamOptions.builder(), log);
+        net.transport.last().deliver(envelope(TOPIC, 4, "d"), envelope(TOPIC, 5, "e"));
+        net.transport.last().deliver(envelope(TOPIC, 9, "i"));
+        String conversation = TOPIC.substring("conv/".length());
+        assertThat(log.events).containsExactly(
+                "lost:" + conversation + "#1..3:RETENTION", "value:d", "value:e",
+                "lost:" + conversation + "#6..8:RETENTION", "value:i");
+    }
+
+    @Test
+    void aTopicFollowedFromLatestHasNoGapBeforeItsFirstEnvelope() {
+        OneTopicPlan plan = new OneTopicPlan() {
+            @Override
+            public void onEnvelope(Envelope envelope, StreamContext<String> context) {
+                super.onEnvelope(envelope, context);
+                context.addTopic("conv/fedcba9876543210", dev.parley.spi.Subscription.LATEST);
+            }
+        };
+        net.runtime.start(plan, log.record(StreamOptions.builder(), net.clock).build());
+        net.transport.last().deliver(envelope(TOPIC, 1, "a"), envelope("conv/fedcba9876543210", 7, "g"));
+        assertThat(log.events).containsExactly("value:a", "value:g");
+    }
+
+    @Test
+    void aNodeWithAnotherHistoryRestartsEveryTopicFromItsBeginningAndSaysWhatIsLost() {
+        EpochPlan plan = new EpochPlan("old");
+        net.runtime.start(plan, log.record(StreamOptions.builder(), net.clock).build());
+        net.transport.last().deliver(envelopes(1, 3));
+        net.transport.failOnceWith(new NodeResetException("old", "new"));
+        net.transport.last().breakWith(new TransportException("node restarted", true));
+        net.clock.forward(Duration.ofSeconds(1)); // first retry: the node now serves another history
+        String conversation = TOPIC.substring("conv/".length());
+        assertThat(plan.resets).containsExactly("new");
+        assertThat(log.events).containsSubsequence("value:1", "value:2", "value:3", "error", "retry:1/10",
+                "lost:" + conversation + "#4.." + Long.MAX_VALUE + ":NODE_RESET");
+        assertThat(log.events).as("a reset is not an error of the connection").filteredOn("error"::equals).hasSize(1);
+        assertThat(net.transport.last().cursors).as("the new history from its start").isEqualTo(Map.of(TOPIC, 0L));
+        net.transport.last().deliver(envelope(TOPIC, 1, "new-1"));
+        assertThat(log.events).as("sequence 1 of the new history is no duplicate").endsWith("value:new-1");
+    }
+
+    @Test
+    void aHistoryChangeWhileSubscribingIsCaughtWhenTheSubscriptionGoesLive() {
+        EpochPlan plan = new EpochPlan("old");
+        net.runtime.start(plan, log.record(StreamOptions.<String>builder().retryDelay(Duration.ofMillis(1)), net.clock)
+                .build());
+        net.transport.last().deliver(envelopes(1, 2));
+        net.transport.neverAnswer();
+        net.transport.last().breakWith(new TransportException("reset", true));
+        net.clock.forward(Duration.ofMillis(1));      // subscribing again, with cursor 2 of the old history
+        ScriptedTransport.ScriptedSubscription stale = net.transport.last();
+        assertThat(stale.cursors).isEqualTo(Map.of(TOPIC, 2L));
+        plan.epoch = "new";                           // meanwhile a sync met the node's new history
+        net.transport.accept();
+        stale.deliver(envelope(TOPIC, 3, "stale"));   // what the node sends after the old cursor
+        stale.acceptLate();
+        assertThat(stale.cancelled).as("the stale subscription is dropped, not used").isTrue();
+        assertThat(net.transport.last().cursors).isEqualTo(Map.of(TOPIC, 0L));
+        assertThat(log.events).doesNotContain("value:stale")
+                .contains("lost:" + TOPIC.substring("conv/".length()) + "#3.." + Long.MAX_VALUE + ":NODE_RESET");
+    }
+
+    @Test
+    void aCatchUpThatMeetsTheNewHistorySubscribesFromItsStartNotWithTheOldCursors() {
+        EpochPlan plan = new EpochPlan("old") {
+            @Override
+            public void catchUp() {
+                super.catchUp();
+                if (catchUps == 2) {
+                    epoch = "new"; // the sync met the node's new history and the store adopted it
+                }
+            }
+        };
+        net.runtime.start(plan, log.record(StreamOptions.<String>builder().retryDelay(Duration.ofMillis(1)), net.clock)
+                .build());
+        net.transport.last().deliver(envelopes(1, 2));
+        net.transport.last().breakWith(new TransportException("node restarted", true));
+        net.clock.forward(Duration.ofMillis(1));
+        assertThat(net.transport.last().cursors).as("never the old cursor 2").isEqualTo(Map.of(TOPIC, 0L));
+        assertThat(log.events).contains("lost:" + TOPIC.substring("conv/".length()) + "#3.." + Long.MAX_VALUE
+                + ":NODE_RESET");
+        net.transport.last().deliver(envelope(TOPIC, 1, "new-1"));
+        assertThat(log.events).endsWith("value:new-1");
+    }
+
+    /** One topic from 0, tracking a node epoch that {@link #nodeReset} moves on. */
+    private static class EpochPlan extends OneTopicPlan {
+        final List<String> resets = new ArrayList<>();
+        String epoch;
+
+        EpochPlan(String epoch) {
+            this.epoch = epoch;
+        }
+
+        @Override
+        public String epoch() {
+            return epoch;
+        }
+
+        @Override
+        public void nodeReset(String nodeEpoch) {
+            resets.add(nodeEpoch);
+            epoch = nodeEpoch;
+        }
     }
 
     private static Envelope[] envelopes(int from, int to) {

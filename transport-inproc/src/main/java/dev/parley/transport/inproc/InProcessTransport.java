@@ -40,7 +40,7 @@ final class InProcessTransport implements Transport {
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
         // the node keeps what it appends: a copy, so a caller reusing its array cannot rewrite the log
         byte[] copy = payload == null ? null : payload.clone();
-        return call(s -> s.publish(topic, copy, idempotencyKey));
+        return callAsync(s -> s.publish(topic, copy, idempotencyKey));
     }
 
     @Override
@@ -51,7 +51,7 @@ final class InProcessTransport implements Transport {
     @Override
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
                                                         String name) {
-        return call(s -> s.createConversation(type, memberInboxIds, name));
+        return callAsync(s -> s.createConversation(type, memberInboxIds, name));
     }
 
     @Override
@@ -73,6 +73,14 @@ final class InProcessTransport implements Transport {
         }
     }
 
+    private <T> CompletableFuture<T> callAsync(Function<NodeSession, CompletableFuture<T>> operation) {
+        try {
+            return operation.apply(currentSession());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     private <T> CompletableFuture<T> call(Function<NodeSession, T> operation) {
         try {
             return CompletableFuture.completedFuture(operation.apply(currentSession()));
@@ -91,6 +99,7 @@ final class InProcessTransport implements Transport {
                 Authenticator auth = config.authenticator();
                 byte[] nonce = fresh.challenge();
                 fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(nonce)));
+                config.epochCheck().check(fresh.epoch());
             } catch (RuntimeException e) {
                 fresh.close();
                 throw e;

@@ -1,41 +1,56 @@
 package dev.parley.node.internal.access;
 
-import dev.parley.ConversationType;
+import dev.parley.node.store.ConversationEntry;
+import dev.parley.node.store.NodeStore;
 
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CompletableFuture;
 
-/** Which conversations exist on this node and who their members are. */
+/**
+ * Which conversations exist and who their members are: the store's directory, with the most
+ * recently used entries cached (every write checks membership, so it must not cost a store read).
+ */
 public final class ConversationDirectory {
-    /** A conversation as the node knows it. */
-    public record Entry(String id, ConversationType type, Set<String> members, String creatorInboxId,
-                        long createdAtNs, String name) {
-        public Entry {
-            members = Set.copyOf(members);
-        }
+    private static final int CACHED = 65_536;
 
-        public List<String> sortedMembers() {
-            return members.stream().sorted().toList();
+    private final NodeStore store;
+    private final Map<String, ConversationEntry> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ConversationEntry> eldest) {
+            return size() > CACHED;
         }
+    };
+
+    public ConversationDirectory(NodeStore store) {
+        this.store = store;
     }
 
-    private final ConcurrentMap<String, Entry> conversations = new ConcurrentHashMap<>();
-
-    public void add(Entry entry) {
-        if (conversations.putIfAbsent(entry.id(), entry) != null) {
-            throw new IllegalStateException("conversation id collision " + entry.id());
-        }
+    /** Stores a new conversation; completes once it is durable. */
+    public CompletableFuture<Void> add(ConversationEntry entry) {
+        return store.putConversation(entry).thenRun(() -> cached(entry));
     }
 
-    public Optional<Entry> find(String conversationId) {
-        return Optional.ofNullable(conversations.get(conversationId));
+    public Optional<ConversationEntry> find(String conversationId) {
+        synchronized (cache) {
+            ConversationEntry known = cache.get(conversationId);
+            if (known != null) {
+                return Optional.of(known);
+            }
+        }
+        // unknown ones are not cached: another node sharing the store may create them any time
+        return store.conversation(conversationId).map(this::cached);
     }
 
     public boolean isMember(String conversationId, String inboxId) {
-        Entry entry = conversations.get(conversationId);
-        return entry != null && entry.members().contains(inboxId);
+        return find(conversationId).map(c -> c.isMember(inboxId)).orElse(false);
+    }
+
+    private ConversationEntry cached(ConversationEntry entry) {
+        synchronized (cache) {
+            cache.put(entry.id(), entry);
+        }
+        return entry;
     }
 }

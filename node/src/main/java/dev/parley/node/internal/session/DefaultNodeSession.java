@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -75,7 +76,12 @@ public final class DefaultNodeSession implements NodeSession {
     }
 
     @Override
-    public PublishResult publish(String topic, byte[] payload, String idempotencyKey) {
+    public String epoch() {
+        return operations.epoch();
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
         return operations.publish(authenticated(), topic, payload, idempotencyKey);
     }
 
@@ -85,7 +91,7 @@ public final class DefaultNodeSession implements NodeSession {
     }
 
     @Override
-    public String createConversation(ConversationType type, List<String> memberInboxIds, String name) {
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name) {
         return operations.createConversation(authenticated(), type, memberInboxIds, name);
     }
 

@@ -6,8 +6,8 @@ import dev.parley.internal.Topics;
 import dev.parley.node.internal.access.AccessPolicy;
 import dev.parley.node.internal.access.ConversationDirectory;
 import dev.parley.node.internal.log.NodeClock;
-import dev.parley.node.internal.log.TopicLog;
-import dev.parley.node.internal.log.TopicLogs;
+import dev.parley.node.store.ConversationEntry;
+import dev.parley.node.store.NodeStore;
 import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,42 +37,54 @@ public final class NodeOperations {
     public static final String NODE_SENDER = "node";
     private static final Pattern INBOX_ID = Pattern.compile("[0-9a-f]{64}");
 
-    private final TopicLogs logs = new TopicLogs();
+    private final NodeStore store;
     private final NodeClock clock = new NodeClock();
-    private final ConversationDirectory conversations = new ConversationDirectory();
-    private final AccessPolicy policy = new AccessPolicy(conversations);
+    private final ConversationDirectory conversations;
+    private final AccessPolicy policy;
     private final Fanout fanout = new Fanout();
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
 
-    public NodeOperations(ExecutorService deliveryExecutor, ScheduledExecutorService scheduler) {
+    public NodeOperations(NodeStore store, ExecutorService deliveryExecutor, ScheduledExecutorService scheduler) {
+        this.store = store;
+        this.conversations = new ConversationDirectory(store);
+        this.policy = new AccessPolicy(conversations);
         this.deliveryExecutor = deliveryExecutor;
         this.scheduler = scheduler;
+        store.onAppended((topic, sequence) -> fanout.appended(topic));
     }
 
-    public PublishResult publish(String inboxId, String topic, byte[] payload, String idempotencyKey) {
+    /** The epoch of the node's store: clients holding cursors of another epoch must drop them. */
+    public String epoch() {
+        return store.epoch();
+    }
+
+    /** Completes once the envelope is durable; validation and access failures throw at once. */
+    public CompletableFuture<PublishResult> publish(String inboxId, String topic, byte[] payload, String idempotencyKey) {
         if (payload == null || payload.length > NodeLimits.MAX_PAYLOAD_BYTES) {
             throw new ProtocolException("payload missing or larger than " + NodeLimits.MAX_PAYLOAD_BYTES + " bytes");
         }
         if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH) {
             throw new ProtocolException("idempotency key must have 1 to " + NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
         }
-        policy.checkWrite(inboxId, topic);
-        Envelope envelope = append(topic, payload, idempotencyKey, inboxId);
-        return new PublishResult(envelope.sequence(), envelope.timestampNs());
+        StoreFailures.checking(() -> policy.checkWrite(inboxId, topic));
+        return StoreFailures.writing(store.append(topic, payload, idempotencyKey, inboxId))
+                .thenApply(appended -> new PublishResult(appended.envelope().sequence(),
+                        appended.envelope().timestampNs()));
     }
 
     public List<Envelope> query(String inboxId, String topic, long afterSequence, int limit) {
         if (limit < 1 || limit > NodeLimits.MAX_QUERY_LIMIT) {
             throw new ProtocolException("query limit must be 1.." + NodeLimits.MAX_QUERY_LIMIT + ", was " + limit);
         }
-        policy.checkRead(inboxId, topic);
-        return logs.get(topic).read(Math.max(0, afterSequence), limit);
+        StoreFailures.checking(() -> policy.checkRead(inboxId, topic));
+        return StoreFailures.reading(() -> store.read(topic, Math.max(0, afterSequence), limit));
     }
 
-    public String createConversation(String creatorInboxId, ConversationType type, List<String> memberInboxIds,
-                                     String name) {
+    /** Completes with the new conversation's id once it and its welcomes are durable. */
+    public CompletableFuture<String> createConversation(String creatorInboxId, ConversationType type,
+                                                       List<String> memberInboxIds, String name) {
         if (type == null || memberInboxIds == null) {
             throw new ProtocolException("conversation type and members are required");
         }
@@ -92,9 +105,8 @@ public final class NodeOperations {
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
-        ConversationDirectory.Entry entry = new ConversationDirectory.Entry(id, type, members, creatorInboxId,
-                clock.nowNs(), name == null ? "" : name);
-        conversations.add(entry);
+        ConversationEntry entry = new ConversationEntry(id, type, members, creatorInboxId, clock.nowNs(),
+                name == null ? "" : name);
         byte[] welcome = Welcome.newBuilder()
                 .setConversationId(id)
                 .setKind(type == ConversationType.DM ? ConversationKind.CONVERSATION_KIND_DM
@@ -104,10 +116,11 @@ public final class NodeOperations {
                 .setCreatedAtNs(entry.createdAtNs())
                 .setName(entry.name())
                 .build().toByteArray();
-        for (String member : members) {
-            append(Topics.welcome(member), welcome, "welcome:" + id, NODE_SENDER);
-        }
-        return id;
+        return StoreFailures.writing(conversations.add(entry)
+                .thenCompose(v -> CompletableFuture.allOf(members.stream()
+                        .map(member -> store.append(Topics.welcome(member), welcome, "welcome:" + id, NODE_SENDER))
+                        .toArray(CompletableFuture[]::new)))
+                .thenApply(v -> id));
     }
 
     /** Opens a subscription for {@code inboxId}; {@code onTerminated} runs once when it ends for any reason. */
@@ -123,8 +136,8 @@ public final class NodeOperations {
         Duration interval = heartbeatInterval == null || heartbeatInterval.compareTo(NodeLimits.MIN_HEARTBEAT) < 0
                 ? NodeLimits.MIN_HEARTBEAT : heartbeatInterval;
         HeartbeatTimer heartbeat = new HeartbeatTimer();
-        NodeSubscription subscription = new NodeSubscription(logs, fanout, deliveryExecutor, NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION,
-                topic -> policy.checkRead(inboxId, topic), listener, () -> {
+        NodeSubscription subscription = new NodeSubscription(store, fanout, deliveryExecutor, NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION,
+                topic -> StoreFailures.checking(() -> policy.checkRead(inboxId, topic)), listener, () -> {
                     heartbeat.stop();
                     onTerminated.run();
                 });
@@ -151,13 +164,5 @@ public final class NodeOperations {
                 task.cancel(false);
             }
         }
-    }
-
-    private Envelope append(String topic, byte[] payload, String idempotencyKey, String sender) {
-        TopicLog.Appended appended = logs.get(topic).append(payload, idempotencyKey, sender, clock);
-        if (appended.isNew()) {
-            fanout.appended(topic);
-        }
-        return appended.envelope();
     }
 }

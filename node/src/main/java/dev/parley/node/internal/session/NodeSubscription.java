@@ -2,7 +2,7 @@ package dev.parley.node.internal.session;
 
 import dev.parley.ProtocolException;
 import dev.parley.internal.Topics;
-import dev.parley.node.internal.log.TopicLogs;
+import dev.parley.node.store.NodeStore;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
@@ -34,7 +34,7 @@ public final class NodeSubscription implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(NodeSubscription.class);
     private static final int MAX_BATCH = 128;
 
-    private final TopicLogs logs;
+    private final NodeStore store;
     private final Fanout fanout;
     private final int maxTopics;
     private final SubscriptionListener listener;
@@ -52,9 +52,9 @@ public final class NodeSubscription implements Subscription {
     private Throwable failure;
     private boolean terminated;
 
-    NodeSubscription(TopicLogs logs, Fanout fanout, Executor executor, int maxTopics, Consumer<String> readCheck,
+    NodeSubscription(NodeStore store, Fanout fanout, Executor executor, int maxTopics, Consumer<String> readCheck,
                      SubscriptionListener listener, Runnable onTerminated) {
-        this.logs = logs;
+        this.store = store;
         this.fanout = fanout;
         this.executor = executor;
         this.maxTopics = maxTopics;
@@ -95,7 +95,7 @@ public final class NodeSubscription implements Subscription {
                 return Map.of();
             }
             newCursors.forEach((topic, cursor) -> {
-                long start = cursor == Topics.LATEST ? logs.lastSequence(topic) : Math.max(0, cursor);
+                long start = cursor == Topics.LATEST ? store.lastSequence(topic) : Math.max(0, cursor);
                 cursors.put(topic, start);
                 ready.add(topic);
                 resolved.put(topic, start);
@@ -197,8 +197,8 @@ public final class NodeSubscription implements Subscription {
             try {
                 drainOnce();
             } catch (RuntimeException e) {
-                log.warn("subscription listener failed; ending the subscription", e);
-                fail(e);
+                log.warn("subscription listener or store read failed; ending the subscription", e);
+                fail(StoreFailures.forClient(e));
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
@@ -257,14 +257,14 @@ public final class NodeSubscription implements Subscription {
             String topic = ready.iterator().next();
             ready.remove(topic);
             long cursor = cursors.get(topic);
-            List<Envelope> batch = logs.get(topic).read(cursor, (int) Math.min(demand, MAX_BATCH));
+            List<Envelope> batch = store.read(topic, cursor, (int) Math.min(demand, MAX_BATCH));
             if (batch.isEmpty()) {
                 continue;
             }
             long last = batch.get(batch.size() - 1).sequence();
             cursors.put(topic, last);
             demand -= batch.size();
-            if (logs.lastSequence(topic) > last) {
+            if (store.lastSequence(topic) > last) {
                 ready.add(topic); // more to send: back of the line, so busy topics do not starve others
             }
             return batch;

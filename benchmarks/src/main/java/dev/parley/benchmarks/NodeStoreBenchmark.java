@@ -1,0 +1,113 @@
+package dev.parley.benchmarks;
+
+import dev.parley.Identity;
+import dev.parley.internal.Topics;
+import dev.parley.node.Node;
+import dev.parley.spi.Transport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The node's publish rate (acknowledged publishes per second) with the durable {@code sqlite:} store
+ * against the {@code memory:} store, in the same run: {@value #BATCH} publishes per operation from
+ * {@code publishers} clients (bare authenticated transports, one group each), each keeping
+ * {@value #PER_PUBLISHER} publishes in flight, so group commit can gather many into one fsync.
+ * Over {@code inproc} the node is all there is to measure; over {@code grpc} the network path is
+ * included. More publishers mean more publishes in flight, so bigger batches per commit. Target: sqlite ≥ 0.5 × memory. Node and data directory are new for every iteration.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(NodeStoreBenchmark.BATCH)
+@Warmup(iterations = 5, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class NodeStoreBenchmark {
+    static final int BATCH = 4_000;
+    static final int PER_PUBLISHER = 32;
+
+    @Param({"memory", "sqlite"})
+    public String store;
+
+    @Param({"inproc", "grpc"})
+    public String transport;
+
+    @Param({"8", "32"})
+    public int publishers;
+
+    @Param({"256"})
+    public int payloadBytes;
+
+    private Path dataDir;
+    private Node node;
+    private final List<Transport> clients = new ArrayList<>();
+    private final List<String> topics = new ArrayList<>();
+    private byte[] payload;
+    private long key;
+
+    @Setup(Level.Iteration)
+    public void start() throws Exception {
+        String uri = "memory:";
+        if ("sqlite".equals(store)) {
+            dataDir = Files.createTempDirectory("parley-bench-store");
+            uri = "sqlite:" + dataDir.toAbsolutePath();
+        }
+        node = Bench.node(transport, uri);
+        for (int i = 0; i < publishers; i++) {
+            Transport client = Bench.transport(node, transport, Identity.generate());
+            clients.add(client);
+            topics.add(Topics.conversation(Bench.createGroups(client, List.of(), 1).get(0)));
+        }
+        payload = Bench.textPayload(payloadBytes);
+    }
+
+    @Benchmark
+    public void publish() throws Exception {
+        Semaphore inFlight = new Semaphore(publishers * PER_PUBLISHER);
+        List<CompletableFuture<?>> acks = new ArrayList<>(BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            inFlight.acquire();
+            int p = i % publishers;
+            acks.add(clients.get(p).publish(topics.get(p), payload, "k" + key++)
+                    .whenComplete((r, e) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    @TearDown(Level.Iteration)
+    public void stop() throws IOException {
+        clients.forEach(Transport::close);
+        clients.clear();
+        topics.clear();
+        node.close();
+        if (dataDir != null) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+            dataDir = null;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.parley.core.conversation;
+
+import dev.parley.ConversationType;
+import dev.parley.NodeResetException;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.Transport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * A transport whose requests follow a node whose history changed: a request refused with
+ * {@link NodeResetException} makes the store {@linkplain NodeHistory#adopt adopt} the node's new
+ * history; a publish or a conversation creation is then sent once more, while a query fails (its
+ * cursor belongs to the old history: the sync that asked starts over). Subscriptions pass through
+ * untouched: streams meet the reset themselves, to report the history they lost.
+ */
+public final class HistoryFollowingTransport implements Transport {
+    private final Transport transport;
+    private final NodeHistory history;
+
+    public HistoryFollowingTransport(Transport transport, NodeHistory history) {
+        this.transport = transport;
+        this.history = history;
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
+        return followingReset(() -> transport.publish(topic, payload, idempotencyKey));
+    }
+
+    @Override
+    public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+        return transport.query(topic, afterSequence, limit).whenComplete((page, failure) -> {
+            NodeResetException reset = resetIn(failure);
+            if (reset != null) {
+                history.adopt(reset.nodeEpoch());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
+                                                       String name) {
+        return followingReset(() -> transport.createConversation(type, memberInboxIds, name));
+    }
+
+    @Override
+    public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                                     SubscriptionListener listener) {
+        return transport.subscribe(cursors, initialDemand, listener);
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    private <T> CompletableFuture<T> followingReset(Supplier<CompletableFuture<T>> request) {
+        return request.get().handle((value, failure) -> {
+            NodeResetException reset = resetIn(failure);
+            if (reset == null) {
+                return failure == null ? CompletableFuture.completedFuture(value) : CompletableFuture.<T>failedFuture(failure);
+            }
+            history.adopt(reset.nodeEpoch());
+            return request.get();
+        }).thenCompose(next -> next);
+    }
+
+    /** The reset {@code failure} is or wraps; null for any other outcome. */
+    static NodeResetException resetIn(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof NodeResetException reset ? reset : null;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.parley.core.store.sqlite;
+
+import dev.parley.ConsentRecord;
+import dev.parley.ConsentState;
+import dev.parley.ContentTypeId;
+import dev.parley.ConversationType;
+import dev.parley.DecodedMessage;
+import dev.parley.core.store.ConversationRecord;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The SQL of each kind of row: how it is written and read back. */
+final class Rows {
+    private Rows() {
+    }
+
+    static void conversation(Statements sql, ConversationRecord c) throws SQLException {
+        int added = sql.update("INSERT OR IGNORE INTO conversations (id, type, creator_inbox_id, created_at_ns, name)"
+                + " VALUES (?, ?, ?, ?, ?)", c.id(), c.type().name(), c.creatorInboxId(), c.createdAtNs(), c.name());
+        if (added == 0) {
+            return;
+        }
+        List<String> members = c.memberInboxIds();
+        for (int i = 0; i < members.size(); i++) {
+            sql.update("INSERT INTO members (conversation_id, position, inbox_id) VALUES (?, ?, ?)",
+                    c.id(), i, members.get(i));
+        }
+    }
+
+    /** Every conversation, oldest first. */
+    static List<ConversationRecord> conversations(Statements sql) throws SQLException {
+        Map<String, List<String>> members = new HashMap<>();
+        for (String[] member : sql.query("SELECT conversation_id, inbox_id FROM members ORDER BY conversation_id,"
+                + " position", row -> new String[] {row.getString(1), row.getString(2)})) {
+            members.computeIfAbsent(member[0], id -> new ArrayList<>()).add(member[1]);
+        }
+        return sql.query("SELECT id, type, creator_inbox_id, created_at_ns, name FROM conversations"
+                        + " ORDER BY created_at_ns, id",
+                row -> new ConversationRecord(row.getString(1), ConversationType.valueOf(row.getString(2)),
+                        members.getOrDefault(row.getString(1), List.of()), row.getString(3), row.getLong(4),
+                        row.getString(5)));
+    }
+
+    static void consent(Statements sql, ConsentRecord c) throws SQLException {
+        sql.update("INSERT INTO consent (conversation_id, state, updated_at_ns) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state,"
+                        + " updated_at_ns = excluded.updated_at_ns WHERE excluded.updated_at_ns >= consent.updated_at_ns",
+                c.conversationId(), c.state().name(), c.updatedAtNs());
+    }
+
+    static Map<String, ConsentRecord> consent(Statements sql) throws SQLException {
+        Map<String, ConsentRecord> all = new HashMap<>();
+        for (ConsentRecord c : sql.query("SELECT conversation_id, state, updated_at_ns FROM consent",
+                row -> new ConsentRecord(row.getString(1), ConsentState.valueOf(row.getString(2)), row.getLong(3)))) {
+            all.put(c.conversationId(), c);
+        }
+        return all;
+    }
+
+    static void message(Statements sql, DecodedMessage m, long generation, long sequence, byte[] content)
+            throws SQLException {
+        sql.addBatch("INSERT OR IGNORE INTO messages (conversation_id, generation, sequence, id, sender_inbox_id,"
+                + " sent_at_ns, content_type, content, fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row -> {
+                    row.setString(1, m.conversationId());
+                    row.setLong(2, generation);
+                    row.setLong(3, sequence);
+                    row.setString(4, m.id());
+                    row.setString(5, m.senderInboxId());
+                    row.setLong(6, m.sentAtNs());
+                    row.setString(7, m.contentType().toString());
+                    row.setBytes(8, content);
+                    row.setString(9, m.fallback());
+                });
+    }
+
+    /** Messages of a conversation: earlier node histories first, then by sequence. */
+    static List<DecodedMessage> messages(Statements sql, String conversationId, MessageContent content)
+            throws SQLException {
+        return sql.query("SELECT id, sender_inbox_id, sent_at_ns, content_type, content, fallback FROM messages"
+                        + " WHERE conversation_id = ? ORDER BY generation, sequence",
+                row -> {
+                    ContentTypeId type = ContentTypeId.parse(row.getString(4));
+                    return new DecodedMessage(row.getString(1), conversationId, row.getString(2), row.getLong(3),
+                            type, content.decode(type, row.getBytes(5)), row.getString(6));
+                }, conversationId);
+    }
+
+    static void syncCursor(Statements sql, String topic, long sequence) throws SQLException {
+        sql.update("INSERT INTO sync_cursors (topic, sequence) VALUES (?, ?) ON CONFLICT (topic)"
+                + " DO UPDATE SET sequence = max(sequence, excluded.sequence)", topic, sequence);
+    }
+
+    static Map<String, Long> syncCursors(Statements sql) throws SQLException {
+        return cursors(sql.query("SELECT topic, sequence FROM sync_cursors", Rows::cursor));
+    }
+
+    static void durableCursor(Statements sql, String stream, String topic, long sequence) throws SQLException {
+        sql.update("INSERT INTO durable_cursors (stream, topic, sequence) VALUES (?, ?, ?) ON CONFLICT (stream, topic)"
+                + " DO UPDATE SET sequence = max(sequence, excluded.sequence)", stream, topic, sequence);
+    }
+
+    static Map<String, Long> durableCursors(Statements sql, String stream) throws SQLException {
+        return cursors(sql.query("SELECT topic, sequence FROM durable_cursors WHERE stream = ?", Rows::cursor, stream));
+    }
+
+    /** Every cursor, sync and durable, goes: they belong to a replaced node history. */
+    /** Forgets a replaced node history: its conversations, members, messages and cursors (consent stays). */
+    static void dropHistory(Statements sql) throws SQLException {
+        sql.update("DELETE FROM messages");
+        sql.update("DELETE FROM members");
+        sql.update("DELETE FROM conversations");
+        sql.update("DELETE FROM sync_cursors");
+        sql.update("DELETE FROM durable_cursors");
+    }
+
+    static Optional<String> meta(Statements sql, String key) throws SQLException {
+        return sql.query("SELECT value FROM meta WHERE key = ?", row -> row.getString(1), key).stream().findFirst();
+    }
+
+    static void meta(Statements sql, String key, String value) throws SQLException {
+        sql.update("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                key, value);
+    }
+
+    private static Map.Entry<String, Long> cursor(java.sql.ResultSet row) throws SQLException {
+        return Map.entry(row.getString(1), row.getLong(2));
+    }
+
+    private static Map<String, Long> cursors(List<Map.Entry<String, Long>> rows) {
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        rows.forEach(e -> cursors.put(e.getKey(), e.getValue()));
+        return cursors;
+    }
+}

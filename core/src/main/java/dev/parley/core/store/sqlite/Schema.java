@@ -1,0 +1,109 @@
+package dev.parley.core.store.sqlite;
+
+import dev.parley.LocalStoreException;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The versioned schema of the client's database. The version is SQLite's {@code user_version};
+ * migrations run forward, each in its own transaction; a file of a newer version is refused.
+ * Version 1: conversations, members, consent, messages by (conversation, sequence), sync and
+ * durable cursors, meta (owner inbox). Version 2: node histories (a generation per adopted epoch),
+ * messages by (conversation, generation, sequence), so that no write of a replaced history can
+ * land among the new one's rows.
+ */
+final class Schema {
+    /** {@code PRAGMA application_id} of a Parley client database ("PRLY"). */
+    static final int APPLICATION_ID = 0x50524C59;
+
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                    "CREATE TABLE conversations (id TEXT PRIMARY KEY, type TEXT NOT NULL,"
+                            + " creator_inbox_id TEXT NOT NULL, created_at_ns INTEGER NOT NULL, name TEXT NOT NULL)",
+                    "CREATE TABLE members (conversation_id TEXT NOT NULL, position INTEGER NOT NULL,"
+                            + " inbox_id TEXT NOT NULL, PRIMARY KEY (conversation_id, position))",
+                    "CREATE TABLE consent (conversation_id TEXT PRIMARY KEY, state TEXT NOT NULL,"
+                            + " updated_at_ns INTEGER NOT NULL)",
+                    "CREATE TABLE messages (conversation_id TEXT NOT NULL, sequence INTEGER NOT NULL,"
+                            + " id TEXT NOT NULL, sender_inbox_id TEXT NOT NULL, sent_at_ns INTEGER NOT NULL,"
+                            + " content_type TEXT NOT NULL, content BLOB, fallback TEXT,"
+                            + " PRIMARY KEY (conversation_id, sequence)) WITHOUT ROWID",
+                    "CREATE TABLE sync_cursors (topic TEXT PRIMARY KEY, sequence INTEGER NOT NULL)",
+                    "CREATE TABLE durable_cursors (stream TEXT NOT NULL, topic TEXT NOT NULL,"
+                            + " sequence INTEGER NOT NULL, PRIMARY KEY (stream, topic))"),
+            List.of(
+                    "CREATE TABLE messages_v2 (conversation_id TEXT NOT NULL, generation INTEGER NOT NULL,"
+                            + " sequence INTEGER NOT NULL, id TEXT NOT NULL, sender_inbox_id TEXT NOT NULL,"
+                            + " sent_at_ns INTEGER NOT NULL, content_type TEXT NOT NULL, content BLOB, fallback TEXT,"
+                            + " PRIMARY KEY (conversation_id, generation, sequence)) WITHOUT ROWID",
+                    "INSERT INTO messages_v2 SELECT conversation_id, 0, sequence, id, sender_inbox_id, sent_at_ns,"
+                            + " content_type, content, fallback FROM messages",
+                    "DROP TABLE messages",
+                    "ALTER TABLE messages_v2 RENAME TO messages",
+                    "INSERT INTO meta (key, value) VALUES ('generation', '0')"));
+
+    /** The version this code writes. */
+    static final int LATEST = MIGRATIONS.size();
+
+    private Schema() {
+    }
+
+    /**
+     * Brings the file up to {@code target} ({@link #LATEST}; tests make older files); refuses another
+     * application's file or a newer version.
+     */
+    static void migrate(Connection connection, String file, int target) throws SQLException {
+        int applicationId = pragma(connection, "application_id");
+        int version = pragma(connection, "user_version");
+        if (applicationId == 0 && version == 0 && hasTables(connection)) {
+            throw new LocalStoreException(LocalStoreException.Reason.FOREIGN,
+                    file + " is an SQLite database of another application, not a Parley client database");
+        }
+        if (applicationId != 0 && applicationId != APPLICATION_ID) {
+            throw new LocalStoreException(LocalStoreException.Reason.FOREIGN,
+                    file + " is not a Parley client database (application id " + applicationId + ")");
+        }
+        if (version > LATEST) {
+            throw new LocalStoreException(LocalStoreException.Reason.NEWER_SCHEMA, file + " has schema version "
+                    + version + ", newer than this Parley knows (" + LATEST + "); use a newer Parley");
+        }
+        for (int next = version + 1; next <= target; next++) {
+            apply(connection, next);
+        }
+    }
+
+    private static void apply(Connection connection, int version) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : MIGRATIONS.get(version - 1)) {
+                statement.execute(sql);
+            }
+            statement.execute("PRAGMA application_id = " + APPLICATION_ID);
+            statement.execute("PRAGMA user_version = " + version);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static boolean hasTables(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            return rows.next() && rows.getInt(1) > 0;
+        }
+    }
+
+    static int pragma(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             var rows = statement.executeQuery("PRAGMA " + name)) {
+            return rows.next() ? rows.getInt(1) : 0;
+        }
+    }
+}

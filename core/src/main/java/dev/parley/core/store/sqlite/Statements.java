@@ -1,0 +1,109 @@
+package dev.parley.core.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Prepared statements of one connection, made once per SQL text. Used under the database's lock only. */
+final class Statements implements AutoCloseable {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private PreparedStatement batching; // rows added but not yet executed
+
+    /** Binds one row's parameters. */
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    Statements(Connection connection) {
+        this.connection = connection;
+    }
+
+    PreparedStatement get(String sql) throws SQLException {
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            prepared.put(sql, statement);
+        }
+        return statement;
+    }
+
+    /**
+     * Adds a row to a JDBC batch of {@code sql} (many rows per call into SQLite, the hot path); the
+     * batch runs before any other statement and at {@link #flushBatch()}.
+     */
+    void addBatch(String sql, Binder binder) throws SQLException {
+        PreparedStatement statement = get(sql);
+        if (batching != statement) {
+            flushBatch();
+        }
+        binder.bind(statement);
+        statement.addBatch();
+        batching = statement;
+    }
+
+    void flushBatch() throws SQLException {
+        if (batching != null) {
+            PreparedStatement statement = batching;
+            batching = null;
+            statement.executeBatch();
+        }
+    }
+
+    /** Forgets rows added but not run (the transaction rolls back). */
+    void discardBatch() throws SQLException {
+        if (batching != null) {
+            PreparedStatement statement = batching;
+            batching = null;
+            statement.clearBatch();
+        }
+    }
+
+    /** Runs {@code sql} with {@code args} bound in order; returns the rows changed. */
+    int update(String sql, Object... args) throws SQLException {
+        flushBatch();
+        PreparedStatement statement = get(sql);
+        for (int i = 0; i < args.length; i++) {
+            statement.setObject(i + 1, args[i]);
+        }
+        return statement.executeUpdate();
+    }
+
+    /** Reads one result row. */
+    interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /** Every row of {@code sql} with {@code args} bound in order. */
+    <T> List<T> query(String sql, RowReader<T> reader, Object... args) throws SQLException {
+        flushBatch();
+        PreparedStatement statement = get(sql);
+        for (int i = 0; i < args.length; i++) {
+            statement.setObject(i + 1, args[i]);
+        }
+        List<T> result = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                result.add(reader.read(rows));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement statement : prepared.values()) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // the connection closes next
+            }
+        }
+        prepared.clear();
+    }
+}

@@ -1,0 +1,234 @@
+package dev.parley.core.store.sqlite;
+
+import dev.parley.ConsentRecord;
+import dev.parley.ConsentState;
+import dev.parley.LocalStoreException;
+import dev.parley.core.codec.Codecs;
+import dev.parley.core.store.MessageStore;
+import dev.parley.core.store.MessageStoreContract;
+import dev.parley.internal.Topics;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqliteMessageStoreTest extends MessageStoreContract {
+    private static final Codecs CODECS = new Codecs(List.of());
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected MessageStore newStore() {
+        return SqliteMessageStore.open(dir.resolve("contract.db"), ME, CODECS);
+    }
+
+    private SqliteMessageStore reopen(Path file) {
+        return SqliteMessageStore.open(file, ME, CODECS);
+    }
+
+    @Test
+    void everythingComesBackAfterReopening() {
+        Path file = dir.resolve("client.db");
+        try (SqliteMessageStore first = reopen(file)) {
+            first.putConversation(conversation("c", 1));
+            first.putConsent(new ConsentRecord("c", ConsentState.ALLOWED, 5));
+            first.adoptEpoch("e1");
+            first.putMessage(message("c", 1), 1);
+            first.putMessage(message("c", 2), 2);
+            first.advanceCursor(Topics.conversation("c"), 2);
+            first.advanceDurableCursor("app", Topics.conversation("c"), 1);
+        }
+        try (SqliteMessageStore again = reopen(file)) {
+            assertThat(again.conversations()).containsExactly(conversation("c", 1));
+            assertThat(again.consent("c")).contains(new ConsentRecord("c", ConsentState.ALLOWED, 5));
+            assertThat(again.messages("c")).containsExactly(message("c", 1), message("c", 2));
+            assertThat(again.cursor(Topics.conversation("c"))).isEqualTo(2);
+            assertThat(again.durableCursors("app")).isEqualTo(Map.of(Topics.conversation("c"), 1L));
+            assertThat(again.nodeEpoch()).contains("e1");
+        }
+    }
+
+    @Test
+    void aReplacedHistoryStaysForgottenAcrossReopening() {
+        Path file = dir.resolve("client.db");
+        try (SqliteMessageStore first = reopen(file)) {
+            first.adoptEpoch("e1");
+            first.putConversation(conversation("c", 1));
+            first.putMessage(message("c", 1), 1);
+            first.adoptEpoch("e2");
+        }
+        try (SqliteMessageStore again = reopen(file)) {
+            assertThat(again.conversations()).isEmpty();
+            assertThat(again.messages("c")).isEmpty();
+            assertThat(again.adoptEpoch("e2")).isFalse();
+            again.putMessage(message("c", 1), 1);
+            assertThat(again.messages("c")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aTransactionCommitsOnceHoweverManyWritesItHas() {
+        SqliteMessageStore sqlite = (SqliteMessageStore) store;
+        long before = sqlite.commits();
+        sqlite.inTransaction(() -> IntStream.rangeClosed(1, 500).forEach(i -> {
+            sqlite.putMessage(message("c", i), i);
+            sqlite.advanceCursor(Topics.conversation("c"), i);
+            sqlite.advanceDurableCursor("s", Topics.conversation("c"), i);
+        }));
+
+        assertThat(sqlite.commits() - before).isEqualTo(1);
+        assertThat(sqlite.messages("c")).hasSize(500);
+        sqlite.putMessage(message("c", 501), 501); // outside a transaction: commits at once
+        assertThat(sqlite.commits() - before).isEqualTo(2);
+    }
+
+    @RepeatedTest(3)
+    @Timeout(30)
+    void aNewNodeHistoryWhileAnotherThreadWritesNeitherBlocksNorMixesHistories() throws Exception {
+        int runs = 2_000;
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= runs; i++) {
+                int sequence = i;
+                store.inTransaction(() -> {
+                    store.putMessage(message("c", sequence), sequence);
+                    store.advanceCursor("t", sequence);
+                });
+            }
+        });
+        int epoch = 0;
+        while (!writing.isDone()) {
+            store.adoptEpoch("e" + epoch++);
+        }
+        writing.get(20, TimeUnit.SECONDS);
+
+        // what survives was written after the last new history: a run of sequences up to the last,
+        // and the cursor agrees with it
+        List<Long> kept = store.messages("c").stream().map(m -> Long.parseLong(m.id().substring(2))).toList();
+        if (kept.isEmpty()) {
+            assertThat(store.cursor("t")).isZero();
+        } else {
+            assertThat(kept).containsExactlyElementsOf(
+                    LongStream.rangeClosed(kept.get(0), runs).boxed().toList());
+            assertThat(store.cursor("t")).isEqualTo(runs);
+        }
+        assertThat(epoch).as("histories adopted while writing").isPositive();
+    }
+
+    @Test
+    void aReadInsideATransactionSeesItsOwnWrites() {
+        store.inTransaction(() -> {
+            store.putMessage(message("c", 1), 1);
+            assertThat(store.messages("c")).hasSize(1);
+        });
+    }
+
+    @Test
+    void anotherInboxIsRefused() {
+        Path file = dir.resolve("client.db");
+        reopen(file).close();
+
+        assertThatThrownBy(() -> SqliteMessageStore.open(file, "inbox-other", CODECS))
+                .isInstanceOfSatisfying(LocalStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(LocalStoreException.Reason.OTHER_INBOX))
+                .hasMessageContaining("belongs to inbox " + ME);
+        reopen(file).close(); // the refused open left nothing locked
+    }
+
+    @Test
+    void aSecondOpenWhileTheFirstHoldsTheFileIsRefused() {
+        Path file = dir.resolve("client.db");
+        try (SqliteMessageStore first = reopen(file)) {
+            assertThatThrownBy(() -> reopen(file))
+                    .isInstanceOfSatisfying(LocalStoreException.class,
+                            e -> assertThat(e.reason()).isEqualTo(LocalStoreException.Reason.LOCKED))
+                    .hasMessageContaining("open in another client");
+        }
+        reopen(file).close();
+    }
+
+    @Test
+    void aFileThatIsNotSqliteIsRefused() throws IOException {
+        Path file = dir.resolve("notes.db");
+        Files.writeString(file, "these are not the bytes of a database ".repeat(200));
+
+        assertThatThrownBy(() -> reopen(file))
+                .isInstanceOfSatisfying(LocalStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(LocalStoreException.Reason.FOREIGN));
+    }
+
+    @Test
+    void anotherApplicationsDatabaseIsRefused() throws SQLException {
+        Path file = dir.resolve("other.db");
+        execute(file, "CREATE TABLE accounts (id INTEGER PRIMARY KEY)");
+
+        assertThatThrownBy(() -> reopen(file))
+                .isInstanceOfSatisfying(LocalStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(LocalStoreException.Reason.FOREIGN))
+                .hasMessageContaining("another application");
+    }
+
+    @Test
+    void aNewerSchemaIsRefused() throws SQLException {
+        Path file = dir.resolve("client.db");
+        reopen(file).close();
+        execute(file, "PRAGMA user_version = " + (Schema.LATEST + 1));
+
+        assertThatThrownBy(() -> reopen(file))
+                .isInstanceOfSatisfying(LocalStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(LocalStoreException.Reason.NEWER_SCHEMA))
+                .hasMessageContaining("schema version " + (Schema.LATEST + 1));
+    }
+
+    @Test
+    void aVersionOneFileIsMigratedAndKeepsItsData() throws IOException, SQLException {
+        Path file = dir.resolve("v1.db");
+        try (InputStream fixture = getClass().getResourceAsStream("/store/schema-v1.db")) {
+            assertThat(fixture).as("fixture schema-v1.db").isNotNull();
+            Files.copy(fixture, file);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            assertThat(Schema.pragma(c, "user_version")).isEqualTo(1);
+        }
+
+        try (SqliteMessageStore migrated = reopen(file)) {
+            assertThat(migrated.conversations()).containsExactly(conversation("c", 10));
+            assertThat(migrated.consent("c")).contains(new ConsentRecord("c", ConsentState.ALLOWED, 20));
+            assertThat(migrated.messages("c")).containsExactly(message("c", 1), message("c", 2), message("c", 3));
+            assertThat(migrated.cursor(Topics.conversation("c"))).isEqualTo(3);
+            assertThat(migrated.durableCursors("app")).isEqualTo(Map.of(Topics.conversation("c"), 2L));
+            migrated.adoptEpoch("e1");
+            migrated.adoptEpoch("e2");
+            assertThat(migrated.messages("c")).as("the old history is forgotten").isEmpty();
+            migrated.putMessage(message("c", 1), 1);
+            assertThat(migrated.messages("c")).hasSize(1);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            assertThat(Schema.pragma(c, "user_version")).isEqualTo(Schema.LATEST);
+        }
+    }
+
+    private static void execute(Path file, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

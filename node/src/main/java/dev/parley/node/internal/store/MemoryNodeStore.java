@@ -1,0 +1,98 @@
+package dev.parley.node.internal.store;
+
+import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationEntry;
+import dev.parley.node.store.NodeStore;
+import dev.parley.node.store.Retention;
+import dev.parley.spi.Envelope;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
+
+/** {@code memory:}: everything in this JVM, gone with it; a new epoch every time. For tests and demos. */
+final class MemoryNodeStore implements NodeStore {
+    private final String epoch = UUID.randomUUID().toString();
+    private final NodeClock clock;
+    private final ConcurrentMap<String, MemoryTopicLog> logs = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConversationEntry> conversations = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
+
+    MemoryNodeStore() {
+        this(new NodeClock());
+    }
+
+    /** With {@code clock} for timestamps and retention by age (tests move it by hand). */
+    MemoryNodeStore(NodeClock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String epoch() {
+        return epoch;
+    }
+
+    @Override
+    public CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey,
+                                              String senderInboxId) {
+        Appended result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
+                .append(payload, idempotencyKey, senderInboxId, clock);
+        if (result.isNew()) {
+            appended.accept(topic, result.envelope().sequence());
+        }
+        return CompletableFuture.completedFuture(result);
+    }
+
+    @Override
+    public List<Envelope> read(String topic, long afterSequence, int limit) {
+        MemoryTopicLog log = logs.get(topic);
+        return log == null ? List.of() : log.read(afterSequence, limit);
+    }
+
+    @Override
+    public long lastSequence(String topic) {
+        MemoryTopicLog log = logs.get(topic);
+        return log == null ? 0 : log.lastSequence();
+    }
+
+    @Override
+    public long firstRetained(String topic) {
+        MemoryTopicLog log = logs.get(topic);
+        return log == null ? 1 : log.firstRetained();
+    }
+
+    @Override
+    public long trim(Retention retention) {
+        long oldestKept = retention.maxAge().map(age -> clock.nowNs() - age.toNanos()).orElse(Long.MIN_VALUE);
+        long maxCount = retention.maxPerTopic().orElse(Long.MAX_VALUE);
+        return logs.values().stream().mapToLong(log -> log.trim(oldestKept, maxCount)).sum();
+    }
+
+    @Override
+    public CompletableFuture<Void> putConversation(ConversationEntry conversation) {
+        if (conversations.putIfAbsent(conversation.id(), conversation) != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("conversation id collision " + conversation.id()));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Optional<ConversationEntry> conversation(String id) {
+        return Optional.ofNullable(conversations.get(id));
+    }
+
+    @Override
+    public void onAppended(BiConsumer<String, Long> listener) {
+        this.appended = listener;
+    }
+
+    @Override
+    public void close() {
+        // nothing to flush
+    }
+}

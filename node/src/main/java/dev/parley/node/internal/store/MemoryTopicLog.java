@@ -1,0 +1,71 @@
+package dev.parley.node.internal.store;
+
+import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.store.Appended;
+import dev.parley.spi.Envelope;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The log of one topic in memory: sequences from 1, idempotent appends, the oldest entries trimmed
+ * by retention (their keys with them) while sequences go on. Thread-safe.
+ */
+final class MemoryTopicLog {
+    private final String topic;
+    private final ArrayList<Envelope> entries = new ArrayList<>(); // entries[head..] are retained, dense
+    private final Map<String, Envelope> byIdempotencyKey = new HashMap<>();
+    private int head;
+    private long lastSequence;
+
+    MemoryTopicLog(String topic) {
+        this.topic = topic;
+    }
+
+    synchronized Appended append(byte[] payload, String idempotencyKey, String senderInboxId, NodeClock clock) {
+        Envelope existing = byIdempotencyKey.get(idempotencyKey);
+        if (existing != null) {
+            return new Appended(existing, false);
+        }
+        Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
+        entries.add(envelope);
+        byIdempotencyKey.put(idempotencyKey, envelope);
+        return new Appended(envelope, true);
+    }
+
+    /** Up to {@code limit} retained entries after {@code afterSequence}, in order. */
+    synchronized List<Envelope> read(long afterSequence, int limit) {
+        if (head == entries.size()) {
+            return List.of();
+        }
+        long skip = Math.max(0, afterSequence - firstRetained() + 1);
+        int from = (int) Math.min(entries.size(), head + skip);
+        int to = (int) Math.min(entries.size(), (long) from + limit);
+        return List.copyOf(entries.subList(from, to));
+    }
+
+    synchronized long lastSequence() {
+        return lastSequence;
+    }
+
+    synchronized long firstRetained() {
+        return head == entries.size() ? lastSequence + 1 : entries.get(head).sequence();
+    }
+
+    /** Drops entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount}; returns how many. */
+    synchronized long trim(long oldestKeptNs, long maxCount) {
+        long removed = 0;
+        while (head < entries.size()
+                && (entries.size() - head > maxCount || entries.get(head).timestampNs() < oldestKeptNs)) {
+            byIdempotencyKey.remove(entries.set(head++, null).idempotencyKey());
+            removed++;
+        }
+        if (head > 1024 && head > entries.size() / 2) {
+            entries.subList(0, head).clear();
+            head = 0;
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.parley.node.internal.store.sqlite;
+
+import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationEntry;
+import dev.parley.node.store.NodeStore;
+import dev.parley.node.store.Retention;
+import dev.parley.node.store.StoreException;
+import dev.parley.spi.Envelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code sqlite:<dir>}: the node's history in one SQLite database in {@code dir} (WAL,
+ * {@code synchronous=NORMAL} plus an fsync of the log before anything is acknowledged: see
+ * {@link WalSync}), written by one thread with group commit, read through a few read-only
+ * connections. The directory is locked while the store is open.
+ */
+public final class SqliteNodeStore implements NodeStore {
+    private static final Logger log = LoggerFactory.getLogger(SqliteNodeStore.class);
+    private static final int READERS = 4;
+
+    private final DataDirectory dir;
+    private final Connection writer;
+    private final String epoch;
+    private final NodeClock clock;
+    private final WalSync wal;
+    private final GroupCommitWriter writes;
+    private final ReadPool reads;
+    /**
+     * Per topic appended to since open: its last durable sequence. The writer puts a topic here
+     * before the first commit that adds to it (with the last sequence stored before, durable since
+     * the log was synced on open); it rises once a commit is synced. Reads never go beyond it, so
+     * nobody sees an entry that a power loss could still take back. A topic not here has had no
+     * entry added since open: all it has is durable.
+     */
+    private final ConcurrentMap<String, Long> lastSequences = new ConcurrentHashMap<>();
+    /** Last sequences read from the file, of topics not appended to since open (they cannot change). */
+    private final ConcurrentMap<String, Long> storedLastSequences = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
+
+    private SqliteNodeStore(DataDirectory dir, Connection writer, WalSync wal, String epoch, NodeClock clock)
+            throws SQLException {
+        this.dir = dir;
+        this.writer = writer;
+        this.wal = wal;
+        this.epoch = epoch;
+        this.clock = clock;
+        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock), dir.database(), wal,
+                "parley-store-" + dir.database().getParent().getFileName(), this::committed);
+        this.reads = new ReadPool(dir.database(), READERS);
+    }
+
+    /**
+     * Opens (creating if missing) the store in {@code directory}.
+     *
+     * @throws StoreException the directory cannot be written or is in use by another node, the
+     *                        database is corrupt, foreign, or of a newer schema
+     */
+    public static SqliteNodeStore open(Path directory, NodeClock clock) {
+        DataDirectory dir = DataDirectory.lock(directory.toAbsolutePath());
+        Connection writer = null;
+        WalSync wal = null;
+        try {
+            writer = SqliteConnections.writer(dir.database());
+            String epoch = SqliteSchema.prepare(writer, dir.database());
+            wal = WalSync.open(dir.database());
+            SqliteNodeStore store = new SqliteNodeStore(dir, writer, wal, epoch, clock);
+            log.info("node store {} open (schema {}, epoch {})", dir.database(), SqliteSchema.VERSION, epoch);
+            return store;
+        } catch (SQLException e) {
+            Sql.closeQuietly(wal);
+            Sql.closeQuietly(writer);
+            dir.close();
+            throw SqliteErrors.of("open the node database", dir.database(), e);
+        } catch (IOException e) {
+            Sql.closeQuietly(wal);
+            Sql.closeQuietly(writer);
+            dir.close();
+            throw new StoreException("cannot open the log of " + dir.database() + ": " + e, e);
+        } catch (RuntimeException e) {
+            Sql.closeQuietly(wal);
+            Sql.closeQuietly(writer);
+            dir.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String epoch() {
+        return epoch;
+    }
+
+    @Override
+    public CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey,
+                                              String senderInboxId) {
+        return writes.submit(new PendingWrite<>() {
+            @Override
+            Appended apply(WriteBatch batch) throws SQLException {
+                Appended appended = batch.append(topic, payload, idempotencyKey, senderInboxId);
+                if (appended.isNew()) { // before the commit: readers stop at what was stored before
+                    lastSequences.putIfAbsent(topic, appended.envelope().sequence() - 1);
+                }
+                return appended;
+            }
+        });
+    }
+
+    @Override
+    public List<Envelope> read(String topic, long afterSequence, int limit) {
+        List<Envelope> entries = reads.read("read " + topic, c -> c.read(topic, afterSequence, limit));
+        Long durable = lastSequences.get(topic); // after the read: covers a commit the read saw
+        if (durable == null || entries.isEmpty() || entries.get(entries.size() - 1).sequence() <= durable) {
+            return entries;
+        }
+        return entries.stream().filter(e -> e.sequence() <= durable).toList();
+    }
+
+    @Override
+    public long lastSequence(String topic) {
+        Long known = lastSequences.get(topic);
+        if (known != null) {
+            return known;
+        }
+        Long cached = storedLastSequences.get(topic);
+        if (cached != null) {
+            known = lastSequences.get(topic);
+            return known != null ? known : cached;
+        }
+        long stored = reads.read("read the last sequence of " + topic, c -> c.lastSequence(topic));
+        known = lastSequences.get(topic); // after the read: an append since open may not be durable yet
+        if (known != null) {
+            return Math.min(known, stored);
+        }
+        storedLastSequences.put(topic, stored);
+        return stored;
+    }
+
+    @Override
+    public long firstRetained(String topic) {
+        long first = reads.read("read the first retained entry of " + topic, c -> c.firstRetained(topic));
+        Long durable = lastSequences.get(topic);
+        return durable != null ? Math.min(first, durable + 1) : first;
+    }
+
+    @Override
+    public long trim(Retention retention) {
+        if (retention.keepsAll()) {
+            return 0;
+        }
+        long oldestKept = retention.maxAge().map(age -> clock.nowNs() - age.toNanos()).orElse(Long.MIN_VALUE);
+        long maxCount = retention.maxPerTopic().orElse(Long.MAX_VALUE);
+        try {
+            return writes.submit(new PendingWrite<Long>() {
+                @Override
+                Long apply(WriteBatch batch) throws SQLException {
+                    return batch.trim(oldestKept, maxCount);
+                }
+            }).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StoreException s ? s : new StoreException("trim failed: " + e.getCause(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> putConversation(ConversationEntry conversation) {
+        return writes.submit(new PendingWrite<>() {
+            @Override
+            Void apply(WriteBatch batch) throws SQLException {
+                return batch.putConversation(conversation);
+            }
+        });
+    }
+
+    @Override
+    public Optional<ConversationEntry> conversation(String id) {
+        return reads.read("read conversation " + id, c -> c.conversation(id));
+    }
+
+    @Override
+    public void onAppended(BiConsumer<String, Long> listener) {
+        this.appended = listener;
+    }
+
+    /** The log's syncer, for tests that hold it. */
+    WalSync wal() {
+        return wal;
+    }
+
+    /** The writer, for tests that inject faults (a size limit) on its connection. */
+    GroupCommitWriter writer() {
+        return writes;
+    }
+
+    private void committed(List<Envelope> entries) {
+        for (Envelope e : entries) {
+            lastSequences.merge(e.topic(), e.sequence(), Math::max);
+        }
+        BiConsumer<String, Long> listener = appended;
+        for (Envelope e : entries) {
+            listener.accept(e.topic(), e.sequence());
+        }
+    }
+
+    @Override
+    public void close() {
+        writes.close();
+        Sql.closeQuietly(wal);
+        reads.close();
+        Sql.closeQuietly(writer);
+        dir.close();
+        log.info("node store {} closed", dir.database());
+    }
+
+}

@@ -1,0 +1,120 @@
+package dev.parley.node.internal.store.sqlite;
+
+import dev.parley.node.store.StoreException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The node database's schema, versioned: {@code PRAGMA application_id} marks the file as Parley's,
+ * table {@code meta} holds the schema version and the epoch (made once, when the file is created).
+ * Opening migrates an older schema forward, one step per version, in one transaction; a newer
+ * version, or a file of another application, is refused.
+ */
+final class SqliteSchema {
+    /** "PRLY": what {@code PRAGMA application_id} holds in a Parley node database. */
+    static final int APPLICATION_ID = 0x50524C59;
+
+    /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
+    private static final List<List<String>> MIGRATIONS = List.of(List.of(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            // messages refer to their topic by id: narrow keys in the table and both indexes
+            "CREATE TABLE topics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, last_seq INTEGER NOT NULL)",
+            "CREATE TABLE messages (topic INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+                    + " sender TEXT NOT NULL, idem_key TEXT NOT NULL, payload BLOB NOT NULL,"
+                    + " PRIMARY KEY (topic, seq)) WITHOUT ROWID",
+            "CREATE UNIQUE INDEX messages_by_key ON messages (topic, idem_key)",
+            "CREATE INDEX messages_by_time ON messages (ts)",
+            "CREATE TABLE conversations (id TEXT PRIMARY KEY, type TEXT NOT NULL, creator TEXT NOT NULL,"
+                    + " created_ns INTEGER NOT NULL, name TEXT NOT NULL) WITHOUT ROWID",
+            "CREATE TABLE members (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
+                    + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID"));
+    static final int VERSION = MIGRATIONS.size();
+
+    private SqliteSchema() {
+    }
+
+    /**
+     * Creates or migrates the schema on {@code c} (the writer connection) and returns the epoch.
+     *
+     * @throws StoreException a foreign file, or a schema newer than this node knows
+     */
+    static String prepare(Connection c, Path database) throws SQLException {
+        int applicationId = pragmaInt(c, "application_id");
+        int tables = tableCount(c);
+        if (applicationId != APPLICATION_ID && (applicationId != 0 || tables > 0)) {
+            throw new StoreException(database + " is not a Parley node database (application id "
+                    + Integer.toHexString(applicationId) + ", " + tables + " tables); move it away or choose another directory");
+        }
+        int version = tables == 0 ? 0 : Integer.parseInt(meta(c, "schema_version"));
+        if (version > VERSION) {
+            throw new StoreException(database + " has schema version " + version + ", newer than this node knows ("
+                    + VERSION + "); run a newer Parley node");
+        }
+        if (version < VERSION) {
+            migrate(c, version);
+        }
+        return meta(c, "epoch");
+    }
+
+    private static void migrate(Connection c, int from) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            for (int v = from; v < VERSION; v++) {
+                for (String sql : MIGRATIONS.get(v)) {
+                    s.execute(sql);
+                }
+            }
+            if (from == 0) {
+                s.execute("PRAGMA application_id = " + APPLICATION_ID);
+                putMeta(c, "epoch", UUID.randomUUID().toString());
+            }
+            putMeta(c, "schema_version", Integer.toString(VERSION));
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void putMeta(Connection c, String key, String value) throws SQLException {
+        try (PreparedStatement put = c.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
+            put.setString(1, key);
+            put.setString(2, value);
+            put.executeUpdate();
+        }
+    }
+
+    private static String meta(Connection c, String key) throws SQLException {
+        try (PreparedStatement get = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            get.setString(1, key);
+            try (ResultSet rs = get.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("the node database has no " + key + " in its meta table (damaged)");
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static int pragmaInt(Connection c, String pragma) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static int tableCount(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema WHERE type = 'table'")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}

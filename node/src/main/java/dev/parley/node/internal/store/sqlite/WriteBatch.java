@@ -1,0 +1,179 @@
+package dev.parley.node.internal.store.sqlite;
+
+import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationEntry;
+import dev.parley.spi.Envelope;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writes of one transaction on the writer connection: appends (sequence, timestamp and
+ * idempotency), conversations and trims. Only the writer thread uses it; statements are prepared
+ * once and reused by every batch.
+ */
+final class WriteBatch implements AutoCloseable {
+    private final Connection c;
+    private final NodeClock clock;
+    private final TopicSequences sequences;
+    private final List<Envelope> appended = new ArrayList<>();
+    private final PreparedStatement insertMessage;
+    private final PreparedStatement selectByKey;
+    private final PreparedStatement conversationExists;
+    private final PreparedStatement insertConversation;
+    private final PreparedStatement insertMember;
+    private final PreparedStatement trimByAge;
+    private final PreparedStatement topicsOver;
+    private final PreparedStatement trimTopic;
+    private final Statement transaction;
+
+    WriteBatch(Connection writer, NodeClock clock) throws SQLException {
+        this.c = writer;
+        this.clock = clock;
+        this.sequences = new TopicSequences(writer);
+        this.insertMessage = c.prepareStatement("INSERT INTO messages (topic, seq, ts, sender, idem_key, payload)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (topic, idem_key) DO NOTHING");
+        this.selectByKey = c.prepareStatement("SELECT seq, ts, sender, payload FROM messages"
+                + " WHERE topic = ? AND idem_key = ?");
+        this.conversationExists = c.prepareStatement("SELECT 1 FROM conversations WHERE id = ?");
+        this.insertConversation = c.prepareStatement("INSERT INTO conversations (id, type, creator, created_ns, name)"
+                + " VALUES (?, ?, ?, ?, ?)");
+        this.insertMember = c.prepareStatement("INSERT INTO members (conversation_id, inbox_id) VALUES (?, ?)");
+        this.trimByAge = c.prepareStatement("DELETE FROM messages WHERE ts < ?");
+        this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
+        this.trimTopic = c.prepareStatement("DELETE FROM messages WHERE topic = ? AND seq <= ?");
+        this.transaction = c.createStatement();
+    }
+
+    /**
+     * Starts the batch's transaction. Transactions are plain SQL (the connection stays in auto-commit
+     * mode): SQLite itself rolls back a transaction a full disk broke, and the driver's own
+     * bookkeeping would then be wrong.
+     */
+    void begin() throws SQLException {
+        transaction.execute("BEGIN IMMEDIATE");
+    }
+
+    /** The next entry of {@code topic}, or the one stored before under {@code key}. */
+    Appended append(String topic, byte[] payload, String key, String sender) throws SQLException {
+        TopicSequences.Topic t = sequences.next(topic);
+        long seq = t.last;
+        long ts = clock.nowNs();
+        insertMessage.setLong(1, t.id);
+        insertMessage.setLong(2, seq);
+        insertMessage.setLong(3, ts);
+        insertMessage.setString(4, sender);
+        insertMessage.setString(5, key);
+        insertMessage.setBytes(6, payload);
+        if (insertMessage.executeUpdate() == 1) {
+            Envelope envelope = new Envelope(topic, seq, ts, payload, key, sender);
+            appended.add(envelope);
+            return new Appended(envelope, true);
+        }
+        sequences.giveBack(t);
+        selectByKey.setLong(1, t.id);
+        selectByKey.setString(2, key);
+        try (ResultSet rs = selectByKey.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("idempotency key conflict on " + topic + " but no entry with key " + key);
+            }
+            return new Appended(new Envelope(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(4), key, rs.getString(3)),
+                    false);
+        }
+    }
+
+    /** @throws IllegalStateException a conversation with that id exists (refuses this write only) */
+    Void putConversation(ConversationEntry conversation) throws SQLException {
+        conversationExists.setString(1, conversation.id());
+        try (ResultSet rs = conversationExists.executeQuery()) {
+            if (rs.next()) {
+                throw new IllegalStateException("conversation id collision " + conversation.id());
+            }
+        }
+        insertConversation.setString(1, conversation.id());
+        insertConversation.setString(2, conversation.type().name());
+        insertConversation.setString(3, conversation.creatorInboxId());
+        insertConversation.setLong(4, conversation.createdAtNs());
+        insertConversation.setString(5, conversation.name());
+        insertConversation.executeUpdate();
+        for (String member : conversation.sortedMembers()) {
+            insertMember.setString(1, conversation.id());
+            insertMember.setString(2, member);
+            insertMember.executeUpdate();
+        }
+        return null;
+    }
+
+    /** Removes entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount} of each topic. */
+    Long trim(long oldestKeptNs, long maxCount) throws SQLException {
+        sequences.flush(); // count from this batch's last sequences too
+        long removed = 0;
+        if (oldestKeptNs != Long.MIN_VALUE) {
+            trimByAge.setLong(1, oldestKeptNs);
+            removed += trimByAge.executeUpdate();
+        }
+        if (maxCount != Long.MAX_VALUE) {
+            Map<Long, Long> over = new HashMap<>();
+            topicsOver.setLong(1, maxCount);
+            try (ResultSet rs = topicsOver.executeQuery()) {
+                while (rs.next()) {
+                    over.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+            for (Map.Entry<Long, Long> topic : over.entrySet()) {
+                trimTopic.setLong(1, topic.getKey());
+                trimTopic.setLong(2, topic.getValue() - maxCount);
+                removed += trimTopic.executeUpdate();
+            }
+        }
+        return removed;
+    }
+
+    /** The writer connection, for tests that inject faults (e.g. {@code PRAGMA max_page_count}). */
+    Connection connection() {
+        return c;
+    }
+
+    /** Commits; returns the new entries, in order. */
+    List<Envelope> commit() throws SQLException {
+        sequences.flush();
+        transaction.execute("COMMIT");
+        sequences.committed();
+        List<Envelope> done = List.copyOf(appended);
+        appended.clear();
+        return done;
+    }
+
+    /**
+     * Undoes everything since the last commit. The driver may have finalized a statement that
+     * failed, so the writer closes this batch and prepares a new one.
+     */
+    void rollback() {
+        appended.clear();
+        sequences.forget();
+        try {
+            transaction.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // none was open any more: SQLite rolled it back itself
+        }
+    }
+
+    /** Closes the prepared statements (not the connection). */
+    @Override
+    public void close() {
+        for (PreparedStatement s : List.of(insertMessage, selectByKey, conversationExists, insertConversation,
+                insertMember, trimByAge, topicsOver, trimTopic)) {
+            Sql.closeQuietly(s);
+        }
+        Sql.closeQuietly(transaction);
+        sequences.close();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.parley.node.store;
+
+import dev.parley.spi.Envelope;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * Where a node keeps everything it knows: the log of every topic (with the idempotency keys of its
+ * entries), the conversation directory, and the epoch that names this history. Shaped for a store
+ * several nodes may share: the store assigns sequences and timestamps, reads go by topic and cursor,
+ * and {@link #onAppended} is the wake-up hint. Thread-safe.
+ */
+public interface NodeStore extends AutoCloseable {
+    /**
+     * The id of this store's history. A new, empty store has a new epoch; clients that held cursors
+     * of another epoch drop them (the node's history they point into is gone).
+     */
+    String epoch();
+
+    /**
+     * Appends to {@code topic}'s log: the next sequence (dense per topic, from 1) and a timestamp are
+     * assigned in call order (at once, or when a group commit takes the entry up). A key already stored on the topic gives back its original
+     * entry ({@code isNew} false) and stores nothing. The future completes once the entry is durable;
+     * only then can {@link #read} return it and {@link #onAppended} report it. It fails with a
+     * {@link StoreException} when the entry could not be stored (and then never will be).
+     */
+    CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey, String senderInboxId);
+
+    /** Up to {@code limit} retained, durable entries of {@code topic} after {@code afterSequence}, in order. */
+    List<Envelope> read(String topic, long afterSequence, int limit);
+
+    /** The highest durable sequence of {@code topic}; 0 when it has none. Trimming never lowers it. */
+    long lastSequence(String topic);
+
+    /** The lowest sequence of {@code topic} still retained; {@code lastSequence + 1} when none is. */
+    long firstRetained(String topic);
+
+    /**
+     * Removes, in every topic, the entries older than the retention's age and those beyond its count
+     * (the newest are kept), with their idempotency keys. Sequences go on where they were.
+     *
+     * @return how many entries were removed
+     */
+    long trim(Retention retention);
+
+    /** Stores a new conversation; completes once it is durable. */
+    CompletableFuture<Void> putConversation(ConversationEntry conversation);
+
+    Optional<ConversationEntry> conversation(String id);
+
+    /**
+     * Calls {@code listener} with (topic, sequence) after each new entry became durable, from
+     * whichever thread made it so; it must only hand work on. Replaces any previous listener.
+     */
+    void onAppended(BiConsumer<String, Long> listener);
+
+    /** Flushes what is pending and releases the store; idempotent. */
+    @Override
+    void close();
+}
