@@ -1,4 +1,4 @@
-package dev.parley.nodecrash;
+package dev.parley.cli.crash;
 
 import dev.parley.Client;
 import dev.parley.ClientOptions;

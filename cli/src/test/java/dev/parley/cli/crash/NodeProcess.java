@@ -1,4 +1,4 @@
-package dev.parley.nodecrash;
+package dev.parley.cli.crash;
 
 import java.io.BufferedReader;
 import java.io.IOException;
