@@ -25,7 +25,11 @@ public record ContentTypeId(String authorityId, String typeId, int versionMajor,
         if (!m.matches()) {
             throw new ProtocolException("malformed content type '" + text + "', expected authority/type:major.minor");
         }
-        return new ContentTypeId(m.group(1), m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+        try {
+            return new ContentTypeId(m.group(1), m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+        } catch (NumberFormatException e) { // a version that overflows an int
+            throw new ProtocolException("malformed content type '" + text + "', version out of range", e);
+        }
     }
 
     /** True when content of {@code other} can be decoded by a codec for this type (same authority, type and major). */

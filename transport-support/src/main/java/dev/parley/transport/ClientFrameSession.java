@@ -118,7 +118,7 @@ final class ClientFrameSession implements FrameLink.Handler {
     CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                               SubscriptionListener listener) {
         long id = nextId.getAndIncrement();
-        RemoteSubscription subscription = new RemoteSubscription(id, this, listener);
+        RemoteSubscription subscription = new RemoteSubscription(id, this, initialDemand, listener);
         subscriptions.put(id, subscription);
         Throwable closed = closedBy;
         if (closed != null) {

@@ -13,17 +13,25 @@ import dev.parley.spi.SubscriptionListener;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A subscription living on a {@link ClientFrameSession}; its id is the request id of its Subscribe frame. */
+/**
+ * A subscription living on a {@link ClientFrameSession}; its id is the request id of its Subscribe
+ * frame. It counts the demand it granted: a node sending more envelopes than that is a protocol
+ * violation that ends the subscription (retryable) before the envelopes reach the listener, so a
+ * misbehaving node cannot make the client buffer without bound.
+ */
 final class RemoteSubscription implements Subscription {
     final CompletableFuture<Subscription> opened = new CompletableFuture<>();
     private final long id;
     private final ClientFrameSession connection;
     private final SubscriptionListener listener;
+    private final AtomicLong demand; // envelopes the node may still send: granted minus received
 
-    RemoteSubscription(long id, ClientFrameSession connection, SubscriptionListener listener) {
+    RemoteSubscription(long id, ClientFrameSession connection, long initialDemand, SubscriptionListener listener) {
         this.id = id;
         this.connection = connection;
+        this.demand = new AtomicLong(initialDemand);
         this.listener = listener;
     }
 
@@ -31,8 +39,16 @@ final class RemoteSubscription implements Subscription {
     void onFrame(NodeFrame frame) {
         switch (frame.getBodyCase()) {
             case SUBSCRIBED -> opened.complete(this);
-            case ENVELOPE -> listener.onEnvelope(Wire.fromWire(frame.getEnvelope()));
-            case ENVELOPES -> listener.onEnvelopes(Wire.fromWire(frame.getEnvelopes()));
+            case ENVELOPE -> {
+                if (withinDemand(1)) {
+                    listener.onEnvelope(Wire.fromWire(frame.getEnvelope()));
+                }
+            }
+            case ENVELOPES -> {
+                if (withinDemand(frame.getEnvelopes().getEnvelopesCount())) {
+                    listener.onEnvelopes(Wire.fromWire(frame.getEnvelopes()));
+                }
+            }
             case HEARTBEAT -> listener.onHeartbeat();
             case ERROR -> {
                 connection.forget(id);
@@ -47,6 +63,19 @@ final class RemoteSubscription implements Subscription {
             }
             default -> { } // an answer this subscription does not need
         }
+    }
+
+    /** Uses up demand for {@code count} envelopes; past the demand granted, ends this subscription instead. */
+    private boolean withinDemand(int count) {
+        long left = demand.addAndGet(-count);
+        if (left >= 0) {
+            return true;
+        }
+        connection.forget(id); // whatever else the node sends for it is dropped
+        cancel();
+        end(new TransportException("node sent " + (-left) + " envelopes beyond the demand granted to subscription "
+                + id + "; resubscribe", true));
+        return false;
     }
 
     void connectionLost(Throwable reason) {
@@ -78,6 +107,7 @@ final class RemoteSubscription implements Subscription {
         if (n <= 0) {
             throw new IllegalArgumentException("demand must be positive, was " + n);
         }
+        demand.addAndGet(n); // before the node can see it
         connection.sendQuietly(ClientFrame.newBuilder().setRequestId(id).setDemand(Demand.newBuilder().setN(n)).build());
     }
 

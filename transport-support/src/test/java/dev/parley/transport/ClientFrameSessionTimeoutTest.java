@@ -3,11 +3,8 @@ package dev.parley.transport;
 import com.google.protobuf.ByteString;
 import dev.parley.Identity;
 import dev.parley.TransportException;
-import dev.parley.protocol.AuthOk;
-import dev.parley.protocol.Challenge;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
-import dev.parley.protocol.PublishAck;
 import dev.parley.protocol.PublishRequest;
 import dev.parley.spi.TransportConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -90,43 +87,5 @@ class ClientFrameSessionTimeoutTest {
 
         assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS)).cause().hasMessage("going away");
         await().atMost(Duration.ofSeconds(5)).until(() -> timers.getQueue().isEmpty());
-    }
-
-    /** Links that answer Hello and AuthResponse at once, and publishes while {@code answerPublishes}. */
-    private static final class ScriptedLinks implements FrameLink.Factory {
-        volatile boolean answerPublishes = true;
-
-        @Override
-        public FrameLink open(FrameLink.Handler handler) {
-            return new FrameLink() {
-                private long sequence;
-
-                @Override
-                public void send(ClientFrame frame) {
-                    NodeFrame.Builder answer = NodeFrame.newBuilder().setRequestId(frame.getRequestId());
-                    switch (frame.getBodyCase()) {
-                        case HELLO -> handler.onFrame(answer.setChallenge(Challenge.newBuilder()
-                                .setNonce(ByteString.copyFrom(new byte[32]))).build());
-                        case AUTH -> handler.onFrame(answer.setAuthOk(AuthOk.newBuilder().setInboxId("me")).build());
-                        case PUBLISH -> {
-                            if (answerPublishes) {
-                                handler.onFrame(answer.setPublishResult(PublishAck.newBuilder()
-                                        .setSequence(++sequence)).build());
-                            }
-                        }
-                        default -> { }
-                    }
-                }
-
-                @Override
-                public void close() {
-                    handler.onClosed(new TransportException("closed", true));
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

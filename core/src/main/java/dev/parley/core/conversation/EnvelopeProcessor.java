@@ -28,7 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Turns envelopes into conversations, consent records and messages and stores them. Sync and
  * every stream go through here, so an envelope means the same thing whichever path brought it.
- * Malformed payloads throw {@link ProtocolException}; nothing is stored for them.
+ * Anything a peer sent that does not parse or decode (payload, content type, content) throws
+ * {@link ProtocolException}, never another exception; nothing is stored for it, and sync and
+ * streams skip it (their cursors move on). A well-formed type without a codec is not an error: the
+ * message has null content and its fallback.
  */
 public final class EnvelopeProcessor {
     private static final int MAX_CACHED_CONTENT_TYPES = 256;
@@ -84,7 +87,8 @@ public final class EnvelopeProcessor {
         String conversationId = Topics.subject(envelope.topic());
         MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
         ContentTypeId type = contentType(payload.getContentType());
-        Object content = codecs.find(type).map(codec -> decode(codec, payload.getContent().toByteArray())).orElse(null);
+        Object content = codecs.find(type).map(codec -> decode(codec, type, payload.getContent().toByteArray(), envelope))
+                .orElse(null);
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content,
                 payload.getFallback().isEmpty() ? null : payload.getFallback());
@@ -138,8 +142,16 @@ public final class EnvelopeProcessor {
         };
     }
 
-    private static Object decode(ContentCodec<?> codec, byte[] bytes) {
-        return codec.decode(bytes);
+    /** A codec (possibly the user's) failing on what a peer sent is a protocol error of that envelope, whatever it threw. */
+    private static Object decode(ContentCodec<?> codec, ContentTypeId type, byte[] bytes, Envelope envelope) {
+        try {
+            return codec.decode(bytes);
+        } catch (ProtocolException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ProtocolException("undecodable " + type + " content at " + envelope.topic() + "#"
+                    + envelope.sequence() + ": " + e, e);
+        }
     }
 
     private interface Parser<M> {

@@ -70,6 +70,11 @@ final class Delivery<T> implements StreamContext<T> {
         subscription = null;
     }
 
+    /** True when the node may send {@code count} more envelopes: it was granted that much demand. */
+    boolean withinDemand(int count) {
+        return demand.allows(count);
+    }
+
     /** Delivers a run of envelopes in order, as one run of the plan; true when the plan completed the stream. */
     boolean deliver(List<Envelope> envelopes) {
         plan.handleRun(() -> {

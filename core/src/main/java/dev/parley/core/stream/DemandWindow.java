@@ -22,6 +22,11 @@ final class DemandWindow {
         return outstanding;
     }
 
+    /** True when {@code count} more envelopes stay within the demand granted (a node must send no more). */
+    boolean allows(int count) {
+        return count <= outstanding;
+    }
+
     /** One envelope of the outstanding demand arrived (duplicates use up demand too). */
     void delivered() {
         outstanding--;

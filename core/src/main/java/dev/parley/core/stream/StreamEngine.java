@@ -134,6 +134,13 @@ final class StreamEngine<T> implements Attempt.Events {
         if (restartedBecauseHistoryMoved()) {
             return; // another path met the node's new history: these envelopes belong to the old one
         }
+        if (!delivery.withinDemand(envelopes.size())) {
+            // a node must not make the client buffer more than it asked for: a protocol violation of
+            // this subscription, retryable, so the stream resubscribes from its cursors
+            lost(attempt, new TransportException("node sent " + envelopes.size()
+                    + " envelopes beyond the demand it was granted; resubscribing", true));
+            return;
+        }
         if (delivery.deliver(envelopes)) {
             terminate(StreamState.ENDED); // the plan said its source is done
             delivery.closeBuffer(null, false);

@@ -3,6 +3,7 @@ package dev.parley.transport.websocket;
 import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.transport.Wire;
 
 import java.net.URI;
 
@@ -24,6 +25,11 @@ final class CloseCodes {
     static ParleyException toException(int code, String reason, boolean byNode) {
         String detail = "WebSocket closed " + (byNode ? "by the node" : "") + " (" + code
                 + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")";
+        if (code == TOO_BIG && !byNode) {
+            // the client refused a node frame over its limit: that node misbehaves, another connection may not
+            return new TransportException("node sent a frame larger than " + Wire.MAX_FRAME_BYTES
+                    + " bytes; connection closed (" + code + ")", true);
+        }
         return switch (code) {
             case UNSUPPORTED_DATA, INVALID_PAYLOAD, TOO_BIG, 1002 -> new ProtocolException(detail);
             default -> new TransportException(detail, true);
