@@ -2,11 +2,17 @@ package dev.parley.tck;
 
 import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
+import dev.parley.Client;
+import dev.parley.ClientOptions;
 import dev.parley.ConversationType;
+import dev.parley.DecodedMessage;
+import dev.parley.Group;
 import dev.parley.Identity;
+import dev.parley.MessageStream;
 import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
+import dev.parley.StreamOptions;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Topics;
@@ -235,6 +241,41 @@ public abstract class TransportContract extends TransportSuite {
         sub.request(100);
         await().atMost(WAIT).until(() -> listener.envelopes.size() == 51);
         assertThat(listener.sequences()).isEqualTo(LongStream.rangeClosed(1, 51).boxed().toList());
+    }
+
+    @Test
+    @DisplayName("2.05 large messages near the payload limit sync and replay in full, in order")
+    void required_rule2_05_largeMessagesSyncAndReplayInFull() {
+        Identity bob = Identity.generate();
+        Identity carol = Identity.generate();
+        List<String> sent = new ArrayList<>();
+        try (Client alice = client(Identity.generate())) {
+            Group group = alice.conversations().newGroup(List.of(bob.inboxId(), carol.inboxId()));
+            for (int i = 0; i < 6; i++) { // ~800 KB payloads (text and fallback): under the payload limit, together over a frame
+                String text = Character.toString('a' + i).repeat(400_000);
+                group.send(text);
+                sent.add(text);
+            }
+            try (Client bobClient = client(bob)) {
+                bobClient.conversations().sync();
+                assertThat(bobClient.conversations().getConversationById(group.id()).orElseThrow().messages())
+                        .extracting(DecodedMessage::content).containsExactlyElementsOf(sent);
+            }
+            List<Object> streamed = new CopyOnWriteArrayList<>();
+            try (Client carolClient = client(carol); MessageStream<DecodedMessage> stream = carolClient.conversations()
+                    .streamAllMessages(StreamOptions.<DecodedMessage>builder().disableSync(true)
+                            .onValue(m -> streamed.add(m.content())).build())) {
+                // a new client: the welcome arrives on the stream, the conversation is replayed from its start
+                await().atMost(WAIT).until(() -> streamed.size() >= sent.size());
+            }
+            assertThat(streamed).containsExactlyElementsOf(sent);
+        }
+    }
+
+    /** A full client of {@code who} straight to the node. */
+    private Client client(Identity who) {
+        return Client.create(ClientOptions.builder().endpoint(endpoint().toString()).identity(who)
+                .heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
     }
 
     // 3. Errors and security

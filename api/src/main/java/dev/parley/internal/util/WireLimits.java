@@ -4,6 +4,17 @@ package dev.parley.internal.util;
 public final class WireLimits {
     /** Largest payload of one envelope. */
     public static final int MAX_PAYLOAD_BYTES = 1 << 20;
+    /**
+     * Largest frame (gRPC message, WebSocket message) either side accepts: room for a full payload,
+     * or a subscription to 20,000 topics. Every transport's inbound limit is this constant.
+     */
+    public static final int MAX_FRAME_BYTES = 4 << 20;
+    /**
+     * Payload bytes the node puts in one frame of envelopes (a query result, an envelope batch);
+     * a frame always carries at least one envelope, which fits since its payload is at most
+     * {@link #MAX_PAYLOAD_BYTES}. Half the frame leaves room for envelope headers and the largest payload.
+     */
+    public static final int MAX_ENVELOPE_BYTES_PER_FRAME = MAX_FRAME_BYTES / 2;
 
     private WireLimits() {
     }

@@ -74,12 +74,13 @@ public final class NodeOperations {
                         appended.envelope().timestampNs()));
     }
 
+    /** At most {@code limit} envelopes, and at most one frame's worth of them (at least one when there is one). */
     public List<Envelope> query(String inboxId, String topic, long afterSequence, int limit) {
         if (limit < 1 || limit > NodeLimits.MAX_QUERY_LIMIT) {
             throw new ProtocolException("query limit must be 1.." + NodeLimits.MAX_QUERY_LIMIT + ", was " + limit);
         }
         StoreFailures.checking(() -> policy.checkRead(inboxId, topic));
-        return StoreFailures.reading(() -> store.read(topic, Math.max(0, afterSequence), limit));
+        return StoreFailures.reading(() -> FramedReads.read(store, topic, Math.max(0, afterSequence), limit));
     }
 
     /** Completes with the new conversation's id once it and its welcomes are durable. */

@@ -257,7 +257,7 @@ public final class NodeSubscription implements Subscription {
             String topic = ready.iterator().next();
             ready.remove(topic);
             long cursor = cursors.get(topic);
-            List<Envelope> batch = store.read(topic, cursor, (int) Math.min(demand, MAX_BATCH));
+            List<Envelope> batch = FramedReads.read(store, topic, cursor, (int) Math.min(demand, MAX_BATCH));
             if (batch.isEmpty()) {
                 continue;
             }
