@@ -143,4 +143,18 @@ class NodeSessionTest {
         // the node is still fine
         assertThat(s.publish(topic, new byte[1], "ok").join().sequence()).isEqualTo(1);
     }
+
+    @Test
+    void aDemandThatIsNotPositiveEndsTheSubscriptionWithProtocolException() {
+        NodeSession s = login(Identity.generate());
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
+        Collector c = new Collector();
+        Subscription sub = s.subscribe(Map.of(topic, 0L), 0, Duration.ofSeconds(10), c);
+        sub.request(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !c.errors.isEmpty());
+        assertThat(c.errors).singleElement().isInstanceOf(ProtocolException.class);
+        sub.request(10); // over: nothing more is delivered
+        s.publish(topic, "m".getBytes(), "k").join();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> c.envelopes.isEmpty());
+    }
 }

@@ -16,11 +16,16 @@ import dev.parley.StreamOptions;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Topics;
+import dev.parley.protocol.AddTopics;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.Cursor;
+import dev.parley.protocol.Demand;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
+import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
@@ -91,6 +96,22 @@ public abstract class TransportContract extends TransportSuite {
                 .epochCheck(epochCheck).build());
         transports.add(transport);
         return transport;
+    }
+
+    /**
+     * Raw frame links to {@code endpoint}, for the optional rules of framed transports (3.07 to
+     * 3.09) that send what the client never would; {@code null} (the default) for a transport
+     * without frames. The suite closes the factory.
+     */
+    protected FrameLink.Factory frameLinks(URI endpoint) {
+        return null;
+    }
+
+    private RawFrames rawFrames(String rule) {
+        FrameLink.Factory links = frameLinks(endpoint());
+        Assumptions.assumeTrue(links != null,
+                () -> "optional rule " + rule + " sends raw frames; " + scheme() + " has no frameLinks()");
+        return new RawFrames(links);
     }
 
     protected static <T> T join(CompletableFuture<T> future) {
@@ -393,6 +414,31 @@ public abstract class TransportContract extends TransportSuite {
         }
         Transport a = connect(Identity.generate());
         assertStillServes(a, newConversation(a));
+    }
+
+    @Test
+    @DisplayName("3.07 (optional, frames) a demand that is not positive ends that subscription with ProtocolException")
+    void optional_rule3_07_aDemandThatIsNotPositiveEndsThatSubscription() {
+        try (RawFrames raw = rawFrames("3.07")) {
+            Identity me = Identity.generate();
+            raw.authenticate(me);
+            String topic = Topics.welcome(me.inboxId());
+            for (long n : new long[] {0, -1, Long.MIN_VALUE}) {
+                long sub = raw.send(RawFrames.subscribe(topic, 0));
+                assertThat(raw.answer(sub).hasSubscribed()).isTrue();
+                raw.send(sub, ClientFrame.newBuilder().setDemand(Demand.newBuilder().setN(n)));
+                assertThat(raw.error(sub)).isInstanceOf(ProtocolException.class).hasMessageContaining("demand");
+                // the node agrees the subscription is over: steering it fails
+                assertThat(raw.error(raw.send(addTopics(sub, topic)))).isInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("no subscription");
+            }
+            assertThat(raw.answer(raw.send(RawFrames.query(topic))).hasQueryResult()).isTrue();
+        }
+    }
+
+    private static ClientFrame.Builder addTopics(long subscription, String topic) {
+        return ClientFrame.newBuilder().setAddTopics(AddTopics.newBuilder().setSubscriptionId(subscription)
+                .addCursors(Cursor.newBuilder().setTopic(topic).setAfterSequence(0)));
     }
 
     // 4. Liveness (4.02 is in ReliabilityContract: it needs a fault)
