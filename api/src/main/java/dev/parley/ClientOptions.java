@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.internal.Heartbeats;
 import dev.parley.internal.util.Durations;
 
 import java.net.URI;
@@ -134,7 +135,7 @@ public final class ClientOptions {
         }
 
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = Durations.requirePositive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Heartbeats.requireValid(interval, "heartbeatInterval");
             return this;
         }
 

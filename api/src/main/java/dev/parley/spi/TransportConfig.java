@@ -1,6 +1,7 @@
 package dev.parley.spi;
 
 import dev.parley.Authenticator;
+import dev.parley.internal.Heartbeats;
 import dev.parley.internal.util.Durations;
 
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class TransportConfig {
         }
 
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = Durations.requirePositive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Heartbeats.requireValid(interval, "heartbeatInterval");
             return this;
         }
 

@@ -157,4 +157,16 @@ class NodeSessionTest {
         s.publish(topic, "m".getBytes(), "k").join();
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> c.envelopes.isEmpty());
     }
+
+    @Test
+    void aHeartbeatIntervalOutOfRangeIsRefusedAndLeavesNoSession() {
+        NodeSession s = login(Identity.generate());
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
+        for (Duration bad : List.of(Duration.ofMillis(Long.MAX_VALUE), Duration.ofMinutes(11), Duration.ofMillis(-1))) {
+            assertThatThrownBy(() -> s.subscribe(Map.of(topic, 0L), 10, bad, new Collector()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("heartbeat");
+        }
+        s.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.connectionCount() == 0);
+    }
 }

@@ -15,6 +15,7 @@ import dev.parley.ProtocolException;
 import dev.parley.StreamOptions;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
+import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.ClientFrame;
@@ -434,6 +435,32 @@ public abstract class TransportContract extends TransportSuite {
             }
             assertThat(raw.answer(raw.send(RawFrames.query(topic))).hasQueryResult()).isTrue();
         }
+    }
+
+    @Test
+    @DisplayName("3.08 (optional, frames) a heartbeat interval out of range is refused, leaving nothing behind")
+    void optional_rule3_08_heartbeatIntervalsOutOfRangeAreRefused() {
+        try (RawFrames raw = rawFrames("3.08")) { // in Hello: the session is refused
+            assertThat(raw.error(raw.send(RawFrames.hello(Long.MAX_VALUE)))).isInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("heartbeat");
+            join(raw.closed);
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        try (RawFrames raw = rawFrames("3.08")) { // in Subscribe: that subscription is refused
+            Identity me = Identity.generate();
+            raw.authenticate(me);
+            String topic = Topics.welcome(me.inboxId());
+            for (long ms : new long[] {Long.MAX_VALUE, Heartbeats.MAX.toMillis() + 1, -1}) {
+                long sub = raw.send(RawFrames.subscribe(topic, ms));
+                assertThat(raw.error(sub)).isInstanceOf(ProtocolException.class).hasMessageContaining("heartbeat");
+                assertThat(raw.error(raw.send(addTopics(sub, topic)))).isInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("no subscription");
+            }
+            long fine = raw.send(RawFrames.subscribe(topic, Heartbeats.MAX.toMillis()));
+            assertThat(raw.answer(fine).hasSubscribed()).isTrue();
+            assertThat(node.connectionCount()).isEqualTo(1);
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
     }
 
     private static ClientFrame.Builder addTopics(long subscription, String topic) {
