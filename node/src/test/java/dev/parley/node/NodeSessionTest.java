@@ -169,4 +169,15 @@ class NodeSessionTest {
         s.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> node.connectionCount() == 0);
     }
+
+    @Test
+    void aSessionAuthenticatesOnce() {
+        Identity alice = Identity.generate();
+        Identity mallory = Identity.generate();
+        NodeSession s = login(alice);
+        assertThatThrownBy(s::challenge).isInstanceOf(ProtocolException.class).hasMessageContaining("already");
+        assertThatThrownBy(() -> s.authenticate(mallory.publicKey(), mallory.sign(Authenticator.challengeMessage(new byte[32]))))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("already");
+        assertThat(s.inboxId()).isEqualTo(alice.inboxId());
+    }
 }

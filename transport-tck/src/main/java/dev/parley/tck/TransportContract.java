@@ -463,6 +463,25 @@ public abstract class TransportContract extends TransportSuite {
         await().atMost(WAIT).until(() -> node.connectionCount() == 0);
     }
 
+    @Test
+    @DisplayName("3.09 (optional, frames) an authenticated session refuses a second authentication")
+    void optional_rule3_09_aSecondAuthenticationIsRefused() {
+        try (RawFrames raw = rawFrames("3.09")) {
+            Identity first = Identity.generate();
+            Identity second = Identity.generate();
+            raw.authenticate(first);
+            assertThat(raw.error(raw.send(RawFrames.hello(0)))).isInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("already authenticated");
+            byte[] signature = second.sign(Authenticator.challengeMessage(new byte[32]));
+            assertThat(raw.error(raw.send(RawFrames.auth(second, signature)))).isInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("already authenticated");
+            // still the first inbox, and only it
+            assertThat(raw.answer(raw.send(RawFrames.query(Topics.welcome(first.inboxId())))).hasQueryResult()).isTrue();
+            assertThat(raw.error(raw.send(RawFrames.query(Topics.welcome(second.inboxId())))))
+                    .isInstanceOf(PermissionDeniedException.class);
+        }
+    }
+
     private static ClientFrame.Builder addTopics(long subscription, String topic) {
         return ClientFrame.newBuilder().setAddTopics(AddTopics.newBuilder().setSubscriptionId(subscription)
                 .addCursors(Cursor.newBuilder().setTopic(topic).setAfterSequence(0)));
