@@ -104,21 +104,20 @@ public final class Syncer {
         while (waiting.hasNext() || !inFlight.isEmpty()) {
             while (inFlight.size() < IN_FLIGHT && waiting.hasNext()) {
                 String topic = waiting.next();
-                inFlight.add(new PendingPage(topic, transport.query(topic, store.cursor(topic), PAGE)));
+                inFlight.add(PendingPage.ask(transport, topic, store.cursor(topic)));
             }
             PendingPage next = inFlight.poll();
             List<Envelope> page = Futures.await(next.page(), timeout);
             if (page.isEmpty()) {
                 continue;
             }
-            long before = store.cursor(next.topic());
             long last = page.get(page.size() - 1).sequence();
-            if (last <= before) {
-                throw new ProtocolException("the node answered a query of " + next.topic() + " after " + before
+            if (last <= next.after()) { // compared with what was asked: a live stream may move the store's cursor
+                throw new ProtocolException("the node answered a query of " + next.topic() + " after " + next.after()
                         + " with envelopes up to " + last + ": the cursor would not advance");
             }
             long after = apply(next.topic(), page, handler);
-            inFlight.add(new PendingPage(next.topic(), transport.query(next.topic(), after, PAGE)));
+            inFlight.add(PendingPage.ask(transport, next.topic(), after));
         }
     }
 
@@ -152,6 +151,10 @@ public final class Syncer {
         return after[0];
     }
 
-    private record PendingPage(String topic, CompletableFuture<List<Envelope>> page) {
+    /** A query of {@code topic} after {@code after}, in flight. */
+    private record PendingPage(String topic, long after, CompletableFuture<List<Envelope>> page) {
+        static PendingPage ask(Transport transport, String topic, long after) {
+            return new PendingPage(topic, after, transport.query(topic, after, PAGE));
+        }
     }
 }
