@@ -1,7 +1,7 @@
 package dev.parley.internal;
 
 import dev.parley.ProtocolException;
-import dev.parley.internal.util.Durations;
+import dev.parley.internal.util.WireLimits;
 
 import java.time.Duration;
 
@@ -11,9 +11,9 @@ import java.time.Duration;
  */
 public final class Heartbeats {
     /** Shortest interval; shorter ones are raised to it. */
-    public static final Duration MIN = Duration.ofMillis(10);
-    /** Longest interval; longer ones are refused (a silent link must be noticed within minutes). */
-    public static final Duration MAX = Duration.ofMinutes(10);
+    public static final Duration MIN = WireLimits.MIN_HEARTBEAT;
+    /** Longest interval; longer ones are refused. */
+    public static final Duration MAX = WireLimits.MAX_HEARTBEAT;
 
     private Heartbeats() {
     }
@@ -43,16 +43,6 @@ public final class Heartbeats {
             throw outOfRange(interval.toString());
         }
         return interval.compareTo(MIN) < 0 ? MIN : interval;
-    }
-
-    /** For a client's own setting: a positive interval of at most {@link #MAX}, or {@link IllegalArgumentException}. */
-    public static Duration requireValid(Duration interval, String name) {
-        Durations.requirePositive(interval, name);
-        if (interval.compareTo(MAX) > 0) {
-            throw new IllegalArgumentException(name + " must be at most " + MAX + " (nodes refuse longer), was "
-                    + interval);
-        }
-        return interval;
     }
 
     private static ProtocolException outOfRange(String was) {

@@ -1,8 +1,8 @@
 package dev.parley.spi;
 
 import dev.parley.Authenticator;
-import dev.parley.internal.Heartbeats;
 import dev.parley.internal.util.Durations;
+import dev.parley.internal.util.WireLimits;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -57,7 +57,7 @@ public final class TransportConfig {
         }
 
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = Heartbeats.requireValid(interval, "heartbeatInterval");
+            this.heartbeatInterval = WireLimits.requireHeartbeat(interval, "heartbeatInterval");
             return this;
         }
 

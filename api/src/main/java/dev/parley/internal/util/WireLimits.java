@@ -1,5 +1,7 @@
 package dev.parley.internal.util;
 
+import java.time.Duration;
+
 /** Limits both ends of every transport enforce, so a client learns of a violation before sending. */
 public final class WireLimits {
     /** Largest payload of one envelope. */
@@ -16,6 +18,21 @@ public final class WireLimits {
      */
     public static final int MAX_ENVELOPE_BYTES_PER_FRAME = MAX_FRAME_BYTES / 2;
 
+    /** Shortest heartbeat interval; a node raises shorter ones to it. */
+    public static final Duration MIN_HEARTBEAT = Duration.ofMillis(10);
+    /** Longest heartbeat interval; a node refuses longer ones (a silent link must be noticed within minutes). */
+    public static final Duration MAX_HEARTBEAT = Duration.ofMinutes(10);
+
     private WireLimits() {
+    }
+
+    /** For a client's own setting: a positive interval of at most {@link #MAX_HEARTBEAT}, or {@link IllegalArgumentException}. */
+    public static Duration requireHeartbeat(Duration interval, String name) {
+        Durations.requirePositive(interval, name);
+        if (interval.compareTo(MAX_HEARTBEAT) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_HEARTBEAT + " (nodes refuse longer), was "
+                    + interval);
+        }
+        return interval;
     }
 }
