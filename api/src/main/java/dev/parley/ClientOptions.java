@@ -1,6 +1,7 @@
 package dev.parley;
 
 import dev.parley.internal.util.Durations;
+import dev.parley.internal.util.WireLimits;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -134,7 +135,7 @@ public final class ClientOptions {
         }
 
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = Durations.requirePositive(interval, "heartbeatInterval");
+            this.heartbeatInterval = WireLimits.requireHeartbeat(interval, "heartbeatInterval");
             return this;
         }
 

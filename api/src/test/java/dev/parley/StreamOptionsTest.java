@@ -70,6 +70,8 @@ class StreamOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endpoint");
         assertThatThrownBy(() -> ClientOptions.builder().heartbeatInterval(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClientOptions.builder().heartbeatInterval(Duration.ofMinutes(11)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most");
         ClientOptions options = ClientOptions.builder().endpoint("grpc://127.0.0.1:5556")
                 .identity(Identity.generate()).build();
         assertThat(options.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));

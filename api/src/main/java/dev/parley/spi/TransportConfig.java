@@ -2,6 +2,7 @@ package dev.parley.spi;
 
 import dev.parley.Authenticator;
 import dev.parley.internal.util.Durations;
+import dev.parley.internal.util.WireLimits;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -56,7 +57,7 @@ public final class TransportConfig {
         }
 
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = Durations.requirePositive(interval, "heartbeatInterval");
+            this.heartbeatInterval = WireLimits.requireHeartbeat(interval, "heartbeatInterval");
             return this;
         }
 

@@ -86,7 +86,7 @@ class ClientDatabaseTest {
         assertThat(CountingTransportProvider.QUERIES)
                 .filteredOn(q -> q.topic().equals(Topics.conversation(group.id())))
                 .extracting(CountingTransportProvider.Query::after)
-                .containsOnly(3L);
+                .containsExactly(3L, 4L); // from the stored cursor; the empty page after m4 ends the topic
     }
 
     @Test

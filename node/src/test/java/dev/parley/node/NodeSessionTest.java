@@ -143,4 +143,41 @@ class NodeSessionTest {
         // the node is still fine
         assertThat(s.publish(topic, new byte[1], "ok").join().sequence()).isEqualTo(1);
     }
+
+    @Test
+    void aDemandThatIsNotPositiveEndsTheSubscriptionWithProtocolException() {
+        NodeSession s = login(Identity.generate());
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
+        Collector c = new Collector();
+        Subscription sub = s.subscribe(Map.of(topic, 0L), 0, Duration.ofSeconds(10), c);
+        sub.request(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !c.errors.isEmpty());
+        assertThat(c.errors).singleElement().isInstanceOf(ProtocolException.class);
+        sub.request(10); // over: nothing more is delivered
+        s.publish(topic, "m".getBytes(), "k").join();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> c.envelopes.isEmpty());
+    }
+
+    @Test
+    void aHeartbeatIntervalOutOfRangeIsRefusedAndLeavesNoSession() {
+        NodeSession s = login(Identity.generate());
+        String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
+        for (Duration bad : List.of(Duration.ofMillis(Long.MAX_VALUE), Duration.ofMinutes(11), Duration.ofMillis(-1))) {
+            assertThatThrownBy(() -> s.subscribe(Map.of(topic, 0L), 10, bad, new Collector()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("heartbeat");
+        }
+        s.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.connectionCount() == 0);
+    }
+
+    @Test
+    void aSessionAuthenticatesOnce() {
+        Identity alice = Identity.generate();
+        Identity mallory = Identity.generate();
+        NodeSession s = login(alice);
+        assertThatThrownBy(s::challenge).isInstanceOf(ProtocolException.class).hasMessageContaining("already");
+        assertThatThrownBy(() -> s.authenticate(mallory.publicKey(), mallory.sign(Authenticator.challengeMessage(new byte[32]))))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("already");
+        assertThat(s.inboxId()).isEqualTo(alice.inboxId());
+    }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.parley.AuthenticationException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.internal.Heartbeats;
 import dev.parley.protocol.AuthOk;
 import dev.parley.protocol.Challenge;
 import dev.parley.protocol.ClientFrame;
@@ -39,7 +40,6 @@ import java.util.function.Consumer;
  */
 public final class NodeFrameSession {
     private static final Logger log = LoggerFactory.getLogger(NodeFrameSession.class);
-    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(10);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
     /** A connection that has not authenticated by then is closed, so idle sockets cannot pile up. */
     public static final Duration AUTHENTICATION_DEADLINE = Duration.ofSeconds(30);
@@ -134,12 +134,20 @@ public final class NodeFrameSession {
         NodeFrame.Builder answer = NodeFrame.newBuilder();
         switch (frame.getBodyCase()) {
             case HELLO -> {
-                long ms = frame.getHello().getHeartbeatIntervalMs();
-                if (ms > 0) {
-                    heartbeat = Duration.ofMillis(Math.max(ms, MIN_HEARTBEAT.toMillis()));
+                Duration requested;
+                try {
+                    requested = Heartbeats.accepted(frame.getHello().getHeartbeatIntervalMs(), heartbeat);
+                } catch (ProtocolException e) { // a handshake the node cannot honour: the session is refused
+                    send(NodeFrame.newBuilder().setRequestId(id).setError(Wire.toWire(e)).build());
+                    disconnect();
+                    return null;
+                }
+                byte[] nonce = session.challenge(); // refused once authenticated, before anything changes
+                if (!requested.equals(heartbeat)) {
+                    heartbeat = requested;
                     scheduleHeartbeats();
                 }
-                return answer.setChallenge(Challenge.newBuilder().setNonce(ByteString.copyFrom(session.challenge())));
+                return answer.setChallenge(Challenge.newBuilder().setNonce(ByteString.copyFrom(nonce)));
             }
             case AUTH -> {
                 String inbox = session.authenticate(frame.getAuth().getPublicKey().toByteArray(),
@@ -209,8 +217,7 @@ public final class NodeFrameSession {
         if (subscriptions.containsKey(id)) {
             throw new ProtocolException("subscription id " + id + " is in use");
         }
-        long ms = frame.getSubscribe().getHeartbeatIntervalMs();
-        Duration interval = ms > 0 ? Duration.ofMillis(ms) : heartbeat;
+        Duration interval = Heartbeats.accepted(frame.getSubscribe().getHeartbeatIntervalMs(), heartbeat);
         // no demand until the client knows the subscription exists, so "subscribed" precedes every envelope
         Subscription s = session.subscribe(Wire.fromWire(frame.getSubscribe().getCursorsList()), 0, interval,
                 new Forwarder(id));

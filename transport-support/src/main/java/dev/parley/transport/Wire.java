@@ -8,6 +8,7 @@ import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.EnvelopeBatch;
@@ -22,10 +23,8 @@ import java.util.Map;
 
 /** Conversions between the SPI's types and the wire's, including errors both ways. */
 public final class Wire {
-    /** Largest frame either side accepts: room for a full payload, or a subscription to 20,000 topics. */
-    public static final int MAX_FRAME_BYTES = 4 << 20;
-    /** Serialized envelopes per batch frame; half the frame limit leaves room for the largest payload. */
-    static final int MAX_BATCH_BYTES = MAX_FRAME_BYTES / 2;
+    /** Serialized envelopes per batch frame (the node already caps what it hands over by the same budget). */
+    static final int MAX_BATCH_BYTES = WireLimits.MAX_ENVELOPE_BYTES_PER_FRAME;
 
     private Wire() {
     }

@@ -41,7 +41,7 @@ class WireBatchTest {
         List<EnvelopeBatch> batches = Wire.toWireBatches(envelopes);
 
         assertThat(batches).hasSizeGreaterThan(1);
-        assertThat(batches).allSatisfy(b -> assertThat(b.getSerializedSize()).isLessThanOrEqualTo(Wire.MAX_FRAME_BYTES));
+        assertThat(batches).allSatisfy(b -> assertThat(b.getSerializedSize()).isLessThanOrEqualTo(dev.parley.internal.util.WireLimits.MAX_FRAME_BYTES));
         assertThat(batches).allSatisfy(b -> assertThat(b.getSerializedSize()).isLessThanOrEqualTo(Wire.MAX_BATCH_BYTES + 64));
         assertThat(roundTrip(batches)).extracting(Envelope::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
     }

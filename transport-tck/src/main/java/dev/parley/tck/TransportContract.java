@@ -2,19 +2,31 @@ package dev.parley.tck;
 
 import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
+import dev.parley.Client;
+import dev.parley.ClientOptions;
 import dev.parley.ConversationType;
+import dev.parley.DecodedMessage;
+import dev.parley.Group;
 import dev.parley.Identity;
+import dev.parley.MessageStream;
 import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
+import dev.parley.StreamOptions;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
+import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
+import dev.parley.protocol.AddTopics;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.Cursor;
+import dev.parley.protocol.Demand;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
+import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
@@ -85,6 +97,22 @@ public abstract class TransportContract extends TransportSuite {
                 .epochCheck(epochCheck).build());
         transports.add(transport);
         return transport;
+    }
+
+    /**
+     * Raw frame links to {@code endpoint}, for the optional rules of framed transports (3.07 to
+     * 3.09) that send what the client never would; {@code null} (the default) for a transport
+     * without frames. The suite closes the factory.
+     */
+    protected FrameLink.Factory frameLinks(URI endpoint) {
+        return null;
+    }
+
+    private RawFrames rawFrames(String rule) {
+        FrameLink.Factory links = frameLinks(endpoint());
+        Assumptions.assumeTrue(links != null,
+                () -> "optional rule " + rule + " sends raw frames; " + scheme() + " has no frameLinks()");
+        return new RawFrames(links);
     }
 
     protected static <T> T join(CompletableFuture<T> future) {
@@ -237,6 +265,41 @@ public abstract class TransportContract extends TransportSuite {
         assertThat(listener.sequences()).isEqualTo(LongStream.rangeClosed(1, 51).boxed().toList());
     }
 
+    @Test
+    @DisplayName("2.05 large messages near the payload limit sync and replay in full, in order")
+    void required_rule2_05_largeMessagesSyncAndReplayInFull() {
+        Identity bob = Identity.generate();
+        Identity carol = Identity.generate();
+        List<String> sent = new ArrayList<>();
+        try (Client alice = client(Identity.generate())) {
+            Group group = alice.conversations().newGroup(List.of(bob.inboxId(), carol.inboxId()));
+            for (int i = 0; i < 6; i++) { // ~800 KB payloads (text and fallback): under the payload limit, together over a frame
+                String text = Character.toString('a' + i).repeat(400_000);
+                group.send(text);
+                sent.add(text);
+            }
+            try (Client bobClient = client(bob)) {
+                bobClient.conversations().sync();
+                assertThat(bobClient.conversations().getConversationById(group.id()).orElseThrow().messages())
+                        .extracting(DecodedMessage::content).containsExactlyElementsOf(sent);
+            }
+            List<Object> streamed = new CopyOnWriteArrayList<>();
+            try (Client carolClient = client(carol); MessageStream<DecodedMessage> stream = carolClient.conversations()
+                    .streamAllMessages(StreamOptions.<DecodedMessage>builder().disableSync(true)
+                            .onValue(m -> streamed.add(m.content())).build())) {
+                // a new client: the welcome arrives on the stream, the conversation is replayed from its start
+                await().atMost(WAIT).until(() -> streamed.size() >= sent.size());
+            }
+            assertThat(streamed).containsExactlyElementsOf(sent);
+        }
+    }
+
+    /** A full client of {@code who} straight to the node. */
+    private Client client(Identity who) {
+        return Client.create(ClientOptions.builder().endpoint(endpoint().toString()).identity(who)
+                .heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
+    }
+
     // 3. Errors and security
 
     @Test
@@ -352,6 +415,76 @@ public abstract class TransportContract extends TransportSuite {
         }
         Transport a = connect(Identity.generate());
         assertStillServes(a, newConversation(a));
+    }
+
+    @Test
+    @DisplayName("3.07 (optional, frames) a demand that is not positive ends that subscription with ProtocolException")
+    void optional_rule3_07_aDemandThatIsNotPositiveEndsThatSubscription() {
+        try (RawFrames raw = rawFrames("3.07")) {
+            Identity me = Identity.generate();
+            raw.authenticate(me);
+            String topic = Topics.welcome(me.inboxId());
+            for (long n : new long[] {0, -1, Long.MIN_VALUE}) {
+                long sub = raw.send(RawFrames.subscribe(topic, 0));
+                assertThat(raw.answer(sub).hasSubscribed()).isTrue();
+                raw.send(sub, ClientFrame.newBuilder().setDemand(Demand.newBuilder().setN(n)));
+                assertThat(raw.error(sub)).isInstanceOf(ProtocolException.class).hasMessageContaining("demand");
+                // the node agrees the subscription is over: steering it fails
+                assertThat(raw.error(raw.send(addTopics(sub, topic)))).isInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("no subscription");
+            }
+            assertThat(raw.answer(raw.send(RawFrames.query(topic))).hasQueryResult()).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("3.08 (optional, frames) a heartbeat interval out of range is refused, leaving nothing behind")
+    void optional_rule3_08_heartbeatIntervalsOutOfRangeAreRefused() {
+        try (RawFrames raw = rawFrames("3.08")) { // in Hello: the session is refused
+            assertThat(raw.error(raw.send(RawFrames.hello(Long.MAX_VALUE)))).isInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("heartbeat");
+            join(raw.closed);
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        try (RawFrames raw = rawFrames("3.08")) { // in Subscribe: that subscription is refused
+            Identity me = Identity.generate();
+            raw.authenticate(me);
+            String topic = Topics.welcome(me.inboxId());
+            for (long ms : new long[] {Long.MAX_VALUE, Heartbeats.MAX.toMillis() + 1, -1}) {
+                long sub = raw.send(RawFrames.subscribe(topic, ms));
+                assertThat(raw.error(sub)).isInstanceOf(ProtocolException.class).hasMessageContaining("heartbeat");
+                assertThat(raw.error(raw.send(addTopics(sub, topic)))).isInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("no subscription");
+            }
+            long fine = raw.send(RawFrames.subscribe(topic, Heartbeats.MAX.toMillis()));
+            assertThat(raw.answer(fine).hasSubscribed()).isTrue();
+            assertThat(node.connectionCount()).isEqualTo(1);
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+    }
+
+    @Test
+    @DisplayName("3.09 (optional, frames) an authenticated session refuses a second authentication")
+    void optional_rule3_09_aSecondAuthenticationIsRefused() {
+        try (RawFrames raw = rawFrames("3.09")) {
+            Identity first = Identity.generate();
+            Identity second = Identity.generate();
+            raw.authenticate(first);
+            assertThat(raw.error(raw.send(RawFrames.hello(0)))).isInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("already authenticated");
+            byte[] signature = second.sign(Authenticator.challengeMessage(new byte[32]));
+            assertThat(raw.error(raw.send(RawFrames.auth(second, signature)))).isInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("already authenticated");
+            // still the first inbox, and only it
+            assertThat(raw.answer(raw.send(RawFrames.query(Topics.welcome(first.inboxId())))).hasQueryResult()).isTrue();
+            assertThat(raw.error(raw.send(RawFrames.query(Topics.welcome(second.inboxId())))))
+                    .isInstanceOf(PermissionDeniedException.class);
+        }
+    }
+
+    private static ClientFrame.Builder addTopics(long subscription, String topic) {
+        return ClientFrame.newBuilder().setAddTopics(AddTopics.newBuilder().setSubscriptionId(subscription)
+                .addCursors(Cursor.newBuilder().setTopic(topic).setAfterSequence(0)));
     }
 
     // 4. Liveness (4.02 is in ReliabilityContract: it needs a fault)

@@ -22,10 +22,10 @@ import java.util.function.Consumer;
 /**
  * Brings the local store up to date: new conversations, consent decisions, then the messages of
  * every conversation that is not DENIED (denied spam costs no network). Each topic is read from
- * its stored cursor, page by page. The first pages of many conversations are asked for at once
- * (at most {@value #IN_FLIGHT} queries in flight), so a sync costs about one round trip per
- * {@value #IN_FLIGHT} conversations rather than one per conversation; pages are applied on the
- * calling thread, in order.
+ * its stored cursor, page by page, until an empty page. Pages of many conversations are asked for
+ * at once (at most {@value #IN_FLIGHT} queries in flight), so a sync costs about a few round trips
+ * per {@value #IN_FLIGHT} conversations rather than per conversation; pages are applied on the
+ * calling thread, each topic's in order.
  */
 public final class Syncer {
     private static final Logger log = LoggerFactory.getLogger(Syncer.class);
@@ -92,22 +92,32 @@ public final class Syncer {
         pullAll(List.of(topic), handler);
     }
 
-    /** Every topic from its cursor to its end; first pages pipelined, a topic's later pages one by one. */
+    /**
+     * Every topic from its cursor to its end. Only an empty page ends a topic: the node caps a page
+     * by bytes too, so a short page need not be the last. Pages are pipelined across topics (one
+     * query per topic in flight, the next asked for once its page is applied, so a topic's pages
+     * apply in order).
+     */
     private void pullAll(List<String> topics, Consumer<Envelope> handler) {
         Iterator<String> waiting = topics.iterator();
-        ArrayDeque<FirstPage> inFlight = new ArrayDeque<>();
+        ArrayDeque<PendingPage> inFlight = new ArrayDeque<>();
         while (waiting.hasNext() || !inFlight.isEmpty()) {
             while (inFlight.size() < IN_FLIGHT && waiting.hasNext()) {
                 String topic = waiting.next();
-                inFlight.add(new FirstPage(topic, transport.query(topic, store.cursor(topic), PAGE)));
+                inFlight.add(PendingPage.ask(transport, topic, store.cursor(topic)));
             }
-            FirstPage first = inFlight.poll();
-            List<Envelope> page = Futures.await(first.page(), timeout);
-            while (page.size() == PAGE) {
-                long after = apply(first.topic(), page, handler);
-                page = Futures.await(transport.query(first.topic(), after, PAGE), timeout);
+            PendingPage next = inFlight.poll();
+            List<Envelope> page = Futures.await(next.page(), timeout);
+            if (page.isEmpty()) {
+                continue;
             }
-            apply(first.topic(), page, handler);
+            long last = page.get(page.size() - 1).sequence();
+            if (last <= next.after()) { // compared with what was asked: a live stream may move the store's cursor
+                throw new ProtocolException("the node answered a query of " + next.topic() + " after " + next.after()
+                        + " with envelopes up to " + last + ": the cursor would not advance");
+            }
+            long after = apply(next.topic(), page, handler);
+            inFlight.add(PendingPage.ask(transport, next.topic(), after));
         }
     }
 
@@ -141,6 +151,10 @@ public final class Syncer {
         return after[0];
     }
 
-    private record FirstPage(String topic, CompletableFuture<List<Envelope>> page) {
+    /** A query of {@code topic} after {@code after}, in flight. */
+    private record PendingPage(String topic, long after, CompletableFuture<List<Envelope>> page) {
+        static PendingPage ask(Transport transport, String topic, long after) {
+            return new PendingPage(topic, after, transport.query(topic, after, PAGE));
+        }
     }
 }

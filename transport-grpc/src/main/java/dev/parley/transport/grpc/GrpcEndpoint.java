@@ -2,13 +2,13 @@ package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
 import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeSession;
 import dev.parley.transport.NodeFrameSession;
-import dev.parley.transport.Wire;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -64,7 +64,7 @@ final class GrpcEndpoint implements Endpoint {
                 .workerEventLoopGroup(workers)
                 .channelType(NioServerSocketChannel.class)
                 .directExecutor()
-                .maxInboundMessageSize(Wire.MAX_FRAME_BYTES)
+                .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
                 .addService(ServerInterceptors.intercept(service, new RemoteAddress()))
                 .build();
         try {

@@ -2,10 +2,10 @@ package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
 import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
-import dev.parley.transport.Wire;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -37,7 +37,7 @@ final class GrpcLinks implements FrameLink.Factory {
                 .eventLoopGroup(eventLoop)
                 .channelType(NioSocketChannel.class)
                 .directExecutor() // handlers only hand work on, they never block
-                .maxInboundMessageSize(Wire.MAX_FRAME_BYTES)
+                .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
                 .build();
     }
 

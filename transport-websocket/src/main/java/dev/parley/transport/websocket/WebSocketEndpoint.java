@@ -3,12 +3,12 @@ package dev.parley.transport.websocket;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.TransportException;
 import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeSession;
 import dev.parley.transport.NodeFrameSession;
-import dev.parley.transport.Wire;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
@@ -81,7 +81,7 @@ final class WebSocketEndpoint implements Endpoint {
         this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon(prefix + "-timer"));
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(CloseCodes.PATH)
-                .maxFramePayloadLength(Wire.MAX_FRAME_BYTES)
+                .maxFramePayloadLength(WireLimits.MAX_FRAME_BYTES)
                 .handleCloseFrames(true)
                 .sendCloseFrame(null) // we send our own close frames, with the code that says why
                 .closeOnProtocolViolation(false) // a ViolationGuard refuses the frame without a reset
@@ -99,7 +99,7 @@ final class WebSocketEndpoint implements Endpoint {
                                 new HttpObjectAggregator(64 * 1024),
                                 new WebSocketServerProtocolHandler(config),
                                 new NotAWebSocket(),
-                                new WebSocketFrameAggregator(Wire.MAX_FRAME_BYTES),
+                                new WebSocketFrameAggregator(WireLimits.MAX_FRAME_BYTES),
                                 new SessionHandler());
                     }
                 });
@@ -190,7 +190,7 @@ final class WebSocketEndpoint implements Endpoint {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof TooLongFrameException) {
-                refuse(ctx.channel(), CloseCodes.TOO_BIG, "message larger than " + Wire.MAX_FRAME_BYTES + " bytes");
+                refuse(ctx.channel(), CloseCodes.TOO_BIG, "message larger than " + WireLimits.MAX_FRAME_BYTES + " bytes");
                 return;
             }
             close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "connection failed");

@@ -90,7 +90,7 @@ class BadFramesTest {
 
     @Test
     void oversizedFrame() throws Exception {
-        assertThat(closeCodeAfter(r -> r.send(new byte[dev.parley.transport.Wire.MAX_FRAME_BYTES + 1])))
+        assertThat(closeCodeAfter(r -> r.send(new byte[dev.parley.internal.util.WireLimits.MAX_FRAME_BYTES + 1])))
                 .isEqualTo(CloseCodes.TOO_BIG);
         assertNodeStillServes();
     }

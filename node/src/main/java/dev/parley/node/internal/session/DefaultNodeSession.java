@@ -4,6 +4,7 @@ import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.Identity;
+import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
@@ -43,9 +44,11 @@ public final class DefaultNodeSession implements NodeSession {
         this.onClose = onClose;
     }
 
+    /** @throws ProtocolException once authenticated: a session authenticates once, as one inbox */
     @Override
     public synchronized byte[] challenge() {
         ensureOpen();
+        refuseIfAuthenticated();
         nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         return nonce.clone();
@@ -56,6 +59,7 @@ public final class DefaultNodeSession implements NodeSession {
         byte[] expected;
         synchronized (this) {
             ensureOpen();
+            refuseIfAuthenticated();
             expected = nonce;
             nonce = null; // single use
         }
@@ -66,8 +70,22 @@ public final class DefaultNodeSession implements NodeSession {
             log.info("authentication failed from {}", remoteAddress);
             throw new AuthenticationException("signature does not match the public key");
         }
-        inboxId = Identity.inboxIdOf(publicKey);
-        return inboxId;
+        String inbox = Identity.inboxIdOf(publicKey);
+        synchronized (this) {
+            refuseIfAuthenticated();
+            inboxId = inbox;
+        }
+        return inbox;
+    }
+
+    /**
+     * A second authentication would switch the session to another inbox under its live
+     * subscriptions: refused (the frame fails, the session stays as it is).
+     */
+    private void refuseIfAuthenticated() {
+        if (inboxId != null) {
+            throw new ProtocolException("this session is already authenticated; a session authenticates once");
+        }
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.parley.node.internal.session;
 
 import dev.parley.internal.util.WireLimits;
 
-import java.time.Duration;
-
 /** What the node accepts from one client; requests beyond these fail with a {@link dev.parley.ProtocolException}. */
 public final class NodeLimits {
     public static final int MAX_PAYLOAD_BYTES = WireLimits.MAX_PAYLOAD_BYTES;
@@ -11,8 +9,7 @@ public final class NodeLimits {
     public static final int MAX_TOPICS_PER_SUBSCRIPTION = 20_000;
     public static final int MAX_MEMBERS = 1000;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
-    /** Shortest heartbeat interval a client may ask for; shorter ones are raised to it. */
-    public static final Duration MIN_HEARTBEAT = Duration.ofMillis(10);
+    /** Heartbeat intervals a client may ask for: {@link dev.parley.internal.Heartbeats}. */
 
     private NodeLimits() {
     }

@@ -2,6 +2,7 @@ package dev.parley.node.internal.session;
 
 import dev.parley.ConversationType;
 import dev.parley.ProtocolException;
+import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
 import dev.parley.node.internal.access.AccessPolicy;
 import dev.parley.node.internal.access.ConversationDirectory;
@@ -74,12 +75,13 @@ public final class NodeOperations {
                         appended.envelope().timestampNs()));
     }
 
+    /** At most {@code limit} envelopes, and at most one frame's worth of them (at least one when there is one). */
     public List<Envelope> query(String inboxId, String topic, long afterSequence, int limit) {
         if (limit < 1 || limit > NodeLimits.MAX_QUERY_LIMIT) {
             throw new ProtocolException("query limit must be 1.." + NodeLimits.MAX_QUERY_LIMIT + ", was " + limit);
         }
         StoreFailures.checking(() -> policy.checkRead(inboxId, topic));
-        return StoreFailures.reading(() -> store.read(topic, Math.max(0, afterSequence), limit));
+        return StoreFailures.reading(() -> FramedReads.read(store, topic, Math.max(0, afterSequence), limit));
     }
 
     /** Completes with the new conversation's id once it and its welcomes are durable. */
@@ -133,8 +135,8 @@ public final class NodeOperations {
         if (initialDemand < 0) {
             throw new ProtocolException("initial demand must not be negative");
         }
-        Duration interval = heartbeatInterval == null || heartbeatInterval.compareTo(NodeLimits.MIN_HEARTBEAT) < 0
-                ? NodeLimits.MIN_HEARTBEAT : heartbeatInterval;
+        // checked before anything is registered: a refused subscription leaves nothing behind
+        long interval = Heartbeats.accepted(heartbeatInterval, Heartbeats.MIN).toNanos();
         HeartbeatTimer heartbeat = new HeartbeatTimer();
         NodeSubscription subscription = new NodeSubscription(store, fanout, deliveryExecutor, NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION,
                 topic -> StoreFailures.checking(() -> policy.checkRead(inboxId, topic)), listener, () -> {
@@ -142,8 +144,8 @@ public final class NodeOperations {
                     onTerminated.run();
                 });
         subscription.open(cursors, initialDemand);
-        heartbeat.start(() -> scheduler.scheduleAtFixedRate(subscription::heartbeat, interval.toNanos(),
-                interval.toNanos(), TimeUnit.NANOSECONDS));
+        heartbeat.start(() -> scheduler.scheduleAtFixedRate(subscription::heartbeat, interval,
+                interval, TimeUnit.NANOSECONDS));
         return subscription;
     }
 

@@ -117,10 +117,16 @@ public final class NodeSubscription implements Subscription {
         topics.forEach(t -> fanout.unregister(t, this));
     }
 
+    /**
+     * Adds demand. A demand that is not positive is a broken client: the subscription ends with a
+     * {@link ProtocolException} (to the listener, so the client hears it for this subscription) and
+     * node and client agree it is over.
+     */
     @Override
     public void request(long n) {
         if (n <= 0) {
-            throw new IllegalArgumentException("demand must be positive, was " + n);
+            fail(new ProtocolException("demand must be positive, was " + n + "; subscription ended"));
+            return;
         }
         synchronized (this) {
             demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
@@ -257,7 +263,7 @@ public final class NodeSubscription implements Subscription {
             String topic = ready.iterator().next();
             ready.remove(topic);
             long cursor = cursors.get(topic);
-            List<Envelope> batch = store.read(topic, cursor, (int) Math.min(demand, MAX_BATCH));
+            List<Envelope> batch = FramedReads.read(store, topic, cursor, (int) Math.min(demand, MAX_BATCH));
             if (batch.isEmpty()) {
                 continue;
             }

@@ -1,0 +1,95 @@
+package dev.parley.core.conversation;
+
+import dev.parley.ConversationType;
+import dev.parley.ProtocolException;
+import dev.parley.core.codec.Codecs;
+import dev.parley.core.store.InMemoryMessageStore;
+import dev.parley.internal.Topics;
+import dev.parley.spi.Envelope;
+import dev.parley.spi.PublishResult;
+import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongFunction;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Paging: a short page is not the last (the node caps pages by bytes), and a page that does not advance is an error. */
+@Timeout(10)
+class SyncerTest {
+    private static final String INBOX = "a".repeat(64);
+    private static final String WELCOMES = Topics.welcome(INBOX);
+
+    private final InMemoryMessageStore store = new InMemoryMessageStore(1000);
+    private final List<Long> asked = new CopyOnWriteArrayList<>();
+
+    private Syncer syncer(LongFunction<List<Envelope>> welcomesAfter) {
+        return new Syncer(INBOX, new PagingTransport(welcomesAfter), store,
+                new EnvelopeProcessor(INBOX, store, new Codecs(List.of())), Duration.ofSeconds(5));
+    }
+
+    private static Envelope welcome(long sequence) {
+        return new Envelope(WELCOMES, sequence, sequence, new byte[] {(byte) 0xff}, "k" + sequence, "node");
+    }
+
+    @Test
+    void shortPagesAreFollowedUntilAnEmptyPage() {
+        long total = 5;
+        syncer(after -> LongStream.rangeClosed(after + 1, Math.min(after + 2, total)).mapToObj(SyncerTest::welcome)
+                .toList()).syncConversations();
+        assertThat(store.cursor(WELCOMES)).isEqualTo(total);
+        assertThat(asked).containsExactly(0L, 2L, 4L, 5L);
+    }
+
+    @Test
+    void aPageThatDoesNotAdvanceTheCursorIsAProtocolErrorNotALoop() {
+        Syncer syncer = syncer(after -> List.of(welcome(1)));
+        assertThatThrownBy(syncer::syncConversations).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("would not advance");
+    }
+
+    /** Answers queries of the welcome topic with {@code welcomesAfter}; nothing else. */
+    private final class PagingTransport implements Transport {
+        private final LongFunction<List<Envelope>> welcomesAfter;
+
+        PagingTransport(LongFunction<List<Envelope>> welcomesAfter) {
+            this.welcomesAfter = welcomesAfter;
+        }
+
+        @Override
+        public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+            asked.add(afterSequence);
+            return CompletableFuture.completedFuture(welcomesAfter.apply(afterSequence));
+        }
+
+        @Override
+        public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
+                                                         SubscriptionListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
