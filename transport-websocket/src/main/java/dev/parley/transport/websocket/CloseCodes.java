@@ -3,7 +3,7 @@ package dev.parley.transport.websocket;
 import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
-import dev.parley.transport.Wire;
+import dev.parley.internal.util.WireLimits;
 
 import java.net.URI;
 
@@ -27,7 +27,7 @@ final class CloseCodes {
                 + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")";
         if (code == TOO_BIG && !byNode) {
             // the client refused a node frame over its limit: that node misbehaves, another connection may not
-            return new TransportException("node sent a frame larger than " + Wire.MAX_FRAME_BYTES
+            return new TransportException("node sent a frame larger than " + WireLimits.MAX_FRAME_BYTES
                     + " bytes; connection closed (" + code + ")", true);
         }
         return switch (code) {

@@ -6,7 +6,7 @@ import dev.parley.TransportException;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
-import dev.parley.transport.Wire;
+import dev.parley.internal.util.WireLimits;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.handshake.ServerHandshake;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Links over Java-WebSocket: one socket per link, binary frames carrying the protobuf frames,
  * {@code TCP_NODELAY} on. Frames sent before the socket opened wait for it. A node frame larger
- * than {@link Wire#MAX_FRAME_BYTES} is refused from its header, before its payload is buffered: the
+ * than {@link WireLimits#MAX_FRAME_BYTES} is refused from its header, before its payload is buffered: the
  * link closes with 1009 and the client sees a retryable {@link TransportException}.
  */
 final class WebSocketLinks implements FrameLink.Factory {
@@ -54,7 +54,7 @@ final class WebSocketLinks implements FrameLink.Factory {
         private boolean closing;                                      // guarded by this
 
         Link(URI uri, FrameLink.Handler handler) {
-            super(uri, new Draft_6455(Collections.emptyList(), Wire.MAX_FRAME_BYTES));
+            super(uri, new Draft_6455(Collections.emptyList(), WireLimits.MAX_FRAME_BYTES));
             this.handler = handler;
         }
 

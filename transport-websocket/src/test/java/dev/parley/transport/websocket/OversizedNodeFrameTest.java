@@ -3,7 +3,7 @@ package dev.parley.transport.websocket;
 import dev.parley.Identity;
 import dev.parley.TransportException;
 import dev.parley.spi.TransportConfig;
-import dev.parley.transport.Wire;
+import dev.parley.internal.util.WireLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,7 +61,7 @@ class OversizedNodeFrameTest {
         assertThatThrownBy(() -> new WebSocketTransportProvider().connect(endpoint, config).close())
                 .isInstanceOfSatisfying(TransportException.class, e -> {
                     assertThat(e.isRetryable()).isTrue();
-                    assertThat(e).hasMessageContaining("larger than " + Wire.MAX_FRAME_BYTES);
+                    assertThat(e).hasMessageContaining("larger than " + WireLimits.MAX_FRAME_BYTES);
                 });
         assertThat(clientCloseCodes).isNotEmpty().allMatch(code -> code == CloseCodes.TOO_BIG);
     }
