@@ -9,7 +9,7 @@ public final class NodeLimits {
     public static final int MAX_TOPICS_PER_SUBSCRIPTION = 20_000;
     public static final int MAX_MEMBERS = 1000;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
-    /** Heartbeat intervals a client may ask for: {@link dev.parley.internal.Heartbeats}. */
+    // heartbeat intervals a client may ask for: WireLimits.MIN_HEARTBEAT..MAX_HEARTBEAT (dev.parley.internal.Heartbeats)
 
     private NodeLimits() {
     }
