@@ -2,6 +2,7 @@ package dev.parley.core.conversation;
 
 import dev.parley.ConversationType;
 import dev.parley.NodeResetException;
+import dev.parley.internal.Failures;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -11,7 +12,6 @@ import dev.parley.spi.Transport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -74,9 +74,7 @@ public final class HistoryFollowingTransport implements Transport {
     }
 
     /** The reset {@code failure} is or wraps; null for any other outcome. */
-    static NodeResetException resetIn(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        return cause instanceof NodeResetException reset ? reset : null;
+    private static NodeResetException resetIn(Throwable failure) {
+        return Failures.unwrap(failure) instanceof NodeResetException reset ? reset : null;
     }
 }

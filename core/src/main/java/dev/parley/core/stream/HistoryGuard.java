@@ -34,11 +34,7 @@ final class HistoryGuard {
      * one (progress not yet written) before the stream follows the new one.
      */
     void planMoved() {
-        try {
-            plan.nodeReset(plan.epoch());
-        } catch (RuntimeException e) {
-            log.warn("stream could not drop the cursors of the node's old history", e);
-        }
+        resetPlan(plan.epoch());
     }
 
     /**
@@ -50,12 +46,17 @@ final class HistoryGuard {
         if (plan.epoch().equals(reset.nodeEpoch())) {
             return false;
         }
+        return resetPlan(reset.nodeEpoch()) && plan.epoch().equals(reset.nodeEpoch());
+    }
+
+    /** Lets the plan drop what it holds of the old history; false when it failed to. */
+    private boolean resetPlan(String nodeEpoch) {
         try {
-            plan.nodeReset(reset.nodeEpoch());
+            plan.nodeReset(nodeEpoch);
+            return true;
         } catch (RuntimeException e) {
             log.warn("stream could not drop the cursors of the node's old history", e);
             return false;
         }
-        return plan.epoch().equals(reset.nodeEpoch());
     }
 }
