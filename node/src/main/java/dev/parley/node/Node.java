@@ -11,6 +11,7 @@ import dev.parley.node.store.Retention;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
+import dev.parley.spi.node.NodeLimits;
 import dev.parley.spi.node.NodeSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class Node implements NodeAccess, AutoCloseable {
     private final URI storeUri;
     private final Retention retention;
     private final Duration retentionInterval;
+    private final NodeLimits limits;
     private final AtomicBoolean trimming = new AtomicBoolean();
     private final Set<DefaultNodeSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
@@ -73,6 +75,7 @@ public final class Node implements NodeAccess, AutoCloseable {
         this.storeUri = b.store;
         this.retention = b.retention;
         this.retentionInterval = b.retentionInterval;
+        this.limits = b.limits;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
@@ -95,7 +98,7 @@ public final class Node implements NodeAccess, AutoCloseable {
         started = true;
         try {
             store = STORES.forScheme(storeUri.getScheme()).open(storeUri);
-            operations = new NodeOperations(store, deliveryExecutor, scheduler);
+            operations = new NodeOperations(store, limits, deliveryExecutor, scheduler);
             log.info("node {} keeps its data in {} (epoch {}, retention {})", name, storeUri, store.epoch(),
                     describe(retention));
             if (!retention.keepsAll()) {
@@ -163,6 +166,11 @@ public final class Node implements NodeAccess, AutoCloseable {
             throw new IllegalStateException("node " + name + " is not started");
         }
         return open.epoch();
+    }
+
+    @Override
+    public NodeLimits limits() {
+        return limits;
     }
 
     /** The bound address of the endpoint of {@code scheme} ({@code inproc} always works once started). */
@@ -243,6 +251,7 @@ public final class Node implements NodeAccess, AutoCloseable {
         private URI store = MEMORY;
         private Retention retention = Retention.KEEP_ALL;
         private Duration retentionInterval = Duration.ofMinutes(1);
+        private NodeLimits limits = NodeLimits.DEFAULTS;
 
         public Builder name(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -316,6 +325,12 @@ public final class Node implements NodeAccess, AutoCloseable {
                 throw new IllegalArgumentException("retention interval must be positive, was " + interval);
             }
             this.retentionInterval = interval;
+            return this;
+        }
+
+        /** What one client may make this node hold or do (default {@link NodeLimits#DEFAULTS}). */
+        public Builder limits(NodeLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -12,4 +12,9 @@ public interface NodeAccess {
 
     /** A new unauthenticated session; {@code remoteAddress} is for logs. */
     NodeSession openSession(String remoteAddress);
+
+    /** What this node lets one client make it hold or do; endpoints enforce the connection limits. */
+    default NodeLimits limits() {
+        return NodeLimits.DEFAULTS;
+    }
 }

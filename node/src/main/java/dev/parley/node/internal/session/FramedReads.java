@@ -46,7 +46,7 @@ final class FramedReads {
             if (read.size() < want) {
                 return page;
             }
-            chunk = Math.min(chunk * 4, NodeLimits.MAX_QUERY_LIMIT);
+            chunk = Math.min(chunk * 4, RequestLimits.MAX_QUERY_LIMIT);
         }
         return page;
     }

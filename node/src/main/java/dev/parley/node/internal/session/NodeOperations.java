@@ -14,6 +14,7 @@ import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.node.NodeLimits;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class NodeOperations {
     private static final Pattern INBOX_ID = Pattern.compile("[0-9a-f]{64}");
 
     private final NodeStore store;
+    private final NodeLimits limits;
     private final NodeClock clock = new NodeClock();
     private final ConversationDirectory conversations;
     private final AccessPolicy policy;
@@ -47,8 +49,10 @@ public final class NodeOperations {
     private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
 
-    public NodeOperations(NodeStore store, ExecutorService deliveryExecutor, ScheduledExecutorService scheduler) {
+    public NodeOperations(NodeStore store, NodeLimits limits, ExecutorService deliveryExecutor,
+                          ScheduledExecutorService scheduler) {
         this.store = store;
+        this.limits = limits;
         this.conversations = new ConversationDirectory(store);
         this.policy = new AccessPolicy(conversations);
         this.deliveryExecutor = deliveryExecutor;
@@ -63,11 +67,11 @@ public final class NodeOperations {
 
     /** Completes once the envelope is durable; validation and access failures throw at once. */
     public CompletableFuture<PublishResult> publish(String inboxId, String topic, byte[] payload, String idempotencyKey) {
-        if (payload == null || payload.length > NodeLimits.MAX_PAYLOAD_BYTES) {
-            throw new ProtocolException("payload missing or larger than " + NodeLimits.MAX_PAYLOAD_BYTES + " bytes");
+        if (payload == null || payload.length > RequestLimits.MAX_PAYLOAD_BYTES) {
+            throw new ProtocolException("payload missing or larger than " + RequestLimits.MAX_PAYLOAD_BYTES + " bytes");
         }
-        if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH) {
-            throw new ProtocolException("idempotency key must have 1 to " + NodeLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > RequestLimits.MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new ProtocolException("idempotency key must have 1 to " + RequestLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
         }
         StoreFailures.checking(() -> policy.checkWrite(inboxId, topic));
         return StoreFailures.writing(store.append(topic, payload, idempotencyKey, inboxId))
@@ -77,8 +81,8 @@ public final class NodeOperations {
 
     /** At most {@code limit} envelopes, and at most one frame's worth of them (at least one when there is one). */
     public List<Envelope> query(String inboxId, String topic, long afterSequence, int limit) {
-        if (limit < 1 || limit > NodeLimits.MAX_QUERY_LIMIT) {
-            throw new ProtocolException("query limit must be 1.." + NodeLimits.MAX_QUERY_LIMIT + ", was " + limit);
+        if (limit < 1 || limit > RequestLimits.MAX_QUERY_LIMIT) {
+            throw new ProtocolException("query limit must be 1.." + RequestLimits.MAX_QUERY_LIMIT + ", was " + limit);
         }
         StoreFailures.checking(() -> policy.checkRead(inboxId, topic));
         return StoreFailures.reading(() -> FramedReads.read(store, topic, Math.max(0, afterSequence), limit));
@@ -101,8 +105,8 @@ public final class NodeOperations {
         if (type == ConversationType.DM && (members.size() != 2 || memberInboxIds.size() != 1)) {
             throw new ProtocolException("a DM has exactly one peer other than its creator");
         }
-        if (members.size() > NodeLimits.MAX_MEMBERS) {
-            throw new ProtocolException("a conversation has at most " + NodeLimits.MAX_MEMBERS + " members");
+        if (members.size() > limits.maxMembersPerConversation()) {
+            throw new ProtocolException("a conversation has at most " + limits.maxMembersPerConversation() + " members");
         }
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
@@ -129,8 +133,8 @@ public final class NodeOperations {
     public NodeSubscription subscribe(String inboxId, Map<String, Long> cursors, long initialDemand,
                                       Duration heartbeatInterval, SubscriptionListener listener,
                                       Runnable onTerminated) {
-        if (cursors.size() > NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION) {
-            throw new ProtocolException("at most " + NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION + " topics per subscription");
+        if (cursors.size() > limits.maxTopicsPerSubscription()) {
+            throw new ProtocolException("at most " + limits.maxTopicsPerSubscription() + " topics per subscription");
         }
         if (initialDemand < 0) {
             throw new ProtocolException("initial demand must not be negative");
@@ -138,7 +142,7 @@ public final class NodeOperations {
         // checked before anything is registered: a refused subscription leaves nothing behind
         long interval = Heartbeats.accepted(heartbeatInterval, Heartbeats.MIN).toNanos();
         HeartbeatTimer heartbeat = new HeartbeatTimer();
-        NodeSubscription subscription = new NodeSubscription(store, fanout, deliveryExecutor, NodeLimits.MAX_TOPICS_PER_SUBSCRIPTION,
+        NodeSubscription subscription = new NodeSubscription(store, fanout, deliveryExecutor, limits.maxTopicsPerSubscription(),
                 topic -> StoreFailures.checking(() -> policy.checkRead(inboxId, topic)), listener, () -> {
                     heartbeat.stop();
                     onTerminated.run();
