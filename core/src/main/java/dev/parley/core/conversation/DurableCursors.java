@@ -22,7 +22,7 @@ final class DurableCursors {
     private DurableCursors(MessageStore store, String name) {
         this.store = store;
         this.name = name;
-        this.epoch = store.nodeEpoch().orElse("");
+        this.epoch = store.followedEpoch();
     }
 
     /** The durable progress {@code name} names, or null for a stream that is not durable. */
@@ -76,7 +76,7 @@ final class DurableCursors {
     void reset() {
         pending.clear();
         stored = new HashMap<>();
-        epoch = store.nodeEpoch().orElse("");
+        epoch = store.followedEpoch();
     }
 
     private Map<String, Long> stored() {

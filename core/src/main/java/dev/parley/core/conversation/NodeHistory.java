@@ -24,7 +24,7 @@ public final class NodeHistory implements EpochCheck {
 
     /** The epoch the store's cursors belong to; empty before the first connection. */
     public String epoch() {
-        return store.nodeEpoch().orElse("");
+        return store.followedEpoch();
     }
 
     /** @throws NodeResetException when the store's cursors belong to another history than {@code nodeEpoch} */

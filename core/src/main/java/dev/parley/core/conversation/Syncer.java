@@ -63,11 +63,11 @@ public final class Syncer {
 
     private void onceMoreAfterReset(Runnable sync) {
         try {
-            syncingEpoch = store.nodeEpoch().orElse("");
+            syncingEpoch = store.followedEpoch();
             sync.run();
         } catch (NodeResetException reset) {
             log.info("the node's history changed during sync; syncing the new one from its start");
-            syncingEpoch = store.nodeEpoch().orElse("");
+            syncingEpoch = store.followedEpoch();
             sync.run();
         }
     }
@@ -128,7 +128,7 @@ public final class Syncer {
      *                            page, of the old one, wrote nothing): the sync starts over
      */
     private long apply(String topic, List<Envelope> page, Consumer<Envelope> handler) {
-        String now = store.nodeEpoch().orElse("");
+        String now = store.followedEpoch();
         if (!now.equals(syncingEpoch)) {
             throw new NodeResetException(syncingEpoch, now);
         }

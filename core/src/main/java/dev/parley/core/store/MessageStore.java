@@ -53,7 +53,7 @@ public interface MessageStore extends AutoCloseable {
      * {@link #inTransaction(String, Runnable)}).
      */
     default void inTransaction(Runnable writes) {
-        inTransaction(nodeEpoch().orElse(""), writes);
+        inTransaction(followedEpoch(), writes);
     }
 
     /**
@@ -74,6 +74,11 @@ public interface MessageStore extends AutoCloseable {
      * until one is adopted.
      */
     Optional<String> nodeEpoch();
+
+    /** {@link #nodeEpoch()}, or {@code ""} before one is adopted: the history that writes belong to now. */
+    default String followedEpoch() {
+        return nodeEpoch().orElse("");
+    }
 
     /**
      * Adopts the node history {@code epoch}. When another epoch was stored, the store forgets that
