@@ -30,8 +30,10 @@ final class WriteBatch implements AutoCloseable {
     private final PreparedStatement conversationExists;
     private final PreparedStatement insertConversation;
     private final PreparedStatement insertMember;
+    private final PreparedStatement bytesByAge;
     private final PreparedStatement trimByAge;
     private final PreparedStatement topicsOver;
+    private final PreparedStatement bytesOfTopic;
     private final PreparedStatement trimTopic;
     private final Statement transaction;
 
@@ -47,8 +49,12 @@ final class WriteBatch implements AutoCloseable {
         this.insertConversation = c.prepareStatement("INSERT INTO conversations (id, type, creator, created_ns, name)"
                 + " VALUES (?, ?, ?, ?, ?)");
         this.insertMember = c.prepareStatement("INSERT INTO members (conversation_id, inbox_id) VALUES (?, ?)");
+        this.bytesByAge = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages WHERE ts < ?"
+                + " GROUP BY sender");
         this.trimByAge = c.prepareStatement("DELETE FROM messages WHERE ts < ?");
         this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
+        this.bytesOfTopic = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages"
+                + " WHERE topic = ? AND seq <= ? GROUP BY sender");
         this.trimTopic = c.prepareStatement("DELETE FROM messages WHERE topic = ? AND seq <= ?");
         this.transaction = c.createStatement();
     }
@@ -112,11 +118,18 @@ final class WriteBatch implements AutoCloseable {
         return null;
     }
 
+    /** What a trim removed: how many entries, and their payload bytes per sender. */
+    record Trimmed(long removed, Map<String, Long> freedBySender) {
+    }
+
     /** Removes entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount} of each topic. */
-    Long trim(long oldestKeptNs, long maxCount) throws SQLException {
+    Trimmed trim(long oldestKeptNs, long maxCount) throws SQLException {
         sequences.flush(); // count from this batch's last sequences too
         long removed = 0;
+        Map<String, Long> freed = new HashMap<>();
         if (oldestKeptNs != Long.MIN_VALUE) {
+            bytesByAge.setLong(1, oldestKeptNs);
+            sumBySender(bytesByAge, freed);
             trimByAge.setLong(1, oldestKeptNs);
             removed += trimByAge.executeUpdate();
         }
@@ -129,12 +142,24 @@ final class WriteBatch implements AutoCloseable {
                 }
             }
             for (Map.Entry<Long, Long> topic : over.entrySet()) {
+                bytesOfTopic.setLong(1, topic.getKey());
+                bytesOfTopic.setLong(2, topic.getValue() - maxCount);
+                sumBySender(bytesOfTopic, freed);
                 trimTopic.setLong(1, topic.getKey());
                 trimTopic.setLong(2, topic.getValue() - maxCount);
                 removed += trimTopic.executeUpdate();
             }
         }
-        return removed;
+        return new Trimmed(removed, freed);
+    }
+
+    /** Adds the (sender, bytes) rows {@code query} gives to {@code totals}. */
+    static void sumBySender(PreparedStatement query, Map<String, Long> totals) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                totals.merge(rs.getString(1), rs.getLong(2), Long::sum);
+            }
+        }
     }
 
     /** The writer connection, for tests that inject faults (e.g. {@code PRAGMA max_page_count}). */
@@ -170,7 +195,7 @@ final class WriteBatch implements AutoCloseable {
     @Override
     public void close() {
         for (PreparedStatement s : List.of(insertMessage, selectByKey, conversationExists, insertConversation,
-                insertMember, trimByAge, topicsOver, trimTopic)) {
+                insertMember, bytesByAge, trimByAge, topicsOver, bytesOfTopic, trimTopic)) {
             Sql.closeQuietly(s);
         }
         Sql.closeQuietly(transaction);
