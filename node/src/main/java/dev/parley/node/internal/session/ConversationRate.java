@@ -14,10 +14,12 @@ import java.util.function.LongSupplier;
  * memory. Thread-safe.
  */
 final class ConversationRate {
-    private static final long SWEEP_EVERY_NS = TimeUnit.MINUTES.toNanos(1);
+    /** A full bucket's refill time; also how often full buckets are dropped. */
+    private static final long MINUTE_NS = TimeUnit.MINUTES.toNanos(1);
 
     private final int perMinute;
-    private final double tokensPerNano;
+    /** What one conversation costs, in nanoseconds of refilling; a full bucket holds a minute of it. */
+    private final long tokenNs;
     private final LongSupplier nanoTime;
     private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
@@ -25,7 +27,7 @@ final class ConversationRate {
     /** @param nanoTime a monotonic clock ({@code System::nanoTime}; tests move their own) */
     ConversationRate(int perMinute, LongSupplier nanoTime) {
         this.perMinute = perMinute;
-        this.tokensPerNano = perMinute / (double) TimeUnit.MINUTES.toNanos(1);
+        this.tokenNs = MINUTE_NS / perMinute;
         this.nanoTime = nanoTime;
         this.lastSweep = new AtomicLong(nanoTime.getAsLong());
     }
@@ -40,12 +42,12 @@ final class ConversationRate {
         sweepIfDue(now);
         boolean[] taken = {false};
         buckets.compute(inbox, (k, bucket) -> {
-            double tokens = bucket == null ? perMinute : bucket.tokensAt(now);
-            if (tokens >= 1) {
+            long credit = bucket == null ? MINUTE_NS : bucket.creditAt(now);
+            if (credit >= tokenNs) {
                 taken[0] = true;
-                tokens -= 1;
+                credit -= tokenNs;
             }
-            return new Bucket(tokens, now);
+            return new Bucket(credit, now);
         });
         return taken[0];
     }
@@ -57,24 +59,27 @@ final class ConversationRate {
 
     private void sweepIfDue(long now) {
         long last = lastSweep.get();
-        if (now - last >= SWEEP_EVERY_NS && lastSweep.compareAndSet(last, now)) {
+        if (now - last >= MINUTE_NS && lastSweep.compareAndSet(last, now)) {
             // removes an entry only if it is still the bucket tested: a concurrent take is never lost
-            buckets.entrySet().removeIf(e -> e.getValue().tokensAt(now) >= perMinute);
+            buckets.entrySet().removeIf(e -> e.getValue().creditAt(now) >= MINUTE_NS);
         }
     }
 
-    /** Tokens left at {@code atNs}; immutable, replaced on every take. */
-    private final class Bucket {
-        private final double tokens;
+    /**
+     * What is left at {@code atNs}, in nanoseconds of refilling (exact integer arithmetic: a token
+     * refills in {@code tokenNs}); immutable, replaced on every take.
+     */
+    private static final class Bucket {
+        private final long creditNs;
         private final long atNs;
 
-        Bucket(double tokens, long atNs) {
-            this.tokens = tokens;
+        Bucket(long creditNs, long atNs) {
+            this.creditNs = creditNs;
             this.atNs = atNs;
         }
 
-        double tokensAt(long now) {
-            return Math.min(perMinute, tokens + Math.max(0, now - atNs) * tokensPerNano);
+        long creditAt(long now) {
+            return Math.min(MINUTE_NS, creditNs + Math.max(0, now - atNs));
         }
     }
 }
