@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /** The node's per-inbox and per-session limits, straight on the node's sessions (the TCK checks them over every transport). */
@@ -60,6 +61,7 @@ class NodeLimitsTest {
     }
 
     private static LimitExceededException limitOf(Throwable thrown) {
+        assertThat(thrown).as("expected a failure").isNotNull();
         Throwable cause = thrown;
         while (!(cause instanceof LimitExceededException) && cause.getCause() != null) {
             cause = cause.getCause();
@@ -177,14 +179,5 @@ class NodeLimitsTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(again.query(a, 0, 10)).hasSize(1));
         assertThat(join(again.publish(b, new byte[600], "b1")).sequence()).isEqualTo(1);
         limitOf(catchThrowable(() -> join(again.publish(b, new byte[200], "b2"))));
-    }
-
-    private static Throwable catchThrowable(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            return e;
-        }
-        throw new AssertionError("expected a failure");
     }
 }

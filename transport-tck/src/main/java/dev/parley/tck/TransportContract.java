@@ -56,6 +56,7 @@ import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -489,18 +490,10 @@ public abstract class TransportContract extends TransportSuite {
 
     /** The limit a failure was refused with: a {@link LimitExceededException}, however the transport wrapped it. */
     private static LimitExceededException limitOf(Throwable failure) {
+        assertThat(failure).as("expected a failure").isNotNull();
         Throwable cause = Failures.unwrap(failure);
         assertThat(cause).isInstanceOf(LimitExceededException.class);
         return (LimitExceededException) cause;
-    }
-
-    private static Throwable thrownBy(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            return e;
-        }
-        throw new AssertionError("expected a failure");
     }
 
     @Test
@@ -512,7 +505,7 @@ public abstract class TransportContract extends TransportSuite {
         Transport second = connect(alice);
         connect(Identity.generate()); // another inbox is not affected
 
-        LimitExceededException refused = limitOf(thrownBy(() -> connect(alice)));
+        LimitExceededException refused = limitOf(catchThrowable(() -> connect(alice)));
         assertThat(refused.limit()).isEqualTo(LimitExceededException.SESSIONS_PER_INBOX);
         assertThat(refused.isRetryable()).isFalse();
         assertStillServes(second, newConversation(second));
