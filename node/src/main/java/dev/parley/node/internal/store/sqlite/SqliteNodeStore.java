@@ -53,14 +53,16 @@ public final class SqliteNodeStore implements NodeStore {
     private final ConcurrentMap<String, Long> lastSequences = new ConcurrentHashMap<>();
     /** Last sequences read from the file, of topics not appended to since open (they cannot change). */
     private final ConcurrentMap<String, Long> storedLastSequences = new ConcurrentHashMap<>();
-    /** Payload bytes per sender: counted from the file at open, then kept up to date by commits and trims. */
+    /**
+     * Payload bytes per sender: read from table {@code sender_bytes} at open (which every transaction
+     * keeps up to date), then raised by each commit and lowered by each trim.
+     */
     private final SenderBytes bytes = new SenderBytes();
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
 
     private SqliteNodeStore(DataDirectory dir, Connection writer, WalSync wal, String epoch, NodeClock clock)
             throws SQLException {
-        try (PreparedStatement totals = writer.prepareStatement(
-                "SELECT sender, sum(length(payload)) FROM messages GROUP BY sender")) {
+        try (PreparedStatement totals = writer.prepareStatement("SELECT sender, bytes FROM sender_bytes")) {
             Map<String, Long> stored = new HashMap<>();
             WriteBatch.sumBySender(totals, stored);
             bytes.addAll(stored);

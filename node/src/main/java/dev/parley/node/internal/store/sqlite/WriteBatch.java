@@ -25,6 +25,8 @@ final class WriteBatch implements AutoCloseable {
     private final NodeClock clock;
     private final TopicSequences sequences;
     private final List<Envelope> appended = new ArrayList<>();
+    /** Payload bytes per sender this transaction added (appends) or removed (trims), written at commit. */
+    private final Map<String, Long> byteChanges = new HashMap<>();
     private final PreparedStatement insertMessage;
     private final PreparedStatement selectByKey;
     private final PreparedStatement conversationExists;
@@ -35,6 +37,8 @@ final class WriteBatch implements AutoCloseable {
     private final PreparedStatement topicsOver;
     private final PreparedStatement bytesOfTopic;
     private final PreparedStatement trimTopic;
+    private final PreparedStatement addSenderBytes;
+    private final PreparedStatement dropEmptySender;
     private final Statement transaction;
 
     WriteBatch(Connection writer, NodeClock clock) throws SQLException {
@@ -56,6 +60,9 @@ final class WriteBatch implements AutoCloseable {
         this.bytesOfTopic = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages"
                 + " WHERE topic = ? AND seq <= ? GROUP BY sender");
         this.trimTopic = c.prepareStatement("DELETE FROM messages WHERE topic = ? AND seq <= ?");
+        this.addSenderBytes = c.prepareStatement("INSERT INTO sender_bytes (sender, bytes) VALUES (?, ?)"
+                + " ON CONFLICT (sender) DO UPDATE SET bytes = bytes + excluded.bytes");
+        this.dropEmptySender = c.prepareStatement("DELETE FROM sender_bytes WHERE sender = ? AND bytes <= 0");
         this.transaction = c.createStatement();
     }
 
@@ -82,6 +89,7 @@ final class WriteBatch implements AutoCloseable {
         if (insertMessage.executeUpdate() == 1) {
             Envelope envelope = new Envelope(topic, seq, ts, payload, key, sender);
             appended.add(envelope);
+            byteChanges.merge(sender, (long) payload.length, Long::sum);
             return new Appended(envelope, true);
         }
         sequences.giveBack(t);
@@ -150,7 +158,25 @@ final class WriteBatch implements AutoCloseable {
                 removed += trimTopic.executeUpdate();
             }
         }
+        freed.forEach((sender, bytes) -> byteChanges.merge(sender, -bytes, Long::sum));
         return new Trimmed(removed, freed);
+    }
+
+    /** Writes this transaction's changes of the bytes per sender (one row each), dropping senders left with none. */
+    private void writeSenderBytes() throws SQLException {
+        for (Map.Entry<String, Long> change : byteChanges.entrySet()) {
+            if (change.getValue() == 0) {
+                continue;
+            }
+            addSenderBytes.setString(1, change.getKey());
+            addSenderBytes.setLong(2, change.getValue());
+            addSenderBytes.executeUpdate();
+            if (change.getValue() < 0) {
+                dropEmptySender.setString(1, change.getKey());
+                dropEmptySender.executeUpdate();
+            }
+        }
+        byteChanges.clear();
     }
 
     /** Adds the (sender, bytes) rows {@code query} gives to {@code totals}. */
@@ -170,6 +196,7 @@ final class WriteBatch implements AutoCloseable {
     /** Commits; returns the new entries, in order. */
     List<Envelope> commit() throws SQLException {
         sequences.flush();
+        writeSenderBytes();
         transaction.execute("COMMIT");
         sequences.committed();
         List<Envelope> done = List.copyOf(appended);
@@ -183,6 +210,7 @@ final class WriteBatch implements AutoCloseable {
      */
     void rollback() {
         appended.clear();
+        byteChanges.clear();
         sequences.forget();
         try {
             transaction.execute("ROLLBACK");
@@ -195,7 +223,7 @@ final class WriteBatch implements AutoCloseable {
     @Override
     public void close() {
         for (PreparedStatement s : List.of(insertMessage, selectByKey, conversationExists, insertConversation,
-                insertMember, bytesByAge, trimByAge, topicsOver, bytesOfTopic, trimTopic)) {
+                insertMember, bytesByAge, trimByAge, topicsOver, bytesOfTopic, trimTopic, addSenderBytes, dropEmptySender)) {
             Sql.closeQuietly(s);
         }
         Sql.closeQuietly(transaction);

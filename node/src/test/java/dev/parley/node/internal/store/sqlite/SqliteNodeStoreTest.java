@@ -55,6 +55,22 @@ class SqliteNodeStoreTest extends NodeStoreContract {
     }
 
     @Test
+    void aVersion1DatabaseGetsItsBytesPerSenderCountedOnceByTheMigration() throws Exception {
+        store.append("t", new byte[100], "a1", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        store.append("u", new byte[7], "b1", "bob").orTimeout(10, TimeUnit.SECONDS).join();
+        store.close();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley-node.db"))) {
+            raw.createStatement().execute("DROP TABLE sender_bytes"); // as a node of schema version 1 left it
+            raw.createStatement().execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+        }
+
+        NodeStore migrated = track(SqliteNodeStore.open(dir, new NodeClock()));
+
+        assertThat(migrated.storedBytes("alice")).isEqualTo(100);
+        assertThat(migrated.storedBytes("bob")).isEqualTo(7);
+    }
+
+    @Test
     void keepsEntriesEpochAndKeysAcrossReopen() {
         Path first = dir;
         Appended original = append(store, "t", "original", "k");
