@@ -50,13 +50,23 @@ final class NodeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     StoreChoice storeChoice;
 
-    @Option(names = "--retention-age", paramLabel = "AGE", converter = RetentionAge.class,
+    @Option(names = "--retention-age", paramLabel = "AGE", converter = PositiveDuration.class,
             description = "Drop messages older than AGE, e.g. 7d, 12h, 30m, 90s or PT12H (default: keep them).")
     Duration retentionAge;
 
     @Option(names = "--retention-count", paramLabel = "N",
             description = "Keep at most the newest N messages of each conversation or inbox topic (default: all).")
     Long retentionCount;
+
+    @Option(names = "--limit", paramLabel = "NAME=VALUE", converter = LimitSetting.class,
+            description = "Sets one of the node's per-client limits by the name its errors give it (repeatable), e.g. "
+                    + "--limit maxSessionsPerInbox=64 --limit maxStoredBytesPerInbox=512MiB. Sizes take B, KiB, MiB, "
+                    + "GiB or TiB; times 90s, 5m or PT5S. The limits and their defaults: "
+                    + "preAuthenticationTimeout=PT10S, maxSessionsPerInbox=32, maxSubscriptionsPerSession=256, "
+                    + "maxTopicsPerSubscription=20000, maxMembersPerConversation=1000, "
+                    + "conversationsPerInboxPerMinute=600, maxStoredBytesPerInbox=1073741824, "
+                    + "maxOutboundBytesPerConnection=16777216.")
+    List<LimitSetting.Setting> limits = new ArrayList<>();
 
     /** Where the node keeps its data: one of these, or ./parley-data. */
     static final class StoreChoice {
@@ -88,7 +98,8 @@ final class NodeCommand implements Callable<Integer> {
         }
         Node node;
         try {
-            Node.Builder builder = Node.builder().name(name).retention(retention());
+            Node.Builder builder = Node.builder().name(name).retention(retention())
+                    .limits(LimitSetting.limits(limits));
             configureStore(builder);
             listen.forEach(builder::listen);
             node = builder.build().start();
@@ -118,6 +129,7 @@ final class NodeCommand implements Callable<Integer> {
         for (URI endpoint : endpoints(node)) {
             out.println("  " + endpoint);
         }
+        out.println("limits: " + LimitSetting.describe(node.limits()));
         out.println("press Ctrl-C to stop");
         out.flush();
         try {

@@ -6,8 +6,10 @@ import dev.parley.Conversation;
 import dev.parley.DecodedMessage;
 import dev.parley.Group;
 import dev.parley.Identity;
+import dev.parley.LimitExceededException;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
+import dev.parley.spi.node.NodeLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NodeCommandTest {
     private static final Pattern EPOCH = Pattern.compile("; epoch ([0-9a-f-]+);");
@@ -204,14 +207,60 @@ class NodeCommandTest {
     }
 
     @Test
-    void readsRetentionAges() {
-        RetentionAge age = new RetentionAge();
+    void readsPositiveDurations() {
+        PositiveDuration age = new PositiveDuration();
         assertThat(age.convert("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(age.convert("12h")).isEqualTo(Duration.ofHours(12));
         assertThat(age.convert("30m")).isEqualTo(Duration.ofMinutes(30));
         assertThat(age.convert("90s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(age.convert("PT12H")).isEqualTo(Duration.ofHours(12));
         assertThat(age.convert("P7D")).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    @Timeout(60)
+    void limitsAreSetByNameAndTheNodeEnforcesThem() throws Exception {
+        RunningNode node = RunningNode.start("node", "--name", "cli-test-limits", "--in-memory",
+                "--listen", "grpc://127.0.0.1:0", "--limit", "maxSessionsPerInbox=1",
+                "--limit", "maxStoredBytesPerInbox=4KiB", "--limit", "conversationsPerInboxPerMinute=1_000");
+        try {
+            assertThat(node.output()).contains("maxSessionsPerInbox=1,", "maxStoredBytesPerInbox=4096,",
+                    "conversationsPerInboxPerMinute=1000,", "maxSubscriptionsPerSession=256,");
+            Matcher printed = GRPC_ENDPOINT.matcher(node.output());
+            assertThat(printed.find()).isTrue();
+            Identity alice = Identity.generate();
+            try (Client first = connect(URI.create(printed.group(1)), alice)) {
+                assertThatThrownBy(() -> connect(URI.create(printed.group(1)), alice))
+                        .isInstanceOfSatisfying(LimitExceededException.class,
+                                e -> assertThat(e.limit()).isEqualTo("maxSessionsPerInbox"));
+                Group group = first.conversations().newGroup(List.of());
+                group.send("x".repeat(1_500));
+                assertThatThrownBy(() -> group.send("x".repeat(1_000)))
+                        .isInstanceOfSatisfying(LimitExceededException.class,
+                                e -> assertThat(e.limit()).isEqualTo("maxStoredBytesPerInbox"));
+            }
+        } finally {
+            node.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"maxSessionsPerInbox", "maxSessionsPerInbox=0", "maxSessionsPerInbox=many",
+            "noSuchLimit=3", "maxStoredBytesPerInbox=12 parsecs", "maxMembersPerConversation=1",
+            "preAuthenticationTimeout=soon", "maxOutboundBytesPerConnection=1KiB"})
+    void badLimitsAreAClearErrorWithExitCode2(String setting) {
+        Result result = run("node", "--name", "cli-test-bad-limit", "--in-memory", "--limit", setting);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--limit");
+        assertThat(result.out()).doesNotContain("running");
+    }
+
+    @Test
+    void theHelpListsEveryLimitWithItsDefault() {
+        Result help = run("node", "--help");
+        assertThat(help.out().replaceAll("\\s+", " "))
+                .contains(LimitSetting.describe(NodeLimits.DEFAULTS).replaceAll("\\s+", " "));
     }
 
     private record Result(int exitCode, String out, String err) {
@@ -228,9 +277,13 @@ class NodeCommandTest {
     }
 
     private static Client connect(URI endpoint) {
+        return connect(endpoint, Identity.generate());
+    }
+
+    private static Client connect(URI endpoint, Identity identity) {
         return Client.create(ClientOptions.builder()
                 .endpoint(endpoint)
-                .identity(Identity.generate())
+                .identity(identity)
                 .requestTimeout(Duration.ofSeconds(10))
                 .build());
     }

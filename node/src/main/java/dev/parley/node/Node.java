@@ -211,6 +211,15 @@ public final class Node implements NodeAccess, AutoCloseable {
         return sessions.size();
     }
 
+    /**
+     * Number of open subscriptions over all sessions, for operators and tests: each counts from
+     * its start until it ends for any reason (cancel, error, its session's end).
+     */
+    public int subscriptionCount() {
+        NodeOperations open = operations;
+        return open == null ? 0 : open.subscriptionCount();
+    }
+
     private void drop(Optional<String> inboxId) {
         for (DefaultNodeSession session : List.copyOf(sessions)) {
             if (inboxId.isEmpty() || inboxId.get().equals(session.inboxId())) {

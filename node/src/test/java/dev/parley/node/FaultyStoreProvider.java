@@ -57,6 +57,11 @@ public final class FaultyStoreProvider implements NodeStoreProvider {
             }
 
             @Override
+            public long storedBytes(String senderInboxId) {
+                return memory.storedBytes(senderInboxId);
+            }
+
+            @Override
             public long trim(Retention retention) {
                 return memory.trim(retention);
             }

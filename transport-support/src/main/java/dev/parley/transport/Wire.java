@@ -3,6 +3,7 @@ package dev.parley.transport;
 import com.google.protobuf.ByteString;
 import dev.parley.AuthenticationException;
 import dev.parley.ConversationType;
+import dev.parley.LimitExceededException;
 import dev.parley.ParleyException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
@@ -111,6 +112,9 @@ public final class Wire {
             error.setCode(ErrorDetail.Code.CODE_PERMISSION_DENIED);
         } else if (failure instanceof ProtocolException || failure instanceof IllegalArgumentException) {
             error.setCode(ErrorDetail.Code.CODE_INVALID_ARGUMENT);
+        } else if (failure instanceof LimitExceededException limit) {
+            error.setCode(ErrorDetail.Code.CODE_RESOURCE_EXHAUSTED).setLimit(limit.limit())
+                    .setRetryable(limit.isRetryable());
         } else if (failure instanceof TransportException t) {
             error.setCode(t.isRetryable() ? ErrorDetail.Code.CODE_UNAVAILABLE : ErrorDetail.Code.CODE_INTERNAL)
                     .setRetryable(t.isRetryable());
@@ -126,7 +130,8 @@ public final class Wire {
         return switch (error.getCode()) {
             case CODE_UNAUTHENTICATED -> new AuthenticationException(message);
             case CODE_PERMISSION_DENIED -> new PermissionDeniedException(message);
-            case CODE_INVALID_ARGUMENT, CODE_RESOURCE_EXHAUSTED -> new ProtocolException(message);
+            case CODE_INVALID_ARGUMENT -> new ProtocolException(message);
+            case CODE_RESOURCE_EXHAUSTED -> new LimitExceededException(error.getLimit(), message, error.getRetryable());
             case CODE_UNAVAILABLE, CODE_GOING_AWAY -> new TransportException(message, true);
             default -> new TransportException(message, error.getRetryable());
         };

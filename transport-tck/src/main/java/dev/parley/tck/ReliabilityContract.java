@@ -114,8 +114,10 @@ public abstract class ReliabilityContract extends TransportSuite {
         Client bob = throughFaults(HEARTBEAT);
         bob.conversations().streamAllMessages(StreamOptions.<DecodedMessage>builder().onValue(m -> { }).build());
         assertThat(node.connectionCount()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.subscriptionCount() == 1);
         injector.inject(Fault.STALL, bob.inboxId()); // no FIN, no RST: only the node's heartbeat watchdog can tell
-        await().atMost(Duration.ofSeconds(10)).until(() -> node.connectionCount() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.connectionCount() == 0
+                && node.subscriptionCount() == 0); // the session and its subscriptions
         injector.resume();
     }
 

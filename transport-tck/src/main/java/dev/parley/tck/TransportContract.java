@@ -8,6 +8,7 @@ import dev.parley.ConversationType;
 import dev.parley.DecodedMessage;
 import dev.parley.Group;
 import dev.parley.Identity;
+import dev.parley.LimitExceededException;
 import dev.parley.MessageStream;
 import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
@@ -17,6 +18,7 @@ import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
+import dev.parley.node.store.Retention;
 import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Cursor;
@@ -26,6 +28,7 @@ import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
+import dev.parley.spi.node.NodeLimits;
 import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -53,6 +56,7 @@ import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -455,12 +459,14 @@ public abstract class TransportContract extends TransportSuite {
                 assertThat(raw.error(sub)).isInstanceOf(ProtocolException.class).hasMessageContaining("heartbeat");
                 assertThat(raw.error(raw.send(addTopics(sub, topic)))).isInstanceOf(ProtocolException.class)
                         .hasMessageContaining("no subscription");
+                assertThat(node.subscriptionCount()).as("subscriptions on the node").isZero();
             }
             long fine = raw.send(RawFrames.subscribe(topic, Heartbeats.MAX.toMillis()));
             assertThat(raw.answer(fine).hasSubscribed()).isTrue();
             assertThat(node.connectionCount()).isEqualTo(1);
+            assertThat(node.subscriptionCount()).isEqualTo(1);
         }
-        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0 && node.subscriptionCount() == 0);
     }
 
     @Test
@@ -480,6 +486,93 @@ public abstract class TransportContract extends TransportSuite {
             assertThat(raw.error(raw.send(RawFrames.query(Topics.welcome(second.inboxId())))))
                     .isInstanceOf(PermissionDeniedException.class);
         }
+    }
+
+    /** The limit a failure was refused with: a {@link LimitExceededException}, however the transport wrapped it. */
+    private static LimitExceededException limitOf(Throwable failure) {
+        assertThat(failure).as("expected a failure").isNotNull();
+        Throwable cause = Failures.unwrap(failure);
+        assertThat(cause).isInstanceOf(LimitExceededException.class);
+        return (LimitExceededException) cause;
+    }
+
+    @Test
+    @DisplayName("3.10 an inbox beyond its sessions is refused with a LimitExceededException until one ends")
+    void required_rule3_10_anInboxBeyondItsSessionsIsRefusedUntilOneEnds() {
+        replaceNode(b -> b.limits(NodeLimits.builder().maxSessionsPerInbox(2).build()));
+        Identity alice = Identity.generate();
+        Transport first = connect(alice);
+        Transport second = connect(alice);
+        connect(Identity.generate()); // another inbox is not affected
+
+        LimitExceededException refused = limitOf(catchThrowable(() -> connect(alice)));
+        assertThat(refused.limit()).isEqualTo(LimitExceededException.SESSIONS_PER_INBOX);
+        assertThat(refused.isRetryable()).isFalse();
+        assertStillServes(second, newConversation(second));
+
+        first.close();
+        await().atMost(WAIT).until(() -> node.connectionCount() == 2);
+        assertStillServes(connect(alice), newConversation(second));
+    }
+
+    @Test
+    @DisplayName("3.11 a session beyond its subscriptions is refused with a LimitExceededException, registering nothing")
+    void required_rule3_11_aSessionBeyondItsSubscriptionsIsRefusedRegisteringNothing() {
+        replaceNode(b -> b.limits(NodeLimits.builder().maxSubscriptionsPerSession(2).build()));
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        Subscription one = join(a.subscribe(Map.of(topic, 0L), 10, new TckListener()));
+        join(a.subscribe(Map.of(topic, 0L), 10, new TckListener()));
+
+        LimitExceededException refused = limitOf(failureOf(a.subscribe(Map.of(topic, 0L), 10, new TckListener())));
+        assertThat(refused.limit()).isEqualTo(LimitExceededException.SUBSCRIPTIONS_PER_SESSION);
+        assertThat(refused.isRetryable()).isFalse();
+        assertThat(node.subscriptionCount()).isEqualTo(2);
+        assertStillServes(a, newConversation(a));
+
+        one.cancel();
+        await().atMost(WAIT).until(() -> node.subscriptionCount() == 1);
+        TckListener third = new TckListener();
+        join(a.subscribe(Map.of(topic, 0L), 10, third));
+        publish(a, topic, "after");
+        await().atMost(WAIT).until(() -> third.envelopes.size() == 1);
+        assertThat(node.subscriptionCount()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("3.12 conversations created beyond an inbox's rate are refused with a retryable LimitExceededException")
+    void required_rule3_12_conversationsBeyondTheRateAreRefusedRetryably() {
+        replaceNode(b -> b.limits(NodeLimits.builder().conversationsPerInboxPerMinute(3).build()));
+        Transport a = connect(Identity.generate());
+        for (int i = 0; i < 3; i++) {
+            newConversation(a);
+        }
+        LimitExceededException refused = limitOf(failureOf(a.createConversation(ConversationType.GROUP, List.of(), "")));
+        assertThat(refused.limit()).isEqualTo(LimitExceededException.CONVERSATIONS_PER_MINUTE);
+        assertThat(refused.isRetryable()).isTrue();
+        newConversation(connect(Identity.generate())); // another inbox has its own rate
+    }
+
+    @Test
+    @DisplayName("3.13 publishing beyond an inbox's stored bytes is refused with a LimitExceededException until retention frees some")
+    void required_rule3_13_publishingBeyondTheStoredBytesIsRefusedUntilRetentionFreesSome() {
+        replaceNode(b -> b.limits(NodeLimits.builder().maxStoredBytesPerInbox(1_000).build())
+                .retention(Retention.KEEP_ALL.withMaxPerTopic(1)).retentionInterval(Duration.ofMillis(50)));
+        Transport a = connect(Identity.generate());
+        String first = newConversation(a);
+        String second = newConversation(a);
+        join(a.publish(first, new byte[600], "a1"));
+
+        LimitExceededException refused = limitOf(failureOf(a.publish(second, new byte[600], "b1")));
+        assertThat(refused.limit()).isEqualTo(LimitExceededException.STORED_BYTES_PER_INBOX);
+        assertThat(refused.isRetryable()).isFalse();
+        assertThat(join(a.query(second, 0, 10))).isEmpty();
+        Transport b = connect(Identity.generate());
+        join(b.publish(newConversation(b), new byte[900], "other")); // another inbox has its own quota
+
+        join(a.publish(first, new byte[300], "a2")); // retention keeps one per topic: it frees a1's 600 bytes
+        await().atMost(WAIT).until(() -> join(a.query(first, 0, 10)).size() == 1);
+        assertThat(join(a.publish(second, new byte[600], "b1")).sequence()).isEqualTo(1);
     }
 
     private static ClientFrame.Builder addTopics(long subscription, String topic) {
@@ -516,6 +609,28 @@ public abstract class TransportContract extends TransportSuite {
         a.close();
         await().atMost(WAIT).until(() -> node.connectionCount() == 0);
         await().atMost(WAIT).until(() -> clientThreads() <= before);
+    }
+
+    @Test
+    @DisplayName("5.02 every subscription of a connection is freed on the node when the connection ends, either side")
+    void required_rule5_02_aConnectionsSubscriptionsAreFreedWhenItEnds() {
+        Identity alice = Identity.generate();
+        Transport a = connect(alice);
+        String topic = newConversation(a);
+        for (int i = 0; i < 3; i++) {
+            join(a.subscribe(Map.of(topic, 0L), 10, new TckListener()));
+        }
+        assertThat(node.subscriptionCount()).isEqualTo(3);
+        node.dropConnections(alice.inboxId()); // ended by the node
+        await().atMost(WAIT).until(() -> node.subscriptionCount() == 0 && node.connectionCount() == 0);
+
+        Transport again = connect(alice);
+        for (int i = 0; i < 3; i++) {
+            join(again.subscribe(Map.of(topic, 0L), 10, new TckListener()));
+        }
+        assertThat(node.subscriptionCount()).isEqualTo(3);
+        again.close(); // ended by the client
+        await().atMost(WAIT).until(() -> node.subscriptionCount() == 0 && node.connectionCount() == 0);
     }
 
     // 6. Concurrency

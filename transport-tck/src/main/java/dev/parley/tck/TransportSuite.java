@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * What the TCK suites share: the transport under test is named by its scheme, and every test gets
@@ -39,12 +40,25 @@ public abstract class TransportSuite {
         node = startNode(node.name(), address);
     }
 
+    /**
+     * Closes the node and starts another one configured by {@code options} (limits, retention), with
+     * a new name and port: for rules that need a node configured otherwise than the default.
+     */
+    protected void replaceNode(UnaryOperator<Node.Builder> options) {
+        node.close();
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), options);
+    }
+
     private static Node startNode(String name, String address) {
+        return startNode(name, address, UnaryOperator.identity());
+    }
+
+    private static Node startNode(String name, String address, UnaryOperator<Node.Builder> options) {
         Node.Builder builder = Node.builder().name(name);
         if (address != null) {
             builder.listen(address);
         }
-        return builder.build().start();
+        return options.apply(builder).build().start();
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
 import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
+import dev.parley.LimitExceededException;
 import dev.parley.TransportException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
@@ -88,7 +89,8 @@ final class ClientState {
             try {
                 return call.get();
             } catch (TransportException e) {
-                if (!e.isRetryable() || attempt >= PUBLISH_ATTEMPTS) {
+                // a limit that retrying can help needs time, not an immediate retry: the caller decides
+                if (!e.isRetryable() || e instanceof LimitExceededException || attempt >= PUBLISH_ATTEMPTS) {
                     throw e;
                 }
             }

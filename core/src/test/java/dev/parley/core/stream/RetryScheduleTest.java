@@ -1,5 +1,6 @@
 package dev.parley.core.stream;
 
+import dev.parley.LimitExceededException;
 import dev.parley.MessageStream;
 import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
@@ -138,6 +139,48 @@ class RetryScheduleTest {
         net.transport.failWith(DROPPED);
         assertThatThrownBy(() -> net.start(StreamOptions.<String>builder().retryOnFail(false), log))
                 .isInstanceOf(StreamFailedException.class).hasCause(DROPPED);
+        assertThat(log.events).isEmpty();
+        assertThat(net.clock.pending()).isZero();
+    }
+
+    @Test
+    void aRateLimitIsRetriedWithTheNormalBackoff() {
+        LimitExceededException rate = new LimitExceededException(LimitExceededException.CONVERSATIONS_PER_MINUTE,
+                "too fast", true);
+        net.start(StreamOptions.<String>builder().retryAttempts(10), log);
+        net.transport.failWith(rate);
+        net.transport.last().breakWith(DROPPED);
+        List<Long> delays = new ArrayList<>();
+        long lostAt = 0;
+        for (int retry = 1; retry <= 4; retry++) {
+            long at = waitForNextSubscribe(net.transport.subscriptions.size());
+            delays.add(at - lostAt);
+            lostAt = at;
+        }
+        assertThat(delays).containsExactly(250L, 500L, 1_000L, 2_000L);
+    }
+
+    @Test
+    void aQuotaThatRetryingCannotHelpFailsTheStreamAtOnceWithoutRetrying() {
+        LimitExceededException quota = new LimitExceededException(LimitExceededException.SUBSCRIPTIONS_PER_SESSION,
+                "too many", false);
+        MessageStream<String> stream = net.start(StreamOptions.<String>builder().retryAttempts(10), log);
+        net.transport.failWith(quota);
+        net.transport.last().breakWith(DROPPED);
+        net.clock.forward(Duration.ofMinutes(10));
+        assertThat(log.events).containsExactly("error", "retry:1/10", "error", "failed", "fail", "end");
+        assertThat(net.transport.subscriptions).as("subscribes: the first, and one retry after the drop").hasSize(2);
+        assertThat(stream.state()).isEqualTo(StreamState.FAILED);
+        assertThat(net.clock.pending()).as("timers left behind").isZero();
+    }
+
+    @Test
+    void aQuotaOnTheFirstAttemptThrowsWithoutRetrying() {
+        LimitExceededException quota = new LimitExceededException(LimitExceededException.SESSIONS_PER_INBOX,
+                "too many", false);
+        net.transport.failWith(quota);
+        assertThatThrownBy(() -> net.start(StreamOptions.<String>builder(), log))
+                .isInstanceOf(StreamFailedException.class).hasCause(quota);
         assertThat(log.events).isEmpty();
         assertThat(net.clock.pending()).isZero();
     }

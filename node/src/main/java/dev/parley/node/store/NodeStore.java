@@ -39,6 +39,14 @@ public interface NodeStore extends AutoCloseable {
     long firstRetained(String topic);
 
     /**
+     * Payload bytes of the retained entries {@code senderInboxId} appended, over every topic: raised
+     * by each new entry no later than its append completes, lowered by {@link #trim}, the same after
+     * a reopen. 0 for a sender with none. The node's quota of bytes stored per inbox reads it on
+     * every publish, so it must be cheap (kept in memory, not counted per call).
+     */
+    long storedBytes(String senderInboxId);
+
+    /**
      * Removes, in every topic, the entries older than the retention's age and those beyond its count
      * (the newest are kept), with their idempotency keys. Sequences go on where they were.
      *

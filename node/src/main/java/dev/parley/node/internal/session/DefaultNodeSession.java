@@ -4,6 +4,7 @@ import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.Identity;
+import dev.parley.LimitExceededException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.spi.Envelope;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** One client connection as the node sees it: challenge, authentication, then operations as that inbox. */
@@ -33,6 +35,8 @@ public final class DefaultNodeSession implements NodeSession {
     private final String remoteAddress;
     private final Consumer<DefaultNodeSession> onClose;
     private final Set<NodeSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Subscriptions taken and not yet ended (counted from before each opens to its end, whatever ends it). */
+    private final AtomicInteger openSubscriptions = new AtomicInteger();
     private volatile String inboxId;
     private volatile Throwable terminatedBy;
     private byte[] nonce;
@@ -72,7 +76,9 @@ public final class DefaultNodeSession implements NodeSession {
         }
         String inbox = Identity.inboxIdOf(publicKey);
         synchronized (this) {
+            ensureOpen(); // a session that ended meanwhile is not counted: its end already ran
             refuseIfAuthenticated();
+            operations.sessionStarted(inbox); // throws when the inbox has its limit of sessions
             inboxId = inbox;
         }
         return inbox;
@@ -117,9 +123,23 @@ public final class DefaultNodeSession implements NodeSession {
     public Subscription subscribe(Map<String, Long> cursors, long initialDemand, Duration heartbeatInterval,
                                   SubscriptionListener listener) {
         String inbox = authenticated();
+        int max = operations.limits().maxSubscriptionsPerSession();
+        if (openSubscriptions.incrementAndGet() > max) {
+            openSubscriptions.decrementAndGet();
+            throw new LimitExceededException(LimitExceededException.SUBSCRIPTIONS_PER_SESSION, "this session has "
+                    + max + " subscriptions open, its limit (maxSubscriptionsPerSession); cancel one first", false);
+        }
         NodeSubscription[] self = new NodeSubscription[1];
-        NodeSubscription subscription = operations.subscribe(inbox, cursors, initialDemand, heartbeatInterval, listener,
-                () -> subscriptions.remove(self[0]));
+        NodeSubscription subscription;
+        try {
+            subscription = operations.subscribe(inbox, cursors, initialDemand, heartbeatInterval, listener, () -> {
+                subscriptions.remove(self[0]);
+                openSubscriptions.decrementAndGet();
+            });
+        } catch (RuntimeException e) { // refused: nothing registered, its end never runs
+            openSubscriptions.decrementAndGet();
+            throw e;
+        }
         self[0] = subscription;
         subscriptions.add(subscription);
         if (subscription.isTerminated()) {
@@ -162,7 +182,7 @@ public final class DefaultNodeSession implements NodeSession {
             handler.accept(cause);
         } finally {
             subscriptions.forEach(s -> s.fail(cause));
-            onClose.accept(this);
+            ended();
         }
     }
 
@@ -175,6 +195,15 @@ public final class DefaultNodeSession implements NodeSession {
             terminatedBy = new TransportException("session closed", true);
         }
         subscriptions.forEach(NodeSubscription::cancel);
+        ended();
+    }
+
+    /** Runs once, after {@code terminatedBy} was set: the inbox's session count drops, the node forgets the session. */
+    private void ended() {
+        String inbox = inboxId; // final once terminatedBy is set: authenticate checks it under the same lock
+        if (inbox != null) {
+            operations.sessionEnded(inbox);
+        }
         onClose.accept(this);
     }
 

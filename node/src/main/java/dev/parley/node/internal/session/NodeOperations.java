@@ -1,7 +1,9 @@
 package dev.parley.node.internal.session;
 
 import dev.parley.ConversationType;
+import dev.parley.LimitExceededException;
 import dev.parley.ProtocolException;
+import dev.parley.TransportException;
 import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
 import dev.parley.node.internal.access.AccessPolicy;
@@ -25,9 +27,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -48,11 +53,23 @@ public final class NodeOperations {
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
+    private final PerInboxCounts sessionsByInbox = new PerInboxCounts();
+    private final ConversationRate conversationRate;
+    private final StoredBytesQuota storedBytes;
+    private final AtomicInteger openSubscriptions = new AtomicInteger();
 
     public NodeOperations(NodeStore store, NodeLimits limits, ExecutorService deliveryExecutor,
                           ScheduledExecutorService scheduler) {
+        this(store, limits, deliveryExecutor, scheduler, System::nanoTime);
+    }
+
+    /** With {@code nanoTime} as the monotonic clock of the rate limits (tests move their own). */
+    NodeOperations(NodeStore store, NodeLimits limits, ExecutorService deliveryExecutor,
+                   ScheduledExecutorService scheduler, LongSupplier nanoTime) {
         this.store = store;
         this.limits = limits;
+        this.conversationRate = new ConversationRate(limits.conversationsPerInboxPerMinute(), nanoTime);
+        this.storedBytes = new StoredBytesQuota(store, limits.maxStoredBytesPerInbox());
         this.conversations = new ConversationDirectory(store);
         this.policy = new AccessPolicy(conversations);
         this.deliveryExecutor = deliveryExecutor;
@@ -65,7 +82,34 @@ public final class NodeOperations {
         return store.epoch();
     }
 
-    /** Completes once the envelope is durable; validation and access failures throw at once. */
+    public NodeLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Counts a session just authenticated as {@code inboxId}; {@link #sessionEnded} gives it back.
+     *
+     * @throws LimitExceededException the inbox has {@code maxSessionsPerInbox} sessions open already
+     */
+    void sessionStarted(String inboxId) {
+        if (!sessionsByInbox.tryTake(inboxId, 1, limits.maxSessionsPerInbox())) {
+            throw new LimitExceededException(LimitExceededException.SESSIONS_PER_INBOX, "inbox " + inboxId
+                    + " has " + limits.maxSessionsPerInbox() + " sessions open on this node, its limit"
+                    + " (maxSessionsPerInbox); close one first", false);
+        }
+    }
+
+    /** A session counted by {@link #sessionStarted} ended. */
+    void sessionEnded(String inboxId) {
+        sessionsByInbox.giveBack(inboxId, 1);
+    }
+
+    /** Open subscriptions over all sessions. */
+    public int subscriptionCount() {
+        return openSubscriptions.get();
+    }
+
+    /** Completes once the envelope is durable; validation, access and quota failures throw at once. */
     public CompletableFuture<PublishResult> publish(String inboxId, String topic, byte[] payload, String idempotencyKey) {
         if (payload == null || payload.length > RequestLimits.MAX_PAYLOAD_BYTES) {
             throw new ProtocolException("payload missing or larger than " + RequestLimits.MAX_PAYLOAD_BYTES + " bytes");
@@ -74,7 +118,8 @@ public final class NodeOperations {
             throw new ProtocolException("idempotency key must have 1 to " + RequestLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
         }
         StoreFailures.checking(() -> policy.checkWrite(inboxId, topic));
-        return StoreFailures.writing(store.append(topic, payload, idempotencyKey, inboxId))
+        return StoreFailures.writing(storedBytes.publishing(inboxId, payload.length,
+                        () -> store.append(topic, payload, idempotencyKey, inboxId)))
                 .thenApply(appended -> new PublishResult(appended.envelope().sequence(),
                         appended.envelope().timestampNs()));
     }
@@ -108,6 +153,11 @@ public final class NodeOperations {
         if (members.size() > limits.maxMembersPerConversation()) {
             throw new ProtocolException("a conversation has at most " + limits.maxMembersPerConversation() + " members");
         }
+        if (!conversationRate.tryAcquire(creatorInboxId)) {
+            throw new LimitExceededException(LimitExceededException.CONVERSATIONS_PER_MINUTE, "inbox " + creatorInboxId
+                    + " created conversations faster than its limit of " + conversationRate.perMinute()
+                    + " a minute (conversationsPerInboxPerMinute); retry later", true);
+        }
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
@@ -129,7 +179,10 @@ public final class NodeOperations {
                 .thenApply(v -> id));
     }
 
-    /** Opens a subscription for {@code inboxId}; {@code onTerminated} runs once when it ends for any reason. */
+    /**
+     * Opens a subscription for {@code inboxId}; {@code onTerminated} runs once when it ends for any
+     * reason. When this throws, nothing was registered and {@code onTerminated} never runs.
+     */
     public NodeSubscription subscribe(String inboxId, Map<String, Long> cursors, long initialDemand,
                                       Duration heartbeatInterval, SubscriptionListener listener,
                                       Runnable onTerminated) {
@@ -145,11 +198,22 @@ public final class NodeOperations {
         NodeSubscription subscription = new NodeSubscription(store, fanout, deliveryExecutor, limits.maxTopicsPerSubscription(),
                 topic -> StoreFailures.checking(() -> policy.checkRead(inboxId, topic)), listener, () -> {
                     heartbeat.stop();
+                    openSubscriptions.decrementAndGet();
                     onTerminated.run();
                 });
-        subscription.open(cursors, initialDemand);
-        heartbeat.start(() -> scheduler.scheduleAtFixedRate(subscription::heartbeat, interval,
-                interval, TimeUnit.NANOSECONDS));
+        openSubscriptions.incrementAndGet();
+        try {
+            subscription.open(cursors, initialDemand);
+        } catch (RuntimeException e) { // nothing registered, never terminated
+            openSubscriptions.decrementAndGet();
+            throw e;
+        }
+        try {
+            heartbeat.start(() -> scheduler.scheduleAtFixedRate(subscription::heartbeat, interval,
+                    interval, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException e) {
+            subscription.fail(new TransportException("the node is shutting down", true));
+        }
         return subscription;
     }
 

@@ -21,6 +21,7 @@ final class MemoryNodeStore implements NodeStore {
     private final NodeClock clock;
     private final ConcurrentMap<String, MemoryTopicLog> logs = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConversationEntry> conversations = new ConcurrentHashMap<>();
+    private final SenderBytes bytes = new SenderBytes();
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
 
     MemoryNodeStore() {
@@ -41,7 +42,7 @@ final class MemoryNodeStore implements NodeStore {
     public CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey,
                                               String senderInboxId) {
         Appended result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
-                .append(payload, idempotencyKey, senderInboxId, clock);
+                .append(payload, idempotencyKey, senderInboxId, clock, bytes);
         if (result.isNew()) {
             appended.accept(topic, result.envelope().sequence());
         }
@@ -70,7 +71,12 @@ final class MemoryNodeStore implements NodeStore {
     public long trim(Retention retention) {
         long oldestKept = retention.maxAge().map(age -> clock.nowNs() - age.toNanos()).orElse(Long.MIN_VALUE);
         long maxCount = retention.maxPerTopic().orElse(Long.MAX_VALUE);
-        return logs.values().stream().mapToLong(log -> log.trim(oldestKept, maxCount)).sum();
+        return logs.values().stream().mapToLong(log -> log.trim(oldestKept, maxCount, bytes)).sum();
+    }
+
+    @Override
+    public long storedBytes(String senderInboxId) {
+        return bytes.of(senderInboxId);
     }
 
     @Override

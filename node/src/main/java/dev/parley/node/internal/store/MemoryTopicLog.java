@@ -24,7 +24,9 @@ final class MemoryTopicLog {
         this.topic = topic;
     }
 
-    synchronized Appended append(byte[] payload, String idempotencyKey, String senderInboxId, NodeClock clock) {
+    /** Appends, adding the payload's bytes to {@code bytes} when the entry is new. */
+    synchronized Appended append(byte[] payload, String idempotencyKey, String senderInboxId, NodeClock clock,
+                                 SenderBytes bytes) {
         Envelope existing = byIdempotencyKey.get(idempotencyKey);
         if (existing != null) {
             return new Appended(existing, false);
@@ -32,6 +34,7 @@ final class MemoryTopicLog {
         Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
         entries.add(envelope);
         byIdempotencyKey.put(idempotencyKey, envelope);
+        bytes.add(senderInboxId, payload.length);
         return new Appended(envelope, true);
     }
 
@@ -54,12 +57,17 @@ final class MemoryTopicLog {
         return head == entries.size() ? lastSequence + 1 : entries.get(head).sequence();
     }
 
-    /** Drops entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount}; returns how many. */
-    synchronized long trim(long oldestKeptNs, long maxCount) {
+    /**
+     * Drops entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount}, taking
+     * their payload bytes off {@code bytes}; returns how many.
+     */
+    synchronized long trim(long oldestKeptNs, long maxCount, SenderBytes bytes) {
         long removed = 0;
         while (head < entries.size()
                 && (entries.size() - head > maxCount || entries.get(head).timestampNs() < oldestKeptNs)) {
-            byIdempotencyKey.remove(entries.set(head++, null).idempotencyKey());
+            Envelope gone = entries.set(head++, null);
+            byIdempotencyKey.remove(gone.idempotencyKey());
+            bytes.add(gone.senderInboxId(), -gone.payload().length);
             removed++;
         }
         if (head > 1024 && head > entries.size() / 2) {

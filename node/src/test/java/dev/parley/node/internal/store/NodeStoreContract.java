@@ -226,6 +226,27 @@ public abstract class NodeStoreContract {
     }
 
     @Test
+    void storedBytesPerSenderRiseWithNewEntriesAndFallWithTrims() {
+        store.append("t", new byte[100], "a1", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        store.append("u", new byte[50], "a2", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        store.append("t", new byte[7], "b1", "bob").orTimeout(10, TimeUnit.SECONDS).join();
+        store.append("t", new byte[100], "a1", "alice").orTimeout(10, TimeUnit.SECONDS).join(); // resent key
+        assertThat(store.storedBytes("alice")).isEqualTo(150);
+        assertThat(store.storedBytes("bob")).isEqualTo(7);
+        assertThat(store.storedBytes("nobody")).isZero();
+
+        wallClock.advance(Duration.ofHours(2));
+        store.append("t", new byte[30], "a3", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(store.trim(new Retention(Optional.of(Duration.ofHours(1)), OptionalLong.empty()))).isEqualTo(3);
+        assertThat(store.storedBytes("alice")).isEqualTo(30);
+        assertThat(store.storedBytes("bob")).isZero();
+
+        store.append("t", new byte[20], "a4", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(store.trim(new Retention(Optional.empty(), OptionalLong.of(1)))).isEqualTo(1);
+        assertThat(store.storedBytes("alice")).isEqualTo(20);
+    }
+
+    @Test
     void keepsConversations() {
         ConversationEntry group = new ConversationEntry("c1", ConversationType.GROUP, Set.of("a", "b", "c"), "a", 42,
                 "friends");

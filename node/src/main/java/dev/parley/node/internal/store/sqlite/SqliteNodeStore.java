@@ -1,6 +1,7 @@
 package dev.parley.node.internal.store.sqlite;
 
 import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.internal.store.SenderBytes;
 import dev.parley.node.store.Appended;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
@@ -13,8 +14,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,10 +53,20 @@ public final class SqliteNodeStore implements NodeStore {
     private final ConcurrentMap<String, Long> lastSequences = new ConcurrentHashMap<>();
     /** Last sequences read from the file, of topics not appended to since open (they cannot change). */
     private final ConcurrentMap<String, Long> storedLastSequences = new ConcurrentHashMap<>();
+    /**
+     * Payload bytes per sender: read from table {@code sender_bytes} at open (which every transaction
+     * keeps up to date), then raised by each commit and lowered by each trim.
+     */
+    private final SenderBytes bytes = new SenderBytes();
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
 
     private SqliteNodeStore(DataDirectory dir, Connection writer, WalSync wal, String epoch, NodeClock clock)
             throws SQLException {
+        try (PreparedStatement totals = writer.prepareStatement("SELECT sender, bytes FROM sender_bytes")) {
+            Map<String, Long> stored = new HashMap<>();
+            WriteBatch.sumBySender(totals, stored);
+            bytes.addAll(stored);
+        }
         this.dir = dir;
         this.writer = writer;
         this.wal = wal;
@@ -163,15 +177,22 @@ public final class SqliteNodeStore implements NodeStore {
         long oldestKept = retention.maxAge().map(age -> clock.nowNs() - age.toNanos()).orElse(Long.MIN_VALUE);
         long maxCount = retention.maxPerTopic().orElse(Long.MAX_VALUE);
         try {
-            return writes.submit(new PendingWrite<Long>() {
+            WriteBatch.Trimmed trimmed = writes.submit(new PendingWrite<WriteBatch.Trimmed>() {
                 @Override
-                Long apply(WriteBatch batch) throws SQLException {
+                WriteBatch.Trimmed apply(WriteBatch batch) throws SQLException {
                     return batch.trim(oldestKept, maxCount);
                 }
             }).join();
+            bytes.removeAll(trimmed.freedBySender());
+            return trimmed.removed();
         } catch (CompletionException e) {
             throw e.getCause() instanceof StoreException s ? s : new StoreException("trim failed: " + e.getCause(), e);
         }
+    }
+
+    @Override
+    public long storedBytes(String senderInboxId) {
+        return bytes.of(senderInboxId);
     }
 
     @Override
@@ -207,6 +228,7 @@ public final class SqliteNodeStore implements NodeStore {
     private void committed(List<Envelope> entries) {
         for (Envelope e : entries) {
             lastSequences.merge(e.topic(), e.sequence(), Math::max);
+            bytes.add(e.senderInboxId(), e.payload().length);
         }
         BiConsumer<String, Long> listener = appended;
         for (Envelope e : entries) {

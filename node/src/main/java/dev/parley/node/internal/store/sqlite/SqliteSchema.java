@@ -34,7 +34,12 @@ final class SqliteSchema {
             "CREATE TABLE conversations (id TEXT PRIMARY KEY, type TEXT NOT NULL, creator TEXT NOT NULL,"
                     + " created_ns INTEGER NOT NULL, name TEXT NOT NULL) WITHOUT ROWID",
             "CREATE TABLE members (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
-                    + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID"));
+                    + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID"),
+            // v2: payload bytes of the retained entries per sender, kept with every write (the quota of
+            // bytes stored per inbox), so opening never scans the messages; counted once here
+            List.of("CREATE TABLE sender_bytes (sender TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID",
+                    "INSERT INTO sender_bytes (sender, bytes) SELECT sender, sum(length(payload)) FROM messages"
+                            + " GROUP BY sender"));
     static final int VERSION = MIGRATIONS.size();
 
     private SqliteSchema() {

@@ -25,14 +25,20 @@ final class WriteBatch implements AutoCloseable {
     private final NodeClock clock;
     private final TopicSequences sequences;
     private final List<Envelope> appended = new ArrayList<>();
+    /** Payload bytes per sender this transaction added (appends) or removed (trims), written at commit. */
+    private final Map<String, Long> byteChanges = new HashMap<>();
     private final PreparedStatement insertMessage;
     private final PreparedStatement selectByKey;
     private final PreparedStatement conversationExists;
     private final PreparedStatement insertConversation;
     private final PreparedStatement insertMember;
+    private final PreparedStatement bytesByAge;
     private final PreparedStatement trimByAge;
     private final PreparedStatement topicsOver;
+    private final PreparedStatement bytesOfTopic;
     private final PreparedStatement trimTopic;
+    private final PreparedStatement addSenderBytes;
+    private final PreparedStatement dropEmptySender;
     private final Statement transaction;
 
     WriteBatch(Connection writer, NodeClock clock) throws SQLException {
@@ -47,9 +53,16 @@ final class WriteBatch implements AutoCloseable {
         this.insertConversation = c.prepareStatement("INSERT INTO conversations (id, type, creator, created_ns, name)"
                 + " VALUES (?, ?, ?, ?, ?)");
         this.insertMember = c.prepareStatement("INSERT INTO members (conversation_id, inbox_id) VALUES (?, ?)");
+        this.bytesByAge = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages WHERE ts < ?"
+                + " GROUP BY sender");
         this.trimByAge = c.prepareStatement("DELETE FROM messages WHERE ts < ?");
         this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
+        this.bytesOfTopic = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages"
+                + " WHERE topic = ? AND seq <= ? GROUP BY sender");
         this.trimTopic = c.prepareStatement("DELETE FROM messages WHERE topic = ? AND seq <= ?");
+        this.addSenderBytes = c.prepareStatement("INSERT INTO sender_bytes (sender, bytes) VALUES (?, ?)"
+                + " ON CONFLICT (sender) DO UPDATE SET bytes = bytes + excluded.bytes");
+        this.dropEmptySender = c.prepareStatement("DELETE FROM sender_bytes WHERE sender = ? AND bytes <= 0");
         this.transaction = c.createStatement();
     }
 
@@ -76,6 +89,7 @@ final class WriteBatch implements AutoCloseable {
         if (insertMessage.executeUpdate() == 1) {
             Envelope envelope = new Envelope(topic, seq, ts, payload, key, sender);
             appended.add(envelope);
+            byteChanges.merge(sender, (long) payload.length, Long::sum);
             return new Appended(envelope, true);
         }
         sequences.giveBack(t);
@@ -112,11 +126,18 @@ final class WriteBatch implements AutoCloseable {
         return null;
     }
 
+    /** What a trim removed: how many entries, and their payload bytes per sender. */
+    record Trimmed(long removed, Map<String, Long> freedBySender) {
+    }
+
     /** Removes entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount} of each topic. */
-    Long trim(long oldestKeptNs, long maxCount) throws SQLException {
+    Trimmed trim(long oldestKeptNs, long maxCount) throws SQLException {
         sequences.flush(); // count from this batch's last sequences too
         long removed = 0;
+        Map<String, Long> freed = new HashMap<>();
         if (oldestKeptNs != Long.MIN_VALUE) {
+            bytesByAge.setLong(1, oldestKeptNs);
+            sumBySender(bytesByAge, freed);
             trimByAge.setLong(1, oldestKeptNs);
             removed += trimByAge.executeUpdate();
         }
@@ -129,12 +150,42 @@ final class WriteBatch implements AutoCloseable {
                 }
             }
             for (Map.Entry<Long, Long> topic : over.entrySet()) {
+                bytesOfTopic.setLong(1, topic.getKey());
+                bytesOfTopic.setLong(2, topic.getValue() - maxCount);
+                sumBySender(bytesOfTopic, freed);
                 trimTopic.setLong(1, topic.getKey());
                 trimTopic.setLong(2, topic.getValue() - maxCount);
                 removed += trimTopic.executeUpdate();
             }
         }
-        return removed;
+        freed.forEach((sender, bytes) -> byteChanges.merge(sender, -bytes, Long::sum));
+        return new Trimmed(removed, freed);
+    }
+
+    /** Writes this transaction's changes of the bytes per sender (one row each), dropping senders left with none. */
+    private void writeSenderBytes() throws SQLException {
+        for (Map.Entry<String, Long> change : byteChanges.entrySet()) {
+            if (change.getValue() == 0) {
+                continue;
+            }
+            addSenderBytes.setString(1, change.getKey());
+            addSenderBytes.setLong(2, change.getValue());
+            addSenderBytes.executeUpdate();
+            if (change.getValue() < 0) {
+                dropEmptySender.setString(1, change.getKey());
+                dropEmptySender.executeUpdate();
+            }
+        }
+        byteChanges.clear();
+    }
+
+    /** Adds the (sender, bytes) rows {@code query} gives to {@code totals}. */
+    static void sumBySender(PreparedStatement query, Map<String, Long> totals) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                totals.merge(rs.getString(1), rs.getLong(2), Long::sum);
+            }
+        }
     }
 
     /** The writer connection, for tests that inject faults (e.g. {@code PRAGMA max_page_count}). */
@@ -145,6 +196,7 @@ final class WriteBatch implements AutoCloseable {
     /** Commits; returns the new entries, in order. */
     List<Envelope> commit() throws SQLException {
         sequences.flush();
+        writeSenderBytes();
         transaction.execute("COMMIT");
         sequences.committed();
         List<Envelope> done = List.copyOf(appended);
@@ -158,6 +210,7 @@ final class WriteBatch implements AutoCloseable {
      */
     void rollback() {
         appended.clear();
+        byteChanges.clear();
         sequences.forget();
         try {
             transaction.execute("ROLLBACK");
@@ -170,7 +223,7 @@ final class WriteBatch implements AutoCloseable {
     @Override
     public void close() {
         for (PreparedStatement s : List.of(insertMessage, selectByKey, conversationExists, insertConversation,
-                insertMember, trimByAge, topicsOver, trimTopic)) {
+                insertMember, bytesByAge, trimByAge, topicsOver, bytesOfTopic, trimTopic, addSenderBytes, dropEmptySender)) {
             Sql.closeQuietly(s);
         }
         Sql.closeQuietly(transaction);

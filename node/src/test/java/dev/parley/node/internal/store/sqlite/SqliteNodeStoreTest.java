@@ -4,6 +4,7 @@ import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.internal.store.NodeStoreContract;
 import dev.parley.node.store.Appended;
 import dev.parley.node.store.NodeStore;
+import dev.parley.node.store.Retention;
 import dev.parley.spi.Envelope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,37 @@ class SqliteNodeStoreTest extends NodeStoreContract {
     private NodeStore reopen() {
         store.close();
         return track(SqliteNodeStore.open(dir, new NodeClock()));
+    }
+
+    @Test
+    void storedBytesPerSenderAreCountedAgainAfterReopen() {
+        store.append("t", new byte[100], "a1", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        store.append("t", new byte[40], "a2", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        store.append("u", new byte[7], "b1", "bob").orTimeout(10, TimeUnit.SECONDS).join();
+        store.trim(new Retention(Optional.empty(), OptionalLong.of(1)));
+
+        NodeStore reopened = reopen();
+
+        assertThat(reopened.storedBytes("alice")).isEqualTo(40);
+        assertThat(reopened.storedBytes("bob")).isEqualTo(7);
+        reopened.append("u", new byte[3], "b2", "bob").orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(reopened.storedBytes("bob")).isEqualTo(10);
+    }
+
+    @Test
+    void aVersion1DatabaseGetsItsBytesPerSenderCountedOnceByTheMigration() throws Exception {
+        store.append("t", new byte[100], "a1", "alice").orTimeout(10, TimeUnit.SECONDS).join();
+        store.append("u", new byte[7], "b1", "bob").orTimeout(10, TimeUnit.SECONDS).join();
+        store.close();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley-node.db"))) {
+            raw.createStatement().execute("DROP TABLE sender_bytes"); // as a node of schema version 1 left it
+            raw.createStatement().execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+        }
+
+        NodeStore migrated = track(SqliteNodeStore.open(dir, new NodeClock()));
+
+        assertThat(migrated.storedBytes("alice")).isEqualTo(100);
+        assertThat(migrated.storedBytes("bob")).isEqualTo(7);
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads a positive duration: {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}, or ISO-8601 ({@code PT12H}, {@code P7D}). */
-final class RetentionAge implements ITypeConverter<Duration> {
+final class PositiveDuration implements ITypeConverter<Duration> {
     private static final Pattern SHORT = Pattern.compile("(\\d+)([dhms])");
 
     @Override
