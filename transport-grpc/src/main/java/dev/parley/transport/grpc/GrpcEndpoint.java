@@ -65,6 +65,7 @@ final class GrpcEndpoint implements Endpoint {
                 .channelType(NioServerSocketChannel.class)
                 .directExecutor()
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
+                .permitKeepAliveTime(GrpcLinks.KEEPALIVE_TIME.toNanos() / 2, TimeUnit.NANOSECONDS)
                 .addService(ServerInterceptors.intercept(service, new RemoteAddress()))
                 .build();
         try {
