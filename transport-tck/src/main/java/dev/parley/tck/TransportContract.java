@@ -13,6 +13,7 @@ import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.StreamOptions;
+import dev.parley.TransportException;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
@@ -26,6 +27,7 @@ import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
+import dev.parley.spi.node.NodeLimits;
 import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -68,6 +70,8 @@ public abstract class TransportContract extends TransportSuite {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** How long "nothing more arrives" is watched for. */
     private static final Duration QUIET = Duration.ofMillis(300);
+    /** The pre-authentication timeout of the nodes of rules 3.10 and 3.11 (a cold JVM's first handshake fits). */
+    private static final Duration PRE_AUTHENTICATION = Duration.ofSeconds(3);
 
     private final List<Transport> transports = new ArrayList<>();
 
@@ -479,6 +483,55 @@ public abstract class TransportContract extends TransportSuite {
             assertThat(raw.answer(raw.send(RawFrames.query(Topics.welcome(first.inboxId())))).hasQueryResult()).isTrue();
             assertThat(raw.error(raw.send(RawFrames.query(Topics.welcome(second.inboxId())))))
                     .isInstanceOf(PermissionDeniedException.class);
+        }
+    }
+
+    @Test
+    @DisplayName("3.10 (optional, sockets) a socket that sends nothing is closed when the pre-authentication time is over")
+    void optional_rule3_10_aSilentSocketIsClosedWhenThePreAuthenticationTimeIsOver() throws IOException {
+        Assumptions.assumeTrue(listenAddress() != null,
+                () -> "optional rule 3.10 needs a socket to keep silent; " + scheme() + " has none");
+        replaceNodeWith(NodeLimits.builder().preAuthenticationTimeout(PRE_AUTHENTICATION).build());
+        URI target = endpoint();
+        try (Socket raw = new Socket(target.getHost(), target.getPort())) {
+            raw.setSoTimeout((int) WAIT.toMillis()); // a read that times out fails the test
+            readUntilClosed(raw.getInputStream());
+        }
+        assertThat(node.connectionCount()).isZero();
+        Transport a = connect(Identity.generate());
+        assertStillServes(a, newConversation(a));
+    }
+
+    @Test
+    @DisplayName("3.11 (optional, frames) a session that does not authenticate in time is closed; one that did stays")
+    void optional_rule3_11_aSessionThatDoesNotAuthenticateInTimeIsClosed() {
+        replaceNodeWith(NodeLimits.builder().preAuthenticationTimeout(PRE_AUTHENTICATION).build());
+        try (RawFrames slow = rawFrames("3.11")) {
+            assertThat(slow.answer(slow.send(RawFrames.hello(0))).hasChallenge()).isTrue(); // and never answers it
+            try (RawFrames prompt = rawFrames("3.11")) { // accepted after slow: its time is over after slow's
+                Identity me = Identity.generate();
+                prompt.authenticate(me);
+                assertThat(join(slow.closed)).isInstanceOf(TransportException.class)
+                        .matches(e -> ((TransportException) e).isRetryable(), "retryable");
+                await().atMost(WAIT).until(() -> node.connectionCount() == 1);
+                await().during(PRE_AUTHENTICATION).atMost(WAIT)
+                        .until(() -> !prompt.closed.isDone() && node.connectionCount() == 1);
+                assertThat(prompt.answer(prompt.send(RawFrames.query(Topics.welcome(me.inboxId())))).hasQueryResult())
+                        .isTrue();
+            }
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+    }
+
+    /** Reads until the peer closes (end of stream or a reset). */
+    private static void readUntilClosed(InputStream in) throws IOException {
+        byte[] sink = new byte[4096];
+        try {
+            while (in.read(sink) >= 0) {
+                // drain
+            }
+        } catch (SocketException reset) {
+            // a reset is a close too
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.parley.tck;
 
 import dev.parley.node.Node;
+import dev.parley.spi.node.NodeLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -26,7 +27,13 @@ public abstract class TransportSuite {
 
     @BeforeEach
     void startNode() {
-        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress());
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), NodeLimits.DEFAULTS);
+    }
+
+    /** Closes the node and starts another on {@link #listenAddress()} (a new port) with {@code limits}. */
+    protected void replaceNodeWith(NodeLimits limits) {
+        node.close();
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), limits);
     }
 
     /**
@@ -36,11 +43,11 @@ public abstract class TransportSuite {
     protected void replaceNodeWithAnEmptyOne() {
         String address = listenAddress() == null ? null : node.endpoint(scheme()).toString();
         node.close();
-        node = startNode(node.name(), address);
+        node = startNode(node.name(), address, node.limits());
     }
 
-    private static Node startNode(String name, String address) {
-        Node.Builder builder = Node.builder().name(name);
+    private static Node startNode(String name, String address, NodeLimits limits) {
+        Node.Builder builder = Node.builder().name(name).limits(limits);
         if (address != null) {
             builder.listen(address);
         }

@@ -27,7 +27,6 @@ import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,14 +36,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A node's gRPC listener: every {@code Connect} call becomes one node session. */
+/**
+ * A node's gRPC listener: every {@code Connect} call becomes one node session. A connection gets the
+ * node's {@link dev.parley.spi.node.NodeLimits#preAuthenticationTimeout()} from its accept to a
+ * successful authentication: gRPC's handshake timeout ends one that never completes HTTP/2, the
+ * idle timeout one that opens no call, the session's timer one that does not authenticate.
+ */
 final class GrpcEndpoint implements Endpoint {
-    private static final Context.Key<String> REMOTE = Context.key("parley-remote");
+    private static final Context.Key<SocketAddress> REMOTE = Context.key("parley-remote");
 
     private final NodeAccess node;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService timers;
+    private final AcceptTimes acceptTimes = new AcceptTimes();
     private final Server server;
     private final URI address;
 
@@ -59,10 +64,13 @@ final class GrpcEndpoint implements Endpoint {
         ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcProtocol.SERVICE)
                 .addMethod(GrpcProtocol.CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .build();
+        long preAuthentication = node.limits().preAuthenticationTimeout().toNanos();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .channelType(NioServerSocketChannel.class)
+                .channelFactory(acceptTimes::newServerChannel)
+                .handshakeTimeout(preAuthentication, TimeUnit.NANOSECONDS)
+                .maxConnectionIdle(preAuthentication, TimeUnit.NANOSECONDS)
                 .directExecutor()
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
                 .permitKeepAliveTime(GrpcLinks.KEEPALIVE_TIME.toNanos() / 2, TimeUnit.NANOSECONDS)
@@ -98,7 +106,8 @@ final class GrpcEndpoint implements Endpoint {
 
     private StreamObserver<ClientFrame> connect(StreamObserver<NodeFrame> responses) {
         ServerCallStreamObserver<NodeFrame> out = (ServerCallStreamObserver<NodeFrame>) responses;
-        String remote = REMOTE.get() == null ? "grpc" : REMOTE.get();
+        SocketAddress address = REMOTE.get();
+        String remote = address == null ? "grpc" : String.valueOf(address);
         NodeSession session;
         try {
             session = node.openSession(remote);
@@ -107,7 +116,8 @@ final class GrpcEndpoint implements Endpoint {
             return new Ignore();
         }
         Outbound outbound = new Outbound(out);
-        NodeFrameSession frames = new NodeFrameSession(session, outbound::send, outbound::fail, timers, remote);
+        NodeFrameSession frames = new NodeFrameSession(session, outbound::send, outbound::fail, timers, remote,
+                acceptTimes.left(address, node.limits().preAuthenticationTimeout()));
         out.setOnCancelHandler(frames::linkClosed);
         return new StreamObserver<>() {
             @Override
@@ -158,13 +168,13 @@ final class GrpcEndpoint implements Endpoint {
         }
     }
 
-    /** Puts the peer's address in the call context, for logs. */
+    /** Puts the peer's address in the call context: for logs, and to find when its connection was accepted. */
     private static final class RemoteAddress implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                            ServerCallHandler<Q, R> next) {
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            return Contexts.interceptCall(Context.current().withValue(REMOTE, String.valueOf(remote)), call, headers, next);
+            return Contexts.interceptCall(Context.current().withValue(REMOTE, remote), call, headers, next);
         }
     }
 

@@ -45,6 +45,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,9 +60,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node's WebSocket listener on Netty ({@code ws://host:port/parley}): every WebSocket becomes one
- * node session. Malformed or oversized frames close that socket with a close code and a reason.
+ * node session. Malformed or oversized frames close that socket with a close code and a reason. A
+ * socket gets the node's {@link dev.parley.spi.node.NodeLimits#preAuthenticationTimeout()} from its
+ * accept to a successful authentication: one still without a WebSocket then is closed here, one
+ * whose session has not authenticated by the session's timer.
  */
 final class WebSocketEndpoint implements Endpoint {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
     /** How long a client whose frame was refused may keep its socket before the node closes it. */
     private static final Duration REFUSAL_BACKSTOP = Duration.ofSeconds(5);
 
@@ -94,13 +101,14 @@ final class WebSocketEndpoint implements Endpoint {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        SessionHandler session = new SessionHandler(node.limits().preAuthenticationTimeout());
                         ch.pipeline().addLast(
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(64 * 1024),
                                 new WebSocketServerProtocolHandler(config),
                                 new NotAWebSocket(),
                                 new WebSocketFrameAggregator(WireLimits.MAX_FRAME_BYTES),
-                                new SessionHandler());
+                                session);
                     }
                 });
         try {
@@ -131,8 +139,26 @@ final class WebSocketEndpoint implements Endpoint {
 
     /** One WebSocket: opens its node session after the handshake, then feeds it frames. */
     private final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final long acceptedAt = System.nanoTime();
+        private final Duration preAuthentication;
+        private ScheduledFuture<?> upgradeDeadline;
         private NodeFrameSession frames;
         private OrderedWrites writes;
+
+        SessionHandler(Duration preAuthentication) {
+            this.preAuthentication = preAuthentication;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            upgradeDeadline = ctx.executor().schedule(() -> {
+                if (frames == null) {
+                    log.info("client {} did not open a WebSocket within {}; closing its connection",
+                            ctx.channel().remoteAddress(), preAuthentication);
+                    ctx.channel().close();
+                }
+            }, preAuthentication.toNanos(), TimeUnit.NANOSECONDS);
+        }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -151,7 +177,8 @@ final class WebSocketEndpoint implements Endpoint {
                 frames = new NodeFrameSession(session,
                         frame -> writes.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))),
                         () -> writes.writeAndClose(closeFrame(CloseCodes.GOING_AWAY, "connection closed by the node")),
-                        timers, String.valueOf(channel.remoteAddress()));
+                        timers, String.valueOf(channel.remoteAddress()),
+                        preAuthentication.minusNanos(System.nanoTime() - acceptedAt));
             } else {
                 super.userEventTriggered(ctx, event);
             }
@@ -181,6 +208,9 @@ final class WebSocketEndpoint implements Endpoint {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (upgradeDeadline != null) {
+                upgradeDeadline.cancel(false);
+            }
             if (frames != null) {
                 frames.linkClosed();
             }
