@@ -18,6 +18,7 @@ import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Cursor;
@@ -28,6 +29,7 @@ import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.node.NodeLimits;
+import dev.parley.testing.FaultProxy;
 import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -113,7 +115,11 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     private RawFrames rawFrames(String rule) {
-        FrameLink.Factory links = frameLinks(endpoint());
+        return rawFrames(rule, endpoint());
+    }
+
+    private RawFrames rawFrames(String rule, URI to) {
+        FrameLink.Factory links = frameLinks(to);
         Assumptions.assumeTrue(links != null,
                 () -> "optional rule " + rule + " sends raw frames; " + scheme() + " has no frameLinks()");
         return new RawFrames(links);
@@ -569,6 +575,48 @@ public abstract class TransportContract extends TransportSuite {
         a.close();
         await().atMost(WAIT).until(() -> node.connectionCount() == 0);
         await().atMost(WAIT).until(() -> clientThreads() <= before);
+    }
+
+    @Test
+    @DisplayName("5.02 (optional, sockets and frames) a client that does not read is cut off at the outbound limit; others stream on")
+    void optional_rule5_02_aClientThatDoesNotReadIsCutOffAtTheOutboundLimit() {
+        Assumptions.assumeTrue(listenAddress() != null, () -> "optional rule 5.02 needs a socket that is not read; "
+                + scheme() + " has none");
+        long limit = 2L * WireLimits.MAX_FRAME_BYTES; // the smallest the node allows
+        replaceNodeWith(NodeLimits.builder().maxOutboundBytesPerConnection(limit).build());
+        Identity victim = Identity.generate();
+        Transport alice = connect(Identity.generate());
+        String big = newConversation(alice, victim.inboxId());
+        String calm = newConversation(alice);
+        TckListener bystander = new TckListener();
+        join(alice.subscribe(Map.of(calm, 0L), Long.MAX_VALUE / 2, bystander));
+        byte[] mebibyte = new byte[WireLimits.MAX_PAYLOAD_BYTES - 1024];
+        for (int i = 0; i < 2 * limit / mebibyte.length; i++) { // twice the limit waits in the topic
+            join(alice.publish(big, mebibyte, "fill-" + i));
+        }
+        try (FaultProxy proxy = FaultProxy.start(endpoint());
+             RawFrames raw = rawFrames("5.02", proxy.uri(scheme()))) {
+            raw.authenticate(victim);
+            assertThat(node.connectionCount()).isEqualTo(2);
+            proxy.stopReadingFromNode(); // from now on the victim reads nothing
+            ClientFrame.Builder subscribe = RawFrames.subscribe(big, 0);
+            subscribe.getSubscribeBuilder().setInitialDemand(Long.MAX_VALUE / 2);
+            raw.send(subscribe);
+            // more keeps coming while the node holds on; the bystander gets each of its messages meanwhile
+            for (int i = 0; node.connectionCount() == 2; i++) {
+                assertThat(i).as("MiB published without the node letting go of the victim").isLessThan(256);
+                join(alice.publish(big, mebibyte, "more-" + i));
+                join(alice.publish(calm, bytes("calm-" + i), "calm-" + i));
+                int expected = i + 1;
+                await().atMost(WAIT).until(() -> bystander.envelopes.size() == expected);
+            }
+            assertThat(node.outboundQueuedPeakBytes()).as("bytes the node held for one connection")
+                    .isLessThanOrEqualTo(limit).isGreaterThan(limit / 2);
+            int before = bystander.envelopes.size();
+            join(alice.publish(calm, bytes("after"), "after"));
+            await().atMost(WAIT).until(() -> bystander.envelopes.size() == before + 1);
+            assertThat(bystander.errors).isEmpty();
+        }
     }
 
     // 6. Concurrency

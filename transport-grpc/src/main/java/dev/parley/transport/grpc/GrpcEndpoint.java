@@ -9,6 +9,7 @@ import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeSession;
 import dev.parley.transport.NodeFrameSession;
+import dev.parley.transport.OutboundQueue;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -116,9 +117,17 @@ final class GrpcEndpoint implements Endpoint {
             return new Ignore();
         }
         Outbound outbound = new Outbound(out);
-        NodeFrameSession frames = new NodeFrameSession(session, outbound::send, outbound::fail, timers, remote,
+        OutboundQueue queue = new OutboundQueue(outbound, Runnable::run, node.limits().maxOutboundBytesPerConnection(),
+                node::outboundQueued, outbound::ended, remote);
+        out.setOnReadyHandler(queue::writable);
+        NodeFrameSession frames = new NodeFrameSession(session, queue::send,
+                () -> queue.close(outbound::fail), timers, remote,
                 acceptTimes.left(address, node.limits().preAuthenticationTimeout()));
-        out.setOnCancelHandler(frames::linkClosed);
+        outbound.session = frames;
+        out.setOnCancelHandler(() -> {
+            queue.discard();
+            frames.linkClosed();
+        });
         return new StreamObserver<>() {
             @Override
             public void onNext(ClientFrame frame) {
@@ -127,43 +136,71 @@ final class GrpcEndpoint implements Endpoint {
 
             @Override
             public void onError(Throwable t) {
+                queue.discard();
                 frames.linkClosed();
             }
 
             @Override
             public void onCompleted() {
-                outbound.complete();
+                queue.close(outbound::complete);
                 frames.linkClosed();
             }
         };
     }
 
-    /** Serializes writes to one call; after the call ended, writes are dropped. */
-    private static final class Outbound {
+    /**
+     * One call's responses under its {@link OutboundQueue}: writes only while gRPC is ready for more
+     * (the queue calls it one at a time); after the call ended, writes are dropped.
+     */
+    private static final class Outbound implements OutboundQueue.Socket {
         private final ServerCallStreamObserver<NodeFrame> out;
+        private volatile NodeFrameSession session;
         private boolean done;
 
         Outbound(ServerCallStreamObserver<NodeFrame> out) {
             this.out = out;
         }
 
-        synchronized void send(NodeFrame frame) {
+        @Override
+        public boolean isWritable() {
+            return out.isReady();
+        }
+
+        @Override
+        public void write(NodeFrame frame) {
             if (!done && !out.isCancelled()) {
                 out.onNext(frame);
             }
         }
 
-        synchronized void fail() {
-            if (!done) {
-                done = true;
-                out.onError(Status.UNAVAILABLE.withDescription("connection closed by the node").asRuntimeException());
-            }
+        @Override
+        public void abort(TransportException reason) {
+            end(Status.UNAVAILABLE.withDescription(reason.getMessage()));
         }
 
-        synchronized void complete() {
+        void fail() {
+            end(Status.UNAVAILABLE.withDescription("connection closed by the node"));
+        }
+
+        void complete() {
             if (!done) {
                 done = true;
                 out.onCompleted();
+            }
+        }
+
+        /** The queue gave up on this call: its session ends. */
+        void ended() {
+            NodeFrameSession s = session;
+            if (s != null) {
+                s.linkClosed();
+            }
+        }
+
+        private void end(Status status) {
+            if (!done) {
+                done = true;
+                out.onError(status.asRuntimeException());
             }
         }
     }

@@ -164,7 +164,7 @@ final class WebSocketEndpoint implements Endpoint {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 Channel channel = ctx.channel();
-                writes = new OrderedWrites(channel);
+                writes = new OrderedWrites(channel, node, () -> frames.linkClosed());
                 ctx.pipeline().addAfter(ctx.pipeline().context(WebSocketFrameDecoder.class).name(), "parley-violations",
                         new ViolationGuard());
                 NodeSession session;
@@ -175,7 +175,7 @@ final class WebSocketEndpoint implements Endpoint {
                     return;
                 }
                 frames = new NodeFrameSession(session,
-                        frame -> writes.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))),
+                        writes::send,
                         () -> writes.writeAndClose(closeFrame(CloseCodes.GOING_AWAY, "connection closed by the node")),
                         timers, String.valueOf(channel.remoteAddress()),
                         preAuthentication.minusNanos(System.nanoTime() - acceptedAt));
@@ -207,9 +207,20 @@ final class WebSocketEndpoint implements Endpoint {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (writes != null) {
+                writes.writabilityChanged();
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             if (upgradeDeadline != null) {
                 upgradeDeadline.cancel(false);
+            }
+            if (writes != null) {
+                writes.discard();
             }
             if (frames != null) {
                 frames.linkClosed();
