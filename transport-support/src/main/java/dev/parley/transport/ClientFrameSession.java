@@ -85,10 +85,12 @@ final class ClientFrameSession implements FrameLink.Handler {
             if (error == null) {
                 return;
             }
-            if (heardAnything) {
-                close(Failures.asParley(error));
-            } else { // not a word from the node: the connection may be dead, the next link must not use it
+            if (closedBy == null && !heardAnything) {
+                // the link is up but the node never said a word: its connection may be dead, and
+                // the next link must not use it
                 abandon(Failures.asParley(error));
+            } else {
+                close(Failures.asParley(error));
             }
         });
         return opened;
