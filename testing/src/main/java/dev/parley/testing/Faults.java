@@ -52,7 +52,8 @@ public interface Faults extends AutoCloseable {
 
     /**
      * Injects {@code fault} into the connections of {@code victimInboxId} (a proxy hits all of its
-     * connections). A {@link Fault#STALL} or {@link Fault#SLOW} lasts until {@link #resume()}.
+     * connections). A {@link Fault#STALL} or {@link Fault#SLOW} lasts until {@link #resume()}; a
+     * {@link Fault#BLACKHOLE} silences the connections open now for good.
      *
      * @throws UnsupportedOperationException if {@code fault} is not {@linkplain #supported() supported}
      */
