@@ -28,12 +28,14 @@ final class OrderedWrites implements OutboundQueue.Socket {
     static final Duration CLOSE_BACKSTOP = Duration.ofSeconds(5);
 
     private final Channel channel;
+    private final long maxBytes;
     private final OutboundQueue queue;
 
     /** @param onOverflow what the endpoint does once the client fell too far behind (frees the session) */
     OrderedWrites(Channel channel, NodeAccess node, Runnable onOverflow) {
         this.channel = channel;
-        this.queue = new OutboundQueue(this, channel.eventLoop(), node.limits().maxOutboundBytesPerConnection(),
+        this.maxBytes = node.limits().maxOutboundBytesPerConnection();
+        this.queue = new OutboundQueue(this, channel.eventLoop(), maxBytes,
                 node::outboundQueued, onOverflow, String.valueOf(channel.remoteAddress()));
     }
 
@@ -95,9 +97,15 @@ final class OrderedWrites implements OutboundQueue.Socket {
         channel.flush();
     }
 
-    /** The client fell too far behind: the channel closes now, dropping what Netty still buffers. */
+    /**
+     * The client fell too far behind: nothing more is queued for it. The close frame saying why
+     * follows what Netty still buffers (at most its watermark and a frame), so a client that reads
+     * again learns why (1013, retryable); one that does not is closed after the backstop.
+     */
     @Override
     public void abort(TransportException reason) {
-        channel.close();
+        channel.writeAndFlush(CloseCodes.frame(CloseCodes.TRY_AGAIN_LATER, "client too slow: more than "
+                + maxBytes + " bytes waited for it")).addListener(ChannelFutureListener.CLOSE);
+        closeAfter(CLOSE_BACKSTOP);
     }
 }

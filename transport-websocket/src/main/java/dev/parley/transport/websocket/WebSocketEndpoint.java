@@ -37,7 +37,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -176,7 +175,7 @@ final class WebSocketEndpoint implements Endpoint {
                 }
                 frames = new NodeFrameSession(session,
                         writes::send,
-                        () -> writes.writeAndClose(closeFrame(CloseCodes.GOING_AWAY, "connection closed by the node")),
+                        () -> writes.writeAndClose(CloseCodes.frame(CloseCodes.GOING_AWAY, "connection closed by the node")),
                         timers, String.valueOf(channel.remoteAddress()),
                         preAuthentication.minusNanos(System.nanoTime() - acceptedAt));
             } else {
@@ -242,7 +241,7 @@ final class WebSocketEndpoint implements Endpoint {
             if (writes == null) {
                 closeWith(channel, code, reason);
             } else {
-                writes.writeAndClose(closeFrame(code, reason));
+                writes.writeAndClose(CloseCodes.frame(code, reason));
             }
         }
 
@@ -258,7 +257,7 @@ final class WebSocketEndpoint implements Endpoint {
             if (writes == null) {
                 closeWith(channel, code, reason);
             } else {
-                writes.writeThenStopSending(closeFrame(code, reason), REFUSAL_BACKSTOP);
+                writes.writeThenStopSending(CloseCodes.frame(code, reason), REFUSAL_BACKSTOP);
             }
         }
 
@@ -293,11 +292,6 @@ final class WebSocketEndpoint implements Endpoint {
     }
 
     private static void closeWith(Channel channel, int code, String reason) {
-        channel.writeAndFlush(closeFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static CloseWebSocketFrame closeFrame(int code, String reason) {
-        String text = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
-        return new CloseWebSocketFrame(code, text);
+        channel.writeAndFlush(CloseCodes.frame(code, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 }
