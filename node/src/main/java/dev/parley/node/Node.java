@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The reference Parley node: per-topic logs, fan-out to subscriptions, authentication and access
@@ -60,6 +61,7 @@ public final class Node implements NodeAccess, AutoCloseable {
     private final Duration retentionInterval;
     private final NodeLimits limits;
     private final AtomicBoolean trimming = new AtomicBoolean();
+    private final AtomicLong outboundQueuedPeak = new AtomicLong();
     private final Set<DefaultNodeSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final ExecutorService deliveryExecutor;
@@ -204,6 +206,20 @@ public final class Node implements NodeAccess, AutoCloseable {
     /** Cuts the live connections of one inbox. */
     public void dropConnections(String inboxId) {
         drop(Optional.of(Objects.requireNonNull(inboxId, "inboxId")));
+    }
+
+    @Override
+    public void outboundQueued(long bytes) {
+        outboundQueuedPeak.accumulateAndGet(bytes, Math::max);
+    }
+
+    /**
+     * The most bytes this node's endpoints have held queued for one connection since start, never
+     * more than {@link NodeLimits#maxOutboundBytesPerConnection()}: how far behind its slowest
+     * reader got (for operators and tests).
+     */
+    public long outboundQueuedPeakBytes() {
+        return outboundQueuedPeak.get();
     }
 
     /** Number of open client sessions (connections), for operators and tests. */

@@ -19,6 +19,12 @@ public enum Fault {
     STALL,
     /** Every chunk is held back a little, until {@link Faults#resume()}; bytes still arrive, in order. */
     SLOW,
+    /**
+     * The connections open now go silent for good, no FIN, no RST, while new connections work: a
+     * NAT that forgot them, a pulled cable. Only heartbeats can tell, and only a new connection helps;
+     * {@link Faults#resume()} does not revive them.
+     */
+    BLACKHOLE,
     /** The node ends the victim's sessions, as {@code Node.dropConnections(inboxId)} does. */
     NODE_DROP;
 

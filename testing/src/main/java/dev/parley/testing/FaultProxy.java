@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * For tests and demos: a TCP proxy on loopback between clients and a node that injects real network faults:
  * {@link #resetAll() reset} (RST, no FIN), {@link #stall() stall} (connections stay open, bytes are
  * held, nothing arrives), {@link #slow(Duration) slow} (a delay before every chunk) and
- * {@link #cutMidFrame() cut mid-frame} (half of the next chunk from the node, then a reset).
+ * {@link #cutMidFrame() cut mid-frame} (half of the next chunk from the node, then a reset),
+ * {@link #blackhole() blackhole} (the connections open now go silent for good, new ones work) and
+ * {@link #stopReadingFromNode() stop reading from the node} (a client that never reads its socket).
  */
 public final class FaultProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FaultProxy.class);
@@ -82,6 +84,25 @@ public final class FaultProxy implements AutoCloseable {
     /** From now on nothing is forwarded, on old and new connections, and nothing is closed, until {@link #resume()}. */
     public void stall() {
         stalled = true;
+    }
+
+    /**
+     * Every connection open now goes silent in both directions for good, without FIN or RST, as
+     * when a NAT forgets it or a cable is pulled: the proxy stops reading from both of its sockets,
+     * so their senders' buffers fill. Connections made later are not affected; {@link #resume()}
+     * does not revive the silenced ones ({@link #close()} resets them).
+     */
+    public void blackhole() {
+        pairs.forEach(pair -> pair.hold(true, true));
+    }
+
+    /**
+     * On every connection open now the proxy stops reading what the node sends (the node's socket
+     * buffers fill as if the client never read), while what the client sends still reaches the node.
+     * For good, like {@link #blackhole()}.
+     */
+    public void stopReadingFromNode() {
+        pairs.forEach(pair -> pair.hold(true, false));
     }
 
     /** Ends a stall or a slowdown; held bytes flow again. */
@@ -176,7 +197,7 @@ public final class FaultProxy implements AutoCloseable {
         byte[] buffer = new byte[CHUNK];
         int n;
         while ((n = in.read(buffer)) >= 0) {
-            awaitGate();
+            awaitGate(pair, fromNode);
             long delay = slowNanos.get();
             if (delay > 0) {
                 TimeUnit.NANOSECONDS.sleep(delay); // the injected fault itself
@@ -193,9 +214,10 @@ public final class FaultProxy implements AutoCloseable {
         return true;
     }
 
-    private void awaitGate() throws InterruptedException {
+    /** Waits while the proxy is stalled or this direction of {@code pair} is held, until the proxy closes. */
+    private void awaitGate(Pair pair, boolean fromNode) throws InterruptedException {
         synchronized (gate) {
-            while (stalled && !closed) {
+            while ((stalled || pair.held(fromNode)) && !closed) {
                 gate.wait();
             }
         }
@@ -206,10 +228,22 @@ public final class FaultProxy implements AutoCloseable {
         private final Socket client;
         private final Socket upstream;
         private final AtomicInteger openDirections = new AtomicInteger(2);
+        private volatile boolean holdFromNode;
+        private volatile boolean holdToNode;
 
         Pair(Socket client, Socket upstream) {
             this.client = client;
             this.upstream = upstream;
+        }
+
+        /** From now on the given directions forward nothing (the pumps stop reading), until the proxy closes. */
+        void hold(boolean fromNode, boolean toNode) {
+            holdFromNode |= fromNode;
+            holdToNode |= toNode;
+        }
+
+        boolean held(boolean fromNode) {
+            return fromNode ? holdFromNode : holdToNode;
         }
 
         /** Closes both sockets with RST, not FIN. Only this closes a socket before both directions ended. */

@@ -24,7 +24,7 @@ public interface Faults extends AutoCloseable {
     /**
      * Faults through a {@link FaultProxy} started in front of {@code nodeEndpoint} (a socket
      * endpoint such as {@code grpc://127.0.0.1:5556}): {@link Fault#RESET}, {@link Fault#CUT_MID_FRAME},
-     * {@link Fault#STALL} and {@link Fault#SLOW}. A proxy cannot tell inboxes apart: a fault hits
+     * {@link Fault#STALL}, {@link Fault#SLOW} and {@link Fault#BLACKHOLE}. A proxy cannot tell inboxes apart: a fault hits
      * every connection it carries.
      */
     static Faults throughProxy(URI nodeEndpoint) {
@@ -52,7 +52,8 @@ public interface Faults extends AutoCloseable {
 
     /**
      * Injects {@code fault} into the connections of {@code victimInboxId} (a proxy hits all of its
-     * connections). A {@link Fault#STALL} or {@link Fault#SLOW} lasts until {@link #resume()}.
+     * connections). A {@link Fault#STALL} or {@link Fault#SLOW} lasts until {@link #resume()}; a
+     * {@link Fault#BLACKHOLE} silences the connections open now for good.
      *
      * @throws UnsupportedOperationException if {@code fault} is not {@linkplain #supported() supported}
      */

@@ -6,11 +6,12 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
-/** {@link Faults} through a {@link FaultProxy}: real TCP resets, cuts, silent stalls and slow links. */
+/** {@link Faults} through a {@link FaultProxy}: real TCP resets, cuts, silent stalls, slow links and blackholes. */
 final class ProxyFaults implements Faults {
     /** How long {@link Fault#SLOW} holds back every chunk. */
     static final Duration SLOW_DELAY = Duration.ofMillis(2);
-    private static final Set<Fault> SUPPORTED = EnumSet.of(Fault.RESET, Fault.CUT_MID_FRAME, Fault.STALL, Fault.SLOW);
+    private static final Set<Fault> SUPPORTED = EnumSet.of(Fault.RESET, Fault.CUT_MID_FRAME, Fault.STALL, Fault.SLOW,
+            Fault.BLACKHOLE);
 
     private final URI target;
     private final FaultProxy proxy;
@@ -38,6 +39,7 @@ final class ProxyFaults implements Faults {
             case CUT_MID_FRAME -> proxy.cutMidFrame();
             case STALL -> proxy.stall();
             case SLOW -> proxy.slow(SLOW_DELAY);
+            case BLACKHOLE -> proxy.blackhole();
             default -> throw fault.notSupportedBy(this);
         }
     }

@@ -141,6 +141,37 @@ class ProxyFaultsTest {
     }
 
     @Test
+    void aBlackholeSilencesTheOpenConnectionsForGoodWhileNewOnesWork() throws Exception {
+        Link link = connect();
+        faults.inject(Fault.BLACKHOLE, VICTIM);
+        Link fresh = connect(); // passes its first byte: new connections work
+        write(link.server(), text("to the client"));
+        write(link.client(), text("to the server"));
+        CompletableFuture<byte[]> toClient = readAsync(link.client(), 13);
+        CompletableFuture<byte[]> toServer = readAsync(link.server(), 13);
+        faults.resume(); // does not revive a blackholed connection
+        write(fresh.server(), text("fresh"));
+        assertThat(fresh.client().getInputStream().readNBytes(5)).isEqualTo(text("fresh"));
+        // neither data nor an end of stream or a reset on the silenced one
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !toClient.isDone() && !toServer.isDone());
+    }
+
+    @Test
+    void notReadingFromTheServerStillPassesWhatTheClientSends() throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(server.uri());
+             Socket client = new Socket(proxy.uri("tcp").getHost(), proxy.uri("tcp").getPort());
+             Socket accepted = server.nextAccepted(WAIT)) {
+            Link link = new Link(client, accepted).established();
+            proxy.stopReadingFromNode();
+            write(link.server(), text("to the client"));
+            CompletableFuture<byte[]> toClient = readAsync(link.client(), 13);
+            write(link.client(), text("to the server"));
+            assertThat(link.server().getInputStream().readNBytes(13)).isEqualTo(text("to the server"));
+            await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !toClient.isDone());
+        }
+    }
+
+    @Test
     void aSlowLinkStillDeliversEveryByteInOrderBothWays() throws Exception {
         Link link = connect();
         faults.inject(Fault.SLOW, VICTIM);
@@ -160,7 +191,8 @@ class ProxyFaultsTest {
 
     @Test
     void aFaultItCannotInjectIsRefusedByName() {
-        assertThat(faults.supported()).containsExactly(Fault.RESET, Fault.CUT_MID_FRAME, Fault.STALL, Fault.SLOW);
+        assertThat(faults.supported()).containsExactly(Fault.RESET, Fault.CUT_MID_FRAME, Fault.STALL, Fault.SLOW,
+                Fault.BLACKHOLE);
         assertThat(faults.supports(Fault.NODE_DROP)).isFalse();
         assertThatThrownBy(() -> faults.inject(Fault.NODE_DROP, VICTIM))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("node-drop");

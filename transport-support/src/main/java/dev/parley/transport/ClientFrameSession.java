@@ -45,6 +45,7 @@ final class ClientFrameSession implements FrameLink.Handler {
     private volatile Throwable closedBy;
     private volatile Throwable closeReason;
     private volatile long lastHeardNanos = System.nanoTime();
+    private volatile boolean heardAnything;
     private ScheduledFuture<?> heartbeat;
 
     ClientFrameSession(FrameLink.Factory links, TransportConfig config, ScheduledExecutorService timers) {
@@ -81,7 +82,14 @@ final class ClientFrameSession implements FrameLink.Handler {
                     return this;
                 });
         opened.whenComplete((c, error) -> {
-            if (error != null) {
+            if (error == null) {
+                return;
+            }
+            if (closedBy == null && !heardAnything) {
+                // the link is up but the node never said a word: its connection may be dead, and
+                // the next link must not use it
+                abandon(Failures.asParley(error));
+            } else {
                 close(Failures.asParley(error));
             }
         });
@@ -173,6 +181,7 @@ final class ClientFrameSession implements FrameLink.Handler {
     @Override
     public void onFrame(NodeFrame frame) {
         lastHeardNanos = System.nanoTime();
+        heardAnything = true;
         long id = frame.getRequestId();
         if (id == 0) {
             if (frame.hasError()) {
@@ -222,12 +231,25 @@ final class ClientFrameSession implements FrameLink.Handler {
 
     /** Closes the link for {@code reason}; everything waiting on it fails with that reason. */
     void close(Throwable reason) {
+        end(reason, false);
+    }
+
+    /** {@link #close}s a link that went silent: its connection is {@linkplain FrameLink#abandon() abandoned}. */
+    private void abandon(Throwable reason) {
+        end(reason, true);
+    }
+
+    private void end(Throwable reason, boolean silent) {
         if (closeReason == null) {
             closeReason = reason;
         }
         FrameLink l = link;
         if (l != null) {
-            l.close();
+            if (silent) {
+                l.abandon();
+            } else {
+                l.close();
+            }
         }
         onClosed(reason);
     }
@@ -250,7 +272,7 @@ final class ClientFrameSession implements FrameLink.Handler {
         heartbeat = timers.scheduleAtFixedRate(() -> {
             long silent = System.nanoTime() - lastHeardNanos;
             if (silent > 2 * interval) {
-                close(new TransportException("no heartbeat from the node for "
+                abandon(new TransportException("no heartbeat from the node for "
                         + TimeUnit.NANOSECONDS.toMillis(silent) + " ms", true));
                 return;
             }

@@ -11,6 +11,17 @@ public interface FrameLink {
     /** Closes the connection; the handler then gets {@link Handler#onClosed} (if it has not already). */
     void close();
 
+    /**
+     * Closes a link that went silent (no frame within the heartbeat bound, no answer to the
+     * handshake): the connection under it may be dead without a FIN or a RST, so nothing is waited
+     * for (no closing handshake), and the factory MUST open the next link on a new connection, not
+     * on one it shares with this link (a gRPC channel's HTTP/2 connection). By default {@link #close()},
+     * for links that own their connection and close it at once.
+     */
+    default void abandon() {
+        close();
+    }
+
     /** Receives what arrives on a link, on one thread at a time. */
     interface Handler {
         void onFrame(NodeFrame frame);

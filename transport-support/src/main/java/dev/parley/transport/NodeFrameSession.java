@@ -1,7 +1,6 @@
 package dev.parley.transport;
 
 import com.google.protobuf.ByteString;
-import dev.parley.AuthenticationException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Heartbeats;
@@ -36,13 +35,13 @@ import java.util.function.Consumer;
 /**
  * The node side of one link: turns client frames into calls on a {@link NodeSession} and sends the
  * answers, envelopes and heartbeats back. A bad frame gets an error frame for its request id and
- * never takes the node down. A client silent for two heartbeat intervals is disconnected.
+ * never takes the node down. A client silent for two heartbeat intervals is disconnected, and so
+ * is one that has not authenticated in the time its endpoint gives it (what is left of the node's
+ * {@link dev.parley.spi.node.NodeLimits#preAuthenticationTimeout()} since the connection was accepted).
  */
 public final class NodeFrameSession {
     private static final Logger log = LoggerFactory.getLogger(NodeFrameSession.class);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
-    /** A connection that has not authenticated by then is closed, so idle sockets cannot pile up. */
-    public static final Duration AUTHENTICATION_DEADLINE = Duration.ofSeconds(30);
 
     private final NodeSession session;
     private final Consumer<NodeFrame> out;
@@ -57,11 +56,12 @@ public final class NodeFrameSession {
     private boolean closed;
 
     /**
-     * @param out       sends a frame on the link; must be safe to call from several threads
-     * @param closeLink closes the link from the node side (the session then frees itself)
+     * @param out                   sends a frame on the link; must be safe to call from several threads
+     * @param closeLink             closes the link from the node side (the session then frees itself)
+     * @param authenticateWithin    time left to authenticate; then the link is closed
      */
     public NodeFrameSession(NodeSession session, Consumer<NodeFrame> out, Runnable closeLink,
-                              ScheduledExecutorService timers, String remote) {
+                              ScheduledExecutorService timers, String remote, Duration authenticateWithin) {
         this.session = session;
         this.out = out;
         this.closeLink = closeLink;
@@ -70,13 +70,14 @@ public final class NodeFrameSession {
         scheduleHeartbeats();
         authenticationDeadline = timers.schedule(() -> {
             if (session.inboxId() == null) {
-                log.info("client {} did not authenticate within {}; closing its connection", remote,
-                        AUTHENTICATION_DEADLINE);
-                send(NodeFrame.newBuilder().setError(Wire.toWire(new AuthenticationException(
-                        "not authenticated within " + AUTHENTICATION_DEADLINE))).build());
+                log.info("client {} did not authenticate in time; closing its connection", remote);
+                // retryable: the node refuses no identity, the connection was only too slow
+                send(NodeFrame.newBuilder().setError(Wire.toWire(new TransportException(
+                        "not authenticated within the node's pre-authentication timeout; connection closed", true)))
+                        .build());
                 disconnect();
             }
-        }, AUTHENTICATION_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        }, Math.max(0, authenticateWithin.toNanos()), TimeUnit.NANOSECONDS);
         // last: it may run at once, when the node already ended the session
         session.onTerminated(cause -> {
             send(NodeFrame.newBuilder().setError(Wire.toWire(cause)).build());

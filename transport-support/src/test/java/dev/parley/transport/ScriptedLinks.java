@@ -13,13 +13,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Links to a scripted node that answers Hello and AuthResponse at once, publishes while
- * {@code answerPublishes}, and accepts every Subscribe; a test sends the node's other frames itself
+ * Links to a scripted node that answers Hello and AuthResponse at once (while {@code answerHandshake}),
+ * publishes while {@code answerPublishes}, and accepts every Subscribe; a test sends the node's other frames itself
  * with {@link #fromNode}. Frames run on the calling thread.
  */
 final class ScriptedLinks implements FrameLink.Factory {
     volatile boolean answerPublishes = true;
+    volatile boolean answerHandshake = true;
     final List<ClientFrame> sent = new CopyOnWriteArrayList<>();
+    /** How each link ended: {@code closed} or {@code abandoned}. */
+    final List<String> ends = new CopyOnWriteArrayList<>();
     private volatile FrameLink.Handler handler;
 
     /** A frame from the node on the last link opened. */
@@ -37,6 +40,9 @@ final class ScriptedLinks implements FrameLink.Factory {
             public void send(ClientFrame frame) {
                 sent.add(frame);
                 NodeFrame.Builder answer = NodeFrame.newBuilder().setRequestId(frame.getRequestId());
+                if (!answerHandshake) {
+                    return;
+                }
                 switch (frame.getBodyCase()) {
                     case HELLO -> linkHandler.onFrame(answer.setChallenge(Challenge.newBuilder()
                             .setNonce(ByteString.copyFrom(new byte[32]))).build());
@@ -54,7 +60,14 @@ final class ScriptedLinks implements FrameLink.Factory {
 
             @Override
             public void close() {
+                ends.add("closed");
                 linkHandler.onClosed(new TransportException("closed", true));
+            }
+
+            @Override
+            public void abandon() {
+                ends.add("abandoned");
+                linkHandler.onClosed(new TransportException("abandoned", true));
             }
         };
     }

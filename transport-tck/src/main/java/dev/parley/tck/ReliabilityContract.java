@@ -49,6 +49,12 @@ import static org.awaitility.Awaitility.await;
 public abstract class ReliabilityContract extends TransportSuite {
     private static final Logger log = LoggerFactory.getLogger(ReliabilityContract.class);
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
+    /**
+     * How soon a stream whose connection went silent for good must deliver again (rule 7.04): heartbeats
+     * notice within about two intervals, a new connection takes a handshake; the rest is slack for a
+     * loaded machine. Without a new connection it would be the operating system's TCP timeout (minutes).
+     */
+    private static final Duration SILENCE_RECOVERY = Duration.ofSeconds(30);
 
     private Faults injector;
     private final List<Client> clients = new ArrayList<>();
@@ -133,7 +139,8 @@ public abstract class ReliabilityContract extends TransportSuite {
             groups.add(g);
             index.put(g.id(), i);
         }
-        List<Fault> kinds = List.copyOf(injector.supported());
+        // a blackhole never heals: rule 7.04 has it on its own
+        List<Fault> kinds = injector.supported().stream().filter(f -> f != Fault.BLACKHOLE).toList();
         ConcurrentLinkedQueue<DecodedMessage> received = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger restarts = new AtomicInteger();
@@ -195,6 +202,57 @@ public abstract class ReliabilityContract extends TransportSuite {
             await().atMost(Duration.ofSeconds(30)).until(() -> errors.get() > before);
             injector.resume();
         }
+    }
+
+    @Test
+    @DisplayName("7.04 (optional, sockets) a connection silent for good is replaced: the stream recovers, nothing lost")
+    void optional_rule7_04_aConnectionSilentForGoodIsReplacedAndTheStreamLosesNothing() {
+        Assumptions.assumeTrue(injector.supports(Fault.BLACKHOLE), () -> "optional rule 7.04 needs fault "
+                + Fault.BLACKHOLE + ", which " + injector + " cannot inject: only a socket can go silent for good");
+        int conversations = 5;
+        int blackholes = 4;
+        int perRound = 10;
+        Client alice = direct();
+        Client bob = throughFaults(HEARTBEAT);
+        List<Group> groups = new ArrayList<>();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < conversations; i++) {
+            Group g = alice.conversations().newGroup(List.of(bob.inboxId()));
+            groups.add(g);
+            index.put(g.id(), i);
+        }
+        ConcurrentLinkedQueue<DecodedMessage> received = new ConcurrentLinkedQueue<>();
+        AtomicInteger restarts = new AtomicInteger();
+        try (MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(
+                StreamOptions.<DecodedMessage>builder()
+                        .retryAttempts(10_000)
+                        .retryDelay(Duration.ofMillis(5))
+                        .onValue(received::add)
+                        .onRestart(restarts::incrementAndGet)
+                        .build())) {
+            for (int round = 0; round < blackholes; round++) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> stream.state() == StreamState.LIVE);
+                injector.inject(Fault.BLACKHOLE, bob.inboxId()); // for good: only a new connection helps
+                for (int i = 0; i < perRound; i++) {
+                    for (int c = 0; c < conversations; c++) {
+                        groups.get(c).send(c + ":" + (round * perRound + i));
+                    }
+                }
+                int expected = (round + 1) * perRound * conversations;
+                try {
+                    await().atMost(SILENCE_RECOVERY).until(() -> received.size() >= expected);
+                } catch (ConditionTimeoutException e) {
+                    throw new AssertionError("after blackhole " + (round + 1) + " the stream did not recover within "
+                            + SILENCE_RECOVERY + ": " + received.size() + " of " + expected + " messages, state "
+                            + stream.state(), e);
+                }
+            }
+        }
+        Verdict verdict = Verdict.of(received, index, conversations, blackholes * perRound);
+        assertThat(verdict.lost()).as("lost").isZero();
+        assertThat(verdict.duplicated()).as("duplicated").isZero();
+        assertThat(verdict.reordered()).as("reordered").isZero();
+        assertThat(restarts.get()).as("restarts").isGreaterThanOrEqualTo(blackholes);
     }
 
     @Test

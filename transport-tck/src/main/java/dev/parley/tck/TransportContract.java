@@ -14,11 +14,13 @@ import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.StreamOptions;
+import dev.parley.TransportException;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
 import dev.parley.node.store.Retention;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Cursor;
@@ -29,6 +31,7 @@ import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.node.NodeLimits;
+import dev.parley.testing.FaultProxy;
 import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -72,6 +75,8 @@ public abstract class TransportContract extends TransportSuite {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** How long "nothing more arrives" is watched for. */
     private static final Duration QUIET = Duration.ofMillis(300);
+    /** The pre-authentication timeout of the nodes of rules 3.10 and 3.11 (a cold JVM's first handshake fits). */
+    private static final Duration PRE_AUTHENTICATION = Duration.ofSeconds(3);
 
     private final List<Transport> transports = new ArrayList<>();
 
@@ -113,7 +118,11 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     private RawFrames rawFrames(String rule) {
-        FrameLink.Factory links = frameLinks(endpoint());
+        return rawFrames(rule, endpoint());
+    }
+
+    private RawFrames rawFrames(String rule, URI to) {
+        FrameLink.Factory links = frameLinks(to);
         Assumptions.assumeTrue(links != null,
                 () -> "optional rule " + rule + " sends raw frames; " + scheme() + " has no frameLinks()");
         return new RawFrames(links);
@@ -575,6 +584,55 @@ public abstract class TransportContract extends TransportSuite {
         assertThat(join(a.publish(second, new byte[600], "b1")).sequence()).isEqualTo(1);
     }
 
+    @Test
+    @DisplayName("3.14 (optional, sockets) a socket that sends nothing is closed when the pre-authentication time is over")
+    void optional_rule3_14_aSilentSocketIsClosedWhenThePreAuthenticationTimeIsOver() throws IOException {
+        Assumptions.assumeTrue(listenAddress() != null,
+                () -> "optional rule 3.14 needs a socket to keep silent; " + scheme() + " has none");
+        replaceNodeWith(NodeLimits.builder().preAuthenticationTimeout(PRE_AUTHENTICATION).build());
+        URI target = endpoint();
+        try (Socket raw = new Socket(target.getHost(), target.getPort())) {
+            raw.setSoTimeout((int) WAIT.toMillis()); // a read that times out fails the test
+            readUntilClosed(raw.getInputStream());
+        }
+        assertThat(node.connectionCount()).isZero();
+        Transport a = connect(Identity.generate());
+        assertStillServes(a, newConversation(a));
+    }
+
+    @Test
+    @DisplayName("3.15 (optional, frames) a session that does not authenticate in time is closed; one that did stays")
+    void optional_rule3_15_aSessionThatDoesNotAuthenticateInTimeIsClosed() {
+        replaceNodeWith(NodeLimits.builder().preAuthenticationTimeout(PRE_AUTHENTICATION).build());
+        try (RawFrames slow = rawFrames("3.15")) {
+            assertThat(slow.answer(slow.send(RawFrames.hello(0))).hasChallenge()).isTrue(); // and never answers it
+            try (RawFrames prompt = rawFrames("3.15")) { // accepted after slow: its time is over after slow's
+                Identity me = Identity.generate();
+                prompt.authenticate(me);
+                assertThat(join(slow.closed)).isInstanceOf(TransportException.class)
+                        .matches(e -> ((TransportException) e).isRetryable(), "retryable");
+                await().atMost(WAIT).until(() -> node.connectionCount() == 1);
+                await().during(PRE_AUTHENTICATION).atMost(WAIT)
+                        .until(() -> !prompt.closed.isDone() && node.connectionCount() == 1);
+                assertThat(prompt.answer(prompt.send(RawFrames.query(Topics.welcome(me.inboxId())))).hasQueryResult())
+                        .isTrue();
+            }
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+    }
+
+    /** Reads until the peer closes (end of stream or a reset). */
+    private static void readUntilClosed(InputStream in) throws IOException {
+        byte[] sink = new byte[4096];
+        try {
+            while (in.read(sink) >= 0) {
+                // drain
+            }
+        } catch (SocketException reset) {
+            // a reset is a close too
+        }
+    }
+
     private static ClientFrame.Builder addTopics(long subscription, String topic) {
         return ClientFrame.newBuilder().setAddTopics(AddTopics.newBuilder().setSubscriptionId(subscription)
                 .addCursors(Cursor.newBuilder().setTopic(topic).setAfterSequence(0)));
@@ -631,6 +689,48 @@ public abstract class TransportContract extends TransportSuite {
         assertThat(node.subscriptionCount()).isEqualTo(3);
         again.close(); // ended by the client
         await().atMost(WAIT).until(() -> node.subscriptionCount() == 0 && node.connectionCount() == 0);
+    }
+
+    @Test
+    @DisplayName("5.03 (optional, sockets and frames) a client that does not read is cut off at the outbound limit; others stream on")
+    void optional_rule5_03_aClientThatDoesNotReadIsCutOffAtTheOutboundLimit() {
+        Assumptions.assumeTrue(listenAddress() != null, () -> "optional rule 5.03 needs a socket that is not read; "
+                + scheme() + " has none");
+        long limit = 2L * WireLimits.MAX_FRAME_BYTES; // the smallest the node allows
+        replaceNodeWith(NodeLimits.builder().maxOutboundBytesPerConnection(limit).build());
+        Identity victim = Identity.generate();
+        Transport alice = connect(Identity.generate());
+        String big = newConversation(alice, victim.inboxId());
+        String calm = newConversation(alice);
+        TckListener bystander = new TckListener();
+        join(alice.subscribe(Map.of(calm, 0L), Long.MAX_VALUE / 2, bystander));
+        byte[] mebibyte = new byte[WireLimits.MAX_PAYLOAD_BYTES - 1024];
+        for (int i = 0; i < 2 * limit / mebibyte.length; i++) { // twice the limit waits in the topic
+            join(alice.publish(big, mebibyte, "fill-" + i));
+        }
+        try (FaultProxy proxy = FaultProxy.start(endpoint());
+             RawFrames raw = rawFrames("5.03", proxy.uri(scheme()))) {
+            raw.authenticate(victim);
+            assertThat(node.connectionCount()).isEqualTo(2);
+            proxy.stopReadingFromNode(); // from now on the victim reads nothing
+            ClientFrame.Builder subscribe = RawFrames.subscribe(big, 0);
+            subscribe.getSubscribeBuilder().setInitialDemand(Long.MAX_VALUE / 2);
+            raw.send(subscribe);
+            // more keeps coming while the node holds on; the bystander gets each of its messages meanwhile
+            for (int i = 0; node.connectionCount() == 2; i++) {
+                assertThat(i).as("MiB published without the node letting go of the victim").isLessThan(256);
+                join(alice.publish(big, mebibyte, "more-" + i));
+                join(alice.publish(calm, bytes("calm-" + i), "calm-" + i));
+                int expected = i + 1;
+                await().atMost(WAIT).until(() -> bystander.envelopes.size() == expected);
+            }
+            assertThat(node.outboundQueuedPeakBytes()).as("bytes the node held for one connection")
+                    .isLessThanOrEqualTo(limit).isGreaterThan(limit / 2);
+            int before = bystander.envelopes.size();
+            join(alice.publish(calm, bytes("after"), "after"));
+            await().atMost(WAIT).until(() -> bystander.envelopes.size() == before + 1);
+            assertThat(bystander.errors).isEmpty();
+        }
     }
 
     // 6. Concurrency

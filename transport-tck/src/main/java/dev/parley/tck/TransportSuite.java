@@ -1,6 +1,7 @@
 package dev.parley.tck;
 
 import dev.parley.node.Node;
+import dev.parley.spi.node.NodeLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -27,7 +28,7 @@ public abstract class TransportSuite {
 
     @BeforeEach
     void startNode() {
-        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress());
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), UnaryOperator.identity());
     }
 
     /**
@@ -37,7 +38,8 @@ public abstract class TransportSuite {
     protected void replaceNodeWithAnEmptyOne() {
         String address = listenAddress() == null ? null : node.endpoint(scheme()).toString();
         node.close();
-        node = startNode(node.name(), address);
+        NodeLimits limits = node.limits();
+        node = startNode(node.name(), address, builder -> builder.limits(limits));
     }
 
     /**
@@ -49,8 +51,9 @@ public abstract class TransportSuite {
         node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), options);
     }
 
-    private static Node startNode(String name, String address) {
-        return startNode(name, address, UnaryOperator.identity());
+    /** {@link #replaceNode} with {@code limits}. */
+    protected void replaceNodeWith(NodeLimits limits) {
+        replaceNode(builder -> builder.limits(limits));
     }
 
     private static Node startNode(String name, String address, UnaryOperator<Node.Builder> options) {

@@ -17,4 +17,11 @@ public interface NodeAccess {
     default NodeLimits limits() {
         return NodeLimits.DEFAULTS;
     }
+
+    /**
+     * An endpoint tells the node each new high of the bytes it holds queued for one connection (at
+     * most {@link NodeLimits#maxOutboundBytesPerConnection()}), for the node's figures. Never blocks.
+     */
+    default void outboundQueued(long bytes) {
+    }
 }

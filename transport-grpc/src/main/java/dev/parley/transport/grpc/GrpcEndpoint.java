@@ -9,6 +9,7 @@ import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeSession;
 import dev.parley.transport.NodeFrameSession;
+import dev.parley.transport.OutboundQueue;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -27,7 +28,6 @@ import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,14 +37,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A node's gRPC listener: every {@code Connect} call becomes one node session. */
+/**
+ * A node's gRPC listener: every {@code Connect} call becomes one node session. A connection gets the
+ * node's {@link dev.parley.spi.node.NodeLimits#preAuthenticationTimeout()} from its accept to a
+ * successful authentication: gRPC's handshake timeout ends one that never completes HTTP/2, the
+ * idle timeout one that opens no call, the session's timer one that does not authenticate.
+ */
 final class GrpcEndpoint implements Endpoint {
-    private static final Context.Key<String> REMOTE = Context.key("parley-remote");
+    private static final Context.Key<SocketAddress> REMOTE = Context.key("parley-remote");
 
     private final NodeAccess node;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService timers;
+    private final AcceptTimes acceptTimes = new AcceptTimes();
     private final Server server;
     private final URI address;
 
@@ -59,12 +65,16 @@ final class GrpcEndpoint implements Endpoint {
         ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcProtocol.SERVICE)
                 .addMethod(GrpcProtocol.CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .build();
+        long preAuthentication = node.limits().preAuthenticationTimeout().toNanos();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .channelType(NioServerSocketChannel.class)
+                .channelFactory(acceptTimes::newServerChannel)
+                .handshakeTimeout(preAuthentication, TimeUnit.NANOSECONDS)
+                .maxConnectionIdle(preAuthentication, TimeUnit.NANOSECONDS)
                 .directExecutor()
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
+                .permitKeepAliveTime(GrpcLinks.KEEPALIVE_TIME.toNanos() / 2, TimeUnit.NANOSECONDS)
                 .addService(ServerInterceptors.intercept(service, new RemoteAddress()))
                 .build();
         try {
@@ -97,7 +107,8 @@ final class GrpcEndpoint implements Endpoint {
 
     private StreamObserver<ClientFrame> connect(StreamObserver<NodeFrame> responses) {
         ServerCallStreamObserver<NodeFrame> out = (ServerCallStreamObserver<NodeFrame>) responses;
-        String remote = REMOTE.get() == null ? "grpc" : REMOTE.get();
+        SocketAddress address = REMOTE.get();
+        String remote = address == null ? "grpc" : String.valueOf(address);
         NodeSession session;
         try {
             session = node.openSession(remote);
@@ -106,8 +117,17 @@ final class GrpcEndpoint implements Endpoint {
             return new Ignore();
         }
         Outbound outbound = new Outbound(out);
-        NodeFrameSession frames = new NodeFrameSession(session, outbound::send, outbound::fail, timers, remote);
-        out.setOnCancelHandler(frames::linkClosed);
+        OutboundQueue queue = new OutboundQueue(outbound, Runnable::run, node.limits().maxOutboundBytesPerConnection(),
+                node::outboundQueued, outbound::ended, remote);
+        out.setOnReadyHandler(queue::writable);
+        NodeFrameSession frames = new NodeFrameSession(session, queue::send,
+                () -> queue.close(outbound::fail), timers, remote,
+                acceptTimes.left(address, node.limits().preAuthenticationTimeout()));
+        outbound.session = frames;
+        out.setOnCancelHandler(() -> {
+            queue.discard();
+            frames.linkClosed();
+        });
         return new StreamObserver<>() {
             @Override
             public void onNext(ClientFrame frame) {
@@ -116,54 +136,82 @@ final class GrpcEndpoint implements Endpoint {
 
             @Override
             public void onError(Throwable t) {
+                queue.discard();
                 frames.linkClosed();
             }
 
             @Override
             public void onCompleted() {
-                outbound.complete();
+                queue.close(outbound::complete);
                 frames.linkClosed();
             }
         };
     }
 
-    /** Serializes writes to one call; after the call ended, writes are dropped. */
-    private static final class Outbound {
+    /**
+     * One call's responses under its {@link OutboundQueue}: writes only while gRPC is ready for more
+     * (the queue calls it one at a time); after the call ended, writes are dropped.
+     */
+    private static final class Outbound implements OutboundQueue.Socket {
         private final ServerCallStreamObserver<NodeFrame> out;
+        private volatile NodeFrameSession session;
         private boolean done;
 
         Outbound(ServerCallStreamObserver<NodeFrame> out) {
             this.out = out;
         }
 
-        synchronized void send(NodeFrame frame) {
+        @Override
+        public boolean isWritable() {
+            return out.isReady();
+        }
+
+        @Override
+        public void write(NodeFrame frame) {
             if (!done && !out.isCancelled()) {
                 out.onNext(frame);
             }
         }
 
-        synchronized void fail() {
-            if (!done) {
-                done = true;
-                out.onError(Status.UNAVAILABLE.withDescription("connection closed by the node").asRuntimeException());
-            }
+        @Override
+        public void abort(TransportException reason) {
+            end(Status.UNAVAILABLE.withDescription(reason.getMessage()));
         }
 
-        synchronized void complete() {
+        void fail() {
+            end(Status.UNAVAILABLE.withDescription("connection closed by the node"));
+        }
+
+        void complete() {
             if (!done) {
                 done = true;
                 out.onCompleted();
             }
         }
+
+        /** The queue gave up on this call: its session ends. */
+        void ended() {
+            NodeFrameSession s = session;
+            if (s != null) {
+                s.linkClosed();
+            }
+        }
+
+        private void end(Status status) {
+            if (!done) {
+                done = true;
+                out.onError(status.asRuntimeException());
+            }
+        }
     }
 
-    /** Puts the peer's address in the call context, for logs. */
+    /** Puts the peer's address in the call context: for logs, and to find when its connection was accepted. */
     private static final class RemoteAddress implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                            ServerCallHandler<Q, R> next) {
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            return Contexts.interceptCall(Context.current().withValue(REMOTE, String.valueOf(remote)), call, headers, next);
+            return Contexts.interceptCall(Context.current().withValue(REMOTE, remote), call, headers, next);
         }
     }
 

@@ -16,41 +16,81 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Links over one gRPC channel: each link is one {@code Connect} call. The channel and its single
- * event loop thread belong to this factory and end with it.
+ * Links over a gRPC channel: each link is one {@code Connect} call, and the calls share the
+ * channel's HTTP/2 connection. A link that went silent ({@link FrameLink#abandon()}) takes that
+ * channel with it: its connection may be dead without a FIN or a RST, and every later call would
+ * go down it until TCP gives up, so the next link opens a new channel, hence a new connection.
+ * gRPC keepalive pings also find a dead connection while no call is open. The channels and their
+ * single event loop thread belong to this factory and end with it.
  */
 final class GrpcLinks implements FrameLink.Factory {
+    /** Idle time after which the channel pings the node; gRPC allows no less than 10 s. */
+    static final Duration KEEPALIVE_TIME = Duration.ofSeconds(20);
+    /** How long a keepalive ping may go unanswered before the connection counts as dead. */
+    static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Logger log = LoggerFactory.getLogger(GrpcLinks.class);
+
+    private final URI endpoint;
     private final EventLoopGroup eventLoop;
-    private final ManagedChannel channel;
+    private ManagedChannel channel; // guarded by this
+    private boolean closed;         // guarded by this
 
     GrpcLinks(URI endpoint) {
         GrpcProtocol.checkAddress(endpoint);
+        this.endpoint = endpoint;
         this.eventLoop = new MultiThreadIoEventLoopGroup(1, NamedThreads.daemon("parley-grpc-client"),
                 NioIoHandler.newFactory());
-        this.channel = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
+        this.channel = newChannel();
+    }
+
+    private ManagedChannel newChannel() {
+        return NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
                 .usePlaintext()
                 .eventLoopGroup(eventLoop)
                 .channelType(NioSocketChannel.class)
                 .directExecutor() // handlers only hand work on, they never block
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
+                .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
                 .build();
     }
 
     @Override
-    public FrameLink open(FrameLink.Handler handler) {
-        return new Link(handler);
+    public synchronized FrameLink open(FrameLink.Handler handler) {
+        return new Link(channel, handler);
+    }
+
+    /** Drops {@code dead} (if it is still the current channel): the next link dials a new connection. */
+    private void replace(ManagedChannel dead) {
+        synchronized (this) {
+            if (closed || channel != dead) {
+                return;
+            }
+            channel = newChannel();
+        }
+        log.info("gRPC connection to {} went silent; the next link uses a new connection", endpoint);
+        dead.shutdownNow();
     }
 
     @Override
     public void close() {
-        channel.shutdownNow();
+        ManagedChannel last;
+        synchronized (this) {
+            closed = true;
+            last = channel;
+        }
+        last.shutdownNow();
         try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
+            last.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -58,10 +98,12 @@ final class GrpcLinks implements FrameLink.Factory {
     }
 
     private final class Link implements FrameLink {
+        private final ManagedChannel channel;
         private final ClientCallStreamObserver<ClientFrame> requests;
         private boolean closed; // guarded by this
 
-        Link(FrameLink.Handler handler) {
+        Link(ManagedChannel channel, FrameLink.Handler handler) {
+            this.channel = channel;
             StreamObserver<NodeFrame> responses = new StreamObserver<>() {
                 @Override
                 public void onNext(NodeFrame frame) {
@@ -101,6 +143,12 @@ final class GrpcLinks implements FrameLink.Factory {
                 closed = true;
             }
             requests.cancel("client closed the connection", null);
+        }
+
+        @Override
+        public void abandon() {
+            close();
+            replace(channel);
         }
 
         private synchronized void markClosed() {

@@ -4,6 +4,7 @@ import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.util.WireLimits;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 
 import java.net.URI;
 
@@ -34,6 +35,12 @@ final class CloseCodes {
             case UNSUPPORTED_DATA, INVALID_PAYLOAD, TOO_BIG, 1002 -> new ProtocolException(detail);
             default -> new TransportException(detail, true);
         };
+    }
+
+    /** A close frame with {@code code} and as much of {@code reason} as a close frame carries. */
+    static CloseWebSocketFrame frame(int code, String reason) {
+        String text = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
+        return new CloseWebSocketFrame(code, text);
     }
 
     /** Checks a {@code ws://host:port} endpoint and gives the URI to dial, with the Parley path. */

@@ -37,7 +37,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -45,6 +44,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,9 +59,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node's WebSocket listener on Netty ({@code ws://host:port/parley}): every WebSocket becomes one
- * node session. Malformed or oversized frames close that socket with a close code and a reason.
+ * node session. Malformed or oversized frames close that socket with a close code and a reason. A
+ * socket gets the node's {@link dev.parley.spi.node.NodeLimits#preAuthenticationTimeout()} from its
+ * accept to a successful authentication: one still without a WebSocket then is closed here, one
+ * whose session has not authenticated by the session's timer.
  */
 final class WebSocketEndpoint implements Endpoint {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
     /** How long a client whose frame was refused may keep its socket before the node closes it. */
     private static final Duration REFUSAL_BACKSTOP = Duration.ofSeconds(5);
 
@@ -94,13 +100,14 @@ final class WebSocketEndpoint implements Endpoint {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        SessionHandler session = new SessionHandler(node.limits().preAuthenticationTimeout());
                         ch.pipeline().addLast(
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(64 * 1024),
                                 new WebSocketServerProtocolHandler(config),
                                 new NotAWebSocket(),
                                 new WebSocketFrameAggregator(WireLimits.MAX_FRAME_BYTES),
-                                new SessionHandler());
+                                session);
                     }
                 });
         try {
@@ -131,14 +138,32 @@ final class WebSocketEndpoint implements Endpoint {
 
     /** One WebSocket: opens its node session after the handshake, then feeds it frames. */
     private final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final long acceptedAt = System.nanoTime();
+        private final Duration preAuthentication;
+        private ScheduledFuture<?> upgradeDeadline;
         private NodeFrameSession frames;
         private OrderedWrites writes;
+
+        SessionHandler(Duration preAuthentication) {
+            this.preAuthentication = preAuthentication;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            upgradeDeadline = ctx.executor().schedule(() -> {
+                if (frames == null) {
+                    log.info("client {} did not open a WebSocket within {}; closing its connection",
+                            ctx.channel().remoteAddress(), preAuthentication);
+                    ctx.channel().close();
+                }
+            }, preAuthentication.toNanos(), TimeUnit.NANOSECONDS);
+        }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 Channel channel = ctx.channel();
-                writes = new OrderedWrites(channel);
+                writes = new OrderedWrites(channel, node, () -> frames.linkClosed());
                 ctx.pipeline().addAfter(ctx.pipeline().context(WebSocketFrameDecoder.class).name(), "parley-violations",
                         new ViolationGuard());
                 NodeSession session;
@@ -149,9 +174,10 @@ final class WebSocketEndpoint implements Endpoint {
                     return;
                 }
                 frames = new NodeFrameSession(session,
-                        frame -> writes.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))),
-                        () -> writes.writeAndClose(closeFrame(CloseCodes.GOING_AWAY, "connection closed by the node")),
-                        timers, String.valueOf(channel.remoteAddress()));
+                        writes::send,
+                        () -> writes.writeAndClose(CloseCodes.frame(CloseCodes.GOING_AWAY, "connection closed by the node")),
+                        timers, String.valueOf(channel.remoteAddress()),
+                        preAuthentication.minusNanos(System.nanoTime() - acceptedAt));
             } else {
                 super.userEventTriggered(ctx, event);
             }
@@ -180,7 +206,21 @@ final class WebSocketEndpoint implements Endpoint {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (writes != null) {
+                writes.writabilityChanged();
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (upgradeDeadline != null) {
+                upgradeDeadline.cancel(false);
+            }
+            if (writes != null) {
+                writes.discard();
+            }
             if (frames != null) {
                 frames.linkClosed();
             }
@@ -201,7 +241,7 @@ final class WebSocketEndpoint implements Endpoint {
             if (writes == null) {
                 closeWith(channel, code, reason);
             } else {
-                writes.writeAndClose(closeFrame(code, reason));
+                writes.writeAndClose(CloseCodes.frame(code, reason));
             }
         }
 
@@ -217,7 +257,7 @@ final class WebSocketEndpoint implements Endpoint {
             if (writes == null) {
                 closeWith(channel, code, reason);
             } else {
-                writes.writeThenStopSending(closeFrame(code, reason), REFUSAL_BACKSTOP);
+                writes.writeThenStopSending(CloseCodes.frame(code, reason), REFUSAL_BACKSTOP);
             }
         }
 
@@ -252,11 +292,6 @@ final class WebSocketEndpoint implements Endpoint {
     }
 
     private static void closeWith(Channel channel, int code, String reason) {
-        channel.writeAndFlush(closeFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static CloseWebSocketFrame closeFrame(int code, String reason) {
-        String text = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
-        return new CloseWebSocketFrame(code, text);
+        channel.writeAndFlush(CloseCodes.frame(code, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 }

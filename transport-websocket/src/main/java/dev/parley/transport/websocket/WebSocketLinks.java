@@ -82,6 +82,15 @@ final class WebSocketLinks implements FrameLink.Factory {
             super.close(CloseCodes.NORMAL, "client closed");
         }
 
+        /** A silent socket: no closing handshake the node would never answer, the socket closes now. */
+        @Override
+        public void abandon() {
+            synchronized (this) {
+                closing = true;
+            }
+            closeConnection(CloseCodes.GOING_AWAY, "node silent");
+        }
+
         @Override
         public synchronized void onOpen(ServerHandshake handshake) {
             open = true;

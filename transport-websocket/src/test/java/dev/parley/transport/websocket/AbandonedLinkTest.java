@@ -1,0 +1,60 @@
+package dev.parley.transport.websocket;
+
+import dev.parley.TransportException;
+import dev.parley.node.Node;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.Hello;
+import dev.parley.protocol.NodeFrame;
+import dev.parley.testing.FaultProxy;
+import dev.parley.transport.FrameLink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A link whose socket went silent for good is abandoned at once: no closing handshake the node would
+ * never answer, and the socket's threads end (a {@code close()} would wait for the node forever).
+ */
+@Timeout(30)
+class AbandonedLinkTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static long webSocketThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().startsWith("WebSocket")).count();
+    }
+
+    @Test
+    void anAbandonedSilentLinkClosesAtOnceAndFreesItsThreads() throws Exception {
+        try (Node node = Node.builder().name("abandoned-link").listen("ws://127.0.0.1:0").build().start();
+             FaultProxy proxy = FaultProxy.start(node.endpoint("ws"))) {
+            long before = webSocketThreads();
+            CompletableFuture<NodeFrame> challenge = new CompletableFuture<>();
+            CompletableFuture<Throwable> closed = new CompletableFuture<>();
+            FrameLink link = new WebSocketLinks(proxy.uri("ws")).open(new FrameLink.Handler() {
+                @Override
+                public void onFrame(NodeFrame frame) {
+                    challenge.complete(frame);
+                }
+
+                @Override
+                public void onClosed(Throwable cause) {
+                    closed.complete(cause);
+                }
+            });
+            link.send(ClientFrame.newBuilder().setRequestId(1).setHello(Hello.newBuilder().setClientVersion("test")).build());
+            assertThat(challenge.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).hasChallenge()).isTrue(); // the socket is up
+            proxy.blackhole();
+            link.abandon();
+            assertThat(closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(TransportException.class)
+                    .matches(e -> ((TransportException) e).isRetryable(), "retryable");
+            await().atMost(WAIT).until(() -> webSocketThreads() <= before);
+        }
+    }
+}
