@@ -129,6 +129,11 @@ public final class NodeOperations {
                 .thenApply(v -> id));
     }
 
+    /** The limits this node enforces. */
+    public NodeLimits limits() {
+        return limits;
+    }
+
     /** Opens a subscription for {@code inboxId}; {@code onTerminated} runs once when it ends for any reason. */
     public NodeSubscription subscribe(String inboxId, Map<String, Long> cursors, long initialDemand,
                                       Duration heartbeatInterval, SubscriptionListener listener,
