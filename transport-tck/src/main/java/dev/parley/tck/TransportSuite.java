@@ -1,6 +1,7 @@
 package dev.parley.tck;
 
 import dev.parley.node.Node;
+import dev.parley.spi.node.NodeLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -26,7 +27,7 @@ public abstract class TransportSuite {
 
     @BeforeEach
     void startNode() {
-        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress());
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), NodeLimits.DEFAULTS);
     }
 
     /**
@@ -36,11 +37,17 @@ public abstract class TransportSuite {
     protected void replaceNodeWithAnEmptyOne() {
         String address = listenAddress() == null ? null : node.endpoint(scheme()).toString();
         node.close();
-        node = startNode(node.name(), address);
+        node = startNode(node.name(), address, node.limits());
     }
 
-    private static Node startNode(String name, String address) {
-        Node.Builder builder = Node.builder().name(name);
+    /** Closes the node and starts a fresh one (an empty log; a new port for sockets) that enforces {@code limits}. */
+    protected void replaceNodeWith(NodeLimits limits) {
+        node.close();
+        node = startNode(node.name(), listenAddress(), limits);
+    }
+
+    private static Node startNode(String name, String address, NodeLimits limits) {
+        Node.Builder builder = Node.builder().name(name).limits(limits);
         if (address != null) {
             builder.listen(address);
         }
