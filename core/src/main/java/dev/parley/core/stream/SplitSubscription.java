@@ -255,17 +255,7 @@ final class SplitSubscription implements Subscription {
 
     @Override
     public void cancel() {
-        List<Subscription> open;
-        synchronized (this) {
-            if (isOver()) {
-                return;
-            }
-            closing = true;
-            waiting.clear();
-            open = openSubscriptions(null);
-        }
-        cancelAll(open);
-        drain();
+        endWith(null, null);
     }
 
     /** Ends every part without telling the listener (opening failed: the caller is told instead). */
@@ -330,16 +320,14 @@ final class SplitSubscription implements Subscription {
     }
 
     private void delivered(Part part, List<Envelope> envelopes) {
-        List<Subscription> toCancel = List.of();
+        TransportException violation = null;
         synchronized (this) {
             if (isOver()) {
                 return;
             }
             if (envelopes.size() > part.credit) {
-                failure = new TransportException("node sent " + envelopes.size() + " envelopes beyond the demand it"
+                violation = new TransportException("node sent " + envelopes.size() + " envelopes beyond the demand it"
                         + " was granted (" + part.credit + "); resubscribing", true);
-                waiting.clear();
-                toCancel = openSubscriptions(null);
             } else {
                 part.credit -= envelopes.size();
                 part.held += envelopes.size();
@@ -347,12 +335,15 @@ final class SplitSubscription implements Subscription {
                 envelopes.forEach(e -> waiting.add(new Held(part, e)));
             }
         }
-        cancelAll(toCancel);
-        drain();
+        if (violation != null) {
+            endWith(violation, null);
+        } else {
+            drain();
+        }
     }
 
     private void heartbeat(Part part) {
-        List<Subscription> toCancel = List.of();
+        TransportException silent = null;
         synchronized (this) {
             if (isOver()) {
                 return;
@@ -363,39 +354,34 @@ final class SplitSubscription implements Subscription {
             long open = parts.stream().filter(p -> p.subscription != null).count();
             if (open > 1 && parts.stream().anyMatch(p -> p.subscription != null
                     && beats - p.heardAt > SILENT_BEATS_PER_PART * open)) {
-                failure = new TransportException("one of the " + open + " subscriptions of this stream fell silent"
+                silent = new TransportException("one of the " + open + " subscriptions of this stream fell silent"
                         + " while the others kept beating; resubscribing", true);
-                waiting.clear();
-                toCancel = openSubscriptions(null);
             }
         }
-        cancelAll(toCancel);
-        drain();
-    }
-
-    private void partFailed(Part part, Throwable error) {
-        List<Subscription> others;
-        synchronized (this) {
-            if (isOver()) {
-                return;
-            }
-            failure = error;
-            waiting.clear();
-            others = openSubscriptions(part);
+        if (silent != null) {
+            endWith(silent, null);
+        } else {
+            drain();
         }
-        cancelAll(others);
-        drain();
     }
 
-    private void partClosed(Part part) {
+    /**
+     * Ends the whole, once: every part but {@code except} (which ended already) is cancelled, what
+     * waits is dropped, and the listener hears {@code error}, or {@code onClosed} when it is null.
+     */
+    private void endWith(Throwable error, Part except) {
         List<Subscription> others;
         synchronized (this) {
             if (isOver()) {
                 return; // closed because this subscription is ending
             }
-            closing = true; // the node ended a part: the whole ends as one subscription would
+            if (error != null) {
+                failure = error;
+            } else {
+                closing = true;
+            }
             waiting.clear();
-            others = openSubscriptions(part);
+            others = openSubscriptions(except);
         }
         cancelAll(others);
         drain();
@@ -626,12 +612,12 @@ final class SplitSubscription implements Subscription {
 
         @Override
         public void onError(Throwable error) {
-            partFailed(this, error);
+            endWith(error, this);
         }
 
         @Override
         public void onClosed() {
-            partClosed(this);
+            endWith(null, this); // the node ended a part: the whole ends as one subscription would
         }
     }
 }
