@@ -281,7 +281,6 @@ final class SplitSubscription implements Subscription {
         Part part = new Part(demand);
         part.topics.addAll(topics);
         topics.forEach(topic -> partOf.put(topic, part));
-        part.heardAt = beats;
         parts.add(part);
         return part;
     }
@@ -568,6 +567,7 @@ final class SplitSubscription implements Subscription {
                     openFailure = new TransportException("the subscription has ended", true);
                 } else {
                     subscription = sub;
+                    heardAt = beats; // silence counts from here: opening may take a while
                 }
                 unsentDemand = unsent;
                 unsent = 0;
