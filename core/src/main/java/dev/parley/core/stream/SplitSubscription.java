@@ -320,6 +320,7 @@ final class SplitSubscription implements Subscription {
 
     private void delivered(Part part, List<Envelope> envelopes) {
         TransportException violation = null;
+        boolean straightThrough = false;
         synchronized (this) {
             if (isOver()) {
                 return;
@@ -329,16 +330,32 @@ final class SplitSubscription implements Subscription {
                         + " was granted (" + part.credit + "); resubscribing", true);
             } else {
                 part.credit -= envelopes.size();
-                part.held += envelopes.size();
                 part.heardAt = beats;
-                envelopes.forEach(e -> waiting.add(new Held(part, e)));
+                if (!pooled && waiting.isEmpty() && !emitting) {
+                    // one part and nothing waiting: its grant is the listener's demand, so the run goes on as it is
+                    requested -= envelopes.size();
+                    emitting = true;
+                    straightThrough = true;
+                } else {
+                    part.held += envelopes.size();
+                    envelopes.forEach(e -> waiting.add(new Held(part, e)));
+                }
             }
         }
         if (violation != null) {
             endWith(violation, null);
-        } else {
-            drain();
+            return;
         }
+        if (straightThrough) {
+            try {
+                listener.onEnvelopes(envelopes);
+            } finally {
+                synchronized (this) {
+                    emitting = false;
+                }
+            }
+        }
+        drain();
     }
 
     private void heartbeat(Part part) {

@@ -162,6 +162,27 @@ class SplitSubscriptionTest {
     }
 
     @Test
+    void aPartAddedLaterCountsItsSilenceFromWhenItOpened() {
+        Subscription split = open(topics(0, 6), 10, 4);
+        for (int i = 0; i < 100; i++) {
+            node.parts.forEach(p -> p.listener.onHeartbeat());
+        }
+        node.gate = new CompletableFuture<>(); // the node takes its time to accept the next part
+        CompletableFuture<Map<String, Long>> added = split.addTopics(Map.of("t6", 0L));
+        for (int i = 0; i < 100; i++) {
+            node.parts.stream().limit(2).forEach(p -> p.listener.onHeartbeat());
+        }
+        node.gate.complete(null);
+        assertThat(added.join()).containsOnlyKeys("t6");
+        Part late = node.parts.get(2);
+        for (int i = 0; i < 2; i++) {
+            node.parts.forEach(p -> p.listener.onHeartbeat());
+        }
+        assertThat(late.cancelled).isFalse();
+        assertThat(listener.errors).isEmpty();
+    }
+
+    @Test
     void partsThatBeatInTurnAreAlive() {
         open(topics(0, 9), 10, 4);
         for (int round = 0; round < 50; round++) {
@@ -350,6 +371,7 @@ class SplitSubscriptionTest {
         final Set<String> forbidden = ConcurrentHashMap.newKeySet();
         final SubscriptionLimits limits;
         int refuseSubscriptionNumber;
+        volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
         Parts(SubscriptionLimits limits) {
             this.limits = limits;
@@ -378,7 +400,7 @@ class SplitSubscriptionTest {
             if (parts.stream().filter(p -> !p.cancelled && !p.refused).count() > limits.maxSubscriptionsPerSession()) {
                 return CompletableFuture.failedFuture(new ProtocolException("too many subscriptions"));
             }
-            return part.addTopics(cursors).thenApply(m -> part);
+            return gate.thenCompose(v -> part.addTopics(cursors)).thenApply(m -> part);
         }
 
         @Override
