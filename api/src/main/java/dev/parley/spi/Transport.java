@@ -29,6 +29,15 @@ public interface Transport extends AutoCloseable {
     CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                               SubscriptionListener listener);
 
+    /**
+     * What the node lets this connection subscribe to, as it advertised when the connection
+     * authenticated (the last connection's while there is none; {@link SubscriptionLimits#DEFAULTS}
+     * for a node that advertises nothing). A transport that wraps another passes this on.
+     */
+    default SubscriptionLimits subscriptionLimits() {
+        return SubscriptionLimits.DEFAULTS;
+    }
+
     /** Closes the connection and every subscription on it; idempotent. */
     @Override
     void close();

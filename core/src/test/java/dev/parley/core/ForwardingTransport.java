@@ -5,6 +5,7 @@ import dev.parley.core.transport.TransportRegistry;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
@@ -43,6 +44,11 @@ class ForwardingTransport implements Transport {
     public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long demand,
                                                      SubscriptionListener listener) {
         return inproc.subscribe(cursors, demand, listener);
+    }
+
+    @Override
+    public SubscriptionLimits subscriptionLimits() {
+        return inproc.subscriptionLimits();
     }
 
     @Override

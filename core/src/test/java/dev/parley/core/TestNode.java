@@ -4,6 +4,7 @@ import dev.parley.Client;
 import dev.parley.ClientOptions;
 import dev.parley.Identity;
 import dev.parley.node.Node;
+import dev.parley.spi.node.NodeLimits;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,15 +22,22 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
     private Node node;
     private final List<Client> clients = new ArrayList<>();
     private Duration heartbeat = Duration.ofSeconds(15);
+    private NodeLimits limits = NodeLimits.DEFAULTS;
 
     public TestNode heartbeat(Duration interval) {
         this.heartbeat = interval;
         return this;
     }
 
+    /** The limits the node enforces (default: {@link NodeLimits#DEFAULTS}). */
+    public TestNode limits(NodeLimits nodeLimits) {
+        this.limits = nodeLimits;
+        return this;
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
-        node = Node.builder().name("test-" + COUNTER.incrementAndGet()).build().start();
+        node = Node.builder().name("test-" + COUNTER.incrementAndGet()).limits(limits).build().start();
     }
 
     @Override

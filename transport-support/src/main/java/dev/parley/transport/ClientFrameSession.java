@@ -12,6 +12,7 @@ import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.protocol.Subscribe;
 import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.TransportConfig;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ final class ClientFrameSession implements FrameLink.Handler {
     private volatile Throwable closeReason;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean heardAnything;
+    private volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS;
     private ScheduledFuture<?> heartbeat;
 
     ClientFrameSession(FrameLink.Factory links, TransportConfig config, ScheduledExecutorService timers) {
@@ -78,6 +80,9 @@ final class ClientFrameSession implements FrameLink.Handler {
                 })
                 .thenApply(ok -> {
                     config.epochCheck().check(ok.getAuthOk().getEpoch()); // a node of another history: unusable
+                    limits = SubscriptionLimits.advertised(
+                            Integer.toUnsignedLong(ok.getAuthOk().getMaxTopicsPerSubscription()),
+                            Integer.toUnsignedLong(ok.getAuthOk().getMaxSubscriptionsPerSession()));
                     startHeartbeats();
                     return this;
                 });
@@ -94,6 +99,11 @@ final class ClientFrameSession implements FrameLink.Handler {
             }
         });
         return opened;
+    }
+
+    /** What the node advertised after authentication (the defaults until then, or when it said nothing). */
+    SubscriptionLimits limits() {
+        return limits;
     }
 
     boolean isOpen() {

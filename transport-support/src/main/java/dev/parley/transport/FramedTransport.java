@@ -16,6 +16,7 @@ import dev.parley.protocol.QueryRequest;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
@@ -47,6 +48,7 @@ public final class FramedTransport implements Transport {
     private ClientFrameSession current;                      // guarded by this
     private CompletableFuture<ClientFrameSession> connecting; // guarded by this
     private boolean closed;                          // guarded by this
+    private volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS; // the last connection's
 
     private FramedTransport(FrameLink.Factory links, TransportConfig config, String name) {
         this.links = links;
@@ -120,6 +122,11 @@ public final class FramedTransport implements Transport {
     }
 
     @Override
+    public SubscriptionLimits subscriptionLimits() {
+        return limits;
+    }
+
+    @Override
     public void close() {
         ClientFrameSession toClose;
         synchronized (this) {
@@ -163,6 +170,7 @@ public final class FramedTransport implements Transport {
                 keep = error == null && !closed;
                 if (keep) {
                     current = connection;
+                    limits = connection.limits();
                 }
             }
             if (error == null && !keep) {

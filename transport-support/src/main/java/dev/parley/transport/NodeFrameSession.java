@@ -17,6 +17,7 @@ import dev.parley.protocol.SubscriptionClosed;
 import dev.parley.protocol.TopicsAdded;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.node.NodeSession;
 import org.slf4j.Logger;
@@ -153,8 +154,11 @@ public final class NodeFrameSession {
             case AUTH -> {
                 String inbox = session.authenticate(frame.getAuth().getPublicKey().toByteArray(),
                         frame.getAuth().getSignature().toByteArray());
+                SubscriptionLimits limits = session.limits().subscriptionLimits();
                 return answer.setAuthOk(AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(heartbeat.toMillis())
-                        .setEpoch(session.epoch()));
+                        .setEpoch(session.epoch())
+                        .setMaxTopicsPerSubscription(limits.maxTopicsPerSubscription())
+                        .setMaxSubscriptionsPerSession(limits.maxSubscriptionsPerSession()));
             }
             case PUBLISH -> {
                 answerWhenDone(id, session.publish(frame.getPublish().getTopic(),

@@ -4,6 +4,7 @@ import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
 import dev.parley.Client;
 import dev.parley.ClientOptions;
+import dev.parley.Conversation;
 import dev.parley.ConversationType;
 import dev.parley.DecodedMessage;
 import dev.parley.Group;
@@ -15,6 +16,7 @@ import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.StreamOptions;
 import dev.parley.TransportException;
+import dev.parley.StreamState;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
@@ -28,6 +30,7 @@ import dev.parley.protocol.Demand;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.node.NodeLimits;
@@ -305,6 +308,61 @@ public abstract class TransportContract extends TransportSuite {
             }
             assertThat(streamed).containsExactlyElementsOf(sent);
         }
+    }
+
+    @Test
+    @DisplayName("2.06 a stream of more topics than one subscription may hold stays one stream (welcome spam)")
+    void required_rule2_06_moreTopicsThanOneSubscriptionMayHoldStayOneStream() {
+        int limit = 50;
+        replaceNodeWith(NodeLimits.builder().maxTopicsPerSubscription(limit).build());
+        int total = 3 * limit + 1; // the victim's streams follow more than three subscriptions' worth
+        List<Conversation> welcomed = new CopyOnWriteArrayList<>();
+        List<Object> received = new CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        List<String> spam = new ArrayList<>();
+        try (Client victim = client(Identity.generate()); Client mallory = client(Identity.generate());
+             Client trudy = client(Identity.generate())) {
+            List<Group> groups = new ArrayList<>();
+            Runnable addTheVictim = () -> {
+                Group g = (groups.size() % 2 == 0 ? mallory : trudy).conversations().newGroup(List.of(victim.inboxId()));
+                groups.add(g);
+                spam.add(g.id());
+            };
+            try (MessageStream<Conversation> conversations = victim.conversations().stream(StreamOptions
+                    .<Conversation>builder().onValue(welcomed::add).onError(errors::add).build())) {
+                while (groups.size() < total / 2) { // before the stream starts
+                    addTheVictim.run();
+                }
+                try (MessageStream<DecodedMessage> all = victim.conversations().streamAllMessages(StreamOptions
+                        .<DecodedMessage>builder().onValue(m -> received.add(m.content())).onError(errors::add).build())) {
+                    while (groups.size() < total) { // while it runs
+                        addTheVictim.run();
+                    }
+                    Group first = groups.get(0);
+                    Group last = groups.get(total - 1);
+                    for (int i = 1; i <= 3; i++) {
+                        first.send("first:" + i);
+                        last.send("last:" + i);
+                    }
+                    last.send("end");
+                    await().atMost(WAIT).until(() -> received.contains("end"));
+                    assertThat(received).as("exactly once, in order per conversation")
+                            .containsExactlyInAnyOrder("first:1", "first:2", "first:3", "last:1", "last:2", "last:3", "end");
+                    assertThat(received.stream().filter(m -> ((String) m).startsWith("first")).toList())
+                            .containsExactly("first:1", "first:2", "first:3");
+                    assertThat(received.stream().filter(m -> ((String) m).startsWith("last")).toList())
+                            .containsExactly("last:1", "last:2", "last:3");
+                    assertThat(all.state()).isEqualTo(StreamState.LIVE);
+                }
+                await().atMost(WAIT).until(() -> welcomed.size() >= total);
+                assertThat(welcomed).extracting(Conversation::id).containsExactlyInAnyOrderElementsOf(spam);
+                assertThat(conversations.state()).isEqualTo(StreamState.LIVE);
+            }
+            victim.conversations().sync();
+            assertThat(victim.conversations().list()).extracting(Conversation::id)
+                    .containsExactlyInAnyOrderElementsOf(spam);
+        }
+        assertThat(errors).isEmpty();
     }
 
     /** A full client of {@code who} straight to the node. */
@@ -631,6 +689,22 @@ public abstract class TransportContract extends TransportSuite {
         } catch (SocketException reset) {
             // a reset is a close too
         }
+    }
+
+    @Test
+    @DisplayName("3.16 a transport reports the subscription limits its node advertised")
+    void required_rule3_16_theNodesSubscriptionLimitsAreReported() {
+        replaceNodeWith(NodeLimits.builder().maxTopicsPerSubscription(50).maxSubscriptionsPerSession(7).build());
+        Transport a = connect(Identity.generate());
+        String topic = newConversation(a);
+        assertThat(a.subscriptionLimits()).isEqualTo(new SubscriptionLimits(50, 7));
+        Map<String, Long> tooMany = new HashMap<>();
+        for (int i = 0; i <= 50; i++) {
+            tooMany.put(Topics.conversation(String.format("%032x", i)), 0L);
+        }
+        assertThat(failureOf(a.subscribe(tooMany, 1, new TckListener()))).as("what it advertised, it enforces")
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("at most 50");
+        assertStillServes(a, topic);
     }
 
     private static ClientFrame.Builder addTopics(long subscription, String topic) {

@@ -1,6 +1,7 @@
 package dev.parley.spi.node;
 
 import dev.parley.internal.util.Durations;
+import dev.parley.spi.SubscriptionLimits;
 
 import java.time.Duration;
 
@@ -74,6 +75,11 @@ public final class NodeLimits {
         return maxTopicsPerSubscription;
     }
 
+    /** What the node advertises to each authenticated client: topics per subscription, subscriptions per session. */
+    public SubscriptionLimits subscriptionLimits() {
+        return new SubscriptionLimits(maxTopicsPerSubscription, maxSubscriptionsPerSession);
+    }
+
     /** Members of one conversation, its creator included (default 1,000). */
     public int maxMembersPerConversation() {
         return maxMembersPerConversation;
@@ -110,8 +116,8 @@ public final class NodeLimits {
     public static final class Builder {
         private Duration preAuthenticationTimeout = Duration.ofSeconds(10);
         private int maxSessionsPerInbox = 32;
-        private int maxSubscriptionsPerSession = 256;
-        private int maxTopicsPerSubscription = 20_000;
+        private int maxSubscriptionsPerSession = SubscriptionLimits.DEFAULT_MAX_SUBSCRIPTIONS_PER_SESSION;
+        private int maxTopicsPerSubscription = SubscriptionLimits.DEFAULT_MAX_TOPICS_PER_SUBSCRIPTION;
         private int maxMembersPerConversation = 1_000;
         private int conversationsPerInboxPerMinute = 600;
         private long maxStoredBytesPerInbox = 1L << 30;

@@ -31,6 +31,11 @@ public interface NodeSession extends AutoCloseable {
     /** The epoch of the node's store (see {@link NodeAccess#epoch()}). */
     String epoch();
 
+    /** What the node lets this session hold; sent to the client after authentication ({@link NodeLimits#subscriptionLimits()}). */
+    default NodeLimits limits() {
+        return NodeLimits.DEFAULTS;
+    }
+
     /**
      * Appends to a topic; completes once the envelope is durable (a re-sent key completes with the first
      * sequence). Invalid requests and refused access may throw at once instead.

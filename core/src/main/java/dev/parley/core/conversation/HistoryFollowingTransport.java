@@ -6,6 +6,7 @@ import dev.parley.internal.Failures;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 
@@ -55,6 +56,11 @@ public final class HistoryFollowingTransport implements Transport {
     public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                                      SubscriptionListener listener) {
         return transport.subscribe(cursors, initialDemand, listener);
+    }
+
+    @Override
+    public SubscriptionLimits subscriptionLimits() {
+        return transport.subscriptionLimits();
     }
 
     @Override

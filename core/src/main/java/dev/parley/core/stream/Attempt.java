@@ -66,8 +66,13 @@ final class Attempt implements SubscriptionListener {
         }));
     }
 
-    /** Subscribes; fails the attempt when the node has not accepted within {@code timeout}. */
-    void subscribe(Transport transport, Map<String, Long> cursors, long demand, Scheduler scheduler, Duration timeout) {
+    /**
+     * Subscribes, over several transport subscriptions when the node's limits require
+     * ({@link SplitSubscription}, each granted up to {@code window} of its own); fails the attempt when
+     * the node has not accepted within {@code timeout}.
+     */
+    void subscribe(Transport transport, Map<String, Long> cursors, long demand, long window, Scheduler scheduler,
+                   Duration timeout) {
         deadline = scheduler.scheduleIfRunning(timeout, () -> post(() -> {
             if (subscription == null) {
                 events.lost(this, new TransportException("node did not accept the subscription within " + timeout, true));
@@ -75,7 +80,7 @@ final class Attempt implements SubscriptionListener {
         }));
         CompletableFuture<Subscription> opened;
         try {
-            opened = transport.subscribe(cursors, demand, this);
+            opened = SplitSubscription.open(transport, cursors, demand, window, this);
         } catch (RuntimeException e) {
             opened = CompletableFuture.failedFuture(e);
         }

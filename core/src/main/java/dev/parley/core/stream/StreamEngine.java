@@ -98,8 +98,8 @@ final class StreamEngine<T> implements Attempt.Events {
             history.planMoved(); // the catch-up met the node's new history: the cursors point into the old one
             followNewHistory();
         }
-        attempt.subscribe(runtime.transport(), delivery.cursors(), delivery.openDemand(), runtime.scheduler(),
-                runtime.requestTimeout());
+        attempt.subscribe(runtime.transport(), delivery.cursors(), delivery.openDemand(), options.bufferSize(),
+                runtime.scheduler(), runtime.requestTimeout());
     }
 
     @Override

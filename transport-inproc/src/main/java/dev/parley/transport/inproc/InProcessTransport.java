@@ -6,6 +6,7 @@ import dev.parley.TransportException;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
+import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
@@ -25,6 +26,7 @@ final class InProcessTransport implements Transport {
     private final TransportConfig config;
     private NodeSession session; // guarded by this
     private boolean closed;       // guarded by this
+    private volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS; // the last session's
 
     InProcessTransport(String nodeName, TransportConfig config) {
         this.nodeName = nodeName;
@@ -58,6 +60,11 @@ final class InProcessTransport implements Transport {
     public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                                      SubscriptionListener listener) {
         return call(s -> s.subscribe(cursors, initialDemand, config.heartbeatInterval(), listener));
+    }
+
+    @Override
+    public SubscriptionLimits subscriptionLimits() {
+        return limits;
     }
 
     @Override
@@ -105,6 +112,7 @@ final class InProcessTransport implements Transport {
                 throw e;
             }
             session = fresh;
+            limits = fresh.limits().subscriptionLimits();
         }
         return session;
     }

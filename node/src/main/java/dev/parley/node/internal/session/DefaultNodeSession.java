@@ -11,6 +11,7 @@ import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
+import dev.parley.spi.node.NodeLimits;
 import dev.parley.spi.node.NodeSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,11 @@ public final class DefaultNodeSession implements NodeSession {
         this.operations = operations;
         this.remoteAddress = remoteAddress;
         this.onClose = onClose;
+    }
+
+    @Override
+    public NodeLimits limits() {
+        return operations.limits();
     }
 
     /** @throws ProtocolException once authenticated: a session authenticates once, as one inbox */

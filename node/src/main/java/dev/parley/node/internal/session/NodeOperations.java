@@ -179,6 +179,11 @@ public final class NodeOperations {
                 .thenApply(v -> id));
     }
 
+    /** The limits this node enforces. */
+    public NodeLimits limits() {
+        return limits;
+    }
+
     /**
      * Opens a subscription for {@code inboxId}; {@code onTerminated} runs once when it ends for any
      * reason. When this throws, nothing was registered and {@code onTerminated} never runs.
