@@ -82,6 +82,7 @@ public final class NodeOperations {
         return store.epoch();
     }
 
+    /** The limits this node enforces. */
     public NodeLimits limits() {
         return limits;
     }
@@ -177,11 +178,6 @@ public final class NodeOperations {
                         .map(member -> store.append(Topics.welcome(member), welcome, "welcome:" + id, NODE_SENDER))
                         .toArray(CompletableFuture[]::new)))
                 .thenApply(v -> id));
-    }
-
-    /** The limits this node enforces. */
-    public NodeLimits limits() {
-        return limits;
     }
 
     /**
