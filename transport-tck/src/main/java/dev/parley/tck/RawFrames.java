@@ -95,7 +95,8 @@ final class RawFrames implements FrameLink.Handler, AutoCloseable {
         if (!challenge.hasChallenge()) {
             throw new AssertionError("expected a challenge, got " + challenge.getBodyCase());
         }
-        byte[] signature = who.sign(Authenticator.challengeMessage(challenge.getChallenge().getNonce().toByteArray()));
+        byte[] signature = who.sign(Authenticator.challengeMessage(challenge.getChallenge().getNodeName(),
+                link.channelBinding(), challenge.getChallenge().getNonce().toByteArray()));
         NodeFrame ok = answer(send(auth(who, signature)));
         if (!ok.hasAuthOk()) {
             throw new AssertionError("expected AuthOk, got " + ok.getBodyCase());

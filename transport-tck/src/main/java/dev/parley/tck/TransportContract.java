@@ -12,7 +12,9 @@ import dev.parley.MessageStream;
 import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
+import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
+import dev.parley.TransportException;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
@@ -26,12 +28,15 @@ import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
+import dev.parley.testing.TestCertificates;
+import dev.parley.testing.TlsRelay;
 import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,11 +44,16 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -92,9 +102,13 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     protected Transport connect(Authenticator who, EpochCheck epochCheck) {
-        Transport transport = TransportRegistry.forScheme(scheme()).connect(endpoint(), TransportConfig.builder()
+        return connect(endpoint(), who, epochCheck, trustStore());
+    }
+
+    private Transport connect(URI endpoint, Authenticator who, EpochCheck epochCheck, Optional<KeyStore> trust) {
+        Transport transport = TransportRegistry.forScheme(scheme()).connect(endpoint, TransportConfig.builder()
                 .authenticator(who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10))
-                .epochCheck(epochCheck).build());
+                .epochCheck(epochCheck).trustStore(trust.orElse(null)).build());
         transports.add(transport);
         return transport;
     }
@@ -296,8 +310,7 @@ public abstract class TransportContract extends TransportSuite {
 
     /** A full client of {@code who} straight to the node. */
     private Client client(Identity who) {
-        return Client.create(ClientOptions.builder().endpoint(endpoint().toString()).identity(who)
-                .heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
+        return Client.create(clientOptions(endpoint(), who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
     }
 
     // 3. Errors and security
@@ -472,7 +485,7 @@ public abstract class TransportContract extends TransportSuite {
             raw.authenticate(first);
             assertThat(raw.error(raw.send(RawFrames.hello(0)))).isInstanceOf(ProtocolException.class)
                     .hasMessageContaining("already authenticated");
-            byte[] signature = second.sign(Authenticator.challengeMessage(new byte[32]));
+            byte[] signature = second.sign(Authenticator.challengeMessage(node.name(), new byte[0], new byte[32]));
             assertThat(raw.error(raw.send(RawFrames.auth(second, signature)))).isInstanceOf(ProtocolException.class)
                     .hasMessageContaining("already authenticated");
             // still the first inbox, and only it
@@ -480,6 +493,108 @@ public abstract class TransportContract extends TransportSuite {
             assertThat(raw.error(raw.send(RawFrames.query(Topics.welcome(second.inboxId())))))
                     .isInstanceOf(PermissionDeniedException.class);
         }
+    }
+
+    @Test
+    @DisplayName("3.10 a signature made for another node or over another channel fails authentication")
+    void required_rule3_10_aSignatureForAnotherNodeOrChannelFailsAuthentication() {
+        Identity who = Identity.generate();
+        assertThatThrownBy(() -> connect(MisdirectedSigner.forNode(who, node.name() + "-elsewhere")))
+                .isInstanceOf(AuthenticationException.class);
+        byte[] anotherChannel = new byte[32];
+        Arrays.fill(anotherChannel, (byte) 7);
+        assertThatThrownBy(() -> connect(MisdirectedSigner.forChannel(who, anotherChannel)))
+                .isInstanceOf(AuthenticationException.class);
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        connect(who); // signing what it is given, the same identity gets in
+    }
+
+    @Test
+    @DisplayName("3.11 (optional, TLS) a certificate the client does not trust, or an expired one, fails for good, saying why")
+    void optional_rule3_11_anUntrustedOrExpiredCertificateFailsForGood() {
+        assumeTls("3.11");
+        Identity who = Identity.generate();
+        KeyStore anotherCa = TestCertificates.authority("another CA").trustStore();
+        assertRefused(() -> connect(endpoint(), who, EpochCheck.ANY, Optional.of(anotherCa)), "untrusted");
+        assertRefused(() -> connect(endpoint(), who, EpochCheck.ANY, Optional.empty()), "untrusted"); // JDK default
+        replaceNodeWithAnEmptyOne(TEST_CA.issueExpired("127.0.0.1", "localhost"));
+        assertRefused(() -> connect(who), "expired");
+        assertThat(node.connectionCount()).isZero();
+    }
+
+    @Test
+    @DisplayName("3.12 (optional, TLS) a certificate for another host name fails for good, saying why")
+    void optional_rule3_12_aCertificateForAnotherHostFailsForGood() {
+        assumeTls("3.12");
+        replaceNodeWithAnEmptyOne(TEST_CA.issue("node.example"));
+        assertRefused(() -> connect(Identity.generate()), "hostname mismatch");
+        assertThat(node.connectionCount()).isZero();
+    }
+
+    @Test
+    @DisplayName("3.13 (optional, TLS) a stream whose node turns up with a certificate it does not trust fails instead of retrying")
+    void optional_rule3_13_aStreamFailsInsteadOfRetryingOnAnUntrustedCertificate() {
+        assumeTls("3.13");
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        try (Client client = client(Identity.generate()); MessageStream<DecodedMessage> stream = client.conversations()
+                .streamAllMessages(StreamOptions.<DecodedMessage>builder().onError(errors::add)
+                        .onFail(() -> failed.complete(null)).build())) {
+            replaceNodeWithAnEmptyOne(TestCertificates.authority("impostor CA").issue("127.0.0.1", "localhost"));
+            join(failed);
+            Throwable last = errors.get(errors.size() - 1);
+            assertThat(last).isInstanceOf(StreamFailedException.class);
+            assertThat(last.getCause()).isInstanceOfSatisfying(TransportException.class, e -> {
+                assertThat(e.isRetryable()).isFalse();
+                assertThat(e.getMessage()).contains("untrusted");
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("3.14 (optional, TLS) clients trusting a trust store or the node's pinned certificate stream end to end")
+    void optional_rule3_14_clientsTrustingAStoreOrAPinnedCertificateStream(@TempDir Path dir) throws Exception {
+        assumeTls("3.14");
+        Identity bob = Identity.generate();
+        Path pinned = Files.write(dir.resolve("node.pem"), NODE_CERTIFICATE.certificatePem());
+        List<Object> streamed = new CopyOnWriteArrayList<>();
+        try (Client alice = Client.create(ClientOptions.builder().endpoint(endpoint()).identity(Identity.generate())
+                .trustStore(TEST_CA.trustStore()).heartbeatInterval(heartbeatInterval()).build());
+             Client bobClient = Client.create(ClientOptions.builder().endpoint(endpoint()).identity(bob)
+                     .trustCertificates(pinned).heartbeatInterval(heartbeatInterval()).build());
+             MessageStream<DecodedMessage> stream = bobClient.conversations().streamAllMessages(
+                     StreamOptions.<DecodedMessage>builder().onValue(m -> streamed.add(m.content())).build())) {
+            Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
+            for (int i = 1; i <= 3; i++) {
+                group.send("over TLS " + i);
+            }
+            await().atMost(WAIT).until(() -> streamed.size() >= 3);
+            assertThat(streamed).containsExactly("over TLS 1", "over TLS 2", "over TLS 3");
+        }
+    }
+
+    @Test
+    @DisplayName("3.15 (optional, TLS) a relay terminating TLS with a certificate the client trusts cannot authenticate at the node")
+    void optional_rule3_15_aRelayedAuthenticationFailsAtTheNode() {
+        assumeTls("3.15");
+        TestCertificates.Issued relayCertificate = TEST_CA.issue("127.0.0.1", "localhost"); // trusted, yet not the node's
+        try (TlsRelay relay = TlsRelay.start(relayCertificate.serverContext(), TEST_CA.clientContext(), endpoint())) {
+            URI throughRelay = relay.uri(scheme());
+            assertThatThrownBy(() -> connect(throughRelay, Identity.generate(), EpochCheck.ANY, trustStore()))
+                    .isInstanceOf(AuthenticationException.class);
+            await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        }
+    }
+
+    private void assumeTls(String rule) {
+        Assumptions.assumeTrue(tls(), () -> "optional rule " + rule + " is for TLS transports; " + scheme() + " is not one");
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable connecting, String why) {
+        assertThatThrownBy(connecting).isInstanceOfSatisfying(TransportException.class, e -> {
+            assertThat(e.isRetryable()).as("retryable").isFalse();
+            assertThat(e.getMessage()).contains(why);
+        });
     }
 
     private static ClientFrame.Builder addTopics(long subscription, String topic) {

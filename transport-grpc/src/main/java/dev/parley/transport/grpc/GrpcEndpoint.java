@@ -1,6 +1,7 @@
 package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
+import dev.parley.internal.util.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
@@ -28,6 +29,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,9 +39,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A node's gRPC listener: every {@code Connect} call becomes one node session. */
+/**
+ * A node's gRPC listener: every {@code Connect} call becomes one node session. With TLS
+ * ({@code grpcs}) each session checks the client's signature for the certificate this connection
+ * presented (channel binding).
+ */
 final class GrpcEndpoint implements Endpoint {
     private static final Context.Key<String> REMOTE = Context.key("parley-remote");
+    private static final Context.Key<byte[]> CHANNEL_BINDING = Context.key("parley-channel-binding");
 
     private final NodeAccess node;
     private final EventLoopGroup boss;
@@ -48,7 +55,8 @@ final class GrpcEndpoint implements Endpoint {
     private final Server server;
     private final URI address;
 
-    GrpcEndpoint(NodeAccess node, URI bind) {
+    /** @param tls the node's TLS ({@code grpcs}), {@code null} for plaintext */
+    GrpcEndpoint(NodeAccess node, URI bind, SslContext tls) {
         GrpcProtocol.checkAddress(bind);
         this.node = node;
         String prefix = "parley-node-" + node.name() + "-grpc";
@@ -59,13 +67,17 @@ final class GrpcEndpoint implements Endpoint {
         ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcProtocol.SERVICE)
                 .addMethod(GrpcProtocol.CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .build();
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()));
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.server = builder
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .channelType(NioServerSocketChannel.class)
                 .directExecutor()
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
-                .addService(ServerInterceptors.intercept(service, new RemoteAddress()))
+                .addService(ServerInterceptors.intercept(service, new ConnectionInfo()))
                 .build();
         try {
             server.start();
@@ -74,7 +86,7 @@ final class GrpcEndpoint implements Endpoint {
             throw new TransportException("cannot listen on " + bind + ": " + e.getMessage(), false, e);
         }
         int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
-        this.address = URI.create("grpc://" + bind.getHost() + ":" + port);
+        this.address = URI.create(bind.getScheme() + "://" + bind.getHost() + ":" + port);
     }
 
     @Override
@@ -100,7 +112,7 @@ final class GrpcEndpoint implements Endpoint {
         String remote = REMOTE.get() == null ? "grpc" : REMOTE.get();
         NodeSession session;
         try {
-            session = node.openSession(remote);
+            session = node.openSession(remote, CHANNEL_BINDING.get() == null ? ChannelBindings.NONE : CHANNEL_BINDING.get());
         } catch (RuntimeException e) {
             out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             return new Ignore();
@@ -157,13 +169,16 @@ final class GrpcEndpoint implements Endpoint {
         }
     }
 
-    /** Puts the peer's address in the call context, for logs. */
-    private static final class RemoteAddress implements ServerInterceptor {
+    /** Puts the peer's address (for logs) and the connection's channel binding in the call context. */
+    private static final class ConnectionInfo implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                            ServerCallHandler<Q, R> next) {
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            return Contexts.interceptCall(Context.current().withValue(REMOTE, String.valueOf(remote)), call, headers, next);
+            byte[] binding = ChannelBindings.ofNode(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+            Context context = Context.current().withValue(REMOTE, String.valueOf(remote))
+                    .withValue(CHANNEL_BINDING, binding);
+            return Contexts.interceptCall(context, call, headers, next);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.parley.transport.inproc;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.TransportException;
+import dev.parley.internal.util.ChannelBindings;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -98,7 +99,8 @@ final class InProcessTransport implements Transport {
             try {
                 Authenticator auth = config.authenticator();
                 byte[] nonce = fresh.challenge();
-                fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(nonce)));
+                fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(fresh.nodeName(),
+                        ChannelBindings.NONE, nonce)));
                 config.epochCheck().check(fresh.epoch());
             } catch (RuntimeException e) {
                 fresh.close();

@@ -2,6 +2,7 @@ package dev.parley.transport.websocket;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.TransportException;
+import dev.parley.internal.util.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
@@ -44,6 +45,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
@@ -58,6 +61,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A node's WebSocket listener on Netty ({@code ws://host:port/parley}): every WebSocket becomes one
  * node session. Malformed or oversized frames close that socket with a close code and a reason.
+ * With TLS ({@code wss}) each session checks the client's signature for the certificate this
+ * connection presented (channel binding).
  */
 final class WebSocketEndpoint implements Endpoint {
     /** How long a client whose frame was refused may keep its socket before the node closes it. */
@@ -71,7 +76,8 @@ final class WebSocketEndpoint implements Endpoint {
     private final Channel server;
     private final URI address;
 
-    WebSocketEndpoint(NodeAccess node, URI bind) {
+    /** @param tls the node's TLS ({@code wss}), {@code null} for plaintext */
+    WebSocketEndpoint(NodeAccess node, URI bind, SslContext tls) {
         CloseCodes.dialUri(bind);
         this.node = node;
         String prefix = "parley-node-" + node.name() + "-ws";
@@ -94,6 +100,9 @@ final class WebSocketEndpoint implements Endpoint {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(64 * 1024),
@@ -110,7 +119,7 @@ final class WebSocketEndpoint implements Endpoint {
             throw new TransportException("cannot listen on " + bind + ": " + e.getMessage(), false, e);
         }
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        this.address = URI.create("ws://" + bind.getHost() + ":" + port);
+        this.address = URI.create(bind.getScheme() + "://" + bind.getHost() + ":" + port);
     }
 
     @Override
@@ -143,7 +152,9 @@ final class WebSocketEndpoint implements Endpoint {
                         new ViolationGuard());
                 NodeSession session;
                 try {
-                    session = node.openSession(String.valueOf(channel.remoteAddress()));
+                    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                    session = node.openSession(String.valueOf(channel.remoteAddress()),
+                            tls == null ? ChannelBindings.NONE : ChannelBindings.ofNode(tls.engine().getSession()));
                 } catch (RuntimeException e) {
                     close(channel, CloseCodes.TRY_AGAIN_LATER, e.getMessage());
                     return;
