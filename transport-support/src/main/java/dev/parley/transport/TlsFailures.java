@@ -68,7 +68,7 @@ public final class TlsFailures {
                 return "untrusted: the node's certificate does not chain to a trusted certificate"
                         + " (JDK default trust store, or ClientOptions.trustStore/trustCertificates)";
             }
-            if (message.contains("unsupported or unrecognized ssl message")) {
+            if (message.contains("unsupported or unrecognized ssl message") || message.contains("not an ssl/tls record")) {
                 return "the node does not speak TLS at this address (a plaintext endpoint? use grpc:// or ws://)";
             }
         }

@@ -2,7 +2,11 @@ package dev.parley.spi.node;
 
 import dev.parley.internal.util.Pem;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -28,12 +32,39 @@ public final class NodeTls {
         List<X509Certificate> chain = Pem.certificates(Objects.requireNonNull(certificateChainPem, "certificateChainPem"),
                 "the TLS certificate chain");
         PrivateKey key = Pem.privateKey(Objects.requireNonNull(privateKeyPem, "privateKeyPem"), "the TLS private key");
-        String certificateAlgorithm = chain.get(0).getPublicKey().getAlgorithm();
-        if (!sameFamily(certificateAlgorithm, key.getAlgorithm())) {
-            throw new IllegalArgumentException("the TLS private key (" + key.getAlgorithm()
-                    + ") does not belong to the certificate (" + certificateAlgorithm + " key)");
+        if (!belongTogether(key, chain.get(0).getPublicKey())) {
+            throw new IllegalArgumentException("the TLS private key (" + key.getAlgorithm() + ") is not the key of the"
+                    + " certificate " + chain.get(0).getSubjectX500Principal().getName() + " ("
+                    + chain.get(0).getPublicKey().getAlgorithm() + " key)");
         }
         return new NodeTls(chain, key);
+    }
+
+    /** Whether a signature made with {@code privateKey} verifies with {@code publicKey}. */
+    private static boolean belongTogether(PrivateKey privateKey, PublicKey publicKey) {
+        String algorithm = switch (privateKey.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "DSA" -> "SHA256withDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> privateKey.getAlgorithm();
+            default -> null;
+        };
+        if (algorithm == null) {
+            return privateKey.getAlgorithm().equals(publicKey.getAlgorithm()); // no probe for it: the family at least
+        }
+        try {
+            byte[] probe = "parley-tls-key-check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(privateKey);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false; // keys of different kinds
+        }
     }
 
     /** The node's certificate first, then the intermediates that lead to its CA. */
@@ -43,11 +74,5 @@ public final class NodeTls {
 
     public PrivateKey privateKey() {
         return privateKey;
-    }
-
-    private static boolean sameFamily(String certificateKey, String privateKey) {
-        return certificateKey.equals(privateKey)
-                || (certificateKey.startsWith("Ed") || certificateKey.equals("EdDSA"))
-                && (privateKey.startsWith("Ed") || privateKey.equals("EdDSA"));
     }
 }
