@@ -13,7 +13,7 @@ public interface FrameLink {
      * ({@code ChannelBindings.ofClient}); empty without TLS. Read once the node has answered.
      */
     default byte[] channelBinding() {
-        return dev.parley.internal.util.ChannelBindings.NONE;
+        return ChannelBindings.NONE;
     }
 
     /** Closes the connection; the handler then gets {@link Handler#onClosed} (if it has not already). */

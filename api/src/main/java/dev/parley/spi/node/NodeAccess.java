@@ -1,7 +1,5 @@
 package dev.parley.spi.node;
 
-import dev.parley.internal.util.ChannelBindings;
-
 import java.util.Optional;
 
 /**
@@ -20,14 +18,15 @@ public interface NodeAccess {
     /**
      * A new unauthenticated session of a connection; {@code remoteAddress} is for logs. The client
      * must sign the node's challenge for this {@code channelBinding}: RFC 5929
-     * {@code tls-server-end-point} of the certificate the node presented on this connection
-     * ({@code ChannelBindings.ofNode(sslSession)}), empty without TLS.
+     * {@code tls-server-end-point} of the certificate the node presented on this connection (the
+     * hash of its DER encoding, SHA-256 unless the certificate's signature uses a stronger hash),
+     * empty without TLS.
      */
     NodeSession openSession(String remoteAddress, byte[] channelBinding);
 
     /** A new unauthenticated session of a connection without TLS (plaintext, in-process). */
     default NodeSession openSession(String remoteAddress) {
-        return openSession(remoteAddress, ChannelBindings.NONE);
+        return openSession(remoteAddress, new byte[0]);
     }
 
     /**

@@ -34,8 +34,7 @@ public final class NodeTls {
         PrivateKey key = Pem.privateKey(Objects.requireNonNull(privateKeyPem, "privateKeyPem"), "the TLS private key");
         if (!belongTogether(key, chain.get(0).getPublicKey())) {
             throw new IllegalArgumentException("the TLS private key (" + key.getAlgorithm() + ") is not the key of the"
-                    + " certificate " + chain.get(0).getSubjectX500Principal().getName() + " ("
-                    + chain.get(0).getPublicKey().getAlgorithm() + " key)");
+                    + " certificate (the first of the chain, a " + chain.get(0).getPublicKey().getAlgorithm() + " key)");
         }
         return new NodeTls(chain, key);
     }

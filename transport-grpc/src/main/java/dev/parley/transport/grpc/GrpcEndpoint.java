@@ -1,7 +1,7 @@
 package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
-import dev.parley.internal.util.ChannelBindings;
+import dev.parley.transport.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;

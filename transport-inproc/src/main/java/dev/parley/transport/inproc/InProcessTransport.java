@@ -3,7 +3,6 @@ package dev.parley.transport.inproc;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.TransportException;
-import dev.parley.internal.util.ChannelBindings;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -100,7 +99,7 @@ final class InProcessTransport implements Transport {
                 Authenticator auth = config.authenticator();
                 byte[] nonce = fresh.challenge();
                 fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(fresh.nodeName(),
-                        ChannelBindings.NONE, nonce)));
+                        new byte[0], nonce))); // no TLS in process: no channel binding
                 config.epochCheck().check(fresh.epoch());
             } catch (RuntimeException e) {
                 fresh.close();

@@ -7,7 +7,7 @@ import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
 import dev.parley.transport.TlsFailures;
-import dev.parley.internal.util.ChannelBindings;
+import dev.parley.transport.ChannelBindings;
 import dev.parley.internal.util.WireLimits;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;

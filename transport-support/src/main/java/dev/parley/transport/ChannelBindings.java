@@ -1,4 +1,4 @@
-package dev.parley.internal.util;
+package dev.parley.transport;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
