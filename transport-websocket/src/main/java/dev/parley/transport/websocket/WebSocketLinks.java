@@ -3,12 +3,12 @@ package dev.parley.transport.websocket;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
+import dev.parley.transport.ChannelBindings;
 import dev.parley.transport.FrameLink;
 import dev.parley.transport.TlsFailures;
-import dev.parley.transport.ChannelBindings;
-import dev.parley.internal.util.WireLimits;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.handshake.ServerHandshake;
@@ -16,8 +16,12 @@ import org.java_websocket.handshake.ServerHandshake;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,6 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * when it does not, the link fails with a non-retryable {@link TransportException} saying why.
  */
 final class WebSocketLinks implements FrameLink.Factory {
+    /** How long a TLS handshake may take before the link gives up. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
+
     private final URI uri;
     private final SSLContext tls;
 
@@ -93,11 +100,26 @@ final class WebSocketLinks implements FrameLink.Factory {
             }
         }
 
-        /** Checks that the node's certificate names the host dialled (the library's default, made explicit). */
+        /**
+         * Checks that the node's certificate names the host dialled (the library's default, made
+         * explicit), and runs the TLS handshake here, on the connecting thread, before the library's
+         * reader and writer threads race to it: a refused certificate is then known for certain
+         * before the link reports its end.
+         */
         @Override
         protected void onSetSSLParameters(SSLParameters parameters) {
             super.onSetSSLParameters(parameters);
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            SSLSocket socket = (SSLSocket) getSocket();
+            socket.setSSLParameters(parameters);
+            try {
+                socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis()); // a node that never answers does not hold this thread
+                socket.startHandshake();
+                socket.setSoTimeout(0);
+            } catch (IOException e) {
+                tlsFailure = e;
+                throw new UncheckedIOException(e); // the library closes the link (onClose)
+            }
         }
 
         @Override
@@ -152,7 +174,7 @@ final class WebSocketLinks implements FrameLink.Factory {
         @Override
         public void onError(Exception ex) {
             // onClose follows every error with the close code; a TLS failure says more than that code
-            if (ex instanceof SSLException) {
+            if (ex instanceof SSLException && tlsFailure == null) {
                 tlsFailure = ex;
             }
         }
