@@ -496,8 +496,8 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.10 a signature made for another node or over another channel fails authentication")
-    void required_rule3_10_aSignatureForAnotherNodeOrChannelFailsAuthentication() {
+    @DisplayName("3.14 a signature made for another node or over another channel fails authentication")
+    void required_rule3_14_aSignatureForAnotherNodeOrChannelFailsAuthentication() {
         Identity who = Identity.generate();
         assertThatThrownBy(() -> connect(MisdirectedSigner.forNode(who, node.name() + "-elsewhere")))
                 .isInstanceOf(AuthenticationException.class);
@@ -510,9 +510,9 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.11 (optional, TLS) a certificate the client does not trust, or an expired one, fails for good, saying why")
-    void optional_rule3_11_anUntrustedOrExpiredCertificateFailsForGood() {
-        assumeTls("3.11");
+    @DisplayName("3.15 (optional, TLS) a certificate the client does not trust, or an expired one, fails for good, saying why")
+    void optional_rule3_15_anUntrustedOrExpiredCertificateFailsForGood() {
+        assumeTls("3.15");
         Identity who = Identity.generate();
         KeyStore anotherCa = TestCertificates.authority("another CA").trustStore();
         assertRefused(() -> connect(endpoint(), who, EpochCheck.ANY, Optional.of(anotherCa)), "untrusted");
@@ -523,18 +523,18 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.12 (optional, TLS) a certificate for another host name fails for good, saying why")
-    void optional_rule3_12_aCertificateForAnotherHostFailsForGood() {
-        assumeTls("3.12");
+    @DisplayName("3.16 (optional, TLS) a certificate for another host name fails for good, saying why")
+    void optional_rule3_16_aCertificateForAnotherHostFailsForGood() {
+        assumeTls("3.16");
         replaceNodeWithAnEmptyOne(TEST_CA.issue("node.example"));
         assertRefused(() -> connect(Identity.generate()), "hostname mismatch");
         assertThat(node.connectionCount()).isZero();
     }
 
     @Test
-    @DisplayName("3.13 (optional, TLS) a stream whose node turns up with a certificate it does not trust fails instead of retrying")
-    void optional_rule3_13_aStreamFailsInsteadOfRetryingOnAnUntrustedCertificate() {
-        assumeTls("3.13");
+    @DisplayName("3.17 (optional, TLS) a stream whose node turns up with a certificate it does not trust fails instead of retrying")
+    void optional_rule3_17_aStreamFailsInsteadOfRetryingOnAnUntrustedCertificate() {
+        assumeTls("3.17");
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> failed = new CompletableFuture<>();
         try (Client client = client(Identity.generate()); MessageStream<DecodedMessage> stream = client.conversations()
@@ -552,9 +552,9 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.14 (optional, TLS) clients trusting a trust store or the node's pinned certificate stream end to end")
-    void optional_rule3_14_clientsTrustingAStoreOrAPinnedCertificateStream(@TempDir Path dir) throws Exception {
-        assumeTls("3.14");
+    @DisplayName("3.18 (optional, TLS) clients trusting a trust store or the node's pinned certificate stream end to end")
+    void optional_rule3_18_clientsTrustingAStoreOrAPinnedCertificateStream(@TempDir Path dir) throws Exception {
+        assumeTls("3.18");
         Identity bob = Identity.generate();
         Path pinned = Files.write(dir.resolve("node.pem"), NODE_CERTIFICATE.certificatePem());
         List<Object> streamed = new CopyOnWriteArrayList<>();
@@ -574,9 +574,9 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.15 (optional, TLS) a relay terminating TLS with a certificate the client trusts cannot authenticate at the node")
-    void optional_rule3_15_aRelayedAuthenticationFailsAtTheNode() {
-        assumeTls("3.15");
+    @DisplayName("3.19 (optional, TLS) a relay terminating TLS with a certificate the client trusts cannot authenticate at the node")
+    void optional_rule3_19_aRelayedAuthenticationFailsAtTheNode() {
+        assumeTls("3.19");
         TestCertificates.Issued relayCertificate = TEST_CA.issue("127.0.0.1", "localhost"); // trusted, yet not the node's
         try (TlsRelay relay = TlsRelay.start(relayCertificate.serverContext(), TEST_CA.clientContext(), endpoint())) {
             URI throughRelay = relay.uri(scheme());
