@@ -109,8 +109,12 @@ final class RawFrames implements FrameLink.Handler, AutoCloseable {
     }
 
     static ClientFrame.Builder auth(Identity who, byte[] signature) {
+        return auth(who.publicKey(), signature);
+    }
+
+    static ClientFrame.Builder auth(byte[] publicKey, byte[] signature) {
         return ClientFrame.newBuilder().setAuth(AuthResponse.newBuilder()
-                .setPublicKey(ByteString.copyFrom(who.publicKey())).setSignature(ByteString.copyFrom(signature)));
+                .setPublicKey(ByteString.copyFrom(publicKey)).setSignature(ByteString.copyFrom(signature)));
     }
 
     static ClientFrame.Builder subscribe(String topic, long heartbeatMs) {

@@ -28,6 +28,7 @@ import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
+import dev.parley.spi.node.NodeTls;
 import dev.parley.testing.TestCertificates;
 import dev.parley.testing.TlsRelay;
 import dev.parley.transport.FrameLink;
@@ -584,6 +585,34 @@ public abstract class TransportContract extends TransportSuite {
                     .isInstanceOf(AuthenticationException.class);
             await().atMost(WAIT).until(() -> node.connectionCount() == 0);
         }
+    }
+
+    @Test
+    @DisplayName("3.20 (optional, framed) a node relaying another node's challenge cannot sign its clients in there")
+    void optional_rule3_20_aNodeRelayingAnotherNodesChallengeCannotSignItsClientsInThere() {
+        Assumptions.assumeTrue(frameLinks(endpoint()) != null,
+                () -> "optional rule 3.20 relays raw frames; " + scheme() + " has no frameLinks()");
+        // under its own name: the client signs for that name, the real node checks its own
+        try (RelayingNode relay = RelayingNode.start(scheme(), "relay-" + node.name(), () -> frameLinks(endpoint()),
+                tls() ? relayTls() : null)) {
+            assertThatThrownBy(() -> connect(relay.address(), Identity.generate(), EpochCheck.ANY, trustStore()))
+                    .isInstanceOf(AuthenticationException.class);
+            assertThat(relay.realNodeAnswers()).singleElement().isInstanceOf(AuthenticationException.class);
+        }
+        if (tls()) { // under the real node's name: over TLS the client signs for the relay's certificate
+            try (RelayingNode relay = RelayingNode.start(scheme(), null, () -> frameLinks(endpoint()), relayTls())) {
+                assertThatThrownBy(() -> connect(relay.address(), Identity.generate(), EpochCheck.ANY, trustStore()))
+                        .isInstanceOf(AuthenticationException.class);
+                assertThat(relay.realNodeAnswers()).singleElement().isInstanceOf(AuthenticationException.class);
+            }
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+    }
+
+    /** A certificate of the suite's CA for the relay: clients trust it, yet it is not the node's. */
+    private static NodeTls relayTls() {
+        TestCertificates.Issued relay = TEST_CA.issue("127.0.0.1", "localhost");
+        return NodeTls.fromPem(relay.chainPem(), relay.privateKeyPem());
     }
 
     private void assumeTls(String rule) {
