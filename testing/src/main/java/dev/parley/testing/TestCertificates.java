@@ -1,5 +1,6 @@
 package dev.parley.testing;
 
+import dev.parley.internal.util.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -199,16 +201,7 @@ public final class TestCertificates {
 
     /** A trust store holding {@code certificates}. */
     public static KeyStore trustStore(X509Certificate... certificates) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < certificates.length; i++) {
-                store.setCertificateEntry("trusted-" + i, certificates[i]);
-            }
-            return store;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Pem.trustStore(List.of(certificates));
     }
 
     private static KeyPair newKeys() {
