@@ -497,8 +497,8 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.14 a signature made for another node or over another channel fails authentication")
-    void required_rule3_14_aSignatureForAnotherNodeOrChannelFailsAuthentication() {
+    @DisplayName("3.17 a signature made for another node or over another channel fails authentication")
+    void required_rule3_17_aSignatureForAnotherNodeOrChannelFailsAuthentication() {
         Identity who = Identity.generate();
         assertThatThrownBy(() -> connect(MisdirectedSigner.forNode(who, node.name() + "-elsewhere")))
                 .isInstanceOf(AuthenticationException.class);
@@ -511,9 +511,9 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.15 (optional, TLS) a certificate the client does not trust, or an expired one, fails for good, saying why")
-    void optional_rule3_15_anUntrustedOrExpiredCertificateFailsForGood() {
-        assumeTls("3.15");
+    @DisplayName("3.18 (optional, TLS) a certificate the client does not trust, or an expired one, fails for good, saying why")
+    void optional_rule3_18_anUntrustedOrExpiredCertificateFailsForGood() {
+        assumeTls("3.18");
         Identity who = Identity.generate();
         KeyStore anotherCa = TestCertificates.authority("another CA").trustStore();
         assertRefused(() -> connect(endpoint(), who, EpochCheck.ANY, Optional.of(anotherCa)), "untrusted");
@@ -524,18 +524,18 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.16 (optional, TLS) a certificate for another host name fails for good, saying why")
-    void optional_rule3_16_aCertificateForAnotherHostFailsForGood() {
-        assumeTls("3.16");
+    @DisplayName("3.19 (optional, TLS) a certificate for another host name fails for good, saying why")
+    void optional_rule3_19_aCertificateForAnotherHostFailsForGood() {
+        assumeTls("3.19");
         replaceNodeWithAnEmptyOne(TEST_CA.issue("node.example"));
         assertRefused(() -> connect(Identity.generate()), "hostname mismatch");
         assertThat(node.connectionCount()).isZero();
     }
 
     @Test
-    @DisplayName("3.17 (optional, TLS) a stream whose node turns up with a certificate it does not trust fails instead of retrying")
-    void optional_rule3_17_aStreamFailsInsteadOfRetryingOnAnUntrustedCertificate() {
-        assumeTls("3.17");
+    @DisplayName("3.20 (optional, TLS) a stream whose node turns up with a certificate it does not trust fails instead of retrying")
+    void optional_rule3_20_aStreamFailsInsteadOfRetryingOnAnUntrustedCertificate() {
+        assumeTls("3.20");
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> failed = new CompletableFuture<>();
         try (Client client = client(Identity.generate()); MessageStream<DecodedMessage> stream = client.conversations()
@@ -553,9 +553,9 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.18 (optional, TLS) clients trusting a trust store or the node's pinned certificate stream end to end")
-    void optional_rule3_18_clientsTrustingAStoreOrAPinnedCertificateStream(@TempDir Path dir) throws Exception {
-        assumeTls("3.18");
+    @DisplayName("3.21 (optional, TLS) clients trusting a trust store or the node's pinned certificate stream end to end")
+    void optional_rule3_21_clientsTrustingAStoreOrAPinnedCertificateStream(@TempDir Path dir) throws Exception {
+        assumeTls("3.21");
         Identity bob = Identity.generate();
         Path pinned = Files.write(dir.resolve("node.pem"), NODE_CERTIFICATE.certificatePem());
         List<Object> streamed = new CopyOnWriteArrayList<>();
@@ -575,9 +575,9 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.19 (optional, TLS) a relay terminating TLS with a certificate the client trusts cannot authenticate at the node")
-    void optional_rule3_19_aRelayedAuthenticationFailsAtTheNode() {
-        assumeTls("3.19");
+    @DisplayName("3.22 (optional, TLS) a relay terminating TLS with a certificate the client trusts cannot authenticate at the node")
+    void optional_rule3_22_aRelayedAuthenticationFailsAtTheNode() {
+        assumeTls("3.22");
         TestCertificates.Issued relayCertificate = TEST_CA.issue("127.0.0.1", "localhost"); // trusted, yet not the node's
         try (TlsRelay relay = TlsRelay.start(relayCertificate.serverContext(), TEST_CA.clientContext(), endpoint())) {
             URI throughRelay = relay.uri(scheme());
@@ -588,10 +588,10 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     @Test
-    @DisplayName("3.20 (optional, framed) a node relaying another node's challenge cannot sign its clients in there")
-    void optional_rule3_20_aNodeRelayingAnotherNodesChallengeCannotSignItsClientsInThere() {
+    @DisplayName("3.23 (optional, framed) a node relaying another node's challenge cannot sign its clients in there")
+    void optional_rule3_23_aNodeRelayingAnotherNodesChallengeCannotSignItsClientsInThere() {
         Assumptions.assumeTrue(frameLinks(endpoint()) != null,
-                () -> "optional rule 3.20 relays raw frames; " + scheme() + " has no frameLinks()");
+                () -> "optional rule 3.23 relays raw frames; " + scheme() + " has no frameLinks()");
         // under its own name: the client signs for that name, the real node checks its own
         try (RelayingNode relay = RelayingNode.start(scheme(), "relay-" + node.name(), () -> frameLinks(endpoint()),
                 tls() ? relayTls() : null)) {
