@@ -1,14 +1,20 @@
 package dev.parley;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
 /**
  * Who a client is, as far as a transport needs to know to authenticate a connection: the node sends
- * a challenge, the client answers with its public key and its signature of the challenge.
- * {@link Identity} is one; an application may implement it to keep its key elsewhere (an HSM, a
- * key store) and sign there.
+ * a challenge, the client answers with its public key and its signature of
+ * {@link #challengeMessage(String, byte[], byte[])}. {@link Identity} is one; an application may
+ * implement it to keep its key elsewhere (an HSM, a key store) and sign there: it signs the bytes
+ * it is given, whatever they are.
  */
 public interface Authenticator {
-    /** Prefix signed before the node's nonce, so a signature can never be replayed for another purpose. */
-    byte[] CHALLENGE_CONTEXT = "parley-auth-v1:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Prefix signed before the challenge's fields, so a signature can never be replayed for another purpose. */
+    byte[] CHALLENGE_CONTEXT = "parley-auth-v2:".getBytes(StandardCharsets.US_ASCII);
 
     String inboxId();
 
@@ -17,11 +23,26 @@ public interface Authenticator {
 
     byte[] sign(byte[] message);
 
-    /** The bytes actually signed for a node nonce. */
-    static byte[] challengeMessage(byte[] nonce) {
-        byte[] message = new byte[CHALLENGE_CONTEXT.length + nonce.length];
-        System.arraycopy(CHALLENGE_CONTEXT, 0, message, 0, CHALLENGE_CONTEXT.length);
-        System.arraycopy(nonce, 0, message, CHALLENGE_CONTEXT.length, nonce.length);
-        return message;
+    /**
+     * The bytes actually signed to answer a node's challenge: {@link #CHALLENGE_CONTEXT}, then the
+     * node's name (UTF-8), the channel binding and the node's nonce, each preceded by its length
+     * (4 bytes, big-endian), so no two different challenges give the same bytes. The node checks
+     * the signature against its own name and its own view of the channel, so a signature relayed
+     * to another node, or over another TLS connection, is refused.
+     *
+     * @param nodeName       the name the node sent in its challenge
+     * @param channelBinding RFC 5929 {@code tls-server-end-point} of the TLS connection (the hash of
+     *                       the node's certificate), empty without TLS
+     * @param nonce          the node's random nonce
+     */
+    static byte[] challengeMessage(String nodeName, byte[] channelBinding, byte[] nonce) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(CHALLENGE_CONTEXT);
+        for (byte[] field : new byte[][]{Objects.requireNonNull(nodeName, "nodeName").getBytes(StandardCharsets.UTF_8),
+                Objects.requireNonNull(channelBinding, "channelBinding"), Objects.requireNonNull(nonce, "nonce")}) {
+            out.writeBytes(ByteBuffer.allocate(4).putInt(field.length).array());
+            out.writeBytes(field);
+        }
+        return out.toByteArray();
     }
 }

@@ -1,11 +1,18 @@
 package dev.parley;
 
 import dev.parley.internal.util.Durations;
+import dev.parley.internal.util.Pem;
 import dev.parley.internal.util.WireLimits;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +28,7 @@ public final class ClientOptions {
     private final Duration requestTimeout;
     private final List<ContentCodec<?>> codecs;
     private final int cachedMessagesPerConversation;
+    private final KeyStore trustStore;
 
     private ClientOptions(Builder b) {
         if (b.endpoint == null) {
@@ -33,6 +41,7 @@ public final class ClientOptions {
         this.requestTimeout = b.requestTimeout;
         this.codecs = List.copyOf(b.codecs);
         this.cachedMessagesPerConversation = b.cachedMessagesPerConversation;
+        this.trustStore = b.trusted == null ? null : Pem.trustStore(b.trusted);
     }
 
     public static Builder builder() {
@@ -73,6 +82,16 @@ public final class ClientOptions {
         return cachedMessagesPerConversation;
     }
 
+    /**
+     * The certificates a {@code grpcs://} or {@code wss://} node must chain to (a CA or the node's
+     * own, pinned, certificate), from {@link Builder#trustStore} and {@link Builder#trustCertificates};
+     * empty means the JDK's default trust store. Either way the node's certificate must also name
+     * the endpoint's host.
+     */
+    public Optional<KeyStore> trustStore() {
+        return Optional.ofNullable(trustStore);
+    }
+
     public static final class Builder {
         /** Default of {@link #cachedMessagesPerConversation(int)}. */
         public static final int DEFAULT_CACHED_MESSAGES_PER_CONVERSATION = 10_000;
@@ -84,8 +103,9 @@ public final class ClientOptions {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private final List<ContentCodec<?>> codecs = new ArrayList<>();
         private int cachedMessagesPerConversation = DEFAULT_CACHED_MESSAGES_PER_CONVERSATION;
+        private List<Certificate> trusted; // null: the JDK's default trust store
 
-        /** e.g. {@code grpc://127.0.0.1:5556}, {@code ws://host:5557}, {@code inproc://dev}. */
+        /** e.g. {@code grpc://127.0.0.1:5556}, {@code ws://host:5557}, {@code grpcs://host:443}, {@code wss://host:443}, {@code inproc://dev}. */
         public Builder endpoint(String endpoint) {
             Objects.requireNonNull(endpoint, "endpoint");
             try {
@@ -146,6 +166,57 @@ public final class ClientOptions {
 
         public Builder codec(ContentCodec<?> codec) {
             codecs.add(Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        /**
+         * Over TLS, trusts the certificates of {@code store} (its trusted entries and the certificates
+         * of its key entries) instead of the JDK's default trust store. May be combined with
+         * {@link #trustCertificates}: a node is trusted when its certificate chains to any of them.
+         *
+         * @param store a loaded key store, e.g. {@code KeyStore.getInstance(file, password)}
+         */
+        public Builder trustStore(KeyStore store) {
+            List<Certificate> certificates = Pem.certificatesOf(Objects.requireNonNull(store, "trustStore"));
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("the trust store holds no certificate: it would trust no node");
+            }
+            return trust(certificates);
+        }
+
+        /**
+         * Over TLS, trusts the certificates of a PEM file (one or more {@code -----BEGIN CERTIFICATE-----}
+         * blocks: CA certificates, or the node's own certificate to pin it) instead of the JDK's default
+         * trust store.
+         *
+         * @throws IllegalArgumentException the file holds no certificate or one that does not parse
+         * @throws UncheckedIOException     the file cannot be read
+         */
+        public Builder trustCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "pemFile");
+            try {
+                return trust(Pem.certificates(Files.readAllBytes(pemFile), pemFile.toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read trusted certificates from " + pemFile, e);
+            }
+        }
+
+        /** Over TLS, trusts these certificates (CAs, or a node's own certificate) instead of the JDK's default trust store. */
+        public Builder trustCertificates(X509Certificate... certificates) {
+            if (certificates.length == 0) {
+                throw new IllegalArgumentException("no certificate given: it would trust no node");
+            }
+            for (X509Certificate certificate : certificates) {
+                Objects.requireNonNull(certificate, "certificate");
+            }
+            return trust(List.of(certificates));
+        }
+
+        private Builder trust(List<? extends Certificate> certificates) {
+            if (trusted == null) {
+                trusted = new ArrayList<>();
+            }
+            trusted.addAll(certificates);
             return this;
         }
 

@@ -4,8 +4,10 @@ import dev.parley.Authenticator;
 import dev.parley.internal.util.Durations;
 import dev.parley.internal.util.WireLimits;
 
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What a transport is given when it connects. */
 public final class TransportConfig {
@@ -13,12 +15,14 @@ public final class TransportConfig {
     private final Duration heartbeatInterval;
     private final Duration requestTimeout;
     private final EpochCheck epochCheck;
+    private final KeyStore trustStore;
 
     private TransportConfig(Builder b) {
         this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
         this.heartbeatInterval = b.heartbeatInterval;
         this.requestTimeout = b.requestTimeout;
         this.epochCheck = b.epochCheck;
+        this.trustStore = b.trustStore;
     }
 
     public static Builder builder() {
@@ -45,11 +49,20 @@ public final class TransportConfig {
         return epochCheck;
     }
 
+    /**
+     * What a TLS transport trusts the node's certificate by; empty means the JDK's default trust
+     * store. TLS transports also check that the certificate names the endpoint's host.
+     */
+    public Optional<KeyStore> trustStore() {
+        return Optional.ofNullable(trustStore);
+    }
+
     public static final class Builder {
         private Authenticator authenticator;
         private Duration heartbeatInterval = Duration.ofSeconds(15);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private EpochCheck epochCheck = EpochCheck.ANY;
+        private KeyStore trustStore;
 
         public Builder authenticator(Authenticator authenticator) {
             this.authenticator = authenticator;
@@ -69,6 +82,12 @@ public final class TransportConfig {
         /** Checks the node's epoch on every connection (default: {@link EpochCheck#ANY}). */
         public Builder epochCheck(EpochCheck check) {
             this.epochCheck = Objects.requireNonNull(check, "epochCheck");
+            return this;
+        }
+
+        /** The trust anchors of TLS connections ({@code null}, the default: the JDK's default trust store). */
+        public Builder trustStore(KeyStore trustStore) {
+            this.trustStore = trustStore;
             return this;
         }
 

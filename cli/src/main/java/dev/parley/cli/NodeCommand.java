@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -28,11 +29,12 @@ import java.util.concurrent.TimeUnit;
         description = {
             "Runs a standalone Parley node until interrupted (Ctrl-C, SIGTERM), e.g.",
             "  parley node --listen grpc://0.0.0.0:5556",
+            "  parley node --tls-cert cert.pem --tls-key key.pem --listen grpcs://0.0.0.0:443 --listen wss://0.0.0.0:8443",
             "The node keeps its data in ./parley-data unless told otherwise (--data-dir, --store, --in-memory);",
             "one node process per data directory.",
             "On the way out the node tells its clients it is going away; their streams retry.",
             "Each --listen address needs a transport module for its scheme on the class path;",
-            "this build serves grpc:// (ws:// needs the WebSocket module, not there yet).",
+            "this build serves grpc://, ws:// and, with --tls-cert and --tls-key, grpcs:// and wss://.",
             "Exit code 2 when the node cannot start."})
 final class NodeCommand implements Callable<Integer> {
     @Spec
@@ -49,6 +51,20 @@ final class NodeCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     StoreChoice storeChoice;
+
+    @ArgGroup(exclusive = false, multiplicity = "0..1")
+    Tls tls;
+
+    /** The certificate TLS endpoints (grpcs://, wss://) serve: both files or neither. */
+    static final class Tls {
+        @Option(names = "--tls-cert", paramLabel = "FILE", required = true,
+                description = "PEM certificate chain of the node (its own certificate first), for grpcs:// and wss://.")
+        Path certificateChain;
+
+        @Option(names = "--tls-key", paramLabel = "FILE", required = true,
+                description = "PEM private key of that certificate, unencrypted PKCS#8 (-----BEGIN PRIVATE KEY-----).")
+        Path privateKey;
+    }
 
     @Option(names = "--retention-age", paramLabel = "AGE", converter = PositiveDuration.class,
             description = "Drop messages older than AGE, e.g. 7d, 12h, 30m, 90s or PT12H (default: keep them).")
@@ -101,9 +117,13 @@ final class NodeCommand implements Callable<Integer> {
             Node.Builder builder = Node.builder().name(name).retention(retention())
                     .limits(LimitSetting.limits(limits));
             configureStore(builder);
+            if (tls != null) {
+                builder.tls(tls.certificateChain, tls.privateKey);
+            }
             listen.forEach(builder::listen);
             node = builder.build().start();
-        } catch (ParleyException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+        } catch (ParleyException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException
+                 | UncheckedIOException e) {
             err.println("parley node: cannot start node '" + name + "': " + e.getMessage());
             err.flush();
             return 2;

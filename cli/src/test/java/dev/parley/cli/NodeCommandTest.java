@@ -10,6 +10,7 @@ import dev.parley.LimitExceededException;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 import dev.parley.spi.node.NodeLimits;
+import dev.parley.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +150,54 @@ class NodeCommandTest {
             bobsStream.close();
             bob.close();
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void servesGrpcsAndWssWithTheCertificateItIsGiven(@TempDir Path dir) throws Exception {
+        TestCertificates.Authority ca = TestCertificates.authority("cli test CA");
+        Path files = ca.issue("127.0.0.1", "localhost").writeTo(dir);
+        RunningNode node = RunningNode.start("node", "--name", "cli-test-tls", "--in-memory",
+                "--tls-cert", files.resolve("cert.pem").toString(), "--tls-key", files.resolve("key.pem").toString(),
+                "--listen", "grpcs://127.0.0.1:0", "--listen", "wss://127.0.0.1:0");
+        try {
+            for (String scheme : List.of("grpcs", "wss")) {
+                Matcher printed = Pattern.compile("^  (" + scheme + "://127\\.0\\.0\\.1:\\d+)$", Pattern.MULTILINE)
+                        .matcher(node.output());
+                assertThat(printed.find()).as("a %s endpoint; output:%n%s", scheme, node.output()).isTrue();
+                Identity bob = Identity.generate();
+                try (Client alice = Client.create(ClientOptions.builder().endpoint(printed.group(1))
+                        .identity(Identity.generate()).trustStore(ca.trustStore()).build());
+                     Client bobClient = Client.create(ClientOptions.builder().endpoint(printed.group(1)).identity(bob)
+                             .trustStore(ca.trustStore()).build())) {
+                    Group group = alice.conversations().newGroup(List.of(bob.inboxId()), "over " + scheme);
+                    group.send("hello over " + scheme);
+                    bobClient.conversations().sync();
+                    assertThat(bobClient.conversations().getConversationById(group.id()).orElseThrow().messages())
+                            .extracting(DecodedMessage::content).containsExactly("hello over " + scheme);
+                }
+            }
+        } finally {
+            node.stop();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aTlsListenAddressWithoutACertificateIsAClearErrorWithExitCode2() {
+        Result result = run("node", "--name", "cli-test-no-cert", "--in-memory", "--listen", "grpcs://127.0.0.1:0");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("cannot start node 'cli-test-no-cert'", "--tls-cert");
+    }
+
+    @Test
+    @Timeout(30)
+    void aTlsCertificateWithoutItsKeyIsRefused(@TempDir Path dir) {
+        Path files = TestCertificates.authority("cli test CA").issue("127.0.0.1").writeTo(dir);
+        Result result = run("node", "--name", "cli-test-half-tls", "--in-memory",
+                "--tls-cert", files.resolve("cert.pem").toString(), "--listen", "wss://127.0.0.1:0");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).contains("--tls-key");
     }
 
     @Test

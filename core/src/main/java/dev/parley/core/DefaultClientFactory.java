@@ -31,6 +31,7 @@ public final class DefaultClientFactory implements ClientFactory {
                 .heartbeatInterval(options.heartbeatInterval())
                 .requestTimeout(options.requestTimeout())
                 .epochCheck(history)
+                .trustStore(options.trustStore().orElse(null))
                 .build();
         Transport transport;
         try {

@@ -13,11 +13,16 @@ import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeLimits;
 import dev.parley.spi.node.NodeSession;
+import dev.parley.spi.node.NodeTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +55,8 @@ public final class Node implements NodeAccess, AutoCloseable {
     private static final URI MEMORY = URI.create("memory:/");
     private static final SchemeProviders<EndpointProvider> ENDPOINTS = new SchemeProviders<>(EndpointProvider.class,
             EndpointProvider::scheme, "node endpoint",
-            scheme -> "dev.parley:parley-transport-" + ("ws".equals(scheme) ? "websocket" : scheme));
+            scheme -> "dev.parley:parley-transport-" + (scheme.startsWith("ws") ? "websocket"
+                    : "grpcs".equals(scheme) ? "grpc" : scheme));
     private static final SchemeProviders<NodeStoreProvider> STORES = new SchemeProviders<>(NodeStoreProvider.class,
             NodeStoreProvider::scheme, "node store", scheme -> "dev.parley:parley-node-store-" + scheme);
 
@@ -60,6 +66,7 @@ public final class Node implements NodeAccess, AutoCloseable {
     private final Retention retention;
     private final Duration retentionInterval;
     private final NodeLimits limits;
+    private final NodeTls tls;
     private final AtomicBoolean trimming = new AtomicBoolean();
     private final AtomicLong outboundQueuedPeak = new AtomicLong();
     private final Set<DefaultNodeSession> sessions = ConcurrentHashMap.newKeySet();
@@ -78,6 +85,7 @@ public final class Node implements NodeAccess, AutoCloseable {
         this.retention = b.retention;
         this.retentionInterval = b.retentionInterval;
         this.limits = b.limits;
+        this.tls = b.tls;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
@@ -186,11 +194,17 @@ public final class Node implements NodeAccess, AutoCloseable {
     }
 
     @Override
-    public NodeSession openSession(String remoteAddress) {
+    public Optional<NodeTls> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    @Override
+    public NodeSession openSession(String remoteAddress, byte[] channelBinding) {
         if (closed || !started) {
             throw new TransportException("node " + name + " is not running", true);
         }
-        DefaultNodeSession session = new DefaultNodeSession(operations, remoteAddress, sessions::remove);
+        DefaultNodeSession session = new DefaultNodeSession(operations, name, channelBinding, remoteAddress,
+                sessions::remove);
         sessions.add(session);
         if (closed) {
             session.terminate(goingAway());
@@ -277,6 +291,7 @@ public final class Node implements NodeAccess, AutoCloseable {
         private Retention retention = Retention.KEEP_ALL;
         private Duration retentionInterval = Duration.ofMinutes(1);
         private NodeLimits limits = NodeLimits.DEFAULTS;
+        private NodeTls tls;
 
         public Builder name(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -286,7 +301,11 @@ public final class Node implements NodeAccess, AutoCloseable {
             return this;
         }
 
-        /** Adds an endpoint, e.g. {@code grpc://127.0.0.1:5556}; port 0 picks a free port. */
+        /**
+         * Adds an endpoint, e.g. {@code grpc://127.0.0.1:5556}, or with TLS (see {@link #tls(Path, Path)})
+         * {@code grpcs://0.0.0.0:443}, {@code wss://0.0.0.0:443}; port 0 picks a free port. A TLS scheme
+         * without {@code tls(..)} fails {@link Node#start()} with {@link IllegalStateException}.
+         */
         public Builder listen(String uri) {
             try {
                 URI bind = new URI(uri);
@@ -357,6 +376,42 @@ public final class Node implements NodeAccess, AutoCloseable {
         public Builder limits(NodeLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
+        }
+
+        /**
+         * Serves TLS endpoints ({@code listen("grpcs://0.0.0.0:443")}, {@code listen("wss://0.0.0.0:443")})
+         * with this certificate chain (the node's certificate first, PEM) and its private key (unencrypted
+         * PKCS#8 PEM, {@code -----BEGIN PRIVATE KEY-----}). Clients check that the certificate names the
+         * host they dial, and sign their authentication for this certificate (channel binding).
+         *
+         * @throws IllegalArgumentException a file does not parse, or the key is not the certificate's
+         * @throws UncheckedIOException     a file cannot be read
+         */
+        public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+            return tls(read(certificateChainPem), read(privateKeyPem));
+        }
+
+        /** {@link #tls(Path, Path)} from PEM bytes. */
+        public Builder tls(byte[] certificateChainPem, byte[] privateKeyPem) {
+            this.tls = NodeTls.fromPem(certificateChainPem, privateKeyPem);
+            return this;
+        }
+
+        /** {@link #tls(Path, Path)} from PEM streams, read to their end (not closed). */
+        public Builder tls(InputStream certificateChainPem, InputStream privateKeyPem) {
+            try {
+                return tls(certificateChainPem.readAllBytes(), privateKeyPem.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the TLS certificate or key", e);
+            }
+        }
+
+        private static byte[] read(Path file) {
+            try {
+                return Files.readAllBytes(Objects.requireNonNull(file, "file"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
         }
 
         public Node build() {

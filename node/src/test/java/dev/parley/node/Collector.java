@@ -39,7 +39,7 @@ final class Collector implements SubscriptionListener {
     static NodeSession login(Node node, Identity identity) {
         NodeSession session = node.openSession("test");
         byte[] nonce = session.challenge();
-        session.authenticate(identity.publicKey(), identity.sign(Authenticator.challengeMessage(nonce)));
+        session.authenticate(identity.publicKey(), identity.sign(Authenticator.challengeMessage(node.name(), new byte[0], nonce)));
         return session;
     }
 }

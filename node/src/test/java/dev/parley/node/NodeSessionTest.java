@@ -176,7 +176,7 @@ class NodeSessionTest {
         Identity mallory = Identity.generate();
         NodeSession s = login(alice);
         assertThatThrownBy(s::challenge).isInstanceOf(ProtocolException.class).hasMessageContaining("already");
-        assertThatThrownBy(() -> s.authenticate(mallory.publicKey(), mallory.sign(Authenticator.challengeMessage(new byte[32]))))
+        assertThatThrownBy(() -> s.authenticate(mallory.publicKey(), mallory.sign(Authenticator.challengeMessage("any", new byte[0], new byte[32]))))
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("already");
         assertThat(s.inboxId()).isEqualTo(alice.inboxId());
     }

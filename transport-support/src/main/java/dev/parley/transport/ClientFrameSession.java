@@ -71,10 +71,13 @@ final class ClientFrameSession implements FrameLink.Handler {
         CompletableFuture<ClientFrameSession> opened = request(ClientFrame.newBuilder().setHello(hello),
                 NodeFrame.BodyCase.CHALLENGE)
                 .thenCompose(challenge -> {
-                    byte[] nonce = challenge.getChallenge().getNonce().toByteArray();
+                    // signed for the node that sent the challenge and for this TLS connection (its channel
+                    // binding): a node relaying the challenge of another cannot use the answer there
+                    byte[] message = Authenticator.challengeMessage(challenge.getChallenge().getNodeName(),
+                            link.channelBinding(), challenge.getChallenge().getNonce().toByteArray());
                     AuthResponse response = AuthResponse.newBuilder()
                             .setPublicKey(ByteString.copyFrom(auth.publicKey()))
-                            .setSignature(ByteString.copyFrom(auth.sign(Authenticator.challengeMessage(nonce))))
+                            .setSignature(ByteString.copyFrom(auth.sign(message)))
                             .build();
                     return request(ClientFrame.newBuilder().setAuth(response), NodeFrame.BodyCase.AUTH_OK);
                 })

@@ -8,6 +8,14 @@ public interface FrameLink {
     /** Queues a frame; never blocks. Fails with a retryable {@link dev.parley.TransportException} once closed. */
     void send(ClientFrame frame);
 
+    /**
+     * RFC 5929 {@code tls-server-end-point} of the certificate the node presented on this link
+     * ({@code ChannelBindings.ofClient}); empty without TLS. Read once the node has answered.
+     */
+    default byte[] channelBinding() {
+        return ChannelBindings.NONE;
+    }
+
     /** Closes the connection; the handler then gets {@link Handler#onClosed} (if it has not already). */
     void close();
 

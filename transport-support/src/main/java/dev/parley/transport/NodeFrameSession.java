@@ -149,7 +149,8 @@ public final class NodeFrameSession {
                     heartbeat = requested;
                     scheduleHeartbeats();
                 }
-                return answer.setChallenge(Challenge.newBuilder().setNonce(ByteString.copyFrom(nonce)));
+                return answer.setChallenge(Challenge.newBuilder().setNonce(ByteString.copyFrom(nonce))
+                        .setNodeName(session.nodeName()));
             }
             case AUTH -> {
                 String inbox = session.authenticate(frame.getAuth().getPublicKey().toByteArray(),

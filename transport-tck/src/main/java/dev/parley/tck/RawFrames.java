@@ -95,7 +95,8 @@ final class RawFrames implements FrameLink.Handler, AutoCloseable {
         if (!challenge.hasChallenge()) {
             throw new AssertionError("expected a challenge, got " + challenge.getBodyCase());
         }
-        byte[] signature = who.sign(Authenticator.challengeMessage(challenge.getChallenge().getNonce().toByteArray()));
+        byte[] signature = who.sign(Authenticator.challengeMessage(challenge.getChallenge().getNodeName(),
+                link.channelBinding(), challenge.getChallenge().getNonce().toByteArray()));
         NodeFrame ok = answer(send(auth(who, signature)));
         if (!ok.hasAuthOk()) {
             throw new AssertionError("expected AuthOk, got " + ok.getBodyCase());
@@ -108,8 +109,12 @@ final class RawFrames implements FrameLink.Handler, AutoCloseable {
     }
 
     static ClientFrame.Builder auth(Identity who, byte[] signature) {
+        return auth(who.publicKey(), signature);
+    }
+
+    static ClientFrame.Builder auth(byte[] publicKey, byte[] signature) {
         return ClientFrame.newBuilder().setAuth(AuthResponse.newBuilder()
-                .setPublicKey(ByteString.copyFrom(who.publicKey())).setSignature(ByteString.copyFrom(signature)));
+                .setPublicKey(ByteString.copyFrom(publicKey)).setSignature(ByteString.copyFrom(signature)));
     }
 
     static ClientFrame.Builder subscribe(String topic, long heartbeatMs) {

@@ -1,7 +1,6 @@
 package dev.parley.tck;
 
 import dev.parley.Client;
-import dev.parley.ClientOptions;
 import dev.parley.DecodedMessage;
 import dev.parley.Group;
 import dev.parley.HistoryLost;
@@ -105,8 +104,7 @@ public abstract class ReliabilityContract extends TransportSuite {
     }
 
     private Client client(URI endpoint, Duration heartbeat) {
-        Client client = Client.create(ClientOptions.builder().endpoint(endpoint.toString())
-                .identity(Identity.generate()).heartbeatInterval(heartbeat)
+        Client client = Client.create(clientOptions(endpoint, Identity.generate()).heartbeatInterval(heartbeat)
                 .requestTimeout(Duration.ofSeconds(3)).build());
         clients.add(client);
         return client;

@@ -14,6 +14,7 @@ import dev.parley.MessageStream;
 import dev.parley.NodeResetException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
+import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
 import dev.parley.TransportException;
 import dev.parley.StreamState;
@@ -35,12 +36,16 @@ import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.node.NodeLimits;
 import dev.parley.testing.FaultProxy;
+import dev.parley.spi.node.NodeTls;
+import dev.parley.testing.TestCertificates;
+import dev.parley.testing.TlsRelay;
 import dev.parley.transport.FrameLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,11 +53,16 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -104,9 +114,13 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     protected Transport connect(Authenticator who, EpochCheck epochCheck) {
-        Transport transport = TransportRegistry.forScheme(scheme()).connect(endpoint(), TransportConfig.builder()
+        return connect(endpoint(), who, epochCheck, trustStore());
+    }
+
+    private Transport connect(URI endpoint, Authenticator who, EpochCheck epochCheck, Optional<KeyStore> trust) {
+        Transport transport = TransportRegistry.forScheme(scheme()).connect(endpoint, TransportConfig.builder()
                 .authenticator(who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10))
-                .epochCheck(epochCheck).build());
+                .epochCheck(epochCheck).trustStore(trust.orElse(null)).build());
         transports.add(transport);
         return transport;
     }
@@ -367,8 +381,7 @@ public abstract class TransportContract extends TransportSuite {
 
     /** A full client of {@code who} straight to the node. */
     private Client client(Identity who) {
-        return Client.create(ClientOptions.builder().endpoint(endpoint().toString()).identity(who)
-                .heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
+        return Client.create(clientOptions(endpoint(), who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10)).build());
     }
 
     // 3. Errors and security
@@ -545,7 +558,7 @@ public abstract class TransportContract extends TransportSuite {
             raw.authenticate(first);
             assertThat(raw.error(raw.send(RawFrames.hello(0)))).isInstanceOf(ProtocolException.class)
                     .hasMessageContaining("already authenticated");
-            byte[] signature = second.sign(Authenticator.challengeMessage(new byte[32]));
+            byte[] signature = second.sign(Authenticator.challengeMessage(node.name(), new byte[0], new byte[32]));
             assertThat(raw.error(raw.send(RawFrames.auth(second, signature)))).isInstanceOf(ProtocolException.class)
                     .hasMessageContaining("already authenticated");
             // still the first inbox, and only it
@@ -679,6 +692,119 @@ public abstract class TransportContract extends TransportSuite {
         await().atMost(WAIT).until(() -> node.connectionCount() == 0);
     }
 
+    @Test
+    @DisplayName("3.17 a signature made for another node or over another channel fails authentication")
+    void required_rule3_17_aSignatureForAnotherNodeOrChannelFailsAuthentication() {
+        Identity who = Identity.generate();
+        assertThatThrownBy(() -> connect(MisdirectedSigner.forNode(who, node.name() + "-elsewhere")))
+                .isInstanceOf(AuthenticationException.class);
+        byte[] anotherChannel = new byte[32];
+        Arrays.fill(anotherChannel, (byte) 7);
+        assertThatThrownBy(() -> connect(MisdirectedSigner.forChannel(who, anotherChannel)))
+                .isInstanceOf(AuthenticationException.class);
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        connect(who); // signing what it is given, the same identity gets in
+    }
+
+    @Test
+    @DisplayName("3.18 (optional, TLS) a certificate the client does not trust, or an expired one, fails for good, saying why")
+    void optional_rule3_18_anUntrustedOrExpiredCertificateFailsForGood() {
+        assumeTls("3.18");
+        Identity who = Identity.generate();
+        KeyStore anotherCa = TestCertificates.authority("another CA").trustStore();
+        assertRefused(() -> connect(endpoint(), who, EpochCheck.ANY, Optional.of(anotherCa)), "untrusted");
+        assertRefused(() -> connect(endpoint(), who, EpochCheck.ANY, Optional.empty()), "untrusted"); // JDK default
+        replaceNodeWithAnEmptyOne(TEST_CA.issueExpired("127.0.0.1", "localhost"));
+        assertRefused(() -> connect(who), "expired");
+        assertThat(node.connectionCount()).isZero();
+    }
+
+    @Test
+    @DisplayName("3.19 (optional, TLS) a certificate for another host name fails for good, saying why")
+    void optional_rule3_19_aCertificateForAnotherHostFailsForGood() {
+        assumeTls("3.19");
+        replaceNodeWithAnEmptyOne(TEST_CA.issue("node.example"));
+        assertRefused(() -> connect(Identity.generate()), "hostname mismatch");
+        assertThat(node.connectionCount()).isZero();
+    }
+
+    @Test
+    @DisplayName("3.20 (optional, TLS) a stream whose node turns up with a certificate it does not trust fails instead of retrying")
+    void optional_rule3_20_aStreamFailsInsteadOfRetryingOnAnUntrustedCertificate() {
+        assumeTls("3.20");
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        try (Client client = client(Identity.generate()); MessageStream<DecodedMessage> stream = client.conversations()
+                .streamAllMessages(StreamOptions.<DecodedMessage>builder().onError(errors::add)
+                        .onFail(() -> failed.complete(null)).build())) {
+            replaceNodeWithAnEmptyOne(TestCertificates.authority("impostor CA").issue("127.0.0.1", "localhost"));
+            join(failed);
+            Throwable last = errors.get(errors.size() - 1);
+            assertThat(last).isInstanceOf(StreamFailedException.class);
+            assertThat(last.getCause()).isInstanceOfSatisfying(TransportException.class, e -> {
+                assertThat(e.isRetryable()).isFalse();
+                assertThat(e.getMessage()).contains("untrusted");
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("3.21 (optional, TLS) clients trusting a trust store or the node's pinned certificate stream end to end")
+    void optional_rule3_21_clientsTrustingAStoreOrAPinnedCertificateStream(@TempDir Path dir) throws Exception {
+        assumeTls("3.21");
+        Identity bob = Identity.generate();
+        Path pinned = Files.write(dir.resolve("node.pem"), NODE_CERTIFICATE.certificatePem());
+        List<Object> streamed = new CopyOnWriteArrayList<>();
+        try (Client alice = Client.create(ClientOptions.builder().endpoint(endpoint()).identity(Identity.generate())
+                .trustStore(TEST_CA.trustStore()).heartbeatInterval(heartbeatInterval()).build());
+             Client bobClient = Client.create(ClientOptions.builder().endpoint(endpoint()).identity(bob)
+                     .trustCertificates(pinned).heartbeatInterval(heartbeatInterval()).build());
+             MessageStream<DecodedMessage> stream = bobClient.conversations().streamAllMessages(
+                     StreamOptions.<DecodedMessage>builder().onValue(m -> streamed.add(m.content())).build())) {
+            Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
+            for (int i = 1; i <= 3; i++) {
+                group.send("over TLS " + i);
+            }
+            await().atMost(WAIT).until(() -> streamed.size() >= 3);
+            assertThat(streamed).containsExactly("over TLS 1", "over TLS 2", "over TLS 3");
+        }
+    }
+
+    @Test
+    @DisplayName("3.22 (optional, TLS) a relay terminating TLS with a certificate the client trusts cannot authenticate at the node")
+    void optional_rule3_22_aRelayedAuthenticationFailsAtTheNode() {
+        assumeTls("3.22");
+        TestCertificates.Issued relayCertificate = TEST_CA.issue("127.0.0.1", "localhost"); // trusted, yet not the node's
+        try (TlsRelay relay = TlsRelay.start(relayCertificate.serverContext(), TEST_CA.clientContext(), endpoint())) {
+            URI throughRelay = relay.uri(scheme());
+            assertThatThrownBy(() -> connect(throughRelay, Identity.generate(), EpochCheck.ANY, trustStore()))
+                    .isInstanceOf(AuthenticationException.class);
+            await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        }
+    }
+
+    @Test
+    @DisplayName("3.23 (optional, framed) a node relaying another node's challenge cannot sign its clients in there")
+    void optional_rule3_23_aNodeRelayingAnotherNodesChallengeCannotSignItsClientsInThere() {
+        Assumptions.assumeTrue(frameLinks(endpoint()) != null,
+                () -> "optional rule 3.23 relays raw frames; " + scheme() + " has no frameLinks()");
+        // under its own name: the client signs for that name, the real node checks its own
+        try (RelayingNode relay = RelayingNode.start(scheme(), "relay-" + node.name(), () -> frameLinks(endpoint()),
+                tls() ? relayTls() : null)) {
+            assertThatThrownBy(() -> connect(relay.address(), Identity.generate(), EpochCheck.ANY, trustStore()))
+                    .isInstanceOf(AuthenticationException.class);
+            assertThat(relay.realNodeAnswers()).singleElement().isInstanceOf(AuthenticationException.class);
+        }
+        if (tls()) { // under the real node's name: over TLS the client signs for the relay's certificate
+            try (RelayingNode relay = RelayingNode.start(scheme(), null, () -> frameLinks(endpoint()), relayTls())) {
+                assertThatThrownBy(() -> connect(relay.address(), Identity.generate(), EpochCheck.ANY, trustStore()))
+                        .isInstanceOf(AuthenticationException.class);
+                assertThat(relay.realNodeAnswers()).singleElement().isInstanceOf(AuthenticationException.class);
+            }
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+    }
+
     /** Reads until the peer closes (end of stream or a reset). */
     private static void readUntilClosed(InputStream in) throws IOException {
         byte[] sink = new byte[4096];
@@ -705,6 +831,23 @@ public abstract class TransportContract extends TransportSuite {
         assertThat(failureOf(a.subscribe(tooMany, 1, new TckListener()))).as("what it advertised, it enforces")
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("at most 50");
         assertStillServes(a, topic);
+    }
+
+    /** A certificate of the suite's CA for the relay: clients trust it, yet it is not the node's. */
+    private static NodeTls relayTls() {
+        TestCertificates.Issued relay = TEST_CA.issue("127.0.0.1", "localhost");
+        return NodeTls.fromPem(relay.chainPem(), relay.privateKeyPem());
+    }
+
+    private void assumeTls(String rule) {
+        Assumptions.assumeTrue(tls(), () -> "optional rule " + rule + " is for TLS transports; " + scheme() + " is not one");
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable connecting, String why) {
+        assertThatThrownBy(connecting).isInstanceOfSatisfying(TransportException.class, e -> {
+            assertThat(e.isRetryable()).as("retryable").isFalse();
+            assertThat(e.getMessage()).contains(why);
+        });
     }
 
     private static ClientFrame.Builder addTopics(long subscription, String topic) {

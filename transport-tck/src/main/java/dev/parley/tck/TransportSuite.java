@@ -1,19 +1,31 @@
 package dev.parley.tck;
 
+import dev.parley.ClientOptions;
+import dev.parley.Identity;
 import dev.parley.node.Node;
 import dev.parley.spi.node.NodeLimits;
+import dev.parley.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import java.net.URI;
+import java.security.KeyStore;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
  * What the TCK suites share: the transport under test is named by its scheme, and every test gets
  * a fresh {@link #node} listening on {@link #listenAddress()}. The rules the suites check are in
- * {@code RULES.md} of this module; each test is named after its rule.
+ * {@code RULES.md} of this module; each test is named after its rule. A TLS transport says so with
+ * {@link #tls()}: the node then serves a certificate of {@link #TEST_CA} for {@code 127.0.0.1} and
+ * {@code localhost}, and the suite's clients trust that authority ({@link #trustStore()}).
  */
 public abstract class TransportSuite {
+    /** The certificate authority of TLS suites, made at test time. */
+    protected static final TestCertificates.Authority TEST_CA = TestCertificates.authority("Parley TCK CA");
+    /** The node's certificate in TLS suites. */
+    protected static final TestCertificates.Issued NODE_CERTIFICATE = TEST_CA.issue("127.0.0.1", "localhost");
     private static final AtomicInteger NODES = new AtomicInteger();
 
     protected Node node;
@@ -26,9 +38,27 @@ public abstract class TransportSuite {
         return scheme() + "://127.0.0.1:0";
     }
 
+    /** True when {@link #scheme()} runs over TLS ({@code grpcs}, {@code wss}); the TLS rules apply then. */
+    protected boolean tls() {
+        return false;
+    }
+
+    /** What the suite's clients trust: {@link #TEST_CA} over TLS, else nothing (the JDK default). */
+    protected Optional<KeyStore> trustStore() {
+        return tls() ? Optional.of(TEST_CA.trustStore()) : Optional.empty();
+    }
+
+    /** Options of a full client of {@code who} to {@code endpoint}, trusting {@link #trustStore()}. */
+    protected ClientOptions.Builder clientOptions(URI endpoint, Identity who) {
+        ClientOptions.Builder options = ClientOptions.builder().endpoint(endpoint).identity(who);
+        trustStore().ifPresent(options::trustStore);
+        return options;
+    }
+
     @BeforeEach
     void startNode() {
-        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), UnaryOperator.identity());
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), NODE_CERTIFICATE,
+                UnaryOperator.identity());
     }
 
     /**
@@ -36,10 +66,15 @@ public abstract class TransportSuite {
      * whose data was wiped, as its clients see it.
      */
     protected void replaceNodeWithAnEmptyOne() {
+        replaceNodeWithAnEmptyOne(NODE_CERTIFICATE);
+    }
+
+    /** {@link #replaceNodeWithAnEmptyOne()} serving {@code certificate} (over TLS). */
+    protected void replaceNodeWithAnEmptyOne(TestCertificates.Issued certificate) {
         String address = listenAddress() == null ? null : node.endpoint(scheme()).toString();
         node.close();
         NodeLimits limits = node.limits();
-        node = startNode(node.name(), address, builder -> builder.limits(limits));
+        node = startNode(node.name(), address, certificate, builder -> builder.limits(limits));
     }
 
     /**
@@ -48,7 +83,7 @@ public abstract class TransportSuite {
      */
     protected void replaceNode(UnaryOperator<Node.Builder> options) {
         node.close();
-        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), options);
+        node = startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), listenAddress(), NODE_CERTIFICATE, options);
     }
 
     /** {@link #replaceNode} with {@code limits}. */
@@ -56,10 +91,14 @@ public abstract class TransportSuite {
         replaceNode(builder -> builder.limits(limits));
     }
 
-    private static Node startNode(String name, String address, UnaryOperator<Node.Builder> options) {
+    private Node startNode(String name, String address, TestCertificates.Issued certificate,
+                           UnaryOperator<Node.Builder> options) {
         Node.Builder builder = Node.builder().name(name);
         if (address != null) {
             builder.listen(address);
+        }
+        if (tls()) {
+            builder.tls(certificate.chainPem(), certificate.privateKeyPem());
         }
         return options.apply(builder).build().start();
     }

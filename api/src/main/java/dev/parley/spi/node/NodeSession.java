@@ -19,10 +19,21 @@ import java.util.function.Consumer;
  * checks access on each one. Operations throw the typed exceptions of {@code dev.parley}.
  */
 public interface NodeSession extends AutoCloseable {
-    /** A fresh nonce; the client signs {@link Authenticator#challengeMessage(byte[])} of it. */
+    /**
+     * A fresh nonce; the client signs {@link Authenticator#challengeMessage(String, byte[], byte[])} of
+     * {@link #nodeName()}, its channel binding and this nonce.
+     */
     byte[] challenge();
 
-    /** Binds this session to the inbox of {@code publicKey}; returns the inbox id. */
+    /** The name of the node this session belongs to: sent with the challenge, covered by the signature. */
+    String nodeName();
+
+    /**
+     * Binds this session to the inbox of {@code publicKey} once {@code signature} verifies for this
+     * node's name, this connection's channel binding and the last nonce; returns the inbox id.
+     *
+     * @throws dev.parley.AuthenticationException the signature does not verify (another key, node or channel)
+     */
     String authenticate(byte[] publicKey, byte[] signature);
 
     /** The authenticated inbox, or {@code null} before authentication. */

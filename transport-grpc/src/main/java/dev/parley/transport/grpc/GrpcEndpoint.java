@@ -1,6 +1,7 @@
 package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
+import dev.parley.transport.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
@@ -28,6 +29,8 @@ import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,10 +44,13 @@ import java.util.concurrent.TimeUnit;
  * A node's gRPC listener: every {@code Connect} call becomes one node session. A connection gets the
  * node's {@link dev.parley.spi.node.NodeLimits#preAuthenticationTimeout()} from its accept to a
  * successful authentication: gRPC's handshake timeout ends one that never completes HTTP/2, the
- * idle timeout one that opens no call, the session's timer one that does not authenticate.
+ * idle timeout one that opens no call, the session's timer one that does not authenticate. With TLS
+ * ({@code grpcs}) each session checks the client's signature for the certificate this connection
+ * presented (channel binding).
  */
 final class GrpcEndpoint implements Endpoint {
     private static final Context.Key<SocketAddress> REMOTE = Context.key("parley-remote");
+    private static final Context.Key<byte[]> CHANNEL_BINDING = Context.key("parley-channel-binding");
 
     private final NodeAccess node;
     private final EventLoopGroup boss;
@@ -54,7 +60,8 @@ final class GrpcEndpoint implements Endpoint {
     private final Server server;
     private final URI address;
 
-    GrpcEndpoint(NodeAccess node, URI bind) {
+    /** @param tls the node's TLS ({@code grpcs}), {@code null} for plaintext */
+    GrpcEndpoint(NodeAccess node, URI bind, SslContext tls) {
         GrpcProtocol.checkAddress(bind);
         this.node = node;
         String prefix = "parley-node-" + node.name() + "-grpc";
@@ -66,7 +73,11 @@ final class GrpcEndpoint implements Endpoint {
                 .addMethod(GrpcProtocol.CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .build();
         long preAuthentication = node.limits().preAuthenticationTimeout().toNanos();
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()));
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.server = builder
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .channelFactory(acceptTimes::newServerChannel)
@@ -75,7 +86,7 @@ final class GrpcEndpoint implements Endpoint {
                 .directExecutor()
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
                 .permitKeepAliveTime(GrpcLinks.KEEPALIVE_TIME.toNanos() / 2, TimeUnit.NANOSECONDS)
-                .addService(ServerInterceptors.intercept(service, new RemoteAddress()))
+                .addService(ServerInterceptors.intercept(service, new ConnectionInfo()))
                 .build();
         try {
             server.start();
@@ -84,7 +95,7 @@ final class GrpcEndpoint implements Endpoint {
             throw new TransportException("cannot listen on " + bind + ": " + e.getMessage(), false, e);
         }
         int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
-        this.address = URI.create("grpc://" + bind.getHost() + ":" + port);
+        this.address = URI.create(bind.getScheme() + "://" + bind.getHost() + ":" + port);
     }
 
     @Override
@@ -111,7 +122,7 @@ final class GrpcEndpoint implements Endpoint {
         String remote = address == null ? "grpc" : String.valueOf(address);
         NodeSession session;
         try {
-            session = node.openSession(remote);
+            session = node.openSession(remote, CHANNEL_BINDING.get() == null ? ChannelBindings.NONE : CHANNEL_BINDING.get());
         } catch (RuntimeException e) {
             out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             return new Ignore();
@@ -205,13 +216,19 @@ final class GrpcEndpoint implements Endpoint {
         }
     }
 
-    /** Puts the peer's address in the call context: for logs, and to find when its connection was accepted. */
-    private static final class RemoteAddress implements ServerInterceptor {
+    /**
+     * Puts the peer's address (for logs, and to find when its connection was accepted) and the
+     * connection's channel binding in the call context.
+     */
+    private static final class ConnectionInfo implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                            ServerCallHandler<Q, R> next) {
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            return Contexts.interceptCall(Context.current().withValue(REMOTE, remote), call, headers, next);
+            byte[] binding = ChannelBindings.ofNode(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+            Context context = Context.current().withValue(REMOTE, remote)
+                    .withValue(CHANNEL_BINDING, binding);
+            return Contexts.interceptCall(context, call, headers, next);
         }
     }
 

@@ -17,6 +17,6 @@ public final class GrpcEndpointProvider implements EndpointProvider {
 
     @Override
     public Endpoint start(NodeAccess node, URI bind) {
-        return new GrpcEndpoint(node, bind);
+        return new GrpcEndpoint(node, bind, null);
     }
 }

@@ -1,12 +1,15 @@
 package dev.parley.transport.grpc;
 
 import dev.parley.TransportException;
+import dev.parley.transport.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -16,6 +19,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * channel with it: its connection may be dead without a FIN or a RST, and every later call would
  * go down it until TCP gives up, so the next link opens a new channel, hence a new connection.
  * gRPC keepalive pings also find a dead connection while no call is open. The channels and their
- * single event loop thread belong to this factory and end with it.
+ * single event loop thread belong to this factory and end with it. With TLS ({@code grpcs}) the
+ * channel checks the node's certificate against the trust given and the endpoint's host name.
  */
 final class GrpcLinks implements FrameLink.Factory {
     /** Idle time after which the channel pings the node; gRPC allows no less than 10 s. */
@@ -40,21 +45,34 @@ final class GrpcLinks implements FrameLink.Factory {
     private static final Logger log = LoggerFactory.getLogger(GrpcLinks.class);
 
     private final URI endpoint;
+    private final SslContext tls; // null: plaintext
     private final EventLoopGroup eventLoop;
     private ManagedChannel channel; // guarded by this
     private boolean closed;         // guarded by this
 
+    /** Plaintext links ({@code grpc://}). */
     GrpcLinks(URI endpoint) {
+        this(endpoint, null);
+    }
+
+    /** @param tls the client's TLS context ({@code grpcs://}), {@code null} for plaintext */
+    GrpcLinks(URI endpoint, SslContext tls) {
         GrpcProtocol.checkAddress(endpoint);
         this.endpoint = endpoint;
         this.eventLoop = new MultiThreadIoEventLoopGroup(1, NamedThreads.daemon("parley-grpc-client"),
                 NioIoHandler.newFactory());
+        this.tls = tls;
         this.channel = newChannel();
     }
 
     private ManagedChannel newChannel() {
-        return NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
-                .usePlaintext()
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort());
+        if (tls == null) {
+            builder.usePlaintext();
+        } else {
+            builder.sslContext(tls); // grpc-netty verifies the host name of the authority (host:port)
+        }
+        return builder
                 .eventLoopGroup(eventLoop)
                 .channelType(NioSocketChannel.class)
                 .directExecutor() // handlers only hand work on, they never block
@@ -99,6 +117,7 @@ final class GrpcLinks implements FrameLink.Factory {
 
     private final class Link implements FrameLink {
         private final ManagedChannel channel;
+        private final ClientCall<ClientFrame, NodeFrame> call;
         private final ClientCallStreamObserver<ClientFrame> requests;
         private boolean closed; // guarded by this
 
@@ -113,7 +132,7 @@ final class GrpcLinks implements FrameLink.Factory {
                 @Override
                 public void onError(Throwable t) {
                     markClosed();
-                    handler.onClosed(GrpcProtocol.asTransportException(t));
+                    handler.onClosed(GrpcProtocol.asTransportException(t, endpoint));
                 }
 
                 @Override
@@ -122,8 +141,13 @@ final class GrpcLinks implements FrameLink.Factory {
                     handler.onClosed(new TransportException("node closed the connection", true));
                 }
             };
-            this.requests = (ClientCallStreamObserver<ClientFrame>) ClientCalls.asyncBidiStreamingCall(
-                    channel.newCall(GrpcProtocol.CONNECT, CallOptions.DEFAULT), responses);
+            this.call = channel.newCall(GrpcProtocol.CONNECT, CallOptions.DEFAULT);
+            this.requests = (ClientCallStreamObserver<ClientFrame>) ClientCalls.asyncBidiStreamingCall(call, responses);
+        }
+
+        @Override
+        public byte[] channelBinding() {
+            return ChannelBindings.ofClient(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
         }
 
         @Override

@@ -4,11 +4,23 @@ import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
+import dev.parley.transport.TlsFailures;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 
+import dev.parley.spi.node.NodeTls;
+import dev.parley.transport.TlsSettings;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+import javax.net.ssl.SSLException;
 import java.net.URI;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 /** The one gRPC method, {@code parley.v1.Parley/Connect} (see parley.proto), and what both sides share. */
 final class GrpcProtocol {
@@ -24,15 +36,43 @@ final class GrpcProtocol {
     private GrpcProtocol() {
     }
 
-    /** Host and port of a {@code grpc://host:port} URI; a clear error for anything else. */
-    static void checkAddress(URI uri) {
-        if (uri.getHost() == null || uri.getPort() < 0) {
-            throw new ProtocolException("gRPC endpoint needs host and port, e.g. grpc://127.0.0.1:5556, was " + uri);
+    /** The client's TLS (HTTP/2 over ALPN, the JDK's TLS) trusting {@code trustStore}, the JDK default when empty. */
+    static SslContext clientTls(Optional<KeyStore> trustStore) {
+        try {
+            return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                    .trustManager(TlsSettings.trust(trustStore)).build();
+        } catch (SSLException e) {
+            throw new TransportException("cannot set up TLS: " + e.getMessage(), false, e);
         }
     }
 
-    /** A failed call as a Parley exception: the connection is gone, a new one may work. */
-    static TransportException asTransportException(Throwable failure) {
+    /** The node's TLS (HTTP/2 over ALPN, the JDK's TLS) with its certificate. */
+    static SslContext nodeTls(NodeTls tls) {
+        try {
+            return GrpcSslContexts.configure(SslContextBuilder.forServer(tls.privateKey(),
+                    tls.certificateChain().toArray(X509Certificate[]::new)), SslProvider.JDK).build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("the node's TLS certificate or key is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Host and port of a {@code grpc://host:port} URI; a clear error for anything else. */
+    static void checkAddress(URI uri) {
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new ProtocolException("gRPC endpoint needs host and port, e.g. " + uri.getScheme()
+                    + "://127.0.0.1:5556, was " + uri);
+        }
+    }
+
+    /**
+     * A failed call as a Parley exception: the connection is gone, a new one may work; unless the
+     * node's TLS certificate was refused, which no new connection changes.
+     */
+    static TransportException asTransportException(Throwable failure, URI endpoint) {
+        TransportException refused = TlsFailures.refusal(failure, endpoint);
+        if (refused != null) {
+            return refused;
+        }
         Status status = Status.fromThrowable(failure);
         return new TransportException("gRPC connection closed: " + status.getCode()
                 + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"), true, failure);

@@ -105,7 +105,8 @@ final class InProcessTransport implements Transport {
             try {
                 Authenticator auth = config.authenticator();
                 byte[] nonce = fresh.challenge();
-                fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(nonce)));
+                fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(fresh.nodeName(),
+                        new byte[0], nonce))); // no TLS in process: no channel binding
                 config.epochCheck().check(fresh.epoch());
             } catch (RuntimeException e) {
                 fresh.close();

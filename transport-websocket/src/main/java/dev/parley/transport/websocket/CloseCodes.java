@@ -43,11 +43,11 @@ final class CloseCodes {
         return new CloseWebSocketFrame(code, text);
     }
 
-    /** Checks a {@code ws://host:port} endpoint and gives the URI to dial, with the Parley path. */
+    /** Checks a {@code ws://host:port} (or {@code wss://}) endpoint and gives the URI to dial, with the Parley path. */
     static URI dialUri(URI endpoint) {
         if (endpoint.getHost() == null || endpoint.getPort() < 0) {
-            throw new ProtocolException("WebSocket endpoint needs host and port, e.g. ws://127.0.0.1:5557, was "
-                    + endpoint);
+            throw new ProtocolException("WebSocket endpoint needs host and port, e.g. " + endpoint.getScheme()
+                    + "://127.0.0.1:5557, was " + endpoint);
         }
         String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? PATH : endpoint.getPath();
         return URI.create(endpoint.getScheme() + "://" + endpoint.getHost() + ":" + endpoint.getPort() + path);

@@ -2,6 +2,7 @@ package dev.parley.transport.websocket;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.TransportException;
+import dev.parley.transport.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
@@ -43,6 +44,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -63,6 +66,8 @@ import java.util.concurrent.TimeUnit;
  * socket gets the node's {@link dev.parley.spi.node.NodeLimits#preAuthenticationTimeout()} from its
  * accept to a successful authentication: one still without a WebSocket then is closed here, one
  * whose session has not authenticated by the session's timer.
+ * With TLS ({@code wss}) each session checks the client's signature for the certificate this
+ * connection presented (channel binding).
  */
 final class WebSocketEndpoint implements Endpoint {
     private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
@@ -77,7 +82,8 @@ final class WebSocketEndpoint implements Endpoint {
     private final Channel server;
     private final URI address;
 
-    WebSocketEndpoint(NodeAccess node, URI bind) {
+    /** @param tls the node's TLS ({@code wss}), {@code null} for plaintext */
+    WebSocketEndpoint(NodeAccess node, URI bind, SslContext tls) {
         CloseCodes.dialUri(bind);
         this.node = node;
         String prefix = "parley-node-" + node.name() + "-ws";
@@ -101,6 +107,9 @@ final class WebSocketEndpoint implements Endpoint {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         SessionHandler session = new SessionHandler(node.limits().preAuthenticationTimeout());
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(64 * 1024),
@@ -117,7 +126,7 @@ final class WebSocketEndpoint implements Endpoint {
             throw new TransportException("cannot listen on " + bind + ": " + e.getMessage(), false, e);
         }
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        this.address = URI.create("ws://" + bind.getHost() + ":" + port);
+        this.address = URI.create(bind.getScheme() + "://" + bind.getHost() + ":" + port);
     }
 
     @Override
@@ -168,7 +177,9 @@ final class WebSocketEndpoint implements Endpoint {
                         new ViolationGuard());
                 NodeSession session;
                 try {
-                    session = node.openSession(String.valueOf(channel.remoteAddress()));
+                    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                    session = node.openSession(String.valueOf(channel.remoteAddress()),
+                            tls == null ? ChannelBindings.NONE : ChannelBindings.ofNode(tls.engine().getSession()));
                 } catch (RuntimeException e) {
                     close(channel, CloseCodes.TRY_AGAIN_LATER, e.getMessage());
                     return;

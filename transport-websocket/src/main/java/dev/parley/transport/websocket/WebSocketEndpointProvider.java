@@ -17,6 +17,6 @@ public final class WebSocketEndpointProvider implements EndpointProvider {
 
     @Override
     public Endpoint start(NodeAccess node, URI bind) {
-        return new WebSocketEndpoint(node, bind);
+        return new WebSocketEndpoint(node, bind, null);
     }
 }

@@ -3,16 +3,25 @@ package dev.parley.transport.websocket;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
+import dev.parley.transport.ChannelBindings;
 import dev.parley.transport.FrameLink;
-import dev.parley.internal.util.WireLimits;
+import dev.parley.transport.TlsFailures;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.handshake.ServerHandshake;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,18 +31,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Links over Java-WebSocket: one socket per link, binary frames carrying the protobuf frames,
  * {@code TCP_NODELAY} on. Frames sent before the socket opened wait for it. A node frame larger
  * than {@link WireLimits#MAX_FRAME_BYTES} is refused from its header, before its payload is buffered: the
- * link closes with 1009 and the client sees a retryable {@link TransportException}.
+ * link closes with 1009 and the client sees a retryable {@link TransportException}. Over TLS
+ * ({@code wss}) the node's certificate must chain to the trust given and name the endpoint's host;
+ * when it does not, the link fails with a non-retryable {@link TransportException} saying why.
  */
 final class WebSocketLinks implements FrameLink.Factory {
-    private final URI uri;
+    /** How long a TLS handshake may take before the link gives up. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
 
+    private final URI uri;
+    private final SSLContext tls;
+
+    /** Plaintext links ({@code ws://}). */
     WebSocketLinks(URI endpoint) {
+        this(endpoint, null);
+    }
+
+    /** @param tls the client's TLS context ({@code wss://}), {@code null} for plaintext */
+    WebSocketLinks(URI endpoint, SSLContext tls) {
         this.uri = CloseCodes.dialUri(endpoint);
+        this.tls = tls;
     }
 
     @Override
     public FrameLink open(FrameLink.Handler handler) {
         Link link = new Link(uri, handler);
+        if (tls != null) {
+            link.setSocketFactory(tls.getSocketFactory());
+        }
         link.setTcpNoDelay(true);
         link.setDaemon(true);
         link.setConnectionLostTimeout(0); // liveness is the frame heartbeat's job, at the configured interval
@@ -49,6 +74,7 @@ final class WebSocketLinks implements FrameLink.Factory {
     private static final class Link extends WebSocketClient implements FrameLink {
         private final FrameLink.Handler handler;
         private final AtomicBoolean ended = new AtomicBoolean();
+        private volatile Exception tlsFailure;
         private final List<ClientFrame> waiting = new ArrayList<>(); // guarded by this
         private boolean open;                                         // guarded by this
         private boolean closing;                                      // guarded by this
@@ -72,6 +98,33 @@ final class WebSocketLinks implements FrameLink.Factory {
             } catch (RuntimeException e) {
                 throw new TransportException("connection closed: " + e.getMessage(), true, e);
             }
+        }
+
+        /**
+         * Checks that the node's certificate names the host dialled (the library's default, made
+         * explicit), and runs the TLS handshake here, on the connecting thread, before the library's
+         * reader and writer threads race to it: a refused certificate is then known for certain
+         * before the link reports its end.
+         */
+        @Override
+        protected void onSetSSLParameters(SSLParameters parameters) {
+            super.onSetSSLParameters(parameters);
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            SSLSocket socket = (SSLSocket) getSocket();
+            socket.setSSLParameters(parameters);
+            try {
+                socket.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis()); // a node that never answers does not hold this thread
+                socket.startHandshake();
+                socket.setSoTimeout(0);
+            } catch (IOException e) {
+                tlsFailure = e;
+                throw new UncheckedIOException(e); // the library closes the link (onClose)
+            }
+        }
+
+        @Override
+        public byte[] channelBinding() {
+            return hasSSLSupport() ? ChannelBindings.ofClient(getSSLSession()) : ChannelBindings.NONE;
         }
 
         @Override
@@ -122,12 +175,17 @@ final class WebSocketLinks implements FrameLink.Factory {
             synchronized (this) {
                 closing = true;
             }
-            end(CloseCodes.toException(code, reason, remote));
+            Exception failure = tlsFailure;
+            TransportException refused = failure == null ? null : TlsFailures.refusal(failure, uri);
+            end(refused != null ? refused : CloseCodes.toException(code, reason, remote));
         }
 
         @Override
         public void onError(Exception ex) {
-            // onClose follows every error with the close code; nothing else to do here
+            // onClose follows every error with the close code; a TLS failure says more than that code
+            if (ex instanceof SSLException && tlsFailure == null) {
+                tlsFailure = ex;
+            }
         }
 
         private void end(Throwable cause) {

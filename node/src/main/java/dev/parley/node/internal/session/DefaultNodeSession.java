@@ -33,6 +33,8 @@ public final class DefaultNodeSession implements NodeSession {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final NodeOperations operations;
+    private final String nodeName;
+    private final byte[] channelBinding;
     private final String remoteAddress;
     private final Consumer<DefaultNodeSession> onClose;
     private final Set<NodeSubscription> subscriptions = ConcurrentHashMap.newKeySet();
@@ -43,8 +45,16 @@ public final class DefaultNodeSession implements NodeSession {
     private byte[] nonce;
     private Consumer<Throwable> terminationHandler = t -> { };
 
-    public DefaultNodeSession(NodeOperations operations, String remoteAddress, Consumer<DefaultNodeSession> onClose) {
+    /**
+     * @param nodeName       the node's name, which the client's signature must cover
+     * @param channelBinding this connection's channel binding as the node sees it (empty without TLS),
+     *                       which the client's signature must cover
+     */
+    public DefaultNodeSession(NodeOperations operations, String nodeName, byte[] channelBinding, String remoteAddress,
+                              Consumer<DefaultNodeSession> onClose) {
         this.operations = operations;
+        this.nodeName = nodeName;
+        this.channelBinding = channelBinding.clone();
         this.remoteAddress = remoteAddress;
         this.onClose = onClose;
     }
@@ -65,6 +75,16 @@ public final class DefaultNodeSession implements NodeSession {
     }
 
     @Override
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /**
+     * Verifies the signature for this node's own name and this connection's own channel binding: a
+     * signature the client made for another node (a relay passing on that node's challenge) or over
+     * another TLS connection (a relay terminating TLS with its own certificate) does not verify.
+     */
+    @Override
     public String authenticate(byte[] publicKey, byte[] signature) {
         byte[] expected;
         synchronized (this) {
@@ -76,9 +96,10 @@ public final class DefaultNodeSession implements NodeSession {
         if (expected == null) {
             throw new AuthenticationException("no challenge outstanding: ask for a challenge first");
         }
-        if (!Identity.verify(publicKey, Authenticator.challengeMessage(expected), signature)) {
+        if (!Identity.verify(publicKey, Authenticator.challengeMessage(nodeName, channelBinding, expected), signature)) {
             log.info("authentication failed from {}", remoteAddress);
-            throw new AuthenticationException("signature does not match the public key");
+            throw new AuthenticationException("signature does not match the public key, this node ('" + nodeName
+                    + "') and this connection" + (channelBinding.length == 0 ? "" : " (TLS channel binding)"));
         }
         String inbox = Identity.inboxIdOf(publicKey);
         synchronized (this) {
