@@ -3,7 +3,6 @@ package dev.parley.transport.grpc;
 import dev.parley.TransportException;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
-import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.NodeAccess;
@@ -57,7 +56,7 @@ final class GrpcEndpoint implements Endpoint {
                 NamedThreads.daemon(prefix + "-io"), NioIoHandler.newFactory());
         this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon(prefix + "-timer"));
         ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcProtocol.SERVICE)
-                .addMethod(GrpcProtocol.CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
+                .addMethod(GrpcProtocol.SERVE_CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .build();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()))
                 .bossEventLoopGroup(boss)
@@ -95,7 +94,7 @@ final class GrpcEndpoint implements Endpoint {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    private StreamObserver<ClientFrame> connect(StreamObserver<NodeFrame> responses) {
+    private StreamObserver<GrpcProtocol.Inbound> connect(StreamObserver<NodeFrame> responses) {
         ServerCallStreamObserver<NodeFrame> out = (ServerCallStreamObserver<NodeFrame>) responses;
         String remote = REMOTE.get() == null ? "grpc" : REMOTE.get();
         NodeSession session;
@@ -110,8 +109,12 @@ final class GrpcEndpoint implements Endpoint {
         out.setOnCancelHandler(frames::linkClosed);
         return new StreamObserver<>() {
             @Override
-            public void onNext(ClientFrame frame) {
-                frames.onFrame(frame);
+            public void onNext(GrpcProtocol.Inbound frame) {
+                if (frame.malformed() == null) {
+                    frames.onFrame(frame.frame());
+                } else {
+                    frames.onMalformedFrame(frame.malformed());
+                }
             }
 
             @Override
@@ -167,9 +170,9 @@ final class GrpcEndpoint implements Endpoint {
         }
     }
 
-    private static final class Ignore implements StreamObserver<ClientFrame> {
+    private static final class Ignore implements StreamObserver<GrpcProtocol.Inbound> {
         @Override
-        public void onNext(ClientFrame value) {
+        public void onNext(GrpcProtocol.Inbound value) {
         }
 
         @Override

@@ -8,6 +8,8 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 
 /** The one gRPC method, {@code parley.v1.Parley/Connect} (see parley.proto), and what both sides share. */
@@ -21,7 +23,35 @@ final class GrpcProtocol {
                     .setResponseMarshaller(ProtoUtils.marshaller(NodeFrame.getDefaultInstance()))
                     .build();
 
+    /**
+     * {@link #CONNECT} as the node serves it: a request that does not parse is handed over as an
+     * {@link Inbound} saying why, so the node refuses it with an error frame and a close, like any
+     * bad frame, instead of grpc-java failing the call as an application error.
+     */
+    static final MethodDescriptor<Inbound, NodeFrame> SERVE_CONNECT =
+            CONNECT.toBuilder(new InboundMarshaller(), ProtoUtils.marshaller(NodeFrame.getDefaultInstance())).build();
+
     private GrpcProtocol() {
+    }
+
+    /** A client frame as received: parsed, or why it could not be. */
+    record Inbound(ClientFrame frame, String malformed) {
+    }
+
+    private static final class InboundMarshaller implements MethodDescriptor.Marshaller<Inbound> {
+        @Override
+        public InputStream stream(Inbound value) {
+            return value.frame().toByteString().newInput();
+        }
+
+        @Override
+        public Inbound parse(InputStream stream) {
+            try {
+                return new Inbound(ClientFrame.parseFrom(stream), null);
+            } catch (IOException e) {
+                return new Inbound(null, String.valueOf(e.getMessage()));
+            }
+        }
     }
 
     /** Host and port of a {@code grpc://host:port} URI; a clear error for anything else. */
