@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A well-behaved client on the node under attack: its own group and a stream of it that runs all
@@ -51,7 +50,7 @@ final class Bystander implements AutoCloseable {
         String text = "still here " + sent.size();
         group.send(text);
         sent.add(text);
-        await().atMost(WAIT).until(() -> seen.size() >= sent.size());
+        Fuzz.await(WAIT).until(() -> seen.size() >= sent.size());
         assertThat(seen).as("the bystander's stream, exactly once and in order").containsExactlyElementsOf(sent);
         assertThat(errors).as("errors of the bystander's stream").isEmpty();
         assertThat(stream.state()).isEqualTo(StreamState.LIVE);

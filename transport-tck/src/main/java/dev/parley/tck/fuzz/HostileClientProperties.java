@@ -14,15 +14,22 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import net.jqwik.api.statistics.Statistics;
 
+import dev.parley.node.store.Retention;
+
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A hostile client against a real node, over a transport's real sockets: random bytes, and frames
@@ -50,6 +57,7 @@ public abstract class HostileClientProperties {
     private ByteLink.Factory links;
     private LogWatch logs;
     private int baseline;
+    private Path dataDir;
 
     /** The URI scheme of the transport under attack. */
     protected abstract String scheme();
@@ -57,24 +65,40 @@ public abstract class HostileClientProperties {
     /** Raw links of this transport. */
     protected abstract ByteLink.Factory byteLinks();
 
+    /**
+     * A durable node (SQLite) that trims every topic to its last few entries all along, so hostile
+     * cursors also meet logs whose start moved.
+     */
     @BeforeProperty
-    void startNode() {
+    void startNode() throws IOException {
         logs = new LogWatch();
+        dataDir = Files.createTempDirectory("parley-fuzz-node");
         node = Node.builder().name("fuzz-" + scheme() + "-" + NODES.incrementAndGet())
-                .listen(scheme() + "://127.0.0.1:0").build().start();
+                .listen(scheme() + "://127.0.0.1:0").dataDir(dataDir)
+                .retention(Retention.KEEP_ALL.withMaxPerTopic(4)).retentionInterval(Duration.ofMillis(20))
+                .build().start();
         bystander = new Bystander(VICTIM, endpoint().toString());
         baseline = node.connectionCount();
         links = byteLinks();
     }
 
     @AfterProperty
-    void stopNode() {
+    void stopNode() throws IOException {
         try {
             links.close();
             bystander.close();
             node.close();
+            deleteRecursively(dataDir);
         } finally {
             logs.close();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -117,11 +141,13 @@ public abstract class HostileClientProperties {
             probe(client, authenticated);
             assertThat(client.internalErrors()).as("error frames saying the node failed inside").isEmpty();
             assertThat(client.unparsable()).as("node frames that do not parse").isEmpty();
+            Statistics.label("connection after the attack")
+                    .collect(client.closed.isDone() ? "closed by the node" : "still open");
             if (client.closed.isDone()) {
                 assertThat(client.closed.join().unexpected()).as("close: %s", client.closed.join()).isFalse();
             }
         }
-        await().atMost(WAIT).until(() -> node.connectionCount() == baseline);
+        Fuzz.await(WAIT).until(() -> node.connectionCount() == baseline);
         bystander.stillServed();
         assertThat(logs.alarms()).as("warnings logged while fuzzed").isEmpty();
     }
