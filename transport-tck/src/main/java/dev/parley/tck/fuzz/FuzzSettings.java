@@ -1,6 +1,7 @@
 package dev.parley.tck.fuzz;
 
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -8,19 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How long the fuzzing properties run, and how to replay one: {@code -Dparley.fuzz.tries=N} tries
- * per property (default {@value #DEFAULT_TRIES}, small enough for CI), {@code -Dparley.fuzz.seed=S}
- * runs with jqwik's seed {@code S}. A failing property logs the seed and the command that replays it.
+ * How to replay a fuzzing property: {@code -Dparley.fuzz.seed=S} runs it with jqwik's seed {@code S};
+ * a failing property logs its seed and the command that replays it. (Tries per property are jqwik's
+ * {@code jqwik.tries.default}, which the build sets from {@code -Dparley.fuzz.tries=N}, 12 by default.)
  */
 public final class FuzzSettings implements AroundPropertyHook {
     private static final Logger log = LoggerFactory.getLogger(FuzzSettings.class);
-    static final int DEFAULT_TRIES = 12;
-    static final String TRIES = "parley.fuzz.tries";
     static final String SEED = "parley.fuzz.seed";
 
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-        context.attributes().setTries(Integer.getInteger(TRIES, DEFAULT_TRIES));
         String seed = System.getProperty(SEED);
         if (seed != null && !seed.isBlank()) {
             context.attributes().setSeed(seed.trim());
@@ -34,7 +32,13 @@ public final class FuzzSettings implements AroundPropertyHook {
         return result;
     }
 
-    /** Runs inside jqwik's own hooks, so the seed and tries set here are the ones used. */
+    /** Registered on a suite class, it serves that class's properties. */
+    @Override
+    public PropagationMode propagateTo() {
+        return PropagationMode.ALL_DESCENDANTS;
+    }
+
+    /** Outside the hooks that run the property, so the seed set here is the one used. */
     @Override
     public int aroundPropertyProximity() {
         return -100;

@@ -38,6 +38,7 @@ final class HostileNode implements FakeNode.Script {
     private static final int HOSTILE_SUBSCRIPTIONS = 2;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final boolean early;
     private final Reply helloAnswer;
     private final Reply authAnswer;
     private final Queue<Reply> pages;
@@ -56,6 +57,12 @@ final class HostileNode implements FakeNode.Script {
      * @param pushes      frames each of the first subscriptions gets once accepted
      */
     HostileNode(Reply helloAnswer, Reply authAnswer, List<Reply> pages, List<Reply> pushes) {
+        this(helloAnswer, authAnswer, pages, pushes, false);
+    }
+
+    /** @param early the hostile frames come before the subscription is accepted */
+    HostileNode(Reply helloAnswer, Reply authAnswer, List<Reply> pages, List<Reply> pushes, boolean early) {
+        this.early = early;
         this.helloAnswer = helloAnswer;
         this.authAnswer = authAnswer;
         this.pages = new ConcurrentLinkedQueue<>(pages);
@@ -83,9 +90,15 @@ final class HostileNode implements FakeNode.Script {
                 long demand = frame.getSubscribe().getInitialDemand();
                 granted.addAndGet(demand);
                 maxInitialDemand.accumulateAndGet(demand, Math::max);
-                send(peer, id, Reply.answer(NodeFrame.newBuilder().setSubscribed(Subscribed.getDefaultInstance())));
-                if (subscriptions.incrementAndGet() <= HOSTILE_SUBSCRIPTIONS) {
+                boolean hostile = subscriptions.incrementAndGet() <= HOSTILE_SUBSCRIPTIONS;
+                if (!hostile || !early) {
+                    send(peer, id, Reply.answer(NodeFrame.newBuilder().setSubscribed(Subscribed.getDefaultInstance())));
+                }
+                if (hostile) {
                     pushes.forEach(p -> send(peer, id, p));
+                    if (early) {
+                        send(peer, id, Reply.answer(NodeFrame.newBuilder().setSubscribed(Subscribed.getDefaultInstance())));
+                    }
                     pushed.complete(null);
                 }
             }
@@ -108,6 +121,9 @@ final class HostileNode implements FakeNode.Script {
     }
 
     private void send(FakeNode.Peer peer, long id, Reply reply) {
+        if (reply == Reply.SILENCE) {
+            return;
+        }
         if (reply == Reply.CLOSE) {
             peer.close();
             return;

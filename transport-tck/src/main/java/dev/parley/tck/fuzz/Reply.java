@@ -9,6 +9,8 @@ import dev.parley.protocol.NodeFrame;
 public record Reply(NodeFrame frame, boolean ownId, byte[] raw) {
     /** Not a frame: the node closes the connection. */
     static final Reply CLOSE = new Reply(null, false, null);
+    /** Not a frame: the node does not answer. */
+    static final Reply SILENCE = new Reply(null, true, null);
 
     static Reply answer(NodeFrame.Builder frame) {
         return new Reply(frame.build(), false, null);
@@ -23,8 +25,8 @@ public record Reply(NodeFrame frame, boolean ownId, byte[] raw) {
 
     @Override
     public String toString() {
-        if (this == CLOSE) {
-            return "close";
+        if (this == CLOSE || this == SILENCE) {
+            return this == CLOSE ? "close" : "silence";
         }
         return raw != null ? raw.length + " random bytes"
                 : (ownId ? "" : "(as answer) ") + frame.toString().replace('\n', ' ');
