@@ -32,22 +32,14 @@ final class GrpcFakeNodes implements FakeNode.Factory {
             throw new UncheckedIOException(e);
         }
         URI endpoint = URI.create("grpc://127.0.0.1:" + ((InetSocketAddress) server.getListenSockets().get(0)).getPort());
-        return new FakeNode() {
-            @Override
-            public URI endpoint() {
-                return endpoint;
+        return FakeNode.of(endpoint, () -> {
+            server.shutdownNow();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public void close() {
-                server.shutdownNow();
-                try {
-                    server.awaitTermination(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        });
     }
 
     private static StreamObserver<byte[]> connect(FakeNode.Script script, ServerCallStreamObserver<byte[]> out) {

@@ -17,6 +17,21 @@ public interface FakeNode extends AutoCloseable {
     @Override
     void close();
 
+    /** A fake node at {@code endpoint} that {@code stop} shuts down. */
+    static FakeNode of(URI endpoint, Runnable stop) {
+        return new FakeNode() {
+            @Override
+            public URI endpoint() {
+                return endpoint;
+            }
+
+            @Override
+            public void close() {
+                stop.run();
+            }
+        };
+    }
+
     /** One client connection as the fake node sees it. */
     interface Peer {
         /** Sends {@code frame} as one frame of the transport (any bytes; usually a {@code NodeFrame}). */

@@ -22,21 +22,13 @@ final class WebSocketFakeNodes implements FakeNode.Factory {
         server.start();
         int port = server.started.orTimeout(10, TimeUnit.SECONDS).join();
         URI endpoint = URI.create("ws://127.0.0.1:" + port);
-        return new FakeNode() {
-            @Override
-            public URI endpoint() {
-                return endpoint;
+        return FakeNode.of(endpoint, () -> {
+            try {
+                server.stop(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public void close() {
-                try {
-                    server.stop(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        });
     }
 
     private static final class Server extends WebSocketServer {
