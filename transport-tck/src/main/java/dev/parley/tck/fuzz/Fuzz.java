@@ -1,5 +1,6 @@
 package dev.parley.tck.fuzz;
 
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
@@ -18,7 +19,7 @@ final class Fuzz {
      * Waits (at most {@code atMost}) until {@code state} has not changed for a while: the client
      * has done what it was going to do with what it got.
      */
-    static void quiet(Duration atMost, java.util.function.Supplier<Object> state) {
+    static void quiet(Duration atMost, Supplier<Object> state) {
         Object[] last = {state.get()};
         int[] unchanged = {0};
         Awaitility.await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(QUIET_POLL).until(() -> {

@@ -1,5 +1,6 @@
 package dev.parley.tck.fuzz;
 
+import java.util.Optional;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.Authenticator;
@@ -68,7 +69,7 @@ final class HostileClient implements ByteLink.Handler, AutoCloseable {
      *
      * @throws AssertionError when neither happens within {@code within}: the node hangs
      */
-    java.util.Optional<NodeFrame> exchange(ClientFrame frame, Duration within) {
+    Optional<NodeFrame> exchange(ClientFrame frame, Duration within) {
         long id = frame.getRequestId();
         long deadline = System.nanoTime() + within.toNanos();
         int seen = received.size();
@@ -77,12 +78,12 @@ final class HostileClient implements ByteLink.Handler, AutoCloseable {
             for (int i = seen; i < received.size(); i++) {
                 NodeFrame f = received.get(i);
                 if (f.getRequestId() == id && !f.hasHeartbeat()) {
-                    return java.util.Optional.of(f);
+                    return Optional.of(f);
                 }
             }
             seen = received.size();
             if (closed.isDone()) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             CompletableFuture<NodeFrame> next = new CompletableFuture<>();
             waiting.add(next);

@@ -1,5 +1,6 @@
 package dev.parley.tck.fuzz;
 
+import java.util.function.Consumer;
 import dev.parley.Identity;
 import dev.parley.internal.Topics;
 import dev.parley.node.Node;
@@ -131,7 +132,7 @@ public abstract class HostileClientProperties {
         attack(true, client -> frames.forEach(f -> client.send(f.bytes(bystander.topic()))));
     }
 
-    private void attack(boolean authenticated, java.util.function.Consumer<HostileClient> misbehave) {
+    private void attack(boolean authenticated, Consumer<HostileClient> misbehave) {
         logs.clear();
         try (HostileClient client = new HostileClient(links, endpoint())) {
             if (authenticated) {

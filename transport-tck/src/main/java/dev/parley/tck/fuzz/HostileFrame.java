@@ -1,5 +1,6 @@
 package dev.parley.tck.fuzz;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.ClientFrame;
@@ -61,7 +62,7 @@ public record HostileFrame(ClientFrame frame, Mangling mangling, int cutAt, int 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(serialized);
             CodedOutputStream coded = CodedOutputStream.newInstance(out);
-            coded.writeBytes(field, com.google.protobuf.ByteString.copyFromUtf8("unknown to this node"));
+            coded.writeBytes(field, ByteString.copyFromUtf8("unknown to this node"));
             coded.flush();
             return out.toByteArray();
         } catch (IOException e) {

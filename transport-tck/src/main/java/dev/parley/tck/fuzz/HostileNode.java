@@ -1,5 +1,8 @@
 package dev.parley.tck.fuzz;
 
+import dev.parley.protocol.ConversationKind;
+import dev.parley.protocol.Welcome;
+import dev.parley.internal.Topics;
 import com.google.protobuf.ByteString;
 import dev.parley.Identity;
 import dev.parley.core.conversation.EnvelopeProcessor;
@@ -172,10 +175,10 @@ final class HostileNode implements FakeNode.Script {
         QueryResult.Builder page = QueryResult.newBuilder();
         long sequence = 1;
         for (String id : ids) {
-            page.addEnvelopes(WireEnvelope.newBuilder().setTopic(dev.parley.internal.Topics.welcome(me))
+            page.addEnvelopes(WireEnvelope.newBuilder().setTopic(Topics.welcome(me))
                     .setSequence(sequence++).setTimestampNs(1).setIdempotencyKey("welcome:" + id).setSenderInboxId("node")
-                    .setPayload(dev.parley.protocol.Welcome.newBuilder().setConversationId(id)
-                            .setKind(dev.parley.protocol.ConversationKind.CONVERSATION_KIND_GROUP)
+                    .setPayload(Welcome.newBuilder().setConversationId(id)
+                            .setKind(ConversationKind.CONVERSATION_KIND_GROUP)
                             .addMemberInboxIds(me).setCreatorInboxId(me).setCreatedAtNs(1).build().toByteString()));
         }
         return Reply.answer(NodeFrame.newBuilder().setQueryResult(page));

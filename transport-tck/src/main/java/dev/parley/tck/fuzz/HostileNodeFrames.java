@@ -1,5 +1,6 @@
 package dev.parley.tck.fuzz;
 
+import java.util.ArrayList;
 import com.google.protobuf.ByteString;
 import dev.parley.internal.Topics;
 import dev.parley.internal.util.WireLimits;
@@ -81,7 +82,7 @@ public final class HostileNodeFrames {
         Arbitrary<List<String>> members = Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.just(List.of(me))),
                 Tuple.of(2, HostileClientFrames.strings().list().ofMaxSize(3).map(l -> {
-                    java.util.List<String> m = new java.util.ArrayList<>(l);
+                    List<String> m = new ArrayList<>(l);
                     m.add(me);
                     return m;
                 })),
@@ -117,7 +118,7 @@ public final class HostileNodeFrames {
         return Combinators.combine(Arbitraries.of(CONVERSATIONS.get(0), CONVERSATIONS.get(1)),
                 Arbitraries.longs().between(1, 4), Arbitraries.integers().between(1, 4))
                 .as((conversation, from, count) -> {
-                    List<WireEnvelope> run = new java.util.ArrayList<>();
+                    List<WireEnvelope> run = new ArrayList<>();
                     for (long seq = from; seq < from + count; seq++) {
                         run.add(WireEnvelope.newBuilder().setTopic(Topics.conversation(conversation)).setSequence(seq)
                                 .setTimestampNs(seq).setIdempotencyKey("k" + seq).setSenderInboxId(me)

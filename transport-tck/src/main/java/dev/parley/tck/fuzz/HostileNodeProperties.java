@@ -1,5 +1,7 @@
 package dev.parley.tck.fuzz;
 
+import dev.parley.protocol.ClientFrame;
+import net.jqwik.api.Tuple;
 import dev.parley.Client;
 import dev.parley.ClientOptions;
 import dev.parley.Conversation;
@@ -83,7 +85,7 @@ public abstract class HostileNodeProperties {
     void startFakeNode() {
         fake = fakeNodes().start(new FakeNode.Script() {
             @Override
-            public void onFrame(FakeNode.Peer peer, dev.parley.protocol.ClientFrame frame) {
+            public void onFrame(FakeNode.Peer peer, ClientFrame frame) {
                 current.onFrame(peer, frame);
             }
         });
@@ -99,9 +101,9 @@ public abstract class HostileNodeProperties {
     @Provide
     Arbitrary<Optional<Reply>> handshakeAnswers() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Optional.<Reply>empty())),
-                net.jqwik.api.Tuple.of(3, frames.replies().map(Optional::of)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Optional.of(Reply.SILENCE))));
+                Tuple.of(2, Arbitraries.just(Optional.<Reply>empty())),
+                Tuple.of(3, frames.replies().map(Optional::of)),
+                Tuple.of(1, Arbitraries.just(Optional.of(Reply.SILENCE))));
     }
 
     @Provide
