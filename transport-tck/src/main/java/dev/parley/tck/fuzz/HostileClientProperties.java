@@ -2,13 +2,19 @@ package dev.parley.tck.fuzz;
 
 import java.util.function.Consumer;
 import dev.parley.Identity;
+import dev.parley.PermissionDeniedException;
 import dev.parley.internal.Topics;
 import dev.parley.node.Node;
+import dev.parley.protocol.AddTopics;
 import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.Cursor;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.protocol.QueryRequest;
+import dev.parley.protocol.Subscribe;
+import dev.parley.transport.Wire;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -130,6 +136,25 @@ public abstract class HostileClientProperties {
     @Property
     void hostileFramesAfterAuthenticationHurtNoOne(@ForAll("frames") List<HostileFrame> frames) {
         attack(true, client -> frames.forEach(f -> client.send(f.bytes(bystander.topic()))));
+    }
+
+    /**
+     * Found by fuzzing: an {@code AddTopics} the node refuses (another inbox's topic) logged a warning
+     * with a stack trace each time (the refusal came wrapped in a {@code CompletionException}), so any
+     * client could flood the node's log. It is a typed error for that request, and nothing is logged.
+     */
+    @Example
+    void aRefusedAddTopicsIsATypedErrorAndNoWarning() {
+        attack(true, client -> {
+            long subscription = 4;
+            client.send(ClientFrame.newBuilder().setRequestId(subscription)
+                    .setSubscribe(Subscribe.getDefaultInstance()).build());
+            Optional<NodeFrame> answer = client.exchange(ClientFrame.newBuilder().setRequestId(5)
+                    .setAddTopics(AddTopics.newBuilder().setSubscriptionId(subscription)
+                            .addCursors(Cursor.newBuilder().setTopic(Topics.welcome(VICTIM.inboxId())))).build(), WAIT);
+            assertThat(answer).hasValueSatisfying(f -> assertThat(Wire.fromWire(f.getError()))
+                    .isInstanceOf(PermissionDeniedException.class));
+        });
     }
 
     private void attack(boolean authenticated, Consumer<HostileClient> misbehave) {
