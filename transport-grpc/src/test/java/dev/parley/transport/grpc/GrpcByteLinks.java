@@ -15,8 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** Raw gRPC links for the fuzzing suites: {@code Connect} calls whose messages are any bytes. */
@@ -28,13 +28,14 @@ final class GrpcByteLinks implements ByteLink.Factory {
             .setResponseMarshaller(new Bytes())
             .build();
 
-    private final Map<URI, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
 
     @Override
     public ByteLink open(URI endpoint, ByteLink.Handler handler) {
-        ManagedChannel channel = channels.computeIfAbsent(endpoint, e -> NettyChannelBuilder
-                .forAddress(e.getHost(), e.getPort()).usePlaintext().maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
-                .build());
+        // a connection (channel) per link: each hostile client is on its own, as it would be on the network
+        ManagedChannel channel = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort()).usePlaintext()
+                .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES).build();
+        channels.add(channel);
         ClientCall<byte[], byte[]> call = channel.newCall(RAW_CONNECT, CallOptions.DEFAULT);
         call.start(new ClientCall.Listener<>() {
             @Override
@@ -47,6 +48,8 @@ final class GrpcByteLinks implements ByteLink.Factory {
             public void onClose(Status status, Metadata trailers) {
                 // UNKNOWN: an exception escaped the node's handler
                 handler.onClosed(new ByteLink.Closed(status.toString(), status.getCode() == Status.Code.UNKNOWN));
+                channel.shutdown();
+                channels.remove(channel);
             }
         }, new Metadata());
         call.request(1);
@@ -69,8 +72,8 @@ final class GrpcByteLinks implements ByteLink.Factory {
 
     @Override
     public void close() {
-        channels.values().forEach(ManagedChannel::shutdownNow);
-        for (ManagedChannel channel : channels.values()) {
+        channels.forEach(ManagedChannel::shutdownNow);
+        for (ManagedChannel channel : channels) {
             try {
                 channel.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
