@@ -1,8 +1,11 @@
 package dev.parley.transport;
 
 import com.google.protobuf.ByteString;
+import dev.parley.AuthenticationException;
+import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
 import dev.parley.protocol.AuthOk;
 import dev.parley.protocol.Challenge;
@@ -96,7 +99,9 @@ public final class NodeFrameSession {
                 send(answer.setRequestId(id).build());
             }
         } catch (RuntimeException e) {
-            if (!(e instanceof dev.parley.ParleyException)) {
+            // a refusal (a Parley exception, also inside a CompletionException from a join) is the client's
+            // business; only what the node did not expect is worth a warning
+            if (!(Failures.unwrap(e) instanceof ParleyException)) {
                 log.warn("request {} from {} failed", frame.getBodyCase(), remote, e);
             }
             send(NodeFrame.newBuilder().setRequestId(id).setError(Wire.toWire(e)).build());

@@ -4,7 +4,6 @@ import dev.parley.TransportException;
 import dev.parley.transport.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.WireLimits;
-import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.NodeAccess;
@@ -70,7 +69,7 @@ final class GrpcEndpoint implements Endpoint {
                 NamedThreads.daemon(prefix + "-io"), NioIoHandler.newFactory());
         this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon(prefix + "-timer"));
         ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcProtocol.SERVICE)
-                .addMethod(GrpcProtocol.CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
+                .addMethod(GrpcProtocol.SERVE_CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .build();
         long preAuthentication = node.limits().preAuthenticationTimeout().toNanos();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind.getHost(), bind.getPort()));
@@ -116,7 +115,7 @@ final class GrpcEndpoint implements Endpoint {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    private StreamObserver<ClientFrame> connect(StreamObserver<NodeFrame> responses) {
+    private StreamObserver<GrpcProtocol.Inbound> connect(StreamObserver<NodeFrame> responses) {
         ServerCallStreamObserver<NodeFrame> out = (ServerCallStreamObserver<NodeFrame>) responses;
         SocketAddress address = REMOTE.get();
         String remote = address == null ? "grpc" : String.valueOf(address);
@@ -141,8 +140,12 @@ final class GrpcEndpoint implements Endpoint {
         });
         return new StreamObserver<>() {
             @Override
-            public void onNext(ClientFrame frame) {
-                frames.onFrame(frame);
+            public void onNext(GrpcProtocol.Inbound frame) {
+                if (frame.malformed() == null) {
+                    frames.onFrame(frame.frame());
+                } else {
+                    frames.onMalformedFrame(frame.malformed());
+                }
             }
 
             @Override
@@ -232,9 +235,9 @@ final class GrpcEndpoint implements Endpoint {
         }
     }
 
-    private static final class Ignore implements StreamObserver<ClientFrame> {
+    private static final class Ignore implements StreamObserver<GrpcProtocol.Inbound> {
         @Override
-        public void onNext(ClientFrame value) {
+        public void onNext(GrpcProtocol.Inbound value) {
         }
 
         @Override

@@ -17,6 +17,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -33,7 +35,35 @@ final class GrpcProtocol {
                     .setResponseMarshaller(ProtoUtils.marshaller(NodeFrame.getDefaultInstance()))
                     .build();
 
+    /**
+     * {@link #CONNECT} as the node serves it: a request that does not parse is handed over as an
+     * {@link Inbound} saying why, so the node refuses it with an error frame and a close, like any
+     * bad frame, instead of grpc-java failing the call as an application error.
+     */
+    static final MethodDescriptor<Inbound, NodeFrame> SERVE_CONNECT =
+            CONNECT.toBuilder(new InboundMarshaller(), ProtoUtils.marshaller(NodeFrame.getDefaultInstance())).build();
+
     private GrpcProtocol() {
+    }
+
+    /** A client frame as received: parsed, or why it could not be. */
+    record Inbound(ClientFrame frame, String malformed) {
+    }
+
+    private static final class InboundMarshaller implements MethodDescriptor.Marshaller<Inbound> {
+        @Override
+        public InputStream stream(Inbound value) {
+            return value.frame().toByteString().newInput();
+        }
+
+        @Override
+        public Inbound parse(InputStream stream) {
+            try {
+                return new Inbound(ClientFrame.parseFrom(stream), null);
+            } catch (IOException e) {
+                return new Inbound(null, String.valueOf(e.getMessage()));
+            }
+        }
     }
 
     /** The client's TLS (HTTP/2 over ALPN, the JDK's TLS) trusting {@code trustStore}, the JDK default when empty. */
