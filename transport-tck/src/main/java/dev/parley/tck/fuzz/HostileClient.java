@@ -1,6 +1,5 @@
 package dev.parley.tck.fuzz;
 
-import java.util.Optional;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.Authenticator;
@@ -10,11 +9,13 @@ import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.ErrorDetail;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
+import dev.parley.transport.ChannelBindings;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -114,9 +115,11 @@ final class HostileClient implements ByteLink.Handler, AutoCloseable {
             return false;
         }
         byte[] nonce = challenge.get().getChallenge().getNonce().toByteArray();
+        byte[] signed = Authenticator.challengeMessage(challenge.get().getChallenge().getNodeName(),
+                ChannelBindings.NONE, nonce); // fuzzing runs without TLS
         var ok = exchange(ClientFrame.newBuilder().setRequestId(2).setAuth(AuthResponse.newBuilder()
                 .setPublicKey(ByteString.copyFrom(who.publicKey()))
-                .setSignature(ByteString.copyFrom(who.sign(Authenticator.challengeMessage(nonce))))).build(), within);
+                .setSignature(ByteString.copyFrom(who.sign(signed)))).build(), within);
         return ok.isPresent() && ok.get().hasAuthOk();
     }
 
