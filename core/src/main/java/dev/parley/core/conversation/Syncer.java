@@ -111,11 +111,7 @@ public final class Syncer {
             if (page.isEmpty()) {
                 continue;
             }
-            long last = page.get(page.size() - 1).sequence();
-            if (last <= next.after()) { // compared with what was asked: a live stream may move the store's cursor
-                throw new ProtocolException("the node answered a query of " + next.topic() + " after " + next.after()
-                        + " with envelopes up to " + last + ": the cursor would not advance");
-            }
+            next.check(page);
             long after = apply(next.topic(), page, handler);
             inFlight.add(PendingPage.ask(transport, next.topic(), after));
         }
@@ -155,6 +151,27 @@ public final class Syncer {
     private record PendingPage(String topic, long after, CompletableFuture<List<Envelope>> page) {
         static PendingPage ask(Transport transport, String topic, long after) {
             return new PendingPage(topic, after, transport.query(topic, after, PAGE));
+        }
+
+        /**
+         * A node answers what was asked: envelopes of this topic, after the cursor asked with (not the
+         * store's: a live stream may have moved it), in rising order; anything else would loop or
+         * mix conversations.
+         */
+        void check(List<Envelope> answer) {
+            long previous = after;
+            for (Envelope envelope : answer) {
+                if (!envelope.topic().equals(topic)) {
+                    throw new ProtocolException("the node answered a query of " + topic + " with an envelope of "
+                            + envelope.topic());
+                }
+                if (envelope.sequence() <= previous) {
+                    throw new ProtocolException("the node answered a query of " + topic + " after " + after
+                            + " with sequence " + envelope.sequence() + " after " + previous
+                            + ": the cursor would not advance");
+                }
+                previous = envelope.sequence();
+            }
         }
     }
 }

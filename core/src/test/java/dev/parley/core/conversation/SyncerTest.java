@@ -58,6 +58,26 @@ class SyncerTest {
                 .hasMessageContaining("would not advance");
     }
 
+    @Test
+    void aPageOfAnotherTopicIsAProtocolErrorAndNothingOfItIsStored() {
+        String other = Topics.welcome("b".repeat(64));
+        Syncer syncer = syncer(after -> after == 0
+                ? List.of(welcome(1), new Envelope(other, 2, 2, new byte[] {(byte) 0xff}, "x", "node"))
+                : List.of());
+        assertThatThrownBy(syncer::syncConversations).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("with an envelope of " + other);
+        assertThat(store.cursor(WELCOMES)).isZero();
+        assertThat(store.cursor(other)).isZero();
+    }
+
+    @Test
+    void aPageWhoseSequencesDoNotRiseIsAProtocolError() {
+        Syncer syncer = syncer(after -> after == 0 ? List.of(welcome(2), welcome(1), welcome(3)) : List.of());
+        assertThatThrownBy(syncer::syncConversations).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("with sequence 1 after 2");
+        assertThat(store.cursor(WELCOMES)).isZero();
+    }
+
     /** Answers queries of the welcome topic with {@code welcomesAfter}; nothing else. */
     private final class PagingTransport implements Transport {
         private final LongFunction<List<Envelope>> welcomesAfter;
