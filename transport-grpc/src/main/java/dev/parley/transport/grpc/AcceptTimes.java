@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * When each open connection of a gRPC endpoint was accepted, by the client's address: gRPC tells a
  * call its peer's address but not when its connection began, and the pre-authentication timeout
- * counts from the accept. An entry lives as long as its connection.
+ * counts from the accept. An entry lives until the connection's first call or its close.
  */
 final class AcceptTimes {
     private final Map<SocketAddress, Long> acceptedAt = new ConcurrentHashMap<>();
@@ -43,9 +43,14 @@ final class AcceptTimes {
         connection.closeFuture().addListener(closed -> acceptedAt.remove(remote, now));
     }
 
-    /** What is left of {@code timeout} for the connection from {@code remote} (all of it when unknown). */
+    /**
+     * What is left of {@code timeout} for a call of the connection from {@code remote}: for its first
+     * call, what the accept left; for a later one (a client reconnecting after the node ended its
+     * session, over the same HTTP/2 connection) all of it, counted from that call. The connection
+     * itself is bounded meanwhile by gRPC's idle timeout.
+     */
     Duration left(SocketAddress remote, Duration timeout) {
-        Long at = remote == null ? null : acceptedAt.get(remote);
+        Long at = remote == null ? null : acceptedAt.remove(remote);
         return at == null ? timeout : timeout.minusNanos(System.nanoTime() - at);
     }
 }
