@@ -7,6 +7,7 @@ import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.TlsFailures;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 
 import dev.parley.spi.node.NodeTls;
@@ -17,7 +18,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.security.KeyStore;
@@ -50,18 +50,22 @@ final class GrpcProtocol {
     record Inbound(ClientFrame frame, String malformed) {
     }
 
+    /** grpc-java's protobuf marshaller (it parses from gRPC's buffers without copying), refusals caught. */
     private static final class InboundMarshaller implements MethodDescriptor.Marshaller<Inbound> {
+        private static final MethodDescriptor.Marshaller<ClientFrame> PROTOBUF =
+                ProtoUtils.marshaller(ClientFrame.getDefaultInstance());
+
         @Override
         public InputStream stream(Inbound value) {
-            return value.frame().toByteString().newInput();
+            return PROTOBUF.stream(value.frame());
         }
 
         @Override
         public Inbound parse(InputStream stream) {
             try {
-                return new Inbound(ClientFrame.parseFrom(stream), null);
-            } catch (IOException e) {
-                return new Inbound(null, String.valueOf(e.getMessage()));
+                return new Inbound(PROTOBUF.parse(stream), null);
+            } catch (StatusRuntimeException e) { // what the protobuf marshaller throws for bytes that do not parse
+                return new Inbound(null, String.valueOf(e.getStatus().getDescription()));
             }
         }
     }
