@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A hostile node (a raw socket speaking just enough WebSocket) answers the client's upgrade, then
@@ -63,7 +64,9 @@ class OversizedNodeFrameTest {
                     assertThat(e.isRetryable()).isTrue();
                     assertThat(e).hasMessageContaining("larger than " + WireLimits.MAX_FRAME_BYTES);
                 });
-        assertThat(clientCloseCodes).isNotEmpty().allMatch(code -> code == CloseCodes.TOO_BIG);
+        // the fake node's thread reads the client's close frame on its own time
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(clientCloseCodes).isNotEmpty().allMatch(code -> code == CloseCodes.TOO_BIG));
     }
 
     private void acceptAll() {
