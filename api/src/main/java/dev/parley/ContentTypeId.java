@@ -11,6 +11,12 @@ public record ContentTypeId(String authorityId, String typeId, int versionMajor,
     /** {@code parley.dev/text:1.0}, plain UTF-8 text. */
     public static final ContentTypeId TEXT = new ContentTypeId("parley.dev", "text", 1, 0);
 
+    /**
+     * {@code parley.dev/group_updated:1.0}: a change of a group's members or name, decoded to
+     * {@link GroupUpdated}. Written by the node alone; a client cannot send it.
+     */
+    public static final ContentTypeId GROUP_UPDATED = new ContentTypeId("parley.dev", "group_updated", 1, 0);
+
     public ContentTypeId {
         Objects.requireNonNull(authorityId, "authorityId");
         Objects.requireNonNull(typeId, "typeId");

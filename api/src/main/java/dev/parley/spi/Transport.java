@@ -23,6 +23,12 @@ public interface Transport extends AutoCloseable {
     CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name);
 
     /**
+     * Changes a group's members or name; completes with where the node wrote the group update
+     * (fails with {@link dev.parley.PermissionDeniedException} when the caller may not make it).
+     */
+    CompletableFuture<PublishResult> updateGroup(GroupChange change);
+
+    /**
      * Opens a subscription: per topic, replay after the cursor, then live. Completes once the node accepted
      * it; envelopes may reach the listener from then on, at most {@code initialDemand} until more is requested.
      */

@@ -1,5 +1,6 @@
 package dev.parley.core;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.spi.Envelope;
@@ -33,6 +34,11 @@ class ForwardingTransport implements Transport {
     @Override
     public CompletableFuture<List<Envelope>> query(String topic, long after, int limit) {
         return inproc.query(topic, after, limit);
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
+        return inproc.updateGroup(change);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.parley.transport;
 
+import dev.parley.spi.GroupChange;
 import com.google.protobuf.ByteString;
 import dev.parley.ConversationType;
 import dev.parley.ParleyException;
@@ -113,6 +114,13 @@ public final class FramedTransport implements Transport {
                 .newBuilder().setKind(Wire.toWire(type)).addAllMemberInboxIds(memberInboxIds).setName(name));
         return request(frame, NodeFrame.BodyCase.CONVERSATION_CREATED)
                 .thenApply(f -> f.getConversationCreated().getConversationId());
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
+        return request(ClientFrame.newBuilder().setUpdateGroup(Wire.toWire(change)), NodeFrame.BodyCase.PUBLISH_RESULT)
+                .thenApply(f -> new PublishResult(f.getPublishResult().getSequence(),
+                        f.getPublishResult().getTimestampNs()));
     }
 
     @Override

@@ -186,6 +186,12 @@ public final class NodeFrameSession {
                                 CreateConversationResult.newBuilder().setConversationId(conversation))));
                 return null;
             }
+            case UPDATE_GROUP -> {
+                answerWhenDone(id, session.updateGroup(Wire.fromWire(frame.getUpdateGroup()))
+                        .thenApply(r -> answer.setPublishResult(PublishAck.newBuilder().setSequence(r.sequence())
+                                .setTimestampNs(r.timestampNs()))));
+                return null;
+            }
             case SUBSCRIBE -> {
                 subscribe(id, frame);
                 return null;

@@ -1,5 +1,8 @@
 package dev.parley.transport;
 
+import dev.parley.protocol.UpdateGroupRequest;
+import dev.parley.spi.GroupChange;
+import java.util.Optional;
 import com.google.protobuf.ByteString;
 import dev.parley.AuthenticationException;
 import dev.parley.ConversationType;
@@ -87,6 +90,23 @@ public final class Wire {
         Map<String, Long> map = new HashMap<>();
         cursors.forEach(c -> map.put(c.getTopic(), c.getAfterSequence()));
         return map;
+    }
+
+    public static UpdateGroupRequest toWire(GroupChange change) {
+        UpdateGroupRequest.Builder request = UpdateGroupRequest.newBuilder()
+                .setConversationId(change.conversationId())
+                .addAllAddInboxIds(change.add())
+                .addAllRemoveInboxIds(change.remove())
+                .setLeave(change.leave())
+                .setIdempotencyKey(change.idempotencyKey());
+        change.newName().ifPresent(name -> request.setRename(true).setName(name));
+        return request.build();
+    }
+
+    public static GroupChange fromWire(UpdateGroupRequest request) {
+        return new GroupChange(request.getConversationId(), request.getAddInboxIdsList(),
+                request.getRemoveInboxIdsList(), request.getLeave(),
+                request.getRename() ? Optional.of(request.getName()) : Optional.empty(), request.getIdempotencyKey());
     }
 
     public static ConversationKind toWire(ConversationType type) {

@@ -1,5 +1,6 @@
 package dev.parley.tck;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.Identity;
 import dev.parley.ParleyException;
@@ -148,6 +149,11 @@ final class RelayingNode implements NodeAccess, AutoCloseable {
         @Override
         public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
                                                             String name) {
+            throw new UnsupportedOperationException("a relay only relays the authentication");
+        }
+
+        @Override
+        public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
             throw new UnsupportedOperationException("a relay only relays the authentication");
         }
 

@@ -3,6 +3,7 @@ package dev.parley.spi.node;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.spi.Envelope;
+import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
@@ -57,6 +58,12 @@ public interface NodeSession extends AutoCloseable {
 
     /** Creates a conversation of this inbox and {@code memberInboxIds}; completes with its id once it and its welcomes are durable. */
     CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name);
+
+    /**
+     * Changes a group's members or name as this inbox; completes once the group update (and the
+     * welcomes of added members) are durable, with the update's place in the conversation.
+     */
+    CompletableFuture<PublishResult> updateGroup(GroupChange change);
 
     /** Opens a subscription; the node sends a heartbeat to {@code listener} every {@code heartbeatInterval}. */
     Subscription subscribe(Map<String, Long> cursors, long initialDemand, Duration heartbeatInterval,

@@ -1,5 +1,6 @@
 package dev.parley.core.conversation;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.NodeResetException;
 import dev.parley.internal.Failures;
@@ -50,6 +51,11 @@ public final class HistoryFollowingTransport implements Transport {
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
                                                        String name) {
         return followingReset(() -> transport.createConversation(type, memberInboxIds, name));
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
+        return followingReset(() -> transport.updateGroup(change));
     }
 
     @Override

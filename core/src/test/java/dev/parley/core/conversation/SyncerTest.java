@@ -1,5 +1,6 @@
 package dev.parley.core.conversation;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.ProtocolException;
 import dev.parley.core.codec.Codecs;
@@ -94,6 +95,11 @@ class SyncerTest {
 
         @Override
         public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
             throw new UnsupportedOperationException();
         }
 

@@ -1,5 +1,6 @@
 package dev.parley.core.stream;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
@@ -72,6 +73,11 @@ final class ScriptedTransport implements Transport {
 
     @Override
     public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+        throw new UnsupportedOperationException("not used by the stream engine");
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
         throw new UnsupportedOperationException("not used by the stream engine");
     }
 

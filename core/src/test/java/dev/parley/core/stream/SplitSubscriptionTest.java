@@ -1,5 +1,6 @@
 package dev.parley.core.stream;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
@@ -410,6 +411,11 @@ class SplitSubscriptionTest {
 
         @Override
         public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
             throw new UnsupportedOperationException();
         }
 

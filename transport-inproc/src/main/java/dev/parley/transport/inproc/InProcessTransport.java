@@ -1,5 +1,6 @@
 package dev.parley.transport.inproc;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.TransportException;
@@ -54,6 +55,11 @@ final class InProcessTransport implements Transport {
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
                                                         String name) {
         return callAsync(s -> s.createConversation(type, memberInboxIds, name));
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
+        return callAsync(s -> s.updateGroup(change));
     }
 
     @Override

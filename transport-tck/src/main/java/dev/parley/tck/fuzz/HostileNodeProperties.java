@@ -23,6 +23,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
 import net.jqwik.api.statistics.Statistics;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,7 +123,7 @@ public abstract class HostileNodeProperties {
     void aHostileHandshakeConnectsOrFailsTyped(@ForAll("handshakeAnswers") Optional<Reply> hello,
                                                @ForAll("handshakeAnswers") Optional<Reply> auth) {
         current = new HostileNode(hello.orElse(null), auth.orElse(null), List.of(), List.of());
-        long threads = clientThreads();
+        Set<Thread> threads = clientThreads();
         Optional<Client> client = call(() -> connect(HANDSHAKE_TIMEOUT));
         Statistics.label("handshake").collect(client.isPresent() ? "connected" : "refused");
         client.ifPresent(c -> call(() -> {
@@ -134,7 +137,7 @@ public abstract class HostileNodeProperties {
     @Property
     void hostileQueryResultsSyncTypedOnceAndInOrder(@ForAll("pageLists") List<Reply> pages) {
         current = new HostileNode(null, null, pages, List.of());
-        long threads = clientThreads();
+        Set<Thread> threads = clientThreads();
         try (Client client = call(() -> connect(REQUEST_TIMEOUT)).orElseThrow(() -> new AssertionError("honest handshake refused"))) {
             call(() -> {
                 client.conversations().sync();
@@ -154,7 +157,7 @@ public abstract class HostileNodeProperties {
         HostileNode node = new HostileNode(null, null, List.of(HostileNode.welcomes(ME.inboxId(), KNOWN)), pushes,
                 early);
         current = node;
-        long threads = clientThreads();
+        Set<Thread> threads = clientThreads();
         List<DecodedMessage> values = new CopyOnWriteArrayList<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         try (Client client = call(() -> connect(REQUEST_TIMEOUT)).orElseThrow(() -> new AssertionError("honest handshake refused"))) {
@@ -246,17 +249,36 @@ public abstract class HostileNodeProperties {
         }
     }
 
-    private static void threadsFreed(long before) {
-        Fuzz.await(WAIT).until(() -> clientThreads() <= before);
+    /** Waits until every client thread started since {@code before} has ended; names those that have not. */
+    private static void threadsFreed(Set<Thread> before) {
+        try {
+            Fuzz.await(WAIT).until(() -> startedSince(before).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("client threads still alive " + WAIT + " after close: "
+                    + startedSince(before).stream().map(HostileNodeProperties::describe).toList(), e);
+        }
+    }
+
+    private static Set<Thread> startedSince(Set<Thread> before) {
+        Set<Thread> now = clientThreads();
+        now.removeAll(before);
+        return now;
+    }
+
+    private static String describe(Thread thread) {
+        StackTraceElement[] stack = thread.getStackTrace();
+        return thread.getName() + " (" + thread.getState() + ")"
+                + Arrays.stream(stack).limit(8).map(frame -> "\n    at " + frame).collect(Collectors.joining());
     }
 
     /**
      * Live threads but those of the fake node, of this suite and of pools libraries keep for the
      * whole JVM: what a client may start (Parley's, its transport's, its socket library's).
      */
-    static long clientThreads() {
+    static Set<Thread> clientThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> NOT_THE_CLIENTS.stream().noneMatch(t.getName()::startsWith)).count();
+                .filter(t -> NOT_THE_CLIENTS.stream().noneMatch(t.getName()::startsWith))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
 }

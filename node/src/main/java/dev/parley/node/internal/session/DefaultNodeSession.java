@@ -1,5 +1,6 @@
 package dev.parley.node.internal.session;
 
+import dev.parley.spi.GroupChange;
 import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
@@ -144,6 +145,11 @@ public final class DefaultNodeSession implements NodeSession {
     @Override
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name) {
         return operations.createConversation(authenticated(), type, memberInboxIds, name);
+    }
+
+    @Override
+    public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
+        return operations.updateGroup(authenticated(), change);
     }
 
     @Override

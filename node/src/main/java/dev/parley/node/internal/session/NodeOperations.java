@@ -14,6 +14,7 @@ import dev.parley.node.store.NodeStore;
 import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
+import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.node.NodeLimits;
@@ -178,6 +179,14 @@ public final class NodeOperations {
                         .map(member -> store.append(Topics.welcome(member), welcome, "welcome:" + id, NODE_SENDER))
                         .toArray(CompletableFuture[]::new)))
                 .thenApply(v -> id));
+    }
+
+    /**
+     * Changes a group's members or name as {@code inboxId}; completes with the group update's place in
+     * the conversation once it (and the welcomes of added members) are durable.
+     */
+    public CompletableFuture<PublishResult> updateGroup(String inboxId, GroupChange change) {
+        throw new UnsupportedOperationException("TODO issue 12: node side of group membership");
     }
 
     /**
