@@ -71,7 +71,8 @@ public abstract class HostileNodeProperties {
 
     /** Thread names that are not a client's: the fake node's servers, this suite's, the JVM's shared pools. */
     private static final List<String> NOT_THE_CLIENTS = List.of("grpc-", "WebSocketSelector", "WebSocketWorker",
-            "fuzz-", "awaitility", "ForkJoinPool", "globalEventExecutor", "parley-node-");
+            "fuzz-", "awaitility", "ForkJoinPool", "globalEventExecutor", "parley-node-",
+            "CompletableFutureDelayScheduler");
 
     private final HostileNodeFrames frames = new HostileNodeFrames(ME.inboxId());
     private volatile HostileNode current;

@@ -1,5 +1,7 @@
 package dev.parley.transport.websocket;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
@@ -38,6 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WebSocketLinks implements FrameLink.Factory {
     /** How long a TLS handshake may take before the link gives up. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
+    /** How long a closing link waits for the node's answer to its close frame before it drops the socket. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final URI uri;
     private final SSLContext tls;
@@ -133,6 +137,12 @@ final class WebSocketLinks implements FrameLink.Factory {
                 closing = true;
             }
             super.close(CloseCodes.NORMAL, "client closed");
+            // a node that never answers the close frame must not hold the socket and its threads
+            CompletableFuture.delayedExecutor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (!isClosed()) {
+                    closeConnection(CloseCodes.NORMAL, "client closed; the node did not answer");
+                }
+            });
         }
 
         /** A silent socket: no closing handshake the node would never answer, the socket closes now. */
