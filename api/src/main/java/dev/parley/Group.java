@@ -27,7 +27,7 @@ public non-sealed interface Group extends Conversation {
 
     /**
      * Removes members; each receives the change that removed it and nothing after. Inboxes that are not
-     * members are ignored; an admin removes itself with {@link #leave()}.
+     * members are ignored; this inbox itself in the list leaves (as {@link #leave()}).
      *
      * @throws PermissionDeniedException this inbox is not an admin (or no longer a member)
      */

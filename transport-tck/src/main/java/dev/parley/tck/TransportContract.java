@@ -18,7 +18,6 @@ import dev.parley.StreamFailedException;
 import dev.parley.StreamOptions;
 import dev.parley.TransportException;
 import dev.parley.StreamState;
-import dev.parley.core.transport.TransportRegistry;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
@@ -33,7 +32,6 @@ import dev.parley.spi.EpochCheck;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.Transport;
-import dev.parley.spi.TransportConfig;
 import dev.parley.spi.node.NodeLimits;
 import dev.parley.testing.FaultProxy;
 import dev.parley.spi.node.NodeTls;
@@ -65,9 +63,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,9 +114,7 @@ public abstract class TransportContract extends TransportSuite {
     }
 
     private Transport connect(URI endpoint, Authenticator who, EpochCheck epochCheck, Optional<KeyStore> trust) {
-        Transport transport = TransportRegistry.forScheme(scheme()).connect(endpoint, TransportConfig.builder()
-                .authenticator(who).heartbeatInterval(heartbeatInterval()).requestTimeout(Duration.ofSeconds(10))
-                .epochCheck(epochCheck).trustStore(trust.orElse(null)).build());
+        Transport transport = openTransport(endpoint, who, epochCheck, heartbeatInterval(), trust);
         transports.add(transport);
         return transport;
     }
@@ -143,23 +137,6 @@ public abstract class TransportContract extends TransportSuite {
         Assumptions.assumeTrue(links != null,
                 () -> "optional rule " + rule + " sends raw frames; " + scheme() + " has no frameLinks()");
         return new RawFrames(links);
-    }
-
-    protected static <T> T join(CompletableFuture<T> future) {
-        return future.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
-    }
-
-    protected static Throwable failureOf(CompletableFuture<?> future) {
-        try {
-            join(future);
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("expected the operation to fail");
-    }
-
-    protected static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A new group of {@code owner} (and {@code others}); returns its topic. */

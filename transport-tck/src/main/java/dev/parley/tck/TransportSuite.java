@@ -1,16 +1,26 @@
 package dev.parley.tck;
 
+import dev.parley.Authenticator;
 import dev.parley.ClientOptions;
 import dev.parley.Identity;
+import dev.parley.core.transport.TransportRegistry;
 import dev.parley.node.Node;
+import dev.parley.spi.EpochCheck;
+import dev.parley.spi.Transport;
+import dev.parley.spi.TransportConfig;
 import dev.parley.spi.node.NodeLimits;
 import dev.parley.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -27,6 +37,8 @@ public abstract class TransportSuite {
     /** The node's certificate in TLS suites. */
     protected static final TestCertificates.Issued NODE_CERTIFICATE = TEST_CA.issue("127.0.0.1", "localhost");
     private static final AtomicInteger NODES = new AtomicInteger();
+    /** How long one operation of a transport may take in the suites. */
+    protected static final Duration OPERATION_WAIT = Duration.ofSeconds(20);
 
     protected Node node;
 
@@ -53,6 +65,36 @@ public abstract class TransportSuite {
         ClientOptions.Builder options = ClientOptions.builder().endpoint(endpoint).identity(who);
         trustStore().ifPresent(options::trustStore);
         return options;
+    }
+
+    /**
+     * A transport of {@link #scheme()} to {@code endpoint} as {@code who}, trusting {@code trust} over
+     * TLS; the caller closes it.
+     */
+    protected Transport openTransport(URI endpoint, Authenticator who, EpochCheck epochCheck, Duration heartbeat,
+                                      Optional<KeyStore> trust) {
+        return TransportRegistry.forScheme(scheme()).connect(endpoint, TransportConfig.builder()
+                .authenticator(who).heartbeatInterval(heartbeat).requestTimeout(Duration.ofSeconds(10))
+                .epochCheck(epochCheck).trustStore(trust.orElse(null)).build());
+    }
+
+    /** The future's value, waiting at most {@link #OPERATION_WAIT}. */
+    protected static <T> T join(CompletableFuture<T> future) {
+        return future.orTimeout(OPERATION_WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** What the future failed with (it must fail within {@link #OPERATION_WAIT}). */
+    protected static Throwable failureOf(CompletableFuture<?> future) {
+        try {
+            join(future);
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected the operation to fail");
+    }
+
+    protected static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @BeforeEach

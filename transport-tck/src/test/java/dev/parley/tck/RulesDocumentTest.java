@@ -46,7 +46,7 @@ class RulesDocumentTest {
     }
 
     private static Stream<Method> tests() {
-        return Stream.of(TransportContract.class, ReliabilityContract.class)
+        return Stream.of(TransportContract.class, ReliabilityContract.class, MembershipContract.class)
                 .flatMap(suite -> Arrays.stream(suite.getDeclaredMethods()))
                 .filter(m -> m.isAnnotationPresent(Test.class));
     }

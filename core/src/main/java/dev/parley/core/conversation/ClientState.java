@@ -13,12 +13,15 @@ import dev.parley.core.stream.StreamRuntime;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.MessagePayload;
+import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Transport;
 
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Everything the conversation objects of one client share, and the writes they make. */
@@ -51,6 +54,10 @@ final class ClientState {
 
     /** Publishes a message and stores it; returns it as every member will see it. */
     DecodedMessage send(String conversationId, Object content, ContentTypeId type) {
+        if (type.sameTypeAs(ContentTypeId.GROUP_UPDATED)) {
+            throw new IllegalArgumentException("group updates are written by the node; use Group.addMembers,"
+                    + " removeMembers, leave or updateName");
+        }
         Codecs.Encoded encoded = codecs.encode(content, type);
         MessagePayload.Builder payload = MessagePayload.newBuilder()
                 .setContentType(type.toString())
@@ -76,6 +83,17 @@ final class ClientState {
                 .build().toByteArray();
         PublishResult result = publish(Topics.preferences(inboxId), update);
         store.putConsent(new ConsentRecord(conversationId, state, result.timestampNs()));
+    }
+
+    /**
+     * Asks the node for a change of a group (one idempotency key across retries), then brings the
+     * conversation's state in the store up to that change.
+     */
+    void updateGroup(String conversationId, List<String> add, List<String> remove, boolean leave,
+                     Optional<String> newName) {
+        GroupChange change = new GroupChange(conversationId, add, remove, leave, newName, newIdempotencyKey());
+        retryTransient(() -> Futures.await(transport.updateGroup(change), requestTimeout));
+        syncer.syncConversation(conversationId);
     }
 
     /** Publishes with one idempotency key across retries of transient failures, so a retry never duplicates. */

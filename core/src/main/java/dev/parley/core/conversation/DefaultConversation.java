@@ -60,8 +60,14 @@ abstract class DefaultConversation {
         return client.runtime.start(client.plans.conversationMessages(record.id(), options.durable()), options);
     }
 
+    /** The members as of the last group update this client has seen. */
     public List<String> memberInboxIds() {
-        return record.memberInboxIds();
+        return current().memberInboxIds();
+    }
+
+    /** The record as the store holds it now (group updates replace it); the one this view was made from if gone. */
+    final ConversationRecord current() {
+        return client.store.conversation(record.id()).orElse(record);
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.parley.Group;
 import dev.parley.core.store.ConversationRecord;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 final class DefaultGroup extends DefaultConversation implements Group {
     DefaultGroup(ConversationRecord record, ClientState client) {
@@ -12,36 +14,55 @@ final class DefaultGroup extends DefaultConversation implements Group {
 
     @Override
     public String name() {
-        return record.name();
+        return current().name();
     }
 
     @Override
     public List<String> adminInboxIds() {
-        throw new UnsupportedOperationException("TODO issue 12");
-    }
-
-    @Override
-    public void addMembers(List<String> inboxIds) {
-        throw new UnsupportedOperationException("TODO issue 12");
-    }
-
-    @Override
-    public void removeMembers(List<String> inboxIds) {
-        throw new UnsupportedOperationException("TODO issue 12");
-    }
-
-    @Override
-    public void leave() {
-        throw new UnsupportedOperationException("TODO issue 12");
-    }
-
-    @Override
-    public void updateName(String name) {
-        throw new UnsupportedOperationException("TODO issue 12");
+        return current().adminInboxIds();
     }
 
     @Override
     public boolean isActive() {
-        throw new UnsupportedOperationException("TODO issue 12");
+        return current().active();
+    }
+
+    @Override
+    public void addMembers(List<String> inboxIds) {
+        List<String> members = current().memberInboxIds();
+        List<String> added = requireInboxIds(inboxIds).stream().distinct().filter(id -> !members.contains(id)).toList();
+        if (!added.isEmpty()) {
+            client.updateGroup(id(), added, List.of(), false, Optional.empty());
+        }
+    }
+
+    @Override
+    public void removeMembers(List<String> inboxIds) {
+        List<String> members = current().memberInboxIds();
+        List<String> removed = requireInboxIds(inboxIds).stream().distinct().filter(members::contains).toList();
+        boolean leaving = removed.contains(client.inboxId);
+        List<String> others = removed.stream().filter(id -> !id.equals(client.inboxId)).toList();
+        if (!removed.isEmpty()) {
+            client.updateGroup(id(), List.of(), others, leaving, Optional.empty());
+        }
+    }
+
+    @Override
+    public void leave() {
+        client.updateGroup(id(), List.of(), List.of(), true, Optional.empty());
+    }
+
+    @Override
+    public void updateName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!name.equals(current().name())) {
+            client.updateGroup(id(), List.of(), List.of(), false, Optional.of(name));
+        }
+    }
+
+    private static List<String> requireInboxIds(List<String> inboxIds) {
+        Objects.requireNonNull(inboxIds, "inboxIds");
+        inboxIds.forEach(id -> Objects.requireNonNull(id, "inbox id"));
+        return inboxIds;
     }
 }

@@ -7,6 +7,7 @@ import dev.parley.ContentCodec;
 import dev.parley.ContentTypeId;
 import dev.parley.ConversationType;
 import dev.parley.DecodedMessage;
+import dev.parley.GroupUpdated;
 import dev.parley.ProtocolException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.ConversationRecord;
@@ -14,6 +15,7 @@ import dev.parley.core.store.MessageStore;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.Consent;
 import dev.parley.protocol.ConsentUpdate;
+import dev.parley.protocol.GroupUpdate;
 import dev.parley.protocol.MessagePayload;
 import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,11 +69,22 @@ public final class EnvelopeProcessor {
         if (welcome.getConversationId().isEmpty() || !welcome.getMemberInboxIdsList().contains(inboxId)) {
             throw new ProtocolException("welcome without conversation id or not naming this inbox");
         }
+        List<String> admins = welcome.getAdminInboxIdsCount() > 0 ? welcome.getAdminInboxIdsList()
+                : List.of(welcome.getCreatorInboxId()); // a node from before group membership
         ConversationRecord record = new ConversationRecord(welcome.getConversationId(), type,
                 welcome.getMemberInboxIdsList(), welcome.getCreatorInboxId(), welcome.getCreatedAtNs(),
-                welcome.getName());
-        store.putConversation(record);
+                welcome.getName(), admins, true, welcome.getJoinedAtSequence());
+        boolean known = store.conversation(record.id()).isPresent();
+        if (store.putConversation(record) && !known && record.stateSequence() > 0) {
+            // added to a running group: its history before this inbox joined is not ours to read
+            store.advanceCursor(Topics.conversation(record.id()), joinedCursor(record));
+        }
         return store.conversation(record.id()).orElse(record);
+    }
+
+    /** Where this inbox's reading of a conversation it was welcomed to starts: after this cursor. */
+    public static long joinedCursor(ConversationRecord conversation) {
+        return Math.max(0, conversation.stateSequence() - 1);
     }
 
     /** A consent update of this inbox, now stored. */
@@ -82,13 +96,24 @@ public final class EnvelopeProcessor {
         return record;
     }
 
-    /** A message; stored unless its conversation is DENIED. */
+    /**
+     * A message; stored unless its conversation is DENIED. A group update (written by the node alone)
+     * also moves the stored conversation to the state it describes, whatever the consent.
+     */
     public DecodedMessage message(Envelope envelope) {
         String conversationId = Topics.subject(envelope.topic());
         MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
         ContentTypeId type = contentType(payload.getContentType());
-        Object content = codecs.find(type).map(codec -> decode(codec, type, payload.getContent().toByteArray(), envelope))
-                .orElse(null);
+        Object content;
+        if (type.sameTypeAs(ContentTypeId.GROUP_UPDATED)) {
+            GroupUpdated update = groupUpdated(envelope, payload);
+            store.conversation(conversationId).ifPresent(known -> store.putConversation(known.updated(
+                    envelope.sequence(), update.memberInboxIds(), update.adminInboxIds(), update.newName(), inboxId)));
+            content = update;
+        } else {
+            content = codecs.find(type).map(codec -> decode(codec, type, payload.getContent().toByteArray(), envelope))
+                    .orElse(null);
+        }
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content,
                 payload.getFallback().isEmpty() ? null : payload.getFallback());
@@ -96,6 +121,19 @@ public final class EnvelopeProcessor {
             store.putMessage(message, envelope.sequence());
         }
         return message;
+    }
+
+    private static GroupUpdated groupUpdated(Envelope envelope, MessagePayload payload) {
+        GroupUpdate update;
+        try {
+            update = GroupUpdate.parseFrom(payload.getContent());
+        } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolException("malformed group update at " + envelope.topic() + "#" + envelope.sequence(), e);
+        }
+        return new GroupUpdated(update.getInitiatedByInboxId(), update.getAddedInboxIdsList(),
+                update.getRemovedInboxIdsList(), update.getLeftInboxIdsList(),
+                update.getRenamed() ? update.getName() : null, update.getMemberInboxIdsList(),
+                update.getAdminInboxIdsList());
     }
 
     /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */

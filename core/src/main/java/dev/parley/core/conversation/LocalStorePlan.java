@@ -39,6 +39,11 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         syncer.sync();
     }
 
+    @Override
+    public boolean notReadable(String topic, long sequence) {
+        return MembershipGaps.endsAt(store, topic, sequence);
+    }
+
     /** Handles the envelope ({@link #handle}), then moves the store's cursor past it where that is true. */
     @Override
     public final void onEnvelope(Envelope envelope, StreamContext<T> context) {
@@ -115,13 +120,16 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         return durable == null ? cursor : durable.start(topic, cursor);
     }
 
-    /** Follows {@code topic} from its first entry (a conversation created after the stream started). */
-    final void followFromStart(StreamContext<T> context, String topic) {
+    /**
+     * Follows {@code topic} from after {@code cursor}, where its history starts for this inbox (a
+     * conversation created, or this inbox added to it, after the stream started).
+     */
+    final void followFrom(StreamContext<T> context, String topic, long cursor) {
         continuous.add(topic);
         if (durable != null) {
-            durable.followed(topic, 0);
+            durable.followed(topic, cursor);
         }
-        context.addTopic(topic, 0);
+        context.addTopic(topic, cursor);
     }
 
     /** Follows {@code topic} from its next entry on. */

@@ -78,7 +78,7 @@ final class Plans {
                 cursors.put(welcome, fromStore(welcome));
                 cursors.put(prefs, fromStore(prefs));
                 for (ConversationRecord conversation : store.conversations()) {
-                    if (accepted(filter, conversation)) {
+                    if (conversation.active() && accepted(filter, conversation)) {
                         String topic = Topics.conversation(conversation.id());
                         cursors.put(topic, fromStore(topic));
                     }
@@ -91,18 +91,20 @@ final class Plans {
                 String kind = Topics.kind(envelope.topic());
                 if (kind.equals(Topics.CONVERSATION)) {
                     DecodedMessage message = processor.message(envelope);
+                    Optional<ConversationRecord> conversation = store.conversation(message.conversationId());
                     // consent may have changed on another path (sync, another stream) since this topic was added
-                    boolean wanted = store.conversation(message.conversationId())
-                            .map(c -> accepted(filter, c))
-                            .orElse(true);
-                    if (wanted) {
+                    if (conversation.map(c -> accepted(filter, c)).orElse(true)) {
                         context.emit(message);
+                    }
+                    if (conversation.map(c -> !c.active()).orElse(false)) {
+                        context.removeTopic(envelope.topic()); // this inbox left: the removal was its last entry
                     }
                 } else if (kind.equals(Topics.WELCOME)) {
                     ConversationRecord conversation = processor.welcome(envelope);
-                    if (accepted(filter, conversation)) {
-                        // created after this stream started: every message of it is new
-                        followFromStart(context, Topics.conversation(conversation.id()));
+                    String topic = Topics.conversation(conversation.id());
+                    if (conversation.active() && accepted(filter, conversation) && !context.follows(topic)) {
+                        // created or joined after this stream started: every message from there on is new
+                        followFrom(context, topic, EnvelopeProcessor.joinedCursor(conversation));
                     }
                 } else {
                     ConsentRecord consent = processor.consent(envelope);
@@ -120,9 +122,35 @@ final class Plans {
         };
     }
 
-    /** Messages of one conversation. */
+    /**
+     * Messages of one conversation. For a group this inbox leaves, the change that removed it is the
+     * last value: the stream then ends ({@code onEnd}); started on a group it has left, it ends at once.
+     */
     StreamPlan<DecodedMessage> conversationMessages(String conversationId, Optional<String> durable) {
-        return singleTopic(Topics.conversation(conversationId), processor::message, durable);
+        String topic = Topics.conversation(conversationId);
+        return new LocalStorePlan<>(store, syncer, DurableCursors.of(store, durable)) {
+            @Override
+            public Map<String, Long> initialCursors() {
+                return Map.of(topic, fromStore(topic));
+            }
+
+            @Override
+            public boolean exhausted() {
+                return hasLeft(conversationId);
+            }
+
+            @Override
+            void handle(Envelope envelope, StreamContext<DecodedMessage> context) {
+                context.emit(processor.message(envelope));
+                if (hasLeft(conversationId)) {
+                    context.complete();
+                }
+            }
+        };
+    }
+
+    private boolean hasLeft(String conversationId) {
+        return store.conversation(conversationId).map(c -> !c.active()).orElse(false);
     }
 
     /** Consent decisions of this inbox, from any installation. */

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * Brings the local store up to date: new conversations, consent decisions, then the messages of
- * every conversation that is not DENIED (denied spam costs no network). Each topic is read from
+ * every conversation that is not DENIED (denied spam costs no network) and that this inbox has not left. Each topic is read from
  * its stored cursor, page by page, until an empty page. Pages of many conversations are asked for
  * at once (at most {@value #IN_FLIGHT} queries in flight), so a sync costs about a few round trips
  * per {@value #IN_FLIGHT} conversations rather than per conversation; pages are applied on the
@@ -61,6 +61,11 @@ public final class Syncer {
         onceMoreAfterReset(this::pullWelcomes);
     }
 
+    /** Fetches what is new in one conversation (after a change this client asked for). */
+    public synchronized void syncConversation(String conversationId) {
+        onceMoreAfterReset(() -> pull(Topics.conversation(conversationId), processor::message));
+    }
+
     private void onceMoreAfterReset(Runnable sync) {
         try {
             syncingEpoch = store.followedEpoch();
@@ -81,7 +86,8 @@ public final class Syncer {
         pull(Topics.preferences(inboxId), processor::consent);
         List<String> topics = new ArrayList<>();
         for (ConversationRecord conversation : store.conversations()) {
-            if (processor.consentOf(conversation.id()) != ConsentState.DENIED) {
+            // a conversation this inbox left has nothing more for it (the node stops at its removal)
+            if (conversation.active() && processor.consentOf(conversation.id()) != ConsentState.DENIED) {
                 topics.add(Topics.conversation(conversation.id()));
             }
         }
@@ -131,7 +137,7 @@ public final class Syncer {
         long[] after = {store.cursor(topic)};
         store.inTransaction(syncingEpoch, () -> { // one commit per page
             for (Envelope envelope : page) {
-                if (envelope.sequence() > after[0] + 1) {
+                if (envelope.sequence() > after[0] + 1 && !MembershipGaps.endsAt(store, topic, envelope.sequence())) {
                     log.warn("{} entries of {} ({} to {}) are no longer kept by the node; synced what remains",
                             envelope.sequence() - after[0] - 1, topic, after[0] + 1, envelope.sequence() - 1);
                 }

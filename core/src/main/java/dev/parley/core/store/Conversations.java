@@ -11,9 +11,17 @@ import java.util.Optional;
 public final class Conversations {
     private final Map<String, ConversationRecord> byId = new LinkedHashMap<>();
 
-    /** False when it was known already (nothing changes). */
-    public boolean add(ConversationRecord conversation) {
-        return byId.putIfAbsent(conversation.id(), conversation) == null;
+    /**
+     * Adds a conversation, or replaces the known one when {@code conversation} is of a later state
+     * ({@link ConversationRecord#isOlderThan}); false when nothing changed.
+     */
+    public boolean put(ConversationRecord conversation) {
+        ConversationRecord known = byId.get(conversation.id());
+        if (known != null && !known.isOlderThan(conversation)) {
+            return false;
+        }
+        byId.put(conversation.id(), conversation);
+        return true;
     }
 
     public Optional<ConversationRecord> get(String id) {

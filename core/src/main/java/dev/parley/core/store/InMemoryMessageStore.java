@@ -61,7 +61,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized boolean putConversation(ConversationRecord conversation) {
-        return ofCurrentHistory() && conversations.add(conversation);
+        return ofCurrentHistory() && conversations.put(conversation);
     }
 
     @Override

@@ -13,7 +13,10 @@ import java.util.Optional;
  * streams may deliver the same envelope twice. Implementations are thread-safe.
  */
 public interface MessageStore extends AutoCloseable {
-    /** Stores a conversation; false when it was known already. */
+    /**
+     * Stores a conversation, or replaces the stored one when this is of a later state (a group update
+     * of a higher sequence, a welcome back after a removal); false when nothing changed.
+     */
     boolean putConversation(ConversationRecord conversation);
 
     Optional<ConversationRecord> conversation(String id);

@@ -82,7 +82,7 @@ final class Delivery<T> implements StreamContext<T> {
                 demand.delivered();
                 long missingFrom = cursors.missingBefore(envelope);
                 if (!sourceDone && cursors.advance(envelope)) {
-                    if (missingFrom > 0) {
+                    if (missingFrom > 0 && !plan.notReadable(envelope.topic(), envelope.sequence())) {
                         historyLost(envelope.topic(), missingFrom, envelope.sequence() - 1, HistoryLost.Reason.RETENTION);
                     }
                     handle(envelope);

@@ -116,6 +116,10 @@ final class StreamEngine<T> implements Attempt.Events {
         state = StreamState.LIVE;
         firstAttempt.complete(null);
         delivery.attach(attempt.subscription());
+        if (plan.exhausted()) {
+            sourceDone();
+            return;
+        }
         if (restarted) {
             callbacks.restart();
             stabilityTimer = schedule(runtime.heartbeatInterval(), () -> {
@@ -142,10 +146,15 @@ final class StreamEngine<T> implements Attempt.Events {
             return;
         }
         if (delivery.deliver(envelopes)) {
-            terminate(StreamState.ENDED); // the plan said its source is done
-            delivery.closeBuffer(null, false);
-            finish();
+            sourceDone();
         }
+    }
+
+    /** The plan said its source has nothing more: the stream ends after what it emitted. */
+    private void sourceDone() {
+        terminate(StreamState.ENDED);
+        delivery.closeBuffer(null, false);
+        finish();
     }
 
     @Override

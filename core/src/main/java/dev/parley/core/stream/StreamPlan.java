@@ -24,6 +24,23 @@ public interface StreamPlan<T> {
     void onEnvelope(Envelope envelope, StreamContext<T> context);
 
     /**
+     * True when the entries of {@code topic} just before {@code sequence} that the stream did not get
+     * were never this inbox's to read (it was not a member then), rather than lost: no
+     * {@code HistoryLost} is reported for them. The default is false.
+     */
+    default boolean notReadable(String topic, long sequence) {
+        return false;
+    }
+
+    /**
+     * True when the plan's source has nothing more to give, ever (a conversation this inbox left):
+     * asked once the stream is live; the stream then ends ({@code onEnd}). The default is false.
+     */
+    default boolean exhausted() {
+        return false;
+    }
+
+    /**
      * Runs a run of envelopes (what one delivery brought) through {@link #onEnvelope}; a plan whose
      * writes should be one transaction per run wraps {@code run} in it. The default just runs it.
      */

@@ -17,15 +17,20 @@ import java.util.Optional;
 
 /** The SQL of each kind of row: how it is written and read back. */
 final class Rows {
+    /** Between the inbox ids of a list kept in one column (inbox ids are hexadecimal). */
+    private static final String INBOX_SEPARATOR = ",";
     private Rows() {
     }
 
+    /** Writes a conversation as the store now knows it (new, or of a later state), with its members. */
     static void conversation(Statements sql, ConversationRecord c) throws SQLException {
-        int added = sql.update("INSERT OR IGNORE INTO conversations (id, type, creator_inbox_id, created_at_ns, name)"
-                + " VALUES (?, ?, ?, ?, ?)", c.id(), c.type().name(), c.creatorInboxId(), c.createdAtNs(), c.name());
-        if (added == 0) {
-            return;
-        }
+        sql.update("INSERT INTO conversations (id, type, creator_inbox_id, created_at_ns, name, admins, active,"
+                        + " state_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                        + " name = excluded.name, admins = excluded.admins, active = excluded.active,"
+                        + " state_sequence = excluded.state_sequence",
+                c.id(), c.type().name(), c.creatorInboxId(), c.createdAtNs(), c.name(),
+                String.join(INBOX_SEPARATOR, c.adminInboxIds()), c.active() ? 1 : 0, c.stateSequence());
+        sql.update("DELETE FROM members WHERE conversation_id = ?", c.id());
         List<String> members = c.memberInboxIds();
         for (int i = 0; i < members.size(); i++) {
             sql.update("INSERT INTO members (conversation_id, position, inbox_id) VALUES (?, ?, ?)",
@@ -40,11 +45,15 @@ final class Rows {
                 + " position", row -> new String[] {row.getString(1), row.getString(2)})) {
             members.computeIfAbsent(member[0], id -> new ArrayList<>()).add(member[1]);
         }
-        return sql.query("SELECT id, type, creator_inbox_id, created_at_ns, name FROM conversations"
-                        + " ORDER BY created_at_ns, id",
+        return sql.query("SELECT id, type, creator_inbox_id, created_at_ns, name, admins, active, state_sequence"
+                        + " FROM conversations ORDER BY created_at_ns, id",
                 row -> new ConversationRecord(row.getString(1), ConversationType.valueOf(row.getString(2)),
                         members.getOrDefault(row.getString(1), List.of()), row.getString(3), row.getLong(4),
-                        row.getString(5)));
+                        row.getString(5), inboxIds(row.getString(6)), row.getInt(7) != 0, row.getLong(8)));
+    }
+
+    private static List<String> inboxIds(String joined) {
+        return joined.isEmpty() ? List.of() : List.of(joined.split(INBOX_SEPARATOR));
     }
 
     static void consent(Statements sql, ConsentRecord c) throws SQLException {

@@ -13,7 +13,8 @@ import java.util.List;
  * Version 1: conversations, members, consent, messages by (conversation, sequence), sync and
  * durable cursors, meta (owner inbox). Version 2: node histories (a generation per adopted epoch),
  * messages by (conversation, generation, sequence), so that no write of a replaced history can
- * land among the new one's rows.
+ * land among the new one's rows. Version 3: group membership that changes: each conversation's
+ * admins, whether this inbox is still in it, and the sequence of the group update its state comes from.
  */
 final class Schema {
     /** {@code PRAGMA application_id} of a Parley client database ("PRLY"). */
@@ -44,7 +45,12 @@ final class Schema {
                             + " content_type, content, fallback FROM messages",
                     "DROP TABLE messages",
                     "ALTER TABLE messages_v2 RENAME TO messages",
-                    "INSERT INTO meta (key, value) VALUES ('generation', '0')"));
+                    "INSERT INTO meta (key, value) VALUES ('generation', '0')"),
+            List.of(
+                    "ALTER TABLE conversations ADD COLUMN admins TEXT NOT NULL DEFAULT ''",
+                    "UPDATE conversations SET admins = creator_inbox_id",
+                    "ALTER TABLE conversations ADD COLUMN active INTEGER NOT NULL DEFAULT 1",
+                    "ALTER TABLE conversations ADD COLUMN state_sequence INTEGER NOT NULL DEFAULT 0"));
 
     /** The version this code writes. */
     static final int LATEST = MIGRATIONS.size();

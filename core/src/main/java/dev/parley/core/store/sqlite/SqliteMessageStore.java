@@ -45,7 +45,7 @@ public final class SqliteMessageStore implements MessageStore {
         this.db = db;
         this.content = new MessageContent(codecs);
         db.read("read", sql -> {
-            Rows.conversations(sql).forEach(conversations::add);
+            Rows.conversations(sql).forEach(conversations::put);
             return null;
         });
         this.consent = new HashMap<>(db.read("read", Rows::consent));
@@ -156,7 +156,7 @@ public final class SqliteMessageStore implements MessageStore {
     @Override
     public boolean putConversation(ConversationRecord conversation) {
         synchronized (this) {
-            if (!ofCurrentHistory() || !conversations.add(conversation)) {
+            if (!ofCurrentHistory() || !conversations.put(conversation)) {
                 return false;
             }
         }
