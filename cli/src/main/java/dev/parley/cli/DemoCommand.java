@@ -89,13 +89,14 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 try (Client alice = connect(direct, false);
                      Client bob = connect(bobsEndpoint, true);
-                     Client carol = connect(direct, false)) {
+                     Client carol = connect(direct, false);
+                     Client dave = connect(direct, false)) {
                     DemoStory.Fault fault = proxy == null
                             ? new DemoStory.Fault("node", "dropConnections(bob) - cutting every connection of bob's inbox",
                                     () -> node.dropConnections(bob.inboxId()))
                             : new DemoStory.Fault("net", "resetting bob's TCP connection (RST through the fault proxy)",
                                     proxy::resetAll);
-                    DemoStory story = new DemoStory(console, fault, alice, bob, carol,
+                    DemoStory story = new DemoStory(console, fault, alice, bob, carol, dave,
                             direct, bobsEndpoint, messages, spam, Duration.ofSeconds(timeoutSeconds));
                     result = story.run();
                     console.say("demo", "closing clients%s and node", proxy == null ? "" : ", proxy");

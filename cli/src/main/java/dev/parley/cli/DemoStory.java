@@ -6,6 +6,7 @@ import dev.parley.Conversation;
 import dev.parley.DecodedMessage;
 import dev.parley.Dm;
 import dev.parley.Group;
+import dev.parley.GroupUpdated;
 import dev.parley.MessageStream;
 import dev.parley.StreamOptions;
 
@@ -23,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * The demo's story, step by step: bob streams, alice makes a group, carol spams bob who denies her
- * DM, alice and carol talk in the group while bob's connection is cut (the {@link Fault}), then the tally.
+ * DM, alice and carol talk in the group while bob's connection is cut (the {@link Fault}), the tally;
+ * then alice adds dave to the group and removes carol ({@link MembershipChapter}).
  */
 final class DemoStory {
     /**
@@ -42,6 +44,7 @@ final class DemoStory {
     private final Client alice;
     private final Client bob;
     private final Client carol;
+    private final Client dave;
     private final int messages;
     private final int spam;
     private final Duration timeout;
@@ -53,8 +56,8 @@ final class DemoStory {
     private final CompletableFuture<Group> bobSawGroup = new CompletableFuture<>();
     private final CompletableFuture<Dm> bobSawDm = new CompletableFuture<>();
 
-    DemoStory(Console console, Fault fault, Client alice, Client bob, Client carol, URI direct, URI bobsEndpoint,
-              int messages, int spam, Duration timeout) {
+    DemoStory(Console console, Fault fault, Client alice, Client bob, Client carol, Client dave, URI direct,
+              URI bobsEndpoint, int messages, int spam, Duration timeout) {
         this.console = console;
         this.fault = fault;
         this.direct = direct;
@@ -62,16 +65,18 @@ final class DemoStory {
         this.alice = alice;
         this.bob = bob;
         this.carol = carol;
+        this.dave = dave;
         this.messages = messages;
         this.spam = spam;
         this.timeout = timeout;
-        this.names = Map.of(alice.inboxId(), "alice", bob.inboxId(), "bob", carol.inboxId(), "carol");
+        this.names = Map.of(alice.inboxId(), "alice", bob.inboxId(), "bob", carol.inboxId(), "carol",
+                dave.inboxId(), "dave");
         this.messagesTrace = new StreamTrace(console, "bob");
         this.conversationsTrace = new StreamTrace(console, "bob/conversations");
     }
 
     DemoResult run() throws InterruptedException {
-        for (Client client : List.of(alice, bob, carol)) {
+        for (Client client : List.of(alice, bob, carol, dave)) {
             URI endpoint = client == bob ? bobsEndpoint : direct;
             console.say(name(client.inboxId()), "connected to %s%s, inbox %s", endpoint,
                     endpoint.equals(direct) ? "" : " (the fault proxy)", Console.shortId(client.inboxId()));
@@ -144,9 +149,14 @@ final class DemoStory {
                 spamStored, spamDm.messages().size());
 
         int lost = (int) sentIds.stream().filter(id -> !tally.contains(id)).count();
-        return new DemoResult(sentIds.size(), tally.received(group.id()), tally.duplicates(), lost,
+        int received = tally.received(group.id());
+        int duplicates = tally.duplicates();
+        MembershipChapter.Outcome membership = new MembershipChapter(console, this::name, timeout)
+                .run(group, carolsGroup, carol.inboxId(), dave);
+        return new DemoResult(sentIds.size(), received, duplicates, lost,
                 spam, tally.received(spamDm.id()), spamStored,
-                messagesTrace.errors(), messagesTrace.retries(), messagesTrace.restarts(), messagesTrace.failures());
+                messagesTrace.errors(), messagesTrace.retries(), messagesTrace.restarts(), messagesTrace.failures(),
+                membership);
     }
 
     private String send(String who, Conversation conversation, String text) {
@@ -170,7 +180,8 @@ final class DemoStory {
     private void bobGetsMessage(DecodedMessage message) {
         tally.record(message, first -> console.say("bob", "%s %s from %s: %s", first ? "got" : "got DUPLICATE",
                 labels.getOrDefault(message.conversationId(), Console.shortId(message.conversationId())),
-                name(message.senderInboxId()), message.content()));
+                name(message.senderInboxId()), message.content() instanceof GroupUpdated update
+                        ? MembershipChapter.describe(update, this::name) : message.content()));
     }
 
     private String name(String inboxId) {
