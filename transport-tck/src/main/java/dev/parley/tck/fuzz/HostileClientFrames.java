@@ -16,6 +16,7 @@ import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.QueryRequest;
 import dev.parley.protocol.RemoveTopics;
 import dev.parley.protocol.Subscribe;
+import dev.parley.protocol.UpdateGroupRequest;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -62,7 +63,8 @@ public final class HostileClientFrames {
 
     public Arbitrary<ClientFrame> clientFrames() {
         Arbitrary<ClientFrame.Builder> body = Arbitraries.oneOf(List.of(
-                hello(), auth(), publish(), query(), createConversation(), subscribe(), addTopics(), removeTopics(),
+                hello(), auth(), publish(), query(), createConversation(), updateGroup(), subscribe(), addTopics(),
+                removeTopics(),
                 demand(), Arbitraries.just(ClientFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtNs(-1))),
                 Arbitraries.just(ClientFrame.newBuilder().setCancel(Cancel.getDefaultInstance())),
                 Arbitraries.just(ClientFrame.newBuilder())));
@@ -167,6 +169,20 @@ public final class HostileClientFrames {
         return Combinators.combine(Arbitraries.integers().between(-1, 5), members, strings())
                 .as((kind, m, name) -> ClientFrame.newBuilder().setCreateConversation(CreateConversationRequest.newBuilder()
                         .setKindValue(kind).addAllMemberInboxIds(m).setName(name)));
+    }
+
+    /** Changes of the victim's group (the hostile client is no member of it), of made-up and malformed ones. */
+    private Arbitrary<ClientFrame.Builder> updateGroup() {
+        Arbitrary<String> conversations = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(Topics.subject(HostileFrame.VICTIM_CONVERSATION))),
+                Tuple.of(1, strings()));
+        Arbitrary<List<String>> inboxes = inboxIds().list().ofMaxSize(3);
+        return Combinators.combine(conversations, inboxes, inboxes, Arbitraries.of(true, false),
+                        Arbitraries.of(true, false), strings(), strings())
+                .as((conversation, add, remove, leave, rename, name, key) -> ClientFrame.newBuilder()
+                        .setUpdateGroup(UpdateGroupRequest.newBuilder().setConversationId(conversation)
+                                .addAllAddInboxIds(add).addAllRemoveInboxIds(remove).setLeave(leave)
+                                .setRename(rename).setName(name).setIdempotencyKey(key)));
     }
 
     private Arbitrary<ClientFrame.Builder> subscribe() {
