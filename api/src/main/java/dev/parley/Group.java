@@ -18,7 +18,7 @@ public non-sealed interface Group extends Conversation {
 
     /**
      * Adds inboxes; they are welcomed and see the group from this change on. Members already in the
-     * group are ignored; a call that changes nothing sends nothing.
+     * group are ignored; when nothing changes, the node writes nothing.
      *
      * @throws PermissionDeniedException this inbox is not an admin (or no longer a member)
      * @throws ProtocolException         a malformed inbox id, or more members than the node allows

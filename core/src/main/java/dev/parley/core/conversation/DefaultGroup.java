@@ -29,8 +29,8 @@ final class DefaultGroup extends DefaultConversation implements Group {
 
     @Override
     public void addMembers(List<String> inboxIds) {
-        List<String> members = current().memberInboxIds();
-        List<String> added = requireInboxIds(inboxIds).stream().distinct().filter(id -> !members.contains(id)).toList();
+        // the node decides who is a member (this client's view may be behind); it writes nothing for no change
+        List<String> added = requireInboxIds(inboxIds).stream().distinct().toList();
         if (!added.isEmpty()) {
             client.updateGroup(id(), added, List.of(), false, Optional.empty());
         }
@@ -38,8 +38,7 @@ final class DefaultGroup extends DefaultConversation implements Group {
 
     @Override
     public void removeMembers(List<String> inboxIds) {
-        List<String> members = current().memberInboxIds();
-        List<String> removed = requireInboxIds(inboxIds).stream().distinct().filter(members::contains).toList();
+        List<String> removed = requireInboxIds(inboxIds).stream().distinct().toList();
         boolean leaving = removed.contains(client.inboxId);
         List<String> others = removed.stream().filter(id -> !id.equals(client.inboxId)).toList();
         if (!removed.isEmpty()) {
