@@ -59,6 +59,24 @@ public abstract class MessageStoreContract {
     }
 
     @Test
+    void aConversationGivesWayOnlyToALaterState() {
+        ConversationRecord created = conversation("g", 1);
+        ConversationRecord added = created.updated(5, List.of(ME, "inbox-b", "inbox-c"), List.of(ME), null, ME);
+        ConversationRecord removed = added.updated(9, List.of("inbox-b", "inbox-c"), List.of("inbox-b"), "renamed", ME);
+        store.putConversation(created);
+
+        assertThat(store.putConversation(removed)).isTrue();
+        assertThat(store.putConversation(added)).as("an older state").isFalse();
+        assertThat(store.putConversation(removed)).as("the same state").isFalse();
+        ConversationRecord now = store.conversation("g").orElseThrow();
+        assertThat(now).isEqualTo(removed);
+        assertThat(now.active()).isFalse();
+        assertThat(now.name()).isEqualTo("renamed");
+        assertThat(now.adminInboxIds()).containsExactly("inbox-b");
+        assertThat(now.memberInboxIds()).containsExactly("inbox-b", "inbox-c");
+    }
+
+    @Test
     void consentKeepsTheLatestDecision() {
         store.putConsent(new ConsentRecord("c", ConsentState.ALLOWED, 200));
         store.putConsent(new ConsentRecord("c", ConsentState.UNKNOWN, 100));

@@ -4,6 +4,7 @@ import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
 import dev.parley.LocalStoreException;
 import dev.parley.core.codec.Codecs;
+import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.store.MessageStoreContract;
 import dev.parley.internal.Topics;
@@ -64,6 +65,21 @@ class SqliteMessageStoreTest extends MessageStoreContract {
             assertThat(again.cursor(Topics.conversation("c"))).isEqualTo(2);
             assertThat(again.durableCursors("app")).isEqualTo(Map.of(Topics.conversation("c"), 1L));
             assertThat(again.nodeEpoch()).contains("e1");
+        }
+    }
+
+    @Test
+    void membershipChangesComeBackAfterReopening() {
+        Path file = dir.resolve("client.db");
+        ConversationRecord left = conversation("g", 1).updated(7, List.of("inbox-b", "inbox-c"), List.of("inbox-c"),
+                "new name", ME);
+        try (SqliteMessageStore first = reopen(file)) {
+            first.putConversation(conversation("g", 1));
+            first.putConversation(left);
+        }
+        try (SqliteMessageStore again = reopen(file)) {
+            assertThat(again.conversations()).containsExactly(left);
+            assertThat(again.putConversation(conversation("g", 1))).as("the creation state is older").isFalse();
         }
     }
 
