@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -355,6 +356,111 @@ abstract class NodeGroupsContract {
         assertThat(refused).isInstanceOf(LimitExceededException.class);
         assertThat(((LimitExceededException) refused).limit()).isEqualTo(LimitExceededException.CONVERSATIONS_PER_MINUTE);
         assertThat(((LimitExceededException) refused).isRetryable()).isTrue();
+    }
+
+    /**
+     * Members send as fast as they can while the admin removes them one by one (about a thousand
+     * operations in all): a send racing its sender's removal lands before the removal or is refused
+     * with {@link PermissionDeniedException}, and each removed member's stream ends with its removal.
+     */
+    @Test
+    void sendsRacingTheirSendersRemovalLandBeforeItOrAreRefused() throws Exception {
+        Node node = start(NodeLimits.builder().conversationsPerInboxPerMinute(10_000).build());
+        int members = 10;
+        Identity alice = Identity.generate();
+        NodeSession a = Collector.login(node, alice);
+        List<Identity> ids = new ArrayList<>();
+        List<NodeSession> sessions = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            ids.add(Identity.generate());
+        }
+        String g = group(a, ids.toArray(Identity[]::new));
+        String topic = Topics.conversation(g);
+        List<Collector> streams = new ArrayList<>();
+        List<java.util.concurrent.CountDownLatch> sentEnough = new ArrayList<>();
+        for (Identity id : ids) {
+            NodeSession s = Collector.login(node, id);
+            sessions.add(s);
+            Collector c = new Collector();
+            s.subscribe(Map.of(topic, 0L), 1_000_000, HEARTBEAT, c);
+            streams.add(c);
+        }
+        List<List<Long>> landed = new ArrayList<>();
+        List<Throwable> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> refusedKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(members + 1);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < members; i++) {
+                NodeSession s = sessions.get(i);
+                List<Long> mine = new java.util.concurrent.CopyOnWriteArrayList<>();
+                landed.add(mine);
+                java.util.concurrent.CountDownLatch enough = new java.util.concurrent.CountDownLatch(30 + 10 * i);
+                sentEnough.add(enough);
+                int member = i;
+                running.add(pool.submit(() -> {
+                    for (int n = 0; n < 20_000; n++) { // until refused: its removal comes after 30 + 10 i
+                        String key = "member-" + member + "-" + n;
+                        try {
+                            mine.add(join(s.publish(topic, ("m" + n).getBytes(StandardCharsets.UTF_8), key)).sequence());
+                            enough.countDown();
+                        } catch (RuntimeException e) {
+                            refusals.add(e instanceof java.util.concurrent.CompletionException ? e.getCause() : e);
+                            refusedKeys.add(key);
+                            return;
+                        }
+                    }
+                }));
+            }
+            running.add(pool.submit(() -> {
+                for (int n = 0; !done.get(); n++) {
+                    send(a, g, "admin " + n);
+                }
+            }));
+            List<Long> removals = new ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                assertThat(sentEnough.get(i).await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                removals.add(remove(a, g, ids.get(i)).sequence());
+            }
+            for (int i = 0; i < members; i++) {
+                running.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            done.set(true);
+            running.get(members).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(refusals).hasSize(members).allMatch(e -> e instanceof PermissionDeniedException);
+            List<Envelope> log = new ArrayList<>();
+            for (List<Envelope> page = a.query(topic, 0, 1000); !page.isEmpty();
+                 page = a.query(topic, page.get(page.size() - 1).sequence(), 1000)) {
+                log.addAll(page);
+            }
+            assertThat(sequences(log)).isEqualTo(range(1, log.size()));
+            assertThat(log).extracting(Envelope::idempotencyKey).doesNotContainAnyElementsOf(refusedKeys);
+            for (int i = 0; i < members; i++) {
+                String inbox = ids.get(i).inboxId();
+                long removedAt = removals.get(i);
+                assertThat(updateIn(log.get((int) removedAt - 1)).getRemovedInboxIdsList()).containsExactly(inbox);
+                assertThat(log.stream().filter(e -> e.senderInboxId().equals(inbox)).map(Envelope::sequence))
+                        .as("entries of member %d, removed at %d", i, removedAt)
+                        .containsExactlyInAnyOrderElementsOf(landed.get(i))
+                        .allMatch(sequence -> sequence < removedAt);
+                Collector stream = streams.get(i);
+                await().atMost(WAIT).until(() -> !stream.envelopes.isEmpty()
+                        && stream.envelopes.get(stream.envelopes.size() - 1).sequence() >= removedAt);
+                assertThat(sequences(stream.envelopes)).as("stream of member %d", i).isEqualTo(range(1, removedAt));
+                assertThat(stream.errors).isEmpty();
+            }
+            long operations = log.size() + refusals.size();
+            LoggerFactory.getLogger(NodeGroupsContract.class).info("{} operations, removals at {}", operations, removals);
+            assertThat(operations).isGreaterThan(800);
+            send(a, g, "after all");
+            await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> java.util.stream.IntStream.range(0, members)
+                    .allMatch(i -> streams.get(i).envelopes.size() == removals.get(i)));
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+        }
     }
 
     @Test
