@@ -66,6 +66,18 @@ abstract class NodeGroupsContract {
         return start(NodeLimits.builder().build());
     }
 
+    /** Alice (creator, admin) and bob, logged in to a new node, and a group of the two. */
+    record Two(Node node, Identity alice, Identity bob, NodeSession a, NodeSession b, String group) {
+    }
+
+    Two twoInAGroup() {
+        Node node = start();
+        Identity alice = Identity.generate();
+        Identity bob = Identity.generate();
+        NodeSession a = Collector.login(node, alice);
+        return new Two(node, alice, bob, a, Collector.login(node, bob), group(a, bob));
+    }
+
     static <T> T join(CompletableFuture<T> f) {
         return f.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
@@ -174,13 +186,11 @@ abstract class NodeGroupsContract {
 
     @Test
     void aRemovedMemberMidReplayGetsItsRemovalAndNothingAfterWhileItsOtherTopicsGoOn() {
-        Node node = start();
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
-        NodeSession a = Collector.login(node, alice);
-        NodeSession b = Collector.login(node, bob);
-        String g = group(a, bob);
-        String other = group(a, bob);
+        Two two = twoInAGroup();
+        NodeSession a = two.a();
+        NodeSession b = two.b();
+        String g = two.group();
+        String other = group(a, two.bob());
         for (int i = 1; i <= 5; i++) {
             send(a, g, "m" + i);
         }
@@ -189,7 +199,7 @@ abstract class NodeGroupsContract {
                 HEARTBEAT, bobs);
         await().atMost(WAIT).until(() -> bobs.envelopes.size() == 2);
 
-        long removedAt = remove(a, g, bob).sequence();
+        long removedAt = remove(a, g, two.bob()).sequence();
         send(a, g, "after 1");
         send(a, g, "after 2");
         sub.request(100);
@@ -202,7 +212,7 @@ abstract class NodeGroupsContract {
         await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> bobs.envelopes.size() == 7);
         List<Envelope> fromGroup = bobs.envelopes.stream().filter(e -> e.topic().equals(Topics.conversation(g))).toList();
         assertThat(sequences(fromGroup)).isEqualTo(range(1, 6));
-        assertThat(updateIn(fromGroup.get(5)).getRemovedInboxIdsList()).containsExactly(bob.inboxId());
+        assertThat(updateIn(fromGroup.get(5)).getRemovedInboxIdsList()).containsExactly(two.bob().inboxId());
         assertThat(bobs.texts()).contains("elsewhere");
         assertThat(bobs.errors).isEmpty();
 
@@ -219,16 +229,14 @@ abstract class NodeGroupsContract {
 
     @Test
     void aReaddedMemberReadsItsSpansAndNotTheGapBetween() {
-        Node node = start();
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
-        NodeSession a = Collector.login(node, alice);
-        NodeSession b = Collector.login(node, bob);
-        String g = group(a, bob);
+        Two two = twoInAGroup();
+        NodeSession a = two.a();
+        NodeSession b = two.b();
+        String g = two.group();
         send(a, g, "m1");                       // 1
-        long removed = remove(a, g, bob).sequence(); // 2
+        long removed = remove(a, g, two.bob()).sequence(); // 2
         send(a, g, "gap");                      // 3
-        long readded = add(a, g, bob).sequence();    // 4
+        long readded = add(a, g, two.bob()).sequence();    // 4
         send(a, g, "m5");                       // 5
 
         assertThat(List.of(removed, readded)).containsExactly(2L, 4L);
@@ -242,18 +250,15 @@ abstract class NodeGroupsContract {
 
     @Test
     void adminsAddAndRemoveAndMembersLeaveOrRename() {
-        Node node = start();
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
+        Two two = twoInAGroup();
+        NodeSession a = two.a();
+        NodeSession b = two.b();
+        String g = two.group();
         Identity carol = Identity.generate();
-        Identity mallory = Identity.generate();
-        NodeSession a = Collector.login(node, alice);
-        NodeSession b = Collector.login(node, bob);
-        NodeSession m = Collector.login(node, mallory);
-        String g = group(a, bob);
+        NodeSession m = Collector.login(two.node(), Identity.generate());
 
         assertThatThrownBy(() -> add(b, g, carol)).hasCauseInstanceOf(PermissionDeniedException.class);
-        assertThatThrownBy(() -> remove(b, g, alice)).hasCauseInstanceOf(PermissionDeniedException.class);
+        assertThatThrownBy(() -> remove(b, g, two.alice())).hasCauseInstanceOf(PermissionDeniedException.class);
         assertThatThrownBy(() -> m.updateGroup(change(g, List.of(), List.of(), true, Optional.empty())))
                 .isInstanceOf(PermissionDeniedException.class);
         PublishResult renamed = join(b.updateGroup(change(g, List.of(), List.of(), false, Optional.of("new name"))));
@@ -262,18 +267,18 @@ abstract class NodeGroupsContract {
         GroupUpdate rename = updateIn(log.get(0));
         assertThat(rename.getRenamed()).isTrue();
         assertThat(rename.getName()).isEqualTo("new name");
-        assertThat(rename.getInitiatedByInboxId()).isEqualTo(bob.inboxId());
+        assertThat(rename.getInitiatedByInboxId()).isEqualTo(two.bob().inboxId());
 
         long left = leave(b, g).sequence();
         GroupUpdate leaving = updateIn(a.query(Topics.conversation(g), left - 1, 1).get(0));
-        assertThat(leaving.getLeftInboxIdsList()).containsExactly(bob.inboxId());
+        assertThat(leaving.getLeftInboxIdsList()).containsExactly(two.bob().inboxId());
         assertThat(leaving.getRemovedInboxIdsList()).isEmpty();
-        assertThat(leaving.getMemberInboxIdsList()).containsExactly(alice.inboxId());
+        assertThat(leaving.getMemberInboxIdsList()).containsExactly(two.alice().inboxId());
         assertThatThrownBy(() -> join(b.updateGroup(change(g, List.of(), List.of(), false, Optional.of("x")))))
                 .hasCauseInstanceOf(PermissionDeniedException.class);
         assertThatThrownBy(() -> leave(b, g)).hasCauseInstanceOf(PermissionDeniedException.class);
 
-        String dm = join(a.createConversation(ConversationType.DM, List.of(bob.inboxId()), ""));
+        String dm = join(a.createConversation(ConversationType.DM, List.of(two.bob().inboxId()), ""));
         assertThatThrownBy(() -> a.updateGroup(change(dm, List.of(carol), List.of(), false, Optional.empty())))
                 .isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> a.updateGroup(new GroupChange(g, List.of("not-an-inbox"), List.of(), false,
