@@ -2,6 +2,7 @@ package dev.parley.node;
 
 import dev.parley.node.internal.store.MemoryNodeStoreProvider;
 import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.NodeStoreProvider;
@@ -25,6 +26,10 @@ public final class FaultyStoreProvider implements NodeStoreProvider {
         return "faulty";
     }
 
+    private static <T> CompletableFuture<T> failure() {
+        return CompletableFuture.failedFuture(new StoreException("cannot store in /secret/path: disk full"));
+    }
+
     @Override
     public NodeStore open(URI uri) {
         NodeStore memory = new MemoryNodeStoreProvider().open(URI.create("memory:/"));
@@ -36,9 +41,20 @@ public final class FaultyStoreProvider implements NodeStoreProvider {
 
             @Override
             public CompletableFuture<Appended> append(String topic, byte[] payload, String key, String sender) {
-                return FAILING.get()
-                        ? CompletableFuture.failedFuture(new StoreException("cannot store in /secret/path: disk full"))
-                        : memory.append(topic, payload, key, sender);
+                return FAILING.get() ? failure() : memory.append(topic, payload, key, sender);
+            }
+
+            @Override
+            public CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload, String key,
+                                                                    String sender) {
+                return FAILING.get() ? failure() : memory.appendToConversation(conversationId, payload, key, sender);
+            }
+
+            @Override
+            public CompletableFuture<Optional<Appended>> changeConversation(String conversationId,
+                                                                            ConversationChange change, String key,
+                                                                            String sender) {
+                return FAILING.get() ? failure() : memory.changeConversation(conversationId, change, key, sender);
             }
 
             @Override

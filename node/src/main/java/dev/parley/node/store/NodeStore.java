@@ -29,6 +29,33 @@ public interface NodeStore extends AutoCloseable {
      */
     CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey, String senderInboxId);
 
+    /**
+     * Appends to the log of conversation {@code conversationId} ({@code conv/<id>}) like {@link #append},
+     * if {@code senderInboxId} is a member at the moment the sequence is assigned: that check and the
+     * assignment are atomic with every {@link #changeConversation} of the conversation, so a send
+     * racing a removal lands before the removal or is refused. A key already stored gives back its
+     * original entry, whatever the sender's membership now. The future fails with a
+     * {@link dev.parley.PermissionDeniedException} when the sender is not a member (or the
+     * conversation is unknown), with a {@link StoreException} like {@link #append}.
+     */
+    CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload, String idempotencyKey,
+                                                     String senderInboxId);
+
+    /**
+     * Changes conversation {@code conversationId} with an entry of its log: assigns the next sequence,
+     * calls {@link ConversationChange#apply} with the conversation as it is then, and stores the new
+     * conversation, the entry (under {@code idempotencyKey}, sent by {@code senderInboxId}) and the
+     * side entries in one atomic step, serialized with every append to the conversation (a shared
+     * store does it in one transaction holding the conversation's row). A key already stored on the
+     * conversation's topic gives back its original entry ({@code isNew} false) without calling
+     * {@code apply}. Completes once everything is durable: with the entry, or empty when the change
+     * changed nothing (nothing stored). Fails with what {@code apply} threw, with a
+     * {@link dev.parley.PermissionDeniedException} for an unknown conversation, or with a
+     * {@link StoreException}.
+     */
+    CompletableFuture<Optional<Appended>> changeConversation(String conversationId, ConversationChange change,
+                                                             String idempotencyKey, String senderInboxId);
+
     /** Up to {@code limit} retained, durable entries of {@code topic} after {@code afterSequence}, in order. */
     List<Envelope> read(String topic, long afterSequence, int limit);
 
@@ -54,7 +81,7 @@ public interface NodeStore extends AutoCloseable {
      */
     long trim(Retention retention);
 
-    /** Stores a new conversation; completes once it is durable. */
+    /** Stores a new conversation (its members read from sequence 1); completes once it is durable. */
     CompletableFuture<Void> putConversation(ConversationEntry conversation);
 
     Optional<ConversationEntry> conversation(String id);

@@ -2,10 +2,16 @@ package dev.parley.node.internal.access;
 
 import dev.parley.PermissionDeniedException;
 import dev.parley.internal.Topics;
+import dev.parley.node.store.MemberSpan;
+
+import java.util.Optional;
 
 /**
  * Who may read and write which topic: {@code welcome/X} and {@code prefs/X} belong to inbox X,
- * {@code conv/ID} to the members of ID; welcomes are written by the node alone.
+ * {@code conv/ID} to the members of ID, by sequence: an inbox reads the part of the log it was a member
+ * for ({@link #readableAfter}); welcomes are written by the node alone. The checks here are the
+ * fast, early refusals: whether a write to a conversation comes from a member now is decided by the
+ * store, atomically with the entry's sequence ({@link dev.parley.node.store.NodeStore#appendToConversation}).
  * Malformed topics fail with {@link dev.parley.ProtocolException}.
  */
 public final class AccessPolicy {
@@ -19,10 +25,10 @@ public final class AccessPolicy {
         String kind = Topics.kind(topic);
         String subject = Topics.subject(topic);
         boolean allowed = kind.equals(Topics.CONVERSATION)
-                ? conversations.isMember(subject, inboxId)
+                ? conversations.wasEverMember(subject, inboxId)
                 : subject.equals(inboxId);
         if (!allowed) {
-            throw new PermissionDeniedException("inbox " + shorten(inboxId) + " may not read " + topic);
+            throw new PermissionDeniedException("inbox " + InboxIds.shorten(inboxId) + " may not read " + topic);
         }
     }
 
@@ -30,16 +36,24 @@ public final class AccessPolicy {
         String kind = Topics.kind(topic);
         String subject = Topics.subject(topic);
         boolean allowed = switch (kind) {
-            case Topics.CONVERSATION -> conversations.isMember(subject, inboxId);
+            case Topics.CONVERSATION -> conversations.wasEverMember(subject, inboxId);
             case Topics.PREFERENCES -> subject.equals(inboxId);
             default -> false;
         };
         if (!allowed) {
-            throw new PermissionDeniedException("inbox " + shorten(inboxId) + " may not write " + topic);
+            throw new PermissionDeniedException("inbox " + InboxIds.shorten(inboxId) + " may not write " + topic);
         }
     }
 
-    private static String shorten(String inboxId) {
-        return inboxId.length() > 12 ? inboxId.substring(0, 12) + "…" : inboxId;
+    /**
+     * What {@code inboxId} may read of {@code topic} (which {@link #checkRead} allowed) after
+     * {@code cursor}: the next range of sequences, empty when there is none now and (for a conversation
+     * it left, until it is added again) ever. Topics other than conversations are read whole.
+     */
+    public Optional<MemberSpan> readableAfter(String inboxId, String topic, long cursor) {
+        if (!Topics.kind(topic).equals(Topics.CONVERSATION)) {
+            return Optional.of(new MemberSpan(Math.max(1, cursor + 1), MemberSpan.OPEN));
+        }
+        return conversations.find(Topics.subject(topic)).flatMap(c -> c.visibleAfter(inboxId, cursor));
     }
 }

@@ -1,18 +1,22 @@
 package dev.parley.node.internal.session;
 
+import dev.parley.ContentTypeId;
 import dev.parley.ConversationType;
 import dev.parley.LimitExceededException;
+import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
 import dev.parley.node.internal.access.AccessPolicy;
 import dev.parley.node.internal.access.ConversationDirectory;
+import dev.parley.node.internal.access.InboxIds;
+import dev.parley.node.internal.group.GroupUpdateChange;
+import dev.parley.node.internal.group.GroupUpdateContent;
+import dev.parley.node.internal.group.WelcomeMessages;
 import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
-import dev.parley.protocol.ConversationKind;
-import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
@@ -35,21 +39,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The node's operations on behalf of an authenticated inbox, with validation and access control
  * on every call. Every transport endpoint goes through here, so the rules hold for all of them.
  */
 public final class NodeOperations {
-    public static final String NODE_SENDER = "node";
-    private static final Pattern INBOX_ID = Pattern.compile("[0-9a-f]{64}");
+    public static final String NODE_SENDER = WelcomeMessages.SENDER;
 
     private final NodeStore store;
     private final NodeLimits limits;
     private final NodeClock clock = new NodeClock();
     private final ConversationDirectory conversations;
     private final AccessPolicy policy;
+    private final VisibleReads reads;
     private final Fanout fanout = new Fanout();
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService deliveryExecutor;
@@ -73,6 +76,7 @@ public final class NodeOperations {
         this.storedBytes = new StoredBytesQuota(store, limits.maxStoredBytesPerInbox());
         this.conversations = new ConversationDirectory(store);
         this.policy = new AccessPolicy(conversations);
+        this.reads = new VisibleReads(store, policy);
         this.deliveryExecutor = deliveryExecutor;
         this.scheduler = scheduler;
         store.onAppended((topic, sequence) -> fanout.appended(topic));
@@ -111,28 +115,53 @@ public final class NodeOperations {
         return openSubscriptions.get();
     }
 
-    /** Completes once the envelope is durable; validation, access and quota failures throw at once. */
+    /**
+     * Completes once the envelope is durable; validation, access and quota failures throw at once. To a
+     * conversation, the store takes the envelope only from a member (checked when its sequence is
+     * assigned), and never a group update: the node alone writes those.
+     */
     public CompletableFuture<PublishResult> publish(String inboxId, String topic, byte[] payload, String idempotencyKey) {
         if (payload == null || payload.length > RequestLimits.MAX_PAYLOAD_BYTES) {
             throw new ProtocolException("payload missing or larger than " + RequestLimits.MAX_PAYLOAD_BYTES + " bytes");
         }
-        if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > RequestLimits.MAX_IDEMPOTENCY_KEY_LENGTH) {
-            throw new ProtocolException("idempotency key must have 1 to " + RequestLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
-        }
+        requireIdempotencyKey(idempotencyKey);
         StoreFailures.checking(() -> policy.checkWrite(inboxId, topic));
+        boolean conversation = Topics.kind(topic).equals(Topics.CONVERSATION);
+        if (conversation && GroupUpdateContent.isGroupUpdate(payload)) {
+            throw new PermissionDeniedException("group updates (" + ContentTypeId.GROUP_UPDATED
+                    + ") are written by the node; change a group with updateGroup");
+        }
         return StoreFailures.writing(storedBytes.publishing(inboxId, payload.length,
-                        () -> store.append(topic, payload, idempotencyKey, inboxId)))
+                        () -> conversation
+                                ? store.appendToConversation(Topics.subject(topic), payload, idempotencyKey, inboxId)
+                                : store.append(topic, payload, idempotencyKey, inboxId)))
                 .thenApply(appended -> new PublishResult(appended.envelope().sequence(),
                         appended.envelope().timestampNs()));
     }
 
-    /** At most {@code limit} envelopes, and at most one frame's worth of them (at least one when there is one). */
+    private static void requireIdempotencyKey(String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isEmpty() || idempotencyKey.length() > RequestLimits.MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new ProtocolException("idempotency key must have 1 to " + RequestLimits.MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+    }
+
+    private static void requireName(String name) {
+        if (name != null && name.length() > RequestLimits.MAX_CONVERSATION_NAME_LENGTH) {
+            throw new ProtocolException("a conversation name has at most " + RequestLimits.MAX_CONVERSATION_NAME_LENGTH
+                    + " characters");
+        }
+    }
+
+    /**
+     * At most {@code limit} envelopes, and at most one frame's worth of them (at least one when there
+     * is one); of a conversation, only of what the inbox was a member for, contiguous.
+     */
     public List<Envelope> query(String inboxId, String topic, long afterSequence, int limit) {
         if (limit < 1 || limit > RequestLimits.MAX_QUERY_LIMIT) {
             throw new ProtocolException("query limit must be 1.." + RequestLimits.MAX_QUERY_LIMIT + ", was " + limit);
         }
         StoreFailures.checking(() -> policy.checkRead(inboxId, topic));
-        return StoreFailures.reading(() -> FramedReads.read(store, topic, Math.max(0, afterSequence), limit));
+        return StoreFailures.reading(() -> reads.read(inboxId, topic, Math.max(0, afterSequence), limit).envelopes());
     }
 
     /** Completes with the new conversation's id once it and its welcomes are durable. */
@@ -141,13 +170,11 @@ public final class NodeOperations {
         if (type == null || memberInboxIds == null) {
             throw new ProtocolException("conversation type and members are required");
         }
+        requireName(name);
         Set<String> members = new LinkedHashSet<>();
         members.add(creatorInboxId);
         for (String member : memberInboxIds) {
-            if (member == null || !INBOX_ID.matcher(member).matches()) {
-                throw new ProtocolException("malformed inbox id '" + member + "'");
-            }
-            members.add(member);
+            members.add(InboxIds.requireWellFormed(member));
         }
         if (type == ConversationType.DM && (members.size() != 2 || memberInboxIds.size() != 1)) {
             throw new ProtocolException("a DM has exactly one peer other than its creator");
@@ -155,38 +182,69 @@ public final class NodeOperations {
         if (members.size() > limits.maxMembersPerConversation()) {
             throw new ProtocolException("a conversation has at most " + limits.maxMembersPerConversation() + " members");
         }
-        if (!conversationRate.tryAcquire(creatorInboxId)) {
-            throw new LimitExceededException(LimitExceededException.CONVERSATIONS_PER_MINUTE, "inbox " + creatorInboxId
-                    + " created conversations faster than its limit of " + conversationRate.perMinute()
-                    + " a minute (conversationsPerInboxPerMinute); retry later", true);
-        }
+        takeConversationToken(creatorInboxId);
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
         ConversationEntry entry = new ConversationEntry(id, type, members, creatorInboxId, clock.nowNs(),
                 name == null ? "" : name);
-        byte[] welcome = Welcome.newBuilder()
-                .setConversationId(id)
-                .setKind(type == ConversationType.DM ? ConversationKind.CONVERSATION_KIND_DM
-                        : ConversationKind.CONVERSATION_KIND_GROUP)
-                .addAllMemberInboxIds(entry.sortedMembers())
-                .setCreatorInboxId(creatorInboxId)
-                .setCreatedAtNs(entry.createdAtNs())
-                .setName(entry.name())
-                .build().toByteArray();
+        byte[] welcome = WelcomeMessages.of(entry, 0);
         return StoreFailures.writing(conversations.add(entry)
                 .thenCompose(v -> CompletableFuture.allOf(members.stream()
-                        .map(member -> store.append(Topics.welcome(member), welcome, "welcome:" + id, NODE_SENDER))
+                        .map(member -> store.append(Topics.welcome(member), welcome, WelcomeMessages.creationKey(id),
+                                NODE_SENDER))
                         .toArray(CompletableFuture[]::new)))
                 .thenApply(v -> id));
     }
 
     /**
+     * Conversations created and group changes count against one rate per inbox.
+     *
+     * @throws LimitExceededException (retryable) the inbox went beyond it
+     */
+    private void takeConversationToken(String inboxId) {
+        if (!conversationRate.tryAcquire(inboxId)) {
+            throw new LimitExceededException(LimitExceededException.CONVERSATIONS_PER_MINUTE, "inbox " + inboxId
+                    + " created or changed conversations faster than its limit of " + conversationRate.perMinute()
+                    + " a minute (conversationsPerInboxPerMinute); retry later", true);
+        }
+    }
+
+    /**
      * Changes a group's members or name as {@code inboxId}; completes with the group update's place in
-     * the conversation once it (and the welcomes of added members) are durable.
+     * the conversation once it (and the welcomes of added members) are durable, or, when the change
+     * changes nothing, with the conversation's last sequence (nothing written). The rules are
+     * {@link GroupUpdateChange}'s, applied when the store assigns the update its sequence.
      */
     public CompletableFuture<PublishResult> updateGroup(String inboxId, GroupChange change) {
-        throw new UnsupportedOperationException("TODO issue 12: node side of group membership");
+        if (change == null) {
+            throw new ProtocolException("group change missing");
+        }
+        requireIdempotencyKey(change.idempotencyKey());
+        change.add().forEach(InboxIds::requireWellFormed);
+        change.remove().forEach(InboxIds::requireWellFormed);
+        change.newName().ifPresent(NodeOperations::requireName);
+        if (change.add().size() > limits.maxMembersPerConversation()
+                || change.remove().size() > limits.maxMembersPerConversation()) {
+            throw new ProtocolException("a conversation has at most " + limits.maxMembersPerConversation() + " members");
+        }
+        if (change.add().stream().anyMatch(change.remove()::contains)) {
+            throw new ProtocolException("an inbox cannot be both added and removed by one change");
+        }
+        String id = change.conversationId();
+        ConversationEntry group = StoreFailures.reading(() -> conversations.find(id))
+                .filter(c -> c.wasEverMember(inboxId))
+                .orElseThrow(() -> new PermissionDeniedException("inbox " + InboxIds.shorten(inboxId)
+                        + " is not a member of conversation " + id));
+        GroupUpdateChange.requireGroup(group);
+        takeConversationToken(inboxId);
+        GroupUpdateChange update = new GroupUpdateChange(inboxId, change, limits.maxMembersPerConversation(),
+                conversations);
+        return StoreFailures.writing(store.changeConversation(id, update, change.idempotencyKey(), inboxId))
+                .thenApply(written -> written
+                        .map(appended -> new PublishResult(appended.envelope().sequence(),
+                                appended.envelope().timestampNs()))
+                        .orElseGet(() -> new PublishResult(store.lastSequence(Topics.conversation(id)), clock.nowNs())));
     }
 
     /**
@@ -205,7 +263,9 @@ public final class NodeOperations {
         // checked before anything is registered: a refused subscription leaves nothing behind
         long interval = Heartbeats.accepted(heartbeatInterval, Heartbeats.MIN).toNanos();
         HeartbeatTimer heartbeat = new HeartbeatTimer();
-        NodeSubscription subscription = new NodeSubscription(store, fanout, deliveryExecutor, limits.maxTopicsPerSubscription(),
+        NodeSubscription subscription = new NodeSubscription(store,
+                (topic, after, limit) -> reads.read(inboxId, topic, after, limit), fanout, deliveryExecutor,
+                limits.maxTopicsPerSubscription(),
                 topic -> StoreFailures.checking(() -> policy.checkRead(inboxId, topic)), listener, () -> {
                     heartbeat.stop();
                     openSubscriptions.decrementAndGet();

@@ -9,6 +9,7 @@ import dev.parley.spi.SubscriptionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,12 +30,16 @@ import java.util.function.Consumer;
  * only appends (its cost does not grow with the number of subscribers) and a busy topic reaches
  * its subscribers in batches; demand, heartbeats and topic changes drain on their own thread,
  * the subscriber's, which saves a hand-off. A drain never sends more than the subscriber asked for.
+ * It sends of a conversation only what its inbox may read, looked up at every read ({@link VisibleReads}):
+ * a removed member gets the entry that removed it, and then the topic is dropped quietly (no error,
+ * its other topics go on).
  */
 public final class NodeSubscription implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(NodeSubscription.class);
     private static final int MAX_BATCH = 128;
 
     private final NodeStore store;
+    private final PageReader reads;
     private final Fanout fanout;
     private final int maxTopics;
     private final SubscriptionListener listener;
@@ -52,9 +57,10 @@ public final class NodeSubscription implements Subscription {
     private Throwable failure;
     private boolean terminated;
 
-    NodeSubscription(NodeStore store, Fanout fanout, Executor executor, int maxTopics, Consumer<String> readCheck,
-                     SubscriptionListener listener, Runnable onTerminated) {
+    NodeSubscription(NodeStore store, PageReader reads, Fanout fanout, Executor executor, int maxTopics,
+                     Consumer<String> readCheck, SubscriptionListener listener, Runnable onTerminated) {
         this.store = store;
+        this.reads = reads;
         this.fanout = fanout;
         this.executor = executor;
         this.maxTopics = maxTopics;
@@ -258,23 +264,46 @@ public final class NodeSubscription implements Subscription {
         }
     }
 
-    private synchronized List<Envelope> nextBatch() {
+    private List<Envelope> nextBatch() {
+        List<String> dropped = new ArrayList<>();
+        try {
+            return nextBatch(dropped);
+        } finally {
+            dropped.forEach(t -> fanout.unregister(t, this));
+        }
+    }
+
+    /** The next batch to send; topics with nothing readable left go to {@code dropped} (quietly: no error). */
+    private synchronized List<Envelope> nextBatch(List<String> dropped) {
         while (demand > 0 && !ready.isEmpty()) {
             String topic = ready.iterator().next();
             ready.remove(topic);
             long cursor = cursors.get(topic);
-            List<Envelope> batch = FramedReads.read(store, topic, cursor, (int) Math.min(demand, MAX_BATCH));
+            VisibleReads.Page page = reads.read(topic, cursor, (int) Math.min(demand, MAX_BATCH));
+            if (page.exhausted()) {
+                cursors.remove(topic);
+                dropped.add(topic);
+            }
+            List<Envelope> batch = page.envelopes();
             if (batch.isEmpty()) {
                 continue;
             }
             long last = batch.get(batch.size() - 1).sequence();
-            cursors.put(topic, last);
             demand -= batch.size();
-            if (store.lastSequence(topic) > last) {
-                ready.add(topic); // more to send: back of the line, so busy topics do not starve others
+            if (!page.exhausted()) {
+                cursors.put(topic, last);
+                if (store.lastSequence(topic) > last) {
+                    ready.add(topic); // more to send: back of the line, so busy topics do not starve others
+                }
             }
             return batch;
         }
         return List.of();
+    }
+
+    /** Reads of a topic as this subscription's inbox may see them. */
+    @FunctionalInterface
+    interface PageReader {
+        VisibleReads.Page read(String topic, long afterSequence, int limit);
     }
 }

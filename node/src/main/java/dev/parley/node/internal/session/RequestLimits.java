@@ -10,6 +10,8 @@ final class RequestLimits {
     static final int MAX_PAYLOAD_BYTES = WireLimits.MAX_PAYLOAD_BYTES;
     static final int MAX_QUERY_LIMIT = 1000;
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+    /** Characters of a conversation's name, at creation and when a group is renamed. */
+    static final int MAX_CONVERSATION_NAME_LENGTH = 256;
     // heartbeat intervals a client may ask for: WireLimits.MIN_HEARTBEAT..MAX_HEARTBEAT (dev.parley.internal.Heartbeats)
 
     private RequestLimits() {

@@ -1,12 +1,15 @@
 package dev.parley.node.internal.store;
 
+import dev.parley.internal.Topics;
 import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.Retention;
 import dev.parley.spi.Envelope;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,10 +46,79 @@ final class MemoryNodeStore implements NodeStore {
                                               String senderInboxId) {
         Appended result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
                 .append(payload, idempotencyKey, senderInboxId, clock, bytes);
-        if (result.isNew()) {
-            appended.accept(topic, result.envelope().sequence());
-        }
+        reportIfNew(List.of(result));
         return CompletableFuture.completedFuture(result);
+    }
+
+    @Override
+    public CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload,
+                                                            String idempotencyKey, String senderInboxId) {
+        if (!conversations.containsKey(conversationId)) {
+            return CompletableFuture.failedFuture(Membership.notAMember(senderInboxId, conversationId));
+        }
+        String topic = Topics.conversation(conversationId);
+        try {
+            Appended result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
+                    .appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> {
+                        if (!conversations.get(conversationId).isMember(senderInboxId)) {
+                            throw Membership.notAMember(senderInboxId, conversationId);
+                        }
+                        return payload;
+                    }).orElseThrow();
+            reportIfNew(List.of(result));
+            return CompletableFuture.completedFuture(result);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Under the conversation's log lock (which every append to it takes): the change is applied, the
+     * conversation replaced and the side entries appended before its own entry is, so no reader sees
+     * the entry before the conversation it made.
+     */
+    @Override
+    public CompletableFuture<Optional<Appended>> changeConversation(String conversationId, ConversationChange change,
+                                                                    String idempotencyKey, String senderInboxId) {
+        if (!conversations.containsKey(conversationId)) {
+            return CompletableFuture.failedFuture(Membership.notAMember(senderInboxId, conversationId));
+        }
+        String topic = Topics.conversation(conversationId);
+        List<Appended> side = new ArrayList<>();
+        boolean[] applied = {false};
+        try {
+            Optional<Appended> result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
+                    .appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> {
+                        Optional<ConversationChange.Outcome> outcome = change.apply(conversations.get(conversationId),
+                                sequence);
+                        if (outcome.isEmpty()) {
+                            return null;
+                        }
+                        applied[0] = true;
+                        conversations.put(conversationId, outcome.get().next());
+                        for (ConversationChange.SideEntry e : outcome.get().alongside()) {
+                            side.add(logs.computeIfAbsent(e.topic(), MemoryTopicLog::new)
+                                    .append(e.payload(), e.idempotencyKey(), e.senderInboxId(), clock, bytes));
+                        }
+                        return outcome.get().payload();
+                    });
+            if (applied[0]) {
+                change.settled(true);
+            }
+            reportIfNew(side);
+            result.ifPresent(r -> reportIfNew(List.of(r)));
+            return CompletableFuture.completedFuture(result);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void reportIfNew(List<Appended> results) {
+        for (Appended result : results) {
+            if (result.isNew()) {
+                appended.accept(result.envelope().topic(), result.envelope().sequence());
+            }
+        }
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The log of one topic in memory: sequences from 1, idempotent appends, the oldest entries trimmed
@@ -25,17 +27,30 @@ final class MemoryTopicLog {
     }
 
     /** Appends, adding the payload's bytes to {@code bytes} when the entry is new. */
-    synchronized Appended append(byte[] payload, String idempotencyKey, String senderInboxId, NodeClock clock,
-                                 SenderBytes bytes) {
+    Appended append(byte[] payload, String idempotencyKey, String senderInboxId, NodeClock clock, SenderBytes bytes) {
+        return appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> payload).orElseThrow();
+    }
+
+    /**
+     * Under this log's lock: the entry stored under {@code idempotencyKey} if there is one; else the
+     * payload {@code decide} gives for the next sequence is appended (nothing when it gives null, and
+     * nothing when it throws, which refuses the append with what it threw).
+     */
+    synchronized Optional<Appended> appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
+                                                  SenderBytes bytes, LongFunction<byte[]> decide) {
         Envelope existing = byIdempotencyKey.get(idempotencyKey);
         if (existing != null) {
-            return new Appended(existing, false);
+            return Optional.of(new Appended(existing, false));
+        }
+        byte[] payload = decide.apply(lastSequence + 1);
+        if (payload == null) {
+            return Optional.empty();
         }
         Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
         entries.add(envelope);
         byIdempotencyKey.put(idempotencyKey, envelope);
         bytes.add(senderInboxId, payload.length);
-        return new Appended(envelope, true);
+        return Optional.of(new Appended(envelope, true));
     }
 
     /** Up to {@code limit} retained entries after {@code afterSequence}, in order. */

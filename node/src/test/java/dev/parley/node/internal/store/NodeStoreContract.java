@@ -1,9 +1,12 @@
 package dev.parley.node.internal.store;
 
 import dev.parley.ConversationType;
+import dev.parley.PermissionDeniedException;
 import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.ConversationEntry;
+import dev.parley.node.store.MemberSpan;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.Retention;
 import dev.parley.spi.Envelope;
@@ -22,9 +25,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -256,6 +261,141 @@ public abstract class NodeStoreContract {
         assertThat(store.conversation("c2")).isEmpty();
         assertThatThrownBy(() -> store.putConversation(group).orTimeout(10, TimeUnit.SECONDS).join())
                 .hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    /** A change that adds {@code inbox} (welcoming it on {@code welcome/<inbox>}), counting its calls. */
+    protected static final class Adding implements ConversationChange {
+        public final String inbox;
+        public final AtomicInteger applied = new AtomicInteger();
+        public final List<Boolean> settled = new CopyOnWriteArrayList<>();
+
+        public Adding(String inbox) {
+            this.inbox = inbox;
+        }
+
+        @Override
+        public Optional<Outcome> apply(ConversationEntry current, long sequence) {
+            applied.incrementAndGet();
+            if (current.isMember(inbox)) {
+                return Optional.empty();
+            }
+            ConversationEntry next = current.changedAt(sequence, List.of(inbox), List.of(), current.admins(), current.name());
+            return Optional.of(new Outcome(next, bytes("added " + inbox), List.of(
+                    new SideEntry("welcome/" + inbox, bytes("welcome at " + sequence), "w:" + sequence, "node"))));
+        }
+
+        @Override
+        public void settled(boolean written) {
+            settled.add(written);
+        }
+    }
+
+    /** A change that removes {@code inbox}. */
+    protected static ConversationChange removing(String inbox) {
+        return (current, sequence) -> Optional.of(new ConversationChange.Outcome(
+                current.changedAt(sequence, List.of(), List.of(inbox), current.admins(), current.name()),
+                bytes("removed " + inbox), List.of()));
+    }
+
+    protected static <T> T done(CompletableFuture<T> future) {
+        return future.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    protected ConversationEntry putGroup(String id, String... members) {
+        ConversationEntry group = new ConversationEntry(id, ConversationType.GROUP, Set.of(members), members[0], 42, "g");
+        done(store.putConversation(group));
+        return group;
+    }
+
+    @Test
+    void onlyMembersAppendToAConversationButAResentKeyGetsItsEntryBack() {
+        putGroup("c1", "alice", "bob");
+        Appended first = done(store.appendToConversation("c1", bytes("hi"), "k1", "bob"));
+        assertThat(first.envelope().sequence()).isEqualTo(1);
+        assertThat(first.envelope().topic()).isEqualTo("conv/c1");
+        assertThat(store.appendToConversation("c1", bytes("no"), "k2", "mallory"))
+                .failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(PermissionDeniedException.class);
+        assertThat(store.appendToConversation("nope", bytes("no"), "k3", "alice"))
+                .failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(PermissionDeniedException.class);
+
+        done(store.changeConversation("c1", removing("bob"), "remove-bob", "alice"));
+
+        assertThat(store.appendToConversation("c1", bytes("late"), "k4", "bob"))
+                .failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(PermissionDeniedException.class);
+        Appended resent = done(store.appendToConversation("c1", bytes("hi again"), "k1", "bob"));
+        assertThat(resent.isNew()).isFalse();
+        assertThat(resent.envelope().sequence()).isEqualTo(1);
+        assertThat(store.read("conv/c1", 0, 10)).extracting(Envelope::sequence).containsExactly(1L, 2L);
+        assertThat(store.lastSequence("conv/c1")).isEqualTo(2);
+    }
+
+    @Test
+    void aChangeStoresItsEntrySideEntriesAndConversationAtOnceAndOnlyOncePerKey() {
+        putGroup("c1", "alice");
+        append(store, "conv/c1", "before", "k0");
+        Adding addBob = new Adding("bob");
+
+        Optional<Appended> changed = done(store.changeConversation("c1", addBob, "add-bob", "alice"));
+
+        assertThat(changed).hasValueSatisfying(a -> {
+            assertThat(a.isNew()).isTrue();
+            assertThat(a.envelope().sequence()).isEqualTo(2);
+            assertThat(a.envelope().senderInboxId()).isEqualTo("alice");
+            assertThat(a.envelope().idempotencyKey()).isEqualTo("add-bob");
+        });
+        assertThat(addBob.settled).containsExactly(true);
+        ConversationEntry stored = store.conversation("c1").orElseThrow();
+        assertThat(stored.members()).containsExactlyInAnyOrder("alice", "bob");
+        assertThat(stored.visibleAfter("bob", 0)).contains(MemberSpan.openFrom(2));
+        assertThat(stored.changedAtSequence()).isEqualTo(2);
+        assertThat(store.read("welcome/bob", 0, 10)).singleElement()
+                .satisfies(e -> assertThat(new String(e.payload(), StandardCharsets.UTF_8)).isEqualTo("welcome at 2"));
+
+        Optional<Appended> resent = done(store.changeConversation("c1", new Adding("carol"), "add-bob", "alice"));
+        assertThat(resent).hasValueSatisfying(a -> {
+            assertThat(a.isNew()).isFalse();
+            assertThat(a.envelope().sequence()).isEqualTo(2);
+        });
+        assertThat(store.conversation("c1").orElseThrow().members()).containsExactlyInAnyOrder("alice", "bob");
+        assertThat(addBob.applied).hasValue(1);
+
+        Adding again = new Adding("bob");
+        assertThat(done(store.changeConversation("c1", again, "add-bob-again", "alice"))).isEmpty();
+        assertThat(again.applied).hasValue(1);
+        assertThat(again.settled).isEmpty();
+        assertThat(store.lastSequence("conv/c1")).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedChangeWritesNothingAndLeavesItsSequenceFree() {
+        putGroup("c1", "alice", "bob");
+        ConversationChange refusing = (current, sequence) -> {
+            throw new PermissionDeniedException("not at " + sequence);
+        };
+        assertThat(store.changeConversation("c1", refusing, "k", "bob"))
+                .failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(PermissionDeniedException.class)
+                .withMessageContaining("not at 1");
+        assertThat(store.changeConversation("nope", refusing, "k", "bob"))
+                .failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(PermissionDeniedException.class);
+        assertThat(store.conversation("c1").orElseThrow().changedAtSequence()).isZero();
+        assertThat(done(store.appendToConversation("c1", bytes("m"), "k", "bob")).envelope().sequence()).isEqualTo(1);
+    }
+
+    @Test
+    void membershipSpansReadBackInOrderAfterRemovalAndReadding() {
+        putGroup("c1", "alice", "bob");
+        append(store, "conv/c1", "m1", "k1");
+        done(store.changeConversation("c1", removing("bob"), "r1", "alice")); // 2
+        append(store, "conv/c1", "m3", "k3");
+        done(store.changeConversation("c1", new Adding("bob"), "a1", "alice")); // 4
+
+        ConversationEntry c = store.conversation("c1").orElseThrow();
+        assertThat(c.spans().get("bob")).containsExactly(new MemberSpan(1, 2), MemberSpan.openFrom(4));
+        assertThat(c.visibleAfter("bob", 2)).contains(MemberSpan.openFrom(4));
+        assertThat(c.visibleAfter("bob", 1)).contains(new MemberSpan(2, 2));
+        assertThat(c.admins()).containsExactly("alice");
+        assertThat(c.isMember("bob")).isTrue();
+        assertThat(c.wasEverMember("carol")).isFalse();
     }
 
     @Test

@@ -185,6 +185,13 @@ final class GroupCommitWriter implements AutoCloseable {
             batch.close();
             batch = null;
         }
+        for (PendingWrite<?> write : writes) {
+            try {
+                write.undone();
+            } catch (RuntimeException hook) {
+                log.warn("node store {}: a write's rollback hook failed", database, hook);
+            }
+        }
         StoreException failure = e instanceof SQLException sql
                 ? SqliteErrors.of("store " + writes.size() + " writes", database, sql)
                 : new StoreException("cannot store " + writes.size() + " writes in " + database + ": " + e, e);

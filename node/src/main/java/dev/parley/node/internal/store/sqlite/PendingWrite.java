@@ -23,6 +23,13 @@ abstract class PendingWrite<T> {
         }
     }
 
+    /**
+     * The batch this write was applied in was rolled back: nothing of it is stored. Called on the
+     * writer thread before it applies any later write (its future fails after).
+     */
+    void undone() {
+    }
+
     final void committed() {
         if (refused != null) {
             future.completeExceptionally(refused);

@@ -1,6 +1,5 @@
 package dev.parley.node.internal.store.sqlite;
 
-import dev.parley.ConversationType;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.spi.Envelope;
 
@@ -10,10 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** One read-only connection with its prepared queries; used by one thread at a time (see {@link ReadPool}). */
 final class ReadConnection implements AutoCloseable {
@@ -21,8 +18,7 @@ final class ReadConnection implements AutoCloseable {
     private final PreparedStatement read;
     private final PreparedStatement lastSequence;
     private final PreparedStatement retained;
-    private final PreparedStatement conversation;
-    private final PreparedStatement members;
+    private final ConversationQueries conversations;
 
     ReadConnection(Path database) throws SQLException {
         this.c = SqliteConnections.reader(database);
@@ -33,8 +29,7 @@ final class ReadConnection implements AutoCloseable {
             this.retained = c.prepareStatement("SELECT (SELECT min(seq) FROM messages"
                     + " WHERE topic = (SELECT id FROM topics WHERE name = ?)),"
                     + " (SELECT last_seq FROM topics WHERE name = ?)");
-            this.conversation = c.prepareStatement("SELECT type, creator, created_ns, name FROM conversations WHERE id = ?");
-            this.members = c.prepareStatement("SELECT inbox_id FROM members WHERE conversation_id = ?");
+            this.conversations = new ConversationQueries(c);
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -73,25 +68,7 @@ final class ReadConnection implements AutoCloseable {
     }
 
     Optional<ConversationEntry> conversation(String id) throws SQLException {
-        conversation.setString(1, id);
-        try (ResultSet rs = conversation.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new ConversationEntry(id, ConversationType.valueOf(rs.getString(1)), members(id),
-                    rs.getString(2), rs.getLong(3), rs.getString(4)));
-        }
-    }
-
-    private Set<String> members(String id) throws SQLException {
-        members.setString(1, id);
-        Set<String> inboxes = new HashSet<>();
-        try (ResultSet rs = members.executeQuery()) {
-            while (rs.next()) {
-                inboxes.add(rs.getString(1));
-            }
-        }
-        return inboxes;
+        return conversations.load(id);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.parley.node.internal.store.sqlite;
 import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.internal.store.SenderBytes;
 import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.Retention;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
@@ -72,7 +74,7 @@ public final class SqliteNodeStore implements NodeStore {
         this.wal = wal;
         this.epoch = epoch;
         this.clock = clock;
-        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock), dir.database(), wal,
+        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock, this::assigned), dir.database(), wal,
                 "parley-store-" + dir.database().getParent().getFileName(), this::committed);
         this.reads = new ReadPool(dir.database(), READERS);
     }
@@ -123,13 +125,66 @@ public final class SqliteNodeStore implements NodeStore {
         return writes.submit(new PendingWrite<>() {
             @Override
             Appended apply(WriteBatch batch) throws SQLException {
-                Appended appended = batch.append(topic, payload, idempotencyKey, senderInboxId);
-                if (appended.isNew()) { // before the commit: readers stop at what was stored before
-                    lastSequences.putIfAbsent(topic, appended.envelope().sequence() - 1);
-                }
-                return appended;
+                return batch.append(topic, payload, idempotencyKey, senderInboxId);
             }
         });
+    }
+
+    @Override
+    public CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload,
+                                                            String idempotencyKey, String senderInboxId) {
+        return writes.submit(new PendingWrite<>() {
+            @Override
+            Appended apply(WriteBatch batch) throws SQLException {
+                return batch.appendToConversation(conversationId, payload, idempotencyKey, senderInboxId);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<Appended>> changeConversation(String conversationId, ConversationChange change,
+                                                                    String idempotencyKey, String senderInboxId) {
+        ChangeWrite write = new ChangeWrite(conversationId, change, idempotencyKey, senderInboxId);
+        return writes.submit(write).whenComplete((result, error) -> write.settle(true));
+    }
+
+    /**
+     * A change on the writer thread: the change is settled not written when its batch is rolled back
+     * (before the writer goes on), else written once its future completes.
+     */
+    private final class ChangeWrite extends PendingWrite<Optional<Appended>> {
+        private final String conversationId;
+        private final ConversationChange change;
+        private final String idempotencyKey;
+        private final String senderInboxId;
+        private final AtomicBoolean applied = new AtomicBoolean();
+
+        ChangeWrite(String conversationId, ConversationChange change, String idempotencyKey, String senderInboxId) {
+            this.conversationId = conversationId;
+            this.change = change;
+            this.idempotencyKey = idempotencyKey;
+            this.senderInboxId = senderInboxId;
+        }
+
+        @Override
+        Optional<Appended> apply(WriteBatch batch) throws SQLException {
+            return batch.changeConversation(conversationId, (current, sequence) -> {
+                Optional<ConversationChange.Outcome> outcome = change.apply(current, sequence);
+                applied.set(outcome.isPresent());
+                return outcome;
+            }, idempotencyKey, senderInboxId);
+        }
+
+        @Override
+        void undone() {
+            settle(false);
+        }
+
+        void settle(boolean written) {
+            if (applied.getAndSet(false)) {
+                change.settled(written);
+            }
+        }
     }
 
     @Override
@@ -213,6 +268,11 @@ public final class SqliteNodeStore implements NodeStore {
     @Override
     public void onAppended(BiConsumer<String, Long> listener) {
         this.appended = listener;
+    }
+
+    /** A new entry's sequence was assigned, before its commit: readers of its topic stop at what was stored before. */
+    private void assigned(Envelope entry) {
+        lastSequences.putIfAbsent(entry.topic(), entry.sequence() - 1);
     }
 
     /** The log's syncer, for tests that hold it. */

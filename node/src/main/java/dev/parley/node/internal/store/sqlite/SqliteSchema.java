@@ -39,7 +39,21 @@ final class SqliteSchema {
             // bytes stored per inbox), so opening never scans the messages; counted once here
             List.of("CREATE TABLE sender_bytes (sender TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID",
                     "INSERT INTO sender_bytes (sender, bytes) SELECT sender, sum(length(payload)) FROM messages"
-                            + " GROUP BY sender"));
+                            + " GROUP BY sender"),
+            // v3: group membership by sequence. Each membership of an inbox is a span of the conversation's
+            // log [from_seq, to_seq] (to_seq NULL while it lasts); the current members have an open one.
+            // Members so far read from 1, and the creator was the only admin.
+            List.of("CREATE TABLE member_spans (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
+                            + " from_seq INTEGER NOT NULL, to_seq INTEGER,"
+                            + " PRIMARY KEY (conversation_id, inbox_id, from_seq)) WITHOUT ROWID",
+                    "INSERT INTO member_spans (conversation_id, inbox_id, from_seq, to_seq)"
+                            + " SELECT conversation_id, inbox_id, 1, NULL FROM members",
+                    "DROP TABLE members",
+                    "CREATE TABLE admins (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
+                            + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID",
+                    "INSERT INTO admins (conversation_id, inbox_id) SELECT id, creator FROM conversations",
+                    // the sequence of the last group update applied (0: none)
+                    "ALTER TABLE conversations ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0"));
     static final int VERSION = MIGRATIONS.size();
 
     private SqliteSchema() {

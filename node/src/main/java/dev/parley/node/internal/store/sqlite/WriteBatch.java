@@ -1,7 +1,10 @@
 package dev.parley.node.internal.store.sqlite;
 
+import dev.parley.internal.Topics;
 import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.internal.store.Membership;
 import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.spi.Envelope;
 
@@ -14,24 +17,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The writes of one transaction on the writer connection: appends (sequence, timestamp and
- * idempotency), conversations and trims. Only the writer thread uses it; statements are prepared
+ * idempotency; to a conversation only by its members), conversations and their changes, and trims. Only the writer thread uses it; statements are prepared
  * once and reused by every batch.
  */
 final class WriteBatch implements AutoCloseable {
     private final Connection c;
     private final NodeClock clock;
+    private final Consumer<Envelope> assigned;
     private final TopicSequences sequences;
     private final List<Envelope> appended = new ArrayList<>();
     /** Payload bytes per sender this transaction added (appends) or removed (trims), written at commit. */
     private final Map<String, Long> byteChanges = new HashMap<>();
     private final PreparedStatement insertMessage;
     private final PreparedStatement selectByKey;
-    private final PreparedStatement conversationExists;
-    private final PreparedStatement insertConversation;
-    private final PreparedStatement insertMember;
+    private final PreparedStatement selectByTopicKey;
+    private final ConversationRows conversations;
     private final PreparedStatement bytesByAge;
     private final PreparedStatement trimByAge;
     private final PreparedStatement topicsOver;
@@ -41,18 +46,19 @@ final class WriteBatch implements AutoCloseable {
     private final PreparedStatement dropEmptySender;
     private final Statement transaction;
 
-    WriteBatch(Connection writer, NodeClock clock) throws SQLException {
+    /** {@code assigned} hears of each new entry when its sequence is assigned, before its commit. */
+    WriteBatch(Connection writer, NodeClock clock, Consumer<Envelope> assigned) throws SQLException {
         this.c = writer;
         this.clock = clock;
+        this.assigned = assigned;
         this.sequences = new TopicSequences(writer);
         this.insertMessage = c.prepareStatement("INSERT INTO messages (topic, seq, ts, sender, idem_key, payload)"
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (topic, idem_key) DO NOTHING");
         this.selectByKey = c.prepareStatement("SELECT seq, ts, sender, payload FROM messages"
                 + " WHERE topic = ? AND idem_key = ?");
-        this.conversationExists = c.prepareStatement("SELECT 1 FROM conversations WHERE id = ?");
-        this.insertConversation = c.prepareStatement("INSERT INTO conversations (id, type, creator, created_ns, name)"
-                + " VALUES (?, ?, ?, ?, ?)");
-        this.insertMember = c.prepareStatement("INSERT INTO members (conversation_id, inbox_id) VALUES (?, ?)");
+        this.selectByTopicKey = c.prepareStatement("SELECT seq, ts, sender, payload FROM messages"
+                + " WHERE topic = (SELECT id FROM topics WHERE name = ?) AND idem_key = ?");
+        this.conversations = new ConversationRows(writer);
         this.bytesByAge = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages WHERE ts < ?"
                 + " GROUP BY sender");
         this.trimByAge = c.prepareStatement("DELETE FROM messages WHERE ts < ?");
@@ -78,6 +84,71 @@ final class WriteBatch implements AutoCloseable {
     /** The next entry of {@code topic}, or the one stored before under {@code key}. */
     Appended append(String topic, byte[] payload, String key, String sender) throws SQLException {
         TopicSequences.Topic t = sequences.next(topic);
+        Envelope envelope = insert(t, topic, payload, key, sender);
+        if (envelope != null) {
+            return new Appended(envelope, true);
+        }
+        sequences.giveBack(t);
+        selectByKey.setLong(1, t.id);
+        selectByKey.setString(2, key);
+        return storedBy(selectByKey, topic, key)
+                .orElseThrow(() -> new SQLException("idempotency key conflict on " + topic + " but no entry with key " + key));
+    }
+
+    /**
+     * The next entry of conversation {@code conversationId} if {@code sender} is a member as of this
+     * batch, or the one stored before under {@code key}.
+     *
+     * @throws dev.parley.PermissionDeniedException the sender is not a member and the key is new (refuses this write only)
+     */
+    Appended appendToConversation(String conversationId, byte[] payload, String key, String sender) throws SQLException {
+        String topic = Topics.conversation(conversationId);
+        if (conversations.current(conversationId).map(c -> c.isMember(sender)).orElse(false)) {
+            return append(topic, payload, key, sender);
+        }
+        return stored(topic, key).orElseThrow(() -> Membership.notAMember(sender, conversationId));
+    }
+
+    /**
+     * Applies {@code change} at the conversation's next sequence (see
+     * {@link dev.parley.node.store.NodeStore#changeConversation}); what it throws refuses this write only,
+     * as nothing was written before it returned.
+     */
+    Optional<Appended> changeConversation(String conversationId, ConversationChange change, String key, String sender)
+            throws SQLException {
+        String topic = Topics.conversation(conversationId);
+        Optional<Appended> earlier = stored(topic, key);
+        if (earlier.isPresent()) {
+            return earlier;
+        }
+        ConversationEntry current = conversations.current(conversationId)
+                .orElseThrow(() -> Membership.notAMember(sender, conversationId));
+        TopicSequences.Topic t = sequences.next(topic);
+        Optional<ConversationChange.Outcome> outcome;
+        try {
+            outcome = change.apply(current, t.last);
+        } catch (RuntimeException e) {
+            sequences.giveBack(t);
+            throw e;
+        }
+        if (outcome.isEmpty()) {
+            sequences.giveBack(t);
+            return Optional.empty();
+        }
+        for (ConversationChange.SideEntry side : outcome.get().alongside()) {
+            append(side.topic(), side.payload(), side.idempotencyKey(), side.senderInboxId());
+        }
+        conversations.change(current, outcome.get().next());
+        Envelope envelope = insert(t, topic, outcome.get().payload(), key, sender);
+        if (envelope == null) { // the key was checked above: the transaction is broken
+            throw new SQLException("idempotency key " + key + " of " + topic + " appeared during its change");
+        }
+        return Optional.of(new Appended(envelope, true));
+    }
+
+    /** Inserts the entry at {@code t}'s sequence just assigned; null when {@code key} is stored on the topic already. */
+    private Envelope insert(TopicSequences.Topic t, String topic, byte[] payload, String key, String sender)
+            throws SQLException {
         long seq = t.last;
         long ts = clock.nowNs();
         insertMessage.setLong(1, t.id);
@@ -86,43 +157,39 @@ final class WriteBatch implements AutoCloseable {
         insertMessage.setString(4, sender);
         insertMessage.setString(5, key);
         insertMessage.setBytes(6, payload);
-        if (insertMessage.executeUpdate() == 1) {
-            Envelope envelope = new Envelope(topic, seq, ts, payload, key, sender);
-            appended.add(envelope);
-            byteChanges.merge(sender, (long) payload.length, Long::sum);
-            return new Appended(envelope, true);
+        if (insertMessage.executeUpdate() != 1) {
+            return null;
         }
-        sequences.giveBack(t);
-        selectByKey.setLong(1, t.id);
-        selectByKey.setString(2, key);
-        try (ResultSet rs = selectByKey.executeQuery()) {
+        Envelope envelope = new Envelope(topic, seq, ts, payload, key, sender);
+        assigned.accept(envelope);
+        appended.add(envelope);
+        byteChanges.merge(sender, (long) payload.length, Long::sum);
+        return envelope;
+    }
+
+    /** The entry stored on {@code topic} under {@code key} (committed or of this batch). */
+    private Optional<Appended> stored(String topic, String key) throws SQLException {
+        selectByTopicKey.setString(1, topic);
+        selectByTopicKey.setString(2, key);
+        return storedBy(selectByTopicKey, topic, key);
+    }
+
+    private static Optional<Appended> storedBy(PreparedStatement query, String topic, String key) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
             if (!rs.next()) {
-                throw new SQLException("idempotency key conflict on " + topic + " but no entry with key " + key);
+                return Optional.empty();
             }
-            return new Appended(new Envelope(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(4), key, rs.getString(3)),
-                    false);
+            return Optional.of(new Appended(new Envelope(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(4), key,
+                    rs.getString(3)), false));
         }
     }
 
     /** @throws IllegalStateException a conversation with that id exists (refuses this write only) */
     Void putConversation(ConversationEntry conversation) throws SQLException {
-        conversationExists.setString(1, conversation.id());
-        try (ResultSet rs = conversationExists.executeQuery()) {
-            if (rs.next()) {
-                throw new IllegalStateException("conversation id collision " + conversation.id());
-            }
+        if (conversations.current(conversation.id()).isPresent()) {
+            throw new IllegalStateException("conversation id collision " + conversation.id());
         }
-        insertConversation.setString(1, conversation.id());
-        insertConversation.setString(2, conversation.type().name());
-        insertConversation.setString(3, conversation.creatorInboxId());
-        insertConversation.setLong(4, conversation.createdAtNs());
-        insertConversation.setString(5, conversation.name());
-        insertConversation.executeUpdate();
-        for (String member : conversation.sortedMembers()) {
-            insertMember.setString(1, conversation.id());
-            insertMember.setString(2, member);
-            insertMember.executeUpdate();
-        }
+        conversations.create(conversation);
         return null;
     }
 
@@ -199,6 +266,7 @@ final class WriteBatch implements AutoCloseable {
         writeSenderBytes();
         transaction.execute("COMMIT");
         sequences.committed();
+        conversations.committed();
         List<Envelope> done = List.copyOf(appended);
         appended.clear();
         return done;
@@ -212,6 +280,7 @@ final class WriteBatch implements AutoCloseable {
         appended.clear();
         byteChanges.clear();
         sequences.forget();
+        conversations.forget();
         try {
             transaction.execute("ROLLBACK");
         } catch (SQLException e) {
@@ -222,11 +291,11 @@ final class WriteBatch implements AutoCloseable {
     /** Closes the prepared statements (not the connection). */
     @Override
     public void close() {
-        for (PreparedStatement s : List.of(insertMessage, selectByKey, conversationExists, insertConversation,
-                insertMember, bytesByAge, trimByAge, topicsOver, bytesOfTopic, trimTopic, addSenderBytes, dropEmptySender)) {
+        for (PreparedStatement s : List.of(insertMessage, selectByKey, selectByTopicKey, bytesByAge, trimByAge, topicsOver, bytesOfTopic, trimTopic, addSenderBytes, dropEmptySender)) {
             Sql.closeQuietly(s);
         }
         Sql.closeQuietly(transaction);
         sequences.close();
+        conversations.close();
     }
 }

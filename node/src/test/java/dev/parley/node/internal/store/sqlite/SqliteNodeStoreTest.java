@@ -2,9 +2,14 @@ package dev.parley.node.internal.store.sqlite;
 
 import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.internal.store.NodeStoreContract;
+import dev.parley.ConversationType;
+import dev.parley.PermissionDeniedException;
 import dev.parley.node.store.Appended;
+import dev.parley.node.store.ConversationEntry;
+import dev.parley.node.store.MemberSpan;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.Retention;
+import dev.parley.node.store.StoreException;
 import dev.parley.spi.Envelope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,9 +18,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +69,7 @@ class SqliteNodeStoreTest extends NodeStoreContract {
         store.append("u", new byte[7], "b1", "bob").orTimeout(10, TimeUnit.SECONDS).join();
         store.close();
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley-node.db"))) {
+            undoVersion3(raw);
             raw.createStatement().execute("DROP TABLE sender_bytes"); // as a node of schema version 1 left it
             raw.createStatement().execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
         }
@@ -68,6 +78,105 @@ class SqliteNodeStoreTest extends NodeStoreContract {
 
         assertThat(migrated.storedBytes("alice")).isEqualTo(100);
         assertThat(migrated.storedBytes("bob")).isEqualTo(7);
+    }
+
+    /** Takes a database of schema version 3 back to what a node of version 2 left (members without spans or admins). */
+    private static void undoVersion3(Connection raw) throws Exception {
+        for (String sql : List.of(
+                "CREATE TABLE members (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
+                        + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID",
+                "INSERT INTO members SELECT conversation_id, inbox_id FROM member_spans WHERE to_seq IS NULL",
+                "DROP TABLE member_spans",
+                "DROP TABLE admins",
+                "ALTER TABLE conversations DROP COLUMN changed_seq",
+                "UPDATE meta SET value = '2' WHERE key = 'schema_version'")) {
+            raw.createStatement().execute(sql);
+        }
+    }
+
+    @Test
+    void aVersion2DatabaseGetsMembersFromSequenceOneAndTheCreatorAsAdmin() throws Exception {
+        ConversationEntry group = new ConversationEntry("c1", ConversationType.GROUP, Set.of("a", "b"), "a", 42, "g");
+        store.putConversation(group).orTimeout(10, TimeUnit.SECONDS).join();
+        store.close();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley-node.db"))) {
+            undoVersion3(raw);
+        }
+
+        NodeStore migrated = track(SqliteNodeStore.open(dir, new NodeClock()));
+
+        ConversationEntry read = migrated.conversation("c1").orElseThrow();
+        assertThat(read).isEqualTo(group);
+        assertThat(read.visibleAfter("b", 0)).contains(MemberSpan.openFrom(1));
+        assertThat(read.admins()).containsExactly("a");
+        assertThat(append(migrated, "conv/c1", "hello", "k").envelope().sequence()).isEqualTo(1);
+        assertThat(migrated.appendToConversation("c1", bytes("m"), "k2", "b"))
+                .succeedsWithin(WAIT).extracting(a -> a.envelope().sequence()).isEqualTo(2L);
+    }
+
+    @Test
+    void membershipSpansAndAdminsSurviveReopen() {
+        putGroup("c1", "alice", "bob");
+        append(store, "conv/c1", "m1", "k1");
+        done(store.changeConversation("c1", removing("bob"), "r1", "alice"));
+        done(store.changeConversation("c1", new Adding("carol"), "a1", "alice"));
+        ConversationEntry before = store.conversation("c1").orElseThrow();
+
+        NodeStore reopened = reopen();
+
+        ConversationEntry after = reopened.conversation("c1").orElseThrow();
+        assertThat(after).isEqualTo(before);
+        assertThat(after.spans().get("bob")).containsExactly(new MemberSpan(1, 2));
+        assertThat(after.spans().get("carol")).containsExactly(MemberSpan.openFrom(3));
+        assertThat(after.changedAtSequence()).isEqualTo(3);
+        assertThat(reopened.appendToConversation("c1", bytes("late"), "k9", "bob"))
+                .failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(PermissionDeniedException.class);
+        assertThat(done(reopened.changeConversation("c1", new Adding("carol"), "a1", "alice")))
+                .hasValueSatisfying(a -> assertThat(a.isNew()).isFalse());
+    }
+
+    @Test
+    void aChangeInABatchThatFailsIsSettledNotWrittenBeforeTheNextBatchAndLeavesNothing() throws Exception {
+        putGroup("c1", "alice");
+        SqliteNodeStore sqlite = (SqliteNodeStore) store;
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> blocker = sqlite.writer().submit(new PendingWrite<>() {
+            @Override
+            Void apply(WriteBatch batch) {
+                writerHeld.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }
+        });
+        assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+        Adding addBob = new Adding("bob");
+        CompletableFuture<Optional<Appended>> change = store.changeConversation("c1", addBob, "add-bob", "alice");
+        List<List<Boolean>> settledInBatch = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> failing = sqlite.writer().submit(new PendingWrite<>() {
+            @Override
+            Void apply(WriteBatch batch) throws SQLException {
+                settledInBatch.add(List.copyOf(addBob.settled));
+                throw new SQLException("injected failure of the batch");
+            }
+        });
+        release.countDown();
+
+        assertThat(blocker).succeedsWithin(WAIT);
+        assertThat(failing).failsWithin(WAIT);
+        assertThat(change).failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(StoreException.class);
+        assertThat(addBob.applied).hasValue(1);
+        assertThat(settledInBatch).containsExactly(List.of()); // applied in the same batch, not settled yet
+        assertThat(addBob.settled).containsExactly(false);
+        assertThat(store.conversation("c1").orElseThrow().isMember("bob")).isFalse();
+        assertThat(store.read("welcome/bob", 0, 10)).isEmpty();
+        assertThat(store.appendToConversation("c1", bytes("x"), "kx", "bob"))
+                .failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(PermissionDeniedException.class);
+        assertThat(done(store.appendToConversation("c1", bytes("m"), "k1", "alice")).envelope().sequence()).isEqualTo(1);
     }
 
     @Test
