@@ -9,8 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The codecs of one client: text, then those found with ServiceLoader, then those from the options (last wins). */
+/**
+ * The codecs of one client: text, then those found with ServiceLoader, then those from the options
+ * (last wins). Group updates are the node's and always decode with {@link GroupUpdatedCodec}: no
+ * codec of an application can change what membership changes mean.
+ */
 public final class Codecs {
+    private static final GroupUpdatedCodec GROUP_UPDATES = new GroupUpdatedCodec();
+
     private final List<ContentCodec<?>> codecs = new ArrayList<>();
 
     public Codecs(List<ContentCodec<?>> fromOptions) {
@@ -21,6 +27,9 @@ public final class Codecs {
 
     /** The codec that decodes {@code type} (same authority, type and major version), if any. */
     public Optional<ContentCodec<?>> find(ContentTypeId type) {
+        if (GROUP_UPDATES.contentType().sameTypeAs(type)) {
+            return Optional.of(GROUP_UPDATES);
+        }
         for (int i = codecs.size() - 1; i >= 0; i--) {
             if (codecs.get(i).contentType().sameTypeAs(type)) {
                 return Optional.of(codecs.get(i));

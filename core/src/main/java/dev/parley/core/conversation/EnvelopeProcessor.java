@@ -15,7 +15,6 @@ import dev.parley.core.store.MessageStore;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.Consent;
 import dev.parley.protocol.ConsentUpdate;
-import dev.parley.protocol.GroupUpdate;
 import dev.parley.protocol.MessagePayload;
 import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
@@ -104,15 +103,11 @@ public final class EnvelopeProcessor {
         String conversationId = Topics.subject(envelope.topic());
         MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
         ContentTypeId type = contentType(payload.getContentType());
-        Object content;
-        if (type.sameTypeAs(ContentTypeId.GROUP_UPDATED)) {
-            GroupUpdated update = groupUpdated(envelope, payload);
+        Object content = codecs.find(type).map(codec -> decode(codec, type, payload.getContent().toByteArray(), envelope))
+                .orElse(null);
+        if (content instanceof GroupUpdated update) {
             store.conversation(conversationId).ifPresent(known -> store.putConversation(known.updated(
                     envelope.sequence(), update.memberInboxIds(), update.adminInboxIds(), update.newName(), inboxId)));
-            content = update;
-        } else {
-            content = codecs.find(type).map(codec -> decode(codec, type, payload.getContent().toByteArray(), envelope))
-                    .orElse(null);
         }
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content,
@@ -121,19 +116,6 @@ public final class EnvelopeProcessor {
             store.putMessage(message, envelope.sequence());
         }
         return message;
-    }
-
-    private static GroupUpdated groupUpdated(Envelope envelope, MessagePayload payload) {
-        GroupUpdate update;
-        try {
-            update = GroupUpdate.parseFrom(payload.getContent());
-        } catch (InvalidProtocolBufferException e) {
-            throw new ProtocolException("malformed group update at " + envelope.topic() + "#" + envelope.sequence(), e);
-        }
-        return new GroupUpdated(update.getInitiatedByInboxId(), update.getAddedInboxIdsList(),
-                update.getRemovedInboxIdsList(), update.getLeftInboxIdsList(),
-                update.getRenamed() ? update.getName() : null, update.getMemberInboxIdsList(),
-                update.getAdminInboxIdsList());
     }
 
     /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */

@@ -5,6 +5,7 @@ import dev.parley.ConsentState;
 import dev.parley.Conversation;
 import dev.parley.ConversationType;
 import dev.parley.DecodedMessage;
+import dev.parley.GroupUpdated;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamContext;
@@ -96,8 +97,8 @@ final class Plans {
                     if (conversation.map(c -> accepted(filter, c)).orElse(true)) {
                         context.emit(message);
                     }
-                    if (conversation.map(c -> !c.active()).orElse(false)) {
-                        context.removeTopic(envelope.topic()); // this inbox left: the removal was its last entry
+                    if (leftBy(message)) {
+                        context.removeTopic(envelope.topic()); // the removal is this inbox's last entry
                     }
                 } else if (kind.equals(Topics.WELCOME)) {
                     ConversationRecord conversation = processor.welcome(envelope);
@@ -141,12 +142,25 @@ final class Plans {
 
             @Override
             void handle(Envelope envelope, StreamContext<DecodedMessage> context) {
-                context.emit(processor.message(envelope));
-                if (hasLeft(conversationId)) {
+                DecodedMessage message = processor.message(envelope);
+                context.emit(message);
+                if (leftBy(message)) {
                     context.complete();
                 }
             }
         };
+    }
+
+    /**
+     * True when {@code message} is the group update that removed this inbox and it has not been added
+     * back since (another path may have seen a later welcome): nothing of the group follows for it.
+     * Judged by the message, not by the stored state alone, which another path may have moved past
+     * entries this stream has yet to deliver.
+     */
+    private boolean leftBy(DecodedMessage message) {
+        return message.content() instanceof GroupUpdated update
+                && (update.removedInboxIds().contains(inboxId) || update.leftInboxIds().contains(inboxId))
+                && hasLeft(message.conversationId());
     }
 
     private boolean hasLeft(String conversationId) {
