@@ -22,8 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +77,7 @@ class NodeCrashTest {
 
     @Test
     void acknowledgedPublishesSurviveSigkillExactlyOnceInOrder() throws Exception {
-        int port = freePort();
+        int port = NodeProcess.freePort();
         URI endpoint = NodeProcess.endpoint(port);
         node = NodeProcess.start(dataDir, port);
 
@@ -260,11 +258,5 @@ class NodeCrashTest {
     private <T extends AutoCloseable> T track(T resource) {
         resources.add(resource);
         return resource;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

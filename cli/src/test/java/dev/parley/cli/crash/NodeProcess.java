@@ -3,6 +3,8 @@ package dev.parley.cli.crash;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,6 +53,13 @@ final class NodeProcess implements AutoCloseable {
             throw new AssertionError("node did not start within 30 s; output:\n" + node.output());
         }
         return node;
+    }
+
+    /** A loopback port free right now, for a node that must come back on the same one. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     static URI endpoint(int port) {
