@@ -85,7 +85,11 @@ public final class NodeLimits {
         return maxMembersPerConversation;
     }
 
-    /** Conversations one inbox may create per minute (default 600, as a bucket refilled continuously). */
+    /**
+     * Conversations one inbox may create, and group changes it may make ({@code Group.addMembers},
+     * {@code removeMembers}, {@code leave}, {@code updateName}), per minute together (default 600, as a
+     * bucket refilled continuously).
+     */
     public int conversationsPerInboxPerMinute() {
         return conversationsPerInboxPerMinute;
     }
