@@ -153,13 +153,12 @@ abstract class NodeGroupsContract {
 
     @Test
     void anAddedMemberReadsFromItsUpdateOnAndItsWelcomeSaysWhere() throws Exception {
-        Node node = start();
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
+        Two two = twoInAGroup();
+        Node node = two.node();
+        NodeSession a = two.a();
         Identity carol = Identity.generate();
-        NodeSession a = Collector.login(node, alice);
         NodeSession c = Collector.login(node, carol);
-        String g = group(a, bob);
+        String g = two.group();
         String topic = Topics.conversation(g);
         send(a, g, "m1");
         send(a, g, "m2");
@@ -177,21 +176,21 @@ abstract class NodeGroupsContract {
         await().atMost(WAIT).until(() -> live.envelopes.size() == 3);
         assertThat(sequences(live.envelopes)).containsExactly(3L, 4L, 5L);
         GroupUpdate update = updateIn(live.envelopes.get(0));
-        assertThat(update.getInitiatedByInboxId()).isEqualTo(alice.inboxId());
+        assertThat(update.getInitiatedByInboxId()).isEqualTo(two.alice().inboxId());
         assertThat(update.getAddedInboxIdsList()).containsExactly(carol.inboxId());
-        assertThat(update.getMemberInboxIdsList()).isEqualTo(sorted(alice, bob, carol));
-        assertThat(update.getAdminInboxIdsList()).containsExactly(alice.inboxId());
-        assertThat(live.envelopes.get(0).senderInboxId()).isEqualTo(alice.inboxId());
+        assertThat(update.getMemberInboxIdsList()).isEqualTo(sorted(two.alice(), two.bob(), carol));
+        assertThat(update.getAdminInboxIdsList()).containsExactly(two.alice().inboxId());
+        assertThat(live.envelopes.get(0).senderInboxId()).isEqualTo(two.alice().inboxId());
 
         Welcome welcome = welcomes(c).get(0);
         assertThat(welcome.getConversationId()).isEqualTo(g);
         assertThat(welcome.getJoinedAtSequence()).isEqualTo(3);
-        assertThat(welcome.getMemberInboxIdsList()).isEqualTo(sorted(alice, bob, carol));
-        assertThat(welcome.getAdminInboxIdsList()).containsExactly(alice.inboxId());
+        assertThat(welcome.getMemberInboxIdsList()).isEqualTo(sorted(two.alice(), two.bob(), carol));
+        assertThat(welcome.getAdminInboxIdsList()).containsExactly(two.alice().inboxId());
         assertThat(welcome.getName()).isEqualTo("g");
-        Welcome atCreation = welcomes(Collector.login(node, bob)).get(0);
+        Welcome atCreation = welcomes(Collector.login(node, two.bob())).get(0);
         assertThat(atCreation.getJoinedAtSequence()).isZero();
-        assertThat(atCreation.getAdminInboxIdsList()).containsExactly(alice.inboxId());
+        assertThat(atCreation.getAdminInboxIdsList()).containsExactly(two.alice().inboxId());
     }
 
     @Test
@@ -330,12 +329,11 @@ abstract class NodeGroupsContract {
 
     @Test
     void aChangeIsIdempotentPerKeyAndOneThatChangesNothingWritesNothing() throws Exception {
-        Node node = start();
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
+        Two two = twoInAGroup();
+        Node node = two.node();
+        NodeSession a = two.a();
         Identity carol = Identity.generate();
-        NodeSession a = Collector.login(node, alice);
-        String g = group(a, bob);
+        String g = two.group();
         send(a, g, "m1");
         GroupChange addCarol = new GroupChange(g, List.of(carol.inboxId()), List.of(), false, Optional.empty(), "add-c");
 
@@ -346,7 +344,7 @@ abstract class NodeGroupsContract {
         assertThat(sequences(a.query(Topics.conversation(g), 0, 100))).containsExactly(1L, 2L);
         assertThat(welcomes(Collector.login(node, carol))).hasSize(1);
 
-        PublishResult nothing = add(a, g, bob, carol); // members already
+        PublishResult nothing = add(a, g, two.bob(), carol); // members already
         assertThat(nothing.sequence()).isEqualTo(2);
         PublishResult removingStranger = remove(a, g, Identity.generate());
         assertThat(removingStranger.sequence()).isEqualTo(2);
