@@ -129,6 +129,16 @@ abstract class NodeGroupsContract {
         return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
+    /** A new identity whose inbox id sorts before those of {@code others}. */
+    static Identity sortingBefore(Identity... others) {
+        String least = sorted(others).get(0);
+        Identity id = Identity.generate();
+        while (id.inboxId().compareTo(least) > 0) {
+            id = Identity.generate();
+        }
+        return id;
+    }
+
     static List<String> sorted(Identity... inboxes) {
         return java.util.Arrays.stream(inboxes).map(Identity::inboxId).sorted().toList();
     }
@@ -143,13 +153,12 @@ abstract class NodeGroupsContract {
 
     @Test
     void anAddedMemberReadsFromItsUpdateOnAndItsWelcomeSaysWhere() throws Exception {
-        Node node = start();
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
+        Two two = twoInAGroup();
+        Node node = two.node();
+        NodeSession a = two.a();
         Identity carol = Identity.generate();
-        NodeSession a = Collector.login(node, alice);
         NodeSession c = Collector.login(node, carol);
-        String g = group(a, bob);
+        String g = two.group();
         String topic = Topics.conversation(g);
         send(a, g, "m1");
         send(a, g, "m2");
@@ -167,21 +176,21 @@ abstract class NodeGroupsContract {
         await().atMost(WAIT).until(() -> live.envelopes.size() == 3);
         assertThat(sequences(live.envelopes)).containsExactly(3L, 4L, 5L);
         GroupUpdate update = updateIn(live.envelopes.get(0));
-        assertThat(update.getInitiatedByInboxId()).isEqualTo(alice.inboxId());
+        assertThat(update.getInitiatedByInboxId()).isEqualTo(two.alice().inboxId());
         assertThat(update.getAddedInboxIdsList()).containsExactly(carol.inboxId());
-        assertThat(update.getMemberInboxIdsList()).isEqualTo(sorted(alice, bob, carol));
-        assertThat(update.getAdminInboxIdsList()).containsExactly(alice.inboxId());
-        assertThat(live.envelopes.get(0).senderInboxId()).isEqualTo(alice.inboxId());
+        assertThat(update.getMemberInboxIdsList()).isEqualTo(sorted(two.alice(), two.bob(), carol));
+        assertThat(update.getAdminInboxIdsList()).containsExactly(two.alice().inboxId());
+        assertThat(live.envelopes.get(0).senderInboxId()).isEqualTo(two.alice().inboxId());
 
         Welcome welcome = welcomes(c).get(0);
         assertThat(welcome.getConversationId()).isEqualTo(g);
         assertThat(welcome.getJoinedAtSequence()).isEqualTo(3);
-        assertThat(welcome.getMemberInboxIdsList()).isEqualTo(sorted(alice, bob, carol));
-        assertThat(welcome.getAdminInboxIdsList()).containsExactly(alice.inboxId());
+        assertThat(welcome.getMemberInboxIdsList()).isEqualTo(sorted(two.alice(), two.bob(), carol));
+        assertThat(welcome.getAdminInboxIdsList()).containsExactly(two.alice().inboxId());
         assertThat(welcome.getName()).isEqualTo("g");
-        Welcome atCreation = welcomes(Collector.login(node, bob)).get(0);
+        Welcome atCreation = welcomes(Collector.login(node, two.bob())).get(0);
         assertThat(atCreation.getJoinedAtSequence()).isZero();
-        assertThat(atCreation.getAdminInboxIdsList()).containsExactly(alice.inboxId());
+        assertThat(atCreation.getAdminInboxIdsList()).containsExactly(two.alice().inboxId());
     }
 
     @Test
@@ -299,11 +308,10 @@ abstract class NodeGroupsContract {
         Identity alice = Identity.generate();
         Identity bob = Identity.generate();
         Identity carol = Identity.generate();
-        Identity dave = Identity.generate();
+        Identity dave = sortingBefore(bob, carol); // so only standing longer makes bob or carol admin
         NodeSession a = Collector.login(node, alice);
         String g = group(a, bob, carol);
-        send(a, g, "m1");
-        add(a, g, dave); // reads from 2: bob and carol (from 1) stand longer
+        add(a, g, dave); // at 1: bob and carol, members from creation, still stand longer
         Identity expected = bob.inboxId().compareTo(carol.inboxId()) < 0 ? bob : carol;
 
         long left = remove(a, g, alice).sequence();
@@ -321,12 +329,11 @@ abstract class NodeGroupsContract {
 
     @Test
     void aChangeIsIdempotentPerKeyAndOneThatChangesNothingWritesNothing() throws Exception {
-        Node node = start();
-        Identity alice = Identity.generate();
-        Identity bob = Identity.generate();
+        Two two = twoInAGroup();
+        Node node = two.node();
+        NodeSession a = two.a();
         Identity carol = Identity.generate();
-        NodeSession a = Collector.login(node, alice);
-        String g = group(a, bob);
+        String g = two.group();
         send(a, g, "m1");
         GroupChange addCarol = new GroupChange(g, List.of(carol.inboxId()), List.of(), false, Optional.empty(), "add-c");
 
@@ -337,7 +344,7 @@ abstract class NodeGroupsContract {
         assertThat(sequences(a.query(Topics.conversation(g), 0, 100))).containsExactly(1L, 2L);
         assertThat(welcomes(Collector.login(node, carol))).hasSize(1);
 
-        PublishResult nothing = add(a, g, bob, carol); // members already
+        PublishResult nothing = add(a, g, two.bob(), carol); // members already
         assertThat(nothing.sequence()).isEqualTo(2);
         PublishResult removingStranger = remove(a, g, Identity.generate());
         assertThat(removingStranger.sequence()).isEqualTo(2);

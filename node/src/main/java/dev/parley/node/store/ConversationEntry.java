@@ -31,11 +31,11 @@ public record ConversationEntry(String id, ConversationType type, String creator
         admins = Set.copyOf(admins);
     }
 
-    /** A new conversation: {@code members} read from sequence 1, the creator is its admin. */
+    /** A new conversation: {@code members} are members from its creation on, the creator is its admin. */
     public ConversationEntry(String id, ConversationType type, Set<String> members, String creatorInboxId,
                              long createdAtNs, String name) {
         this(id, type, creatorInboxId, createdAtNs, name, members.stream()
-                .collect(Collectors.toMap(m -> m, m -> List.of(MemberSpan.openFrom(1)))), Set.of(creatorInboxId), 0);
+                .collect(Collectors.toMap(m -> m, m -> List.of(MemberSpan.openFrom(MemberSpan.FROM_CREATION)))), Set.of(creatorInboxId), 0);
     }
 
     /** Whether {@code inboxId} is a member now. */
@@ -64,13 +64,13 @@ public record ConversationEntry(String id, ConversationType type, String creator
 
     /**
      * What {@code inboxId} may read after {@code cursor}: the next range [from, to] of sequences it
-     * was (or is) a member for, {@code from} at least {@code cursor + 1}; empty when there is none,
-     * now or (without being added again) ever.
+     * was (or is) a member for, {@code from} at least {@code cursor + 1} and 1; empty when there is
+     * none, now or (without being added again) ever.
      */
     public Optional<MemberSpan> visibleAfter(String inboxId, long cursor) {
         for (MemberSpan span : spans.getOrDefault(inboxId, List.of())) {
             if (span.to() > cursor) {
-                return Optional.of(new MemberSpan(Math.max(span.from(), cursor + 1), span.to()));
+                return Optional.of(new MemberSpan(Math.max(Math.max(span.from(), cursor + 1), 1), span.to()));
             }
         }
         return Optional.empty();

@@ -25,7 +25,9 @@ public interface NodeStore extends AutoCloseable {
      * assigned in call order (at once, or when a group commit takes the entry up). A key already stored on the topic gives back its original
      * entry ({@code isNew} false) and stores nothing. The future completes once the entry is durable;
      * only then can {@link #read} return it and {@link #onAppended} report it. It fails with a
-     * {@link StoreException} when the entry could not be stored (and then never will be).
+     * {@link StoreException} when the entry could not be stored (and then never will be). It checks no
+     * membership: the node writes conversations' topics with {@link #appendToConversation} and
+     * {@link #changeConversation}.
      */
     CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey, String senderInboxId);
 

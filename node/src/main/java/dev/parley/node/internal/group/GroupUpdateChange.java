@@ -103,7 +103,7 @@ public final class GroupUpdateChange implements ConversationChange {
         }
     }
 
-    /** The member with the earliest current membership (then the lowest inbox id). */
+    /** The member with the earliest current membership (members from creation first), then the lowest inbox id. */
     private static String longestStanding(ConversationEntry group) {
         return group.members().stream()
                 .min(Comparator.comparingLong((String m) -> group.currentSpan(m).map(MemberSpan::from).orElseThrow())

@@ -15,6 +15,7 @@ import dev.parley.node.internal.group.GroupUpdateChange;
 import dev.parley.node.internal.group.GroupUpdateContent;
 import dev.parley.node.internal.group.WelcomeMessages;
 import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.internal.store.Membership;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
 import dev.parley.spi.Envelope;
@@ -228,14 +229,13 @@ public final class NodeOperations {
                 || change.remove().size() > limits.maxMembersPerConversation()) {
             throw new ProtocolException("a conversation has at most " + limits.maxMembersPerConversation() + " members");
         }
-        if (change.add().stream().anyMatch(change.remove()::contains)) {
+        if (change.add().stream().anyMatch(Set.copyOf(change.remove())::contains)) {
             throw new ProtocolException("an inbox cannot be both added and removed by one change");
         }
         String id = change.conversationId();
         ConversationEntry group = StoreFailures.reading(() -> conversations.find(id))
                 .filter(c -> c.wasEverMember(inboxId))
-                .orElseThrow(() -> new PermissionDeniedException("inbox " + InboxIds.shorten(inboxId)
-                        + " is not a member of conversation " + id));
+                .orElseThrow(() -> Membership.notAMember(inboxId, id));
         GroupUpdateChange.requireGroup(group);
         takeConversationToken(inboxId);
         GroupUpdateChange update = new GroupUpdateChange(inboxId, change, limits.maxMembersPerConversation(),

@@ -390,7 +390,7 @@ public abstract class NodeStoreContract {
         done(store.changeConversation("c1", new Adding("bob"), "a1", "alice")); // 4
 
         ConversationEntry c = store.conversation("c1").orElseThrow();
-        assertThat(c.spans().get("bob")).containsExactly(new MemberSpan(1, 2), MemberSpan.openFrom(4));
+        assertThat(c.spans().get("bob")).containsExactly(new MemberSpan(MemberSpan.FROM_CREATION, 2), MemberSpan.openFrom(4));
         assertThat(c.visibleAfter("bob", 2)).contains(MemberSpan.openFrom(4));
         assertThat(c.visibleAfter("bob", 1)).contains(new MemberSpan(2, 2));
         assertThat(c.admins()).containsExactly("alice");

@@ -42,12 +42,12 @@ final class SqliteSchema {
                             + " GROUP BY sender"),
             // v3: group membership by sequence. Each membership of an inbox is a span of the conversation's
             // log [from_seq, to_seq] (to_seq NULL while it lasts); the current members have an open one.
-            // Members so far read from 1, and the creator was the only admin.
+            // Members so far are members from creation (from_seq 0), and the creator was the only admin.
             List.of("CREATE TABLE member_spans (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
                             + " from_seq INTEGER NOT NULL, to_seq INTEGER,"
                             + " PRIMARY KEY (conversation_id, inbox_id, from_seq)) WITHOUT ROWID",
                     "INSERT INTO member_spans (conversation_id, inbox_id, from_seq, to_seq)"
-                            + " SELECT conversation_id, inbox_id, 1, NULL FROM members",
+                            + " SELECT conversation_id, inbox_id, 0, NULL FROM members",
                     "DROP TABLE members",
                     "CREATE TABLE admins (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
                             + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID",

@@ -107,6 +107,7 @@ class SqliteNodeStoreTest extends NodeStoreContract {
 
         ConversationEntry read = migrated.conversation("c1").orElseThrow();
         assertThat(read).isEqualTo(group);
+        assertThat(read.spans().get("b")).containsExactly(MemberSpan.openFrom(MemberSpan.FROM_CREATION));
         assertThat(read.visibleAfter("b", 0)).contains(MemberSpan.openFrom(1));
         assertThat(read.admins()).containsExactly("a");
         assertThat(append(migrated, "conv/c1", "hello", "k").envelope().sequence()).isEqualTo(1);
@@ -126,7 +127,7 @@ class SqliteNodeStoreTest extends NodeStoreContract {
 
         ConversationEntry after = reopened.conversation("c1").orElseThrow();
         assertThat(after).isEqualTo(before);
-        assertThat(after.spans().get("bob")).containsExactly(new MemberSpan(1, 2));
+        assertThat(after.spans().get("bob")).containsExactly(new MemberSpan(MemberSpan.FROM_CREATION, 2));
         assertThat(after.spans().get("carol")).containsExactly(MemberSpan.openFrom(3));
         assertThat(after.changedAtSequence()).isEqualTo(3);
         assertThat(reopened.appendToConversation("c1", bytes("late"), "k9", "bob"))
