@@ -46,8 +46,12 @@ final class NodeProcess implements AutoCloseable {
 
     /** Starts a node on {@code port} keeping its data in {@code dataDir}, and waits until it serves. */
     static NodeProcess start(Path dataDir, int port) throws IOException, InterruptedException {
-        NodeProcess node = launch("--name", "crash", "--data-dir", dataDir.toString(),
-                "--listen", "grpc://127.0.0.1:" + port);
+        return startWith("--name", "crash", "--data-dir", dataDir.toString(), "--listen", "grpc://127.0.0.1:" + port);
+    }
+
+    /** Starts {@code parley node ARGS} and waits until it serves. */
+    static NodeProcess startWith(String... args) throws IOException, InterruptedException {
+        NodeProcess node = launch(args);
         if (!node.ready.await(30, TimeUnit.SECONDS)) {
             node.close();
             throw new AssertionError("node did not start within 30 s; output:\n" + node.output());
