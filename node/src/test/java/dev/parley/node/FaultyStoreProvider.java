@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
-/** {@code faulty:}, for tests: a memory store whose appends fail with a {@link StoreException} while {@link #FAILING}. */
+/**
+ * {@code faulty:}, for tests: a memory store whose appends and {@link NodeStore#probe() probes} fail with a
+ * {@link StoreException} while {@link #FAILING}.
+ */
 public final class FaultyStoreProvider implements NodeStoreProvider {
     static final AtomicBoolean FAILING = new AtomicBoolean();
 
@@ -95,6 +98,13 @@ public final class FaultyStoreProvider implements NodeStoreProvider {
             @Override
             public void onAppended(BiConsumer<String, Long> listener) {
                 memory.onAppended(listener);
+            }
+
+            @Override
+            public void probe() {
+                if (FAILING.get()) {
+                    throw new StoreException("cannot read /secret/path: I/O error");
+                }
             }
 
             @Override

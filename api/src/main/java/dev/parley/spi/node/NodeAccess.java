@@ -48,4 +48,12 @@ public interface NodeAccess {
      */
     default void outboundQueued(long bytes) {
     }
+
+    /**
+     * Whether this node serves now (started, not closing, its store answering), for the health checks
+     * endpoints answer. It may ask the store (cheaply), so call it per health request, never per message.
+     */
+    default NodeHealth health() {
+        return NodeHealth.SERVING;
+    }
 }

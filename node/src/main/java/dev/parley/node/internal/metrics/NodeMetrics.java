@@ -1,0 +1,200 @@
+package dev.parley.node.internal.metrics;
+
+import dev.parley.AuthenticationException;
+import dev.parley.LimitExceededException;
+import dev.parley.PermissionDeniedException;
+import dev.parley.ProtocolException;
+import dev.parley.internal.Failures;
+import dev.parley.node.store.StoreException;
+import dev.parley.spi.Envelope;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The meters of one node (names in {@code docs/DESIGN-NOTES.md}, "Operations"). The hot path only
+ * increments counters; latencies are sampled, at most one sample per {@link #SAMPLE_INTERVAL_NS} per
+ * timer, so their cost does not grow with the message rate.
+ */
+public final class NodeMetrics {
+    public static final String CONNECTIONS = "parley.node.connections";
+    public static final String SUBSCRIPTIONS = "parley.node.subscriptions";
+    public static final String SUBSCRIPTIONS_RESUMED = "parley.node.subscriptions.resumed";
+    public static final String AUTHENTICATIONS = "parley.node.authentications";
+    public static final String PUBLISHES = "parley.node.publishes";
+    public static final String PUBLISHES_DUPLICATE = "parley.node.publishes.duplicate";
+    public static final String REFUSED = "parley.node.refused";
+    public static final String DELIVERY_LAG = "parley.node.delivery.lag";
+    public static final String STORE_LATENCY = "parley.node.store.latency";
+    public static final String OUTBOUND_QUEUED_PEAK = "parley.node.outbound.queued.peak";
+    /** Tag of the transport a connection came over: grpc, grpcs, ws, wss, inproc, or direct (an embedding's own call). */
+    public static final String TRANSPORT = "transport";
+    private static final String STORAGE = "storage";
+    /** At most one latency sample per timer per millisecond. */
+    static final long SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final MeterRegistry registry;
+    private final Map<String, TransportMeters> transports = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+    private final Counter duplicatePublishes;
+    private final Counter resumedSubscriptions;
+    private final Timer deliveryLag;
+    private final Sampler lagSampler = new Sampler(SAMPLE_INTERVAL_NS);
+    private final Clock wallClock = Clock.systemUTC();
+    private final Timer appendLatency;
+    private final Timer readLatency;
+
+    /** Registers the node's meters in {@code registry}. */
+    public NodeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.duplicatePublishes = Counter.builder(PUBLISHES_DUPLICATE)
+                .description("publishes whose idempotency key was already stored: a client re-sending after a lost answer")
+                .register(registry);
+        this.resumedSubscriptions = Counter.builder(SUBSCRIPTIONS_RESUMED)
+                .description("subscriptions opened from a cursor past 0 on some topic: streams resuming after a retry or failover")
+                .register(registry);
+        this.deliveryLag = Timer.builder(DELIVERY_LAG)
+                .description("from an entry's append to its hand-off to a subscription's transport (sampled)")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.appendLatency = storeTimer("append");
+        this.readLatency = storeTimer("read");
+    }
+
+    private Timer storeTimer(String operation) {
+        return Timer.builder(STORE_LATENCY).tag("operation", operation)
+                .description("time the node's store takes to make an entry durable (append) or to read (sampled)")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    /** The registry the meters are in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The gauges that read the node's own figures. */
+    public void gauges(Supplier<Number> subscriptions, Supplier<Number> outboundQueuedPeak) {
+        Gauge.builder(SUBSCRIPTIONS, subscriptions).description("open subscriptions over all sessions")
+                .strongReference(true).register(registry);
+        Gauge.builder(OUTBOUND_QUEUED_PEAK, outboundQueuedPeak).baseUnit("bytes")
+                .description("most bytes queued for one connection since start").strongReference(true)
+                .register(registry);
+    }
+
+    /** The meters of connections over {@code transport} (created on first use, then shared). */
+    public TransportMeters transport(String transport) {
+        return transports.computeIfAbsent(transport, t -> new TransportMeters(registry, t));
+    }
+
+    /**
+     * Counts a refused request by why: a limit's name, or permission, protocol, authentication, storage,
+     * unavailable; returns that reason.
+     */
+    public String refused(Throwable failure) {
+        String reason = reason(Failures.unwrap(failure));
+        refusals.computeIfAbsent(reason, r -> Counter.builder(REFUSED).tag("reason", r)
+                .description("requests the node refused, by reason").register(registry)).increment();
+        return reason;
+    }
+
+    /** Whether {@code reason} (of {@link #refused}) is the store's failure. */
+    public static boolean isStorage(String reason) {
+        return STORAGE.equals(reason);
+    }
+
+    private static String reason(Throwable failure) {
+        if (failure instanceof LimitExceededException limit) {
+            return limit.limit();
+        }
+        if (failure instanceof PermissionDeniedException) {
+            return "permission";
+        }
+        if (failure instanceof AuthenticationException) {
+            return "authentication";
+        }
+        if (failure instanceof ProtocolException) {
+            return "protocol";
+        }
+        if (failure instanceof StoreException || failure.getCause() instanceof StoreException) {
+            return STORAGE;
+        }
+        return "unavailable";
+    }
+
+    /** A publish found its idempotency key already stored. */
+    public void duplicatePublish() {
+        duplicatePublishes.increment();
+    }
+
+    /** A subscription opened from {@code cursors}: counted as resumed when one of them is past 0. */
+    public void subscribed(Map<String, Long> cursors) {
+        for (long cursor : cursors.values()) {
+            if (cursor > 0) {
+                resumedSubscriptions.increment();
+                return;
+            }
+        }
+    }
+
+    /** A batch is handed to a subscription's transport: samples the lag of its newest entry. */
+    public void delivering(List<Envelope> batch) {
+        if (lagSampler.take(System.nanoTime())) {
+            Instant now = wallClock.instant();
+            long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            long lag = nowNs - batch.get(batch.size() - 1).timestampNs();
+            deliveryLag.record(Math.max(0, lag), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    Timer appendLatency() {
+        return appendLatency;
+    }
+
+    Timer readLatency() {
+        return readLatency;
+    }
+
+    /** The meters of one transport's connections. */
+    public static final class TransportMeters {
+        private final AtomicInteger connections = new AtomicInteger();
+        private final Counter publishes;
+        private final Counter authentications;
+
+        TransportMeters(MeterRegistry registry, String transport) {
+            Gauge.builder(CONNECTIONS, connections, AtomicInteger::get).tag(TRANSPORT, transport)
+                    .description("open client connections (sessions)").strongReference(true).register(registry);
+            this.publishes = Counter.builder(PUBLISHES).tag(TRANSPORT, transport)
+                    .description("publishes the node took for storing").register(registry);
+            this.authentications = Counter.builder(AUTHENTICATIONS).tag(TRANSPORT, transport)
+                    .description("sessions authenticated (every reconnect of a client authenticates again)")
+                    .register(registry);
+        }
+
+        public void opened() {
+            connections.incrementAndGet();
+        }
+
+        public void closed() {
+            connections.decrementAndGet();
+        }
+
+        public void published() {
+            publishes.increment();
+        }
+
+        public void authenticated() {
+            authentications.increment();
+        }
+    }
+}
