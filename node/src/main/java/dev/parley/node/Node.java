@@ -130,6 +130,8 @@ public final class Node implements NodeAccess, AutoCloseable {
             operations = new NodeOperations(store, limits, deliveryExecutor, scheduler, metrics, storeHealth);
             log.info("node {} keeps its data in {} (epoch {}, retention {})", name, storeUri, store.epoch(),
                     describe(retention));
+            scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(storeHealth::probe),
+                    StoreHealth.PROBE_INTERVAL.toNanos(), StoreHealth.PROBE_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
             if (!retention.keepsAll()) {
                 scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(this::trim), 0,
                         retentionInterval.toNanos(), TimeUnit.NANOSECONDS);
@@ -220,8 +222,8 @@ public final class Node implements NodeAccess, AutoCloseable {
 
     /**
      * Whether this node serves: not before {@link #start()} has opened its store, not once
-     * {@link #close()} began, not while its store fails (see {@link dev.parley.node.store.NodeStore#probe()});
-     * its endpoints answer health checks with it. May probe the store: call it at a health check's pace.
+     * {@link #close()} began, not while its store fails (its {@link dev.parley.node.store.NodeStore#probe()
+     * probe}, every second, or a client's request); its endpoints answer health checks with it. Never blocks.
      */
     @Override
     public NodeHealth health() {

@@ -22,7 +22,8 @@ import java.util.function.BiConsumer;
  * {@link StoreException} while {@link #FAILING}.
  */
 public final class FaultyStoreProvider implements NodeStoreProvider {
-    static final AtomicBoolean FAILING = new AtomicBoolean();
+    /** Whether the store fails now; tests set it back to false when they end. */
+    public static final AtomicBoolean FAILING = new AtomicBoolean();
 
     @Override
     public String scheme() {

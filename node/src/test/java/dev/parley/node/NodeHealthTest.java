@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A node serves once started, until it closes, and while its store answers. */
 @Timeout(30)
 class NodeHealthTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private Node node;
 
     @AfterEach
@@ -46,11 +48,11 @@ class NodeHealthTest {
         node = Node.builder().name("health-faulty").store("faulty:").build().start();
         FaultyStoreProvider.FAILING.set(true);
 
-        NodeHealth health = node.health();
-        assertThat(health.serving()).isFalse();
-        assertThat(health.detail()).isEqualTo("store does not answer").doesNotContain("/secret");
+        await().atMost(WAIT).until(() -> !node.health().serving());
+        assertThat(node.health().detail()).isEqualTo("store does not answer").doesNotContain("/secret");
 
         FaultyStoreProvider.FAILING.set(false);
+        await().atMost(WAIT).until(() -> node.health().serving());
         assertThat(node.health()).isEqualTo(NodeHealth.SERVING);
     }
 
@@ -60,7 +62,7 @@ class NodeHealthTest {
         NodeSession session = Collector.login(node, Identity.generate());
         String topic = Topics.conversation(session.createConversation(ConversationType.GROUP, List.of(), "").join());
         FaultyStoreProvider.FAILING.set(true);
-        assertThat(session.publish(topic, new byte[] {1}, "k1")).failsWithin(Duration.ofSeconds(10));
+        assertThat(session.publish(topic, new byte[] {1}, "k1")).failsWithin(WAIT);
         FaultyStoreProvider.FAILING.set(false);
 
         NodeHealth health = node.health();

@@ -51,7 +51,7 @@ public interface NodeAccess {
 
     /**
      * Whether this node serves now (started, not closing, its store answering), for the health checks
-     * endpoints answer. It may ask the store (cheaply), so call it per health request, never per message.
+     * endpoints answer; never blocks (the node probes its store on its own), so an I/O thread may ask.
      */
     default NodeHealth health() {
         return NodeHealth.SERVING;

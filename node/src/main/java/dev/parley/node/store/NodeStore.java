@@ -95,8 +95,8 @@ public interface NodeStore extends AutoCloseable {
     void onAppended(BiConsumer<String, Long> listener);
 
     /**
-     * Checks, cheaply, that the store answers (the node's health checks call it, at their own pace):
-     * returns when it does, throws a {@link StoreException} when it does not. The default does
+     * Checks, cheaply, that the store answers (the node calls it every second for its health checks,
+     * on a thread of its own): returns when it does, throws a {@link StoreException} when it does not. The default does
      * nothing, for stores that cannot fail to answer (in memory).
      */
     default void probe() {
