@@ -5,6 +5,7 @@ import dev.parley.LimitExceededException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.internal.Failures;
+import dev.parley.node.metrics.NodeMeters;
 import dev.parley.node.store.StoreException;
 import dev.parley.spi.Envelope;
 import io.micrometer.core.instrument.Counter;
@@ -22,23 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The meters of one node (names in {@code docs/DESIGN-NOTES.md}, "Operations"). The hot path only
+ * The meters of one node (names: {@link NodeMeters}). The hot path only
  * increments counters; latencies are sampled, at most one sample per {@link #SAMPLE_INTERVAL_NS} per
  * timer, so their cost does not grow with the message rate.
  */
 public final class NodeMetrics {
-    public static final String CONNECTIONS = "parley.node.connections";
-    public static final String SUBSCRIPTIONS = "parley.node.subscriptions";
-    public static final String SUBSCRIPTIONS_RESUMED = "parley.node.subscriptions.resumed";
-    public static final String AUTHENTICATIONS = "parley.node.authentications";
-    public static final String PUBLISHES = "parley.node.publishes";
-    public static final String PUBLISHES_DUPLICATE = "parley.node.publishes.duplicate";
-    public static final String REFUSED = "parley.node.refused";
-    public static final String DELIVERY_LAG = "parley.node.delivery.lag";
-    public static final String STORE_LATENCY = "parley.node.store.latency";
-    public static final String OUTBOUND_QUEUED_PEAK = "parley.node.outbound.queued.peak";
-    /** Tag of the transport a connection came over: grpc, grpcs, ws, wss, inproc, or direct (an embedding's own call). */
-    public static final String TRANSPORT = "transport";
     private static final String STORAGE = "storage";
     /** At most one latency sample per timer per millisecond. */
     static final long SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -57,13 +46,13 @@ public final class NodeMetrics {
     /** Registers the node's meters in {@code registry}. */
     public NodeMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.duplicatePublishes = Counter.builder(PUBLISHES_DUPLICATE)
+        this.duplicatePublishes = Counter.builder(NodeMeters.PUBLISHES_DUPLICATE)
                 .description("publishes whose idempotency key was already stored: a client re-sending after a lost answer")
                 .register(registry);
-        this.resumedSubscriptions = Counter.builder(SUBSCRIPTIONS_RESUMED)
+        this.resumedSubscriptions = Counter.builder(NodeMeters.SUBSCRIPTIONS_RESUMED)
                 .description("subscriptions opened from a cursor past 0 on some topic: streams resuming after a retry or failover")
                 .register(registry);
-        this.deliveryLag = Timer.builder(DELIVERY_LAG)
+        this.deliveryLag = Timer.builder(NodeMeters.DELIVERY_LAG)
                 .description("from an entry's append to its hand-off to a subscription's transport (sampled)")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
@@ -72,7 +61,7 @@ public final class NodeMetrics {
     }
 
     private Timer storeTimer(String operation) {
-        return Timer.builder(STORE_LATENCY).tag("operation", operation)
+        return Timer.builder(NodeMeters.STORE_LATENCY).tag("operation", operation)
                 .description("time the node's store takes to make an entry durable (append) or to read (sampled)")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
@@ -85,9 +74,9 @@ public final class NodeMetrics {
 
     /** The gauges that read the node's own figures. */
     public void gauges(Supplier<Number> subscriptions, Supplier<Number> outboundQueuedPeak) {
-        Gauge.builder(SUBSCRIPTIONS, subscriptions).description("open subscriptions over all sessions")
+        Gauge.builder(NodeMeters.SUBSCRIPTIONS, subscriptions).description("open subscriptions over all sessions")
                 .strongReference(true).register(registry);
-        Gauge.builder(OUTBOUND_QUEUED_PEAK, outboundQueuedPeak).baseUnit("bytes")
+        Gauge.builder(NodeMeters.OUTBOUND_QUEUED_PEAK, outboundQueuedPeak).baseUnit("bytes")
                 .description("most bytes queued for one connection since start").strongReference(true)
                 .register(registry);
     }
@@ -103,7 +92,7 @@ public final class NodeMetrics {
      */
     public String refused(Throwable failure) {
         String reason = reason(Failures.unwrap(failure));
-        refusals.computeIfAbsent(reason, r -> Counter.builder(REFUSED).tag("reason", r)
+        refusals.computeIfAbsent(reason, r -> Counter.builder(NodeMeters.REFUSED).tag("reason", r)
                 .description("requests the node refused, by reason").register(registry)).increment();
         return reason;
     }
@@ -172,11 +161,11 @@ public final class NodeMetrics {
         private final Counter authentications;
 
         TransportMeters(MeterRegistry registry, String transport) {
-            Gauge.builder(CONNECTIONS, connections, AtomicInteger::get).tag(TRANSPORT, transport)
+            Gauge.builder(NodeMeters.CONNECTIONS, connections, AtomicInteger::get).tag(NodeMeters.TRANSPORT, transport)
                     .description("open client connections (sessions)").strongReference(true).register(registry);
-            this.publishes = Counter.builder(PUBLISHES).tag(TRANSPORT, transport)
+            this.publishes = Counter.builder(NodeMeters.PUBLISHES).tag(NodeMeters.TRANSPORT, transport)
                     .description("publishes the node took for storing").register(registry);
-            this.authentications = Counter.builder(AUTHENTICATIONS).tag(TRANSPORT, transport)
+            this.authentications = Counter.builder(NodeMeters.AUTHENTICATIONS).tag(NodeMeters.TRANSPORT, transport)
                     .description("sessions authenticated (every reconnect of a client authenticates again)")
                     .register(registry);
         }
