@@ -102,7 +102,7 @@ public final class Node implements NodeAccess, AutoCloseable {
         this.tls = b.tls;
         this.ownsMeterRegistry = b.meterRegistry == null;
         this.meterRegistry = ownsMeterRegistry ? new SimpleMeterRegistry() : b.meterRegistry;
-        this.metrics = new NodeMetrics(meterRegistry);
+        this.metrics = new NodeMetrics(meterRegistry, name);
         metrics.gauges(this::subscriptionCount, outboundQueuedPeak::get);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));

@@ -136,6 +136,19 @@ class NodeMetricsTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void nodesSharingARegistryCountApartByTheirNameTag() {
+        node = Node.builder().name("metrics-first").meterRegistry(registry).build().start();
+        try (Node second = Node.builder().name("metrics-second").meterRegistry(registry).build().start()) {
+            Collector.login(node, Identity.generate());
+            Collector.login(second, Identity.generate());
+            Collector.login(second, Identity.generate());
+
+            assertThat(gauge("parley.node.connections", "node", "metrics-first", "transport", "direct")).isEqualTo(1);
+            assertThat(gauge("parley.node.connections", "node", "metrics-second", "transport", "direct")).isEqualTo(2);
+        }
+    }
+
     /** The timing decorator must pass every store call on: a method it inherits would skip the real store. */
     @Test
     void theMeteredStoreOverridesEveryStoreMethod() {

@@ -1,9 +1,10 @@
 package dev.parley.node.metrics;
 
 /**
- * The names of the meters a node registers in its {@link dev.parley.node.Node#meterRegistry()} (Micrometer), for
- * dashboards and alerts. Latency timers are sampled (at most one sample per millisecond each), so
- * their counts are not event counts; counters and gauges are exact.
+ * The names of the meters a node registers in its {@link dev.parley.node.Node#meterRegistry()}
+ * (Micrometer), for dashboards and alerts; each carries the tag {@value #NODE} (the node's name).
+ * Latency timers are sampled (at most one sample per millisecond each), so their counts are not
+ * event counts; counters and gauges are exact.
  */
 public final class NodeMeters {
     /** Gauge: open client connections (sessions), tagged {@value #TRANSPORT}. */
@@ -33,6 +34,8 @@ public final class NodeMeters {
     public static final String STORE_LATENCY = "parley.node.store.latency";
     /** Gauge: most bytes queued for one connection since start. */
     public static final String OUTBOUND_QUEUED_PEAK = "parley.node.outbound.queued.peak";
+    /** The tag every meter of a node carries: its name (several nodes may share one registry). */
+    public static final String NODE = "node";
     /** The transport tag: grpc, grpcs, ws, wss, inproc, or direct (sessions an embedding opened itself). */
     public static final String TRANSPORT = "transport";
 

@@ -11,6 +11,7 @@ import dev.parley.spi.Envelope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Clock;
@@ -33,6 +34,7 @@ public final class NodeMetrics {
     static final long SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final MeterRegistry registry;
+    private final Tags node;
     private final Map<String, TransportMeters> transports = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Counter duplicatePublishes;
@@ -43,19 +45,20 @@ public final class NodeMetrics {
     private final Timer appendLatency;
     private final Timer readLatency;
 
-    /** Registers the node's meters in {@code registry}. */
-    public NodeMetrics(MeterRegistry registry) {
+    /** Registers the meters of node {@code nodeName} in {@code registry}, each tagged {@code node=nodeName}. */
+    public NodeMetrics(MeterRegistry registry, String nodeName) {
         this.registry = registry;
+        this.node = Tags.of(NodeMeters.NODE, nodeName);
         this.duplicatePublishes = Counter.builder(NodeMeters.PUBLISHES_DUPLICATE)
                 .description("publishes whose idempotency key was already stored: a client re-sending after a lost answer")
-                .register(registry);
+                .tags(node).register(registry);
         this.resumedSubscriptions = Counter.builder(NodeMeters.SUBSCRIPTIONS_RESUMED)
                 .description("subscriptions opened from a cursor past 0 on some topic: streams resuming after a retry or failover")
-                .register(registry);
+                .tags(node).register(registry);
         this.deliveryLag = Timer.builder(NodeMeters.DELIVERY_LAG)
                 .description("from an entry's append to its hand-off to a subscription's transport (sampled)")
                 .publishPercentiles(0.5, 0.99)
-                .register(registry);
+                .tags(node).register(registry);
         this.appendLatency = storeTimer("append");
         this.readLatency = storeTimer("read");
     }
@@ -64,26 +67,21 @@ public final class NodeMetrics {
         return Timer.builder(NodeMeters.STORE_LATENCY).tag("operation", operation)
                 .description("time the node's store takes to make an entry durable (append) or to read (sampled)")
                 .publishPercentiles(0.5, 0.99)
-                .register(registry);
-    }
-
-    /** The registry the meters are in. */
-    public MeterRegistry registry() {
-        return registry;
+                .tags(node).register(registry);
     }
 
     /** The gauges that read the node's own figures. */
     public void gauges(Supplier<Number> subscriptions, Supplier<Number> outboundQueuedPeak) {
         Gauge.builder(NodeMeters.SUBSCRIPTIONS, subscriptions).description("open subscriptions over all sessions")
-                .strongReference(true).register(registry);
+                .strongReference(true).tags(node).register(registry);
         Gauge.builder(NodeMeters.OUTBOUND_QUEUED_PEAK, outboundQueuedPeak).baseUnit("bytes")
                 .description("most bytes queued for one connection since start").strongReference(true)
-                .register(registry);
+                .tags(node).register(registry);
     }
 
     /** The meters of connections over {@code transport} (created on first use, then shared). */
     public TransportMeters transport(String transport) {
-        return transports.computeIfAbsent(transport, t -> new TransportMeters(registry, t));
+        return transports.computeIfAbsent(transport, t -> new TransportMeters(registry, node.and(NodeMeters.TRANSPORT, t)));
     }
 
     /**
@@ -93,7 +91,7 @@ public final class NodeMetrics {
     public String refused(Throwable failure) {
         String reason = reason(Failures.unwrap(failure));
         refusals.computeIfAbsent(reason, r -> Counter.builder(NodeMeters.REFUSED).tag("reason", r)
-                .description("requests the node refused, by reason").register(registry)).increment();
+                .description("requests the node refused, by reason").tags(node).register(registry)).increment();
         return reason;
     }
 
@@ -160,12 +158,12 @@ public final class NodeMetrics {
         private final Counter publishes;
         private final Counter authentications;
 
-        TransportMeters(MeterRegistry registry, String transport) {
-            Gauge.builder(NodeMeters.CONNECTIONS, connections, AtomicInteger::get).tag(NodeMeters.TRANSPORT, transport)
+        TransportMeters(MeterRegistry registry, Tags tags) {
+            Gauge.builder(NodeMeters.CONNECTIONS, connections, AtomicInteger::get).tags(tags)
                     .description("open client connections (sessions)").strongReference(true).register(registry);
-            this.publishes = Counter.builder(NodeMeters.PUBLISHES).tag(NodeMeters.TRANSPORT, transport)
+            this.publishes = Counter.builder(NodeMeters.PUBLISHES).tags(tags)
                     .description("publishes the node took for storing").register(registry);
-            this.authentications = Counter.builder(NodeMeters.AUTHENTICATIONS).tag(NodeMeters.TRANSPORT, transport)
+            this.authentications = Counter.builder(NodeMeters.AUTHENTICATIONS).tags(tags)
                     .description("sessions authenticated (every reconnect of a client authenticates again)")
                     .register(registry);
         }
