@@ -8,6 +8,7 @@ import dev.parley.spi.node.NodeSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A node serves once started, until it closes, and while its store answers. */
+@ExtendWith(FaultyStoreProvider.Reset.class)
 @Timeout(30)
 class NodeHealthTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -25,7 +27,6 @@ class NodeHealthTest {
 
     @AfterEach
     void stop() {
-        FaultyStoreProvider.FAILING.set(false);
         if (node != null) {
             node.close();
         }

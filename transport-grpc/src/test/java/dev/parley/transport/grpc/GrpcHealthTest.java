@@ -22,6 +22,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** {@code grpc.health.v1} on the node's gRPC port, asked with grpc-java's own health stub. */
+@ExtendWith(FaultyStoreProvider.Reset.class)
 @Timeout(60)
 class GrpcHealthTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -45,7 +47,6 @@ class GrpcHealthTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        FaultyStoreProvider.FAILING.set(false);
         if (channel != null) {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

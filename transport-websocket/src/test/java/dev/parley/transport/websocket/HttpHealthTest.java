@@ -8,6 +8,7 @@ import dev.parley.node.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@code GET /health} on the node's WebSocket port, asked with the JDK's HTTP client. */
+@ExtendWith(FaultyStoreProvider.Reset.class)
 @Timeout(60)
 class HttpHealthTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -28,7 +30,6 @@ class HttpHealthTest {
 
     @AfterEach
     void stop() {
-        FaultyStoreProvider.FAILING.set(false);
         if (node != null) {
             node.close();
         }
