@@ -1,6 +1,7 @@
 package dev.parley.cli;
 
 import dev.parley.ParleyException;
+import dev.parley.internal.util.NamedThreads;
 import dev.parley.node.Node;
 import dev.parley.node.store.Retention;
 import picocli.CommandLine.ArgGroup;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** {@code parley node}: a standalone node that runs until interrupted (Ctrl-C). */
@@ -33,6 +36,8 @@ import java.util.concurrent.TimeUnit;
             "The node keeps its data in ./parley-data unless told otherwise (--data-dir, --store, --in-memory);",
             "one node process per data directory.",
             "On the way out the node tells its clients it is going away; their streams retry.",
+            "Health checks: grpc.health.v1 on a grpc:// port, GET /health on a ws:// port;",
+            "--metrics-interval 10s prints the node's figures every 10 seconds.",
             "Each --listen address needs a transport module for its scheme on the class path;",
             "this build serves grpc://, ws:// and, with --tls-cert and --tls-key, grpcs:// and wss://.",
             "Exit code 2 when the node cannot start."})
@@ -98,6 +103,11 @@ final class NodeCommand implements Callable<Integer> {
         String store;
     }
 
+    @Option(names = "--metrics-interval", paramLabel = "INTERVAL", converter = PositiveDuration.class,
+            description = "Print a line of the node's figures (connections, subscriptions, publishes/s, refusals, "
+                    + "delivery lag, store latency) every INTERVAL, e.g. 10s or 1m (default: never).")
+    Duration metricsInterval;
+
     static final Path DEFAULT_DATA_DIR = Path.of("parley-data");
 
     @Override
@@ -128,9 +138,13 @@ final class NodeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        ScheduledExecutorService metrics = printMetrics(node, out);
         Runnable stop = () -> {
             out.println("node " + name + " stopping; telling clients it is going away");
             out.flush();
+            if (metrics != null) {
+                metrics.shutdownNow();
+            }
             node.close();
             out.println("node " + name + " stopped");
             out.flush();
@@ -171,6 +185,21 @@ final class NodeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /** With --metrics-interval: prints {@link MetricsLine}s on a timer of their own until stopped; else null. */
+    private ScheduledExecutorService printMetrics(Node node, PrintWriter out) {
+        if (metricsInterval == null) {
+            return null;
+        }
+        MetricsLine line = new MetricsLine(node.meterRegistry(), System::nanoTime);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                NamedThreads.daemon("parley-node-" + name + "-metrics"));
+        timer.scheduleAtFixedRate(() -> {
+            out.println(line.next());
+            out.flush();
+        }, metricsInterval.toNanos(), metricsInterval.toNanos(), TimeUnit.NANOSECONDS);
+        return timer;
     }
 
     private void configureStore(Node.Builder builder) {

@@ -34,9 +34,13 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class NodeCommandTest {
     private static final Pattern EPOCH = Pattern.compile("; epoch ([0-9a-f-]+);");
+    /** A metrics line of a node with alice's one connection over inproc and her two messages. */
+    private static final Pattern METRICS = Pattern.compile(
+            "^metrics: connections=1 \\{inproc=1} subscriptions=\\d+ publishes=2 \\(\\d+\\.\\d/s\\) .*$", Pattern.MULTILINE);
     private static final Pattern GRPC_ENDPOINT = Pattern.compile("^  (grpc://127\\.0\\.0\\.1:(\\d+))$", Pattern.MULTILINE);
 
     @ParameterizedTest
@@ -303,6 +307,24 @@ class NodeCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--limit");
         assertThat(result.out()).doesNotContain("running");
+    }
+
+    @Test
+    @Timeout(60)
+    void printsTheNodesFiguresEveryMetricsInterval() throws Exception {
+        RunningNode node = RunningNode.start("node", "--name", "cli-test-metrics", "--in-memory",
+                "--metrics-interval", "1s");
+        try (Client alice = connect(URI.create("inproc://cli-test-metrics"))) {
+            Group group = alice.conversations().newGroup(List.of(), "figures");
+            group.send("one");
+            group.send("two");
+            await().atMost(Duration.ofSeconds(10)).until(() -> METRICS.matcher(node.output()).find());
+        } finally {
+            node.stop();
+        }
+        Matcher line = METRICS.matcher(node.output());
+        assertThat(line.find()).isTrue();
+        assertThat(line.group()).contains("store-append p50=");
     }
 
     @Test

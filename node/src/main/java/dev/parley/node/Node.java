@@ -3,6 +3,9 @@ package dev.parley.node;
 import dev.parley.TransportException;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.internal.util.Shutdown;
+import dev.parley.node.internal.health.StoreHealth;
+import dev.parley.node.internal.metrics.MeteredNodeStore;
+import dev.parley.node.internal.metrics.NodeMetrics;
 import dev.parley.node.internal.session.DefaultNodeSession;
 import dev.parley.node.internal.session.NodeOperations;
 import dev.parley.node.store.NodeStore;
@@ -11,9 +14,12 @@ import dev.parley.node.store.Retention;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
+import dev.parley.spi.node.NodeHealth;
 import dev.parley.spi.node.NodeLimits;
 import dev.parley.spi.node.NodeSession;
 import dev.parley.spi.node.NodeTls;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +54,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *     URI grpc = node.endpoint("grpc");   // clients in this JVM can also use inproc://dev
  * }
  * }</pre>
+ * Each endpoint answers health checks with {@link #health()}; the node counts what it does in
+ * {@link #meterRegistry()} (Micrometer: {@code parley.node.*}).
  */
 public final class Node implements NodeAccess, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final String INPROC = "inproc";
     private static final URI MEMORY = URI.create("memory:/");
+    /** Transport tag of sessions opened by calling {@link #openSession} directly (not through an endpoint). */
+    private static final String DIRECT = "direct";
     private static final SchemeProviders<EndpointProvider> ENDPOINTS = new SchemeProviders<>(EndpointProvider.class,
             EndpointProvider::scheme, "node endpoint",
             scheme -> "dev.parley:parley-transport-" + (scheme.startsWith("ws") ? "websocket"
@@ -73,6 +83,10 @@ public final class Node implements NodeAccess, AutoCloseable {
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
+    private final MeterRegistry meterRegistry;
+    private final boolean ownsMeterRegistry;
+    private final NodeMetrics metrics;
+    private volatile StoreHealth storeHealth;
     private volatile NodeStore store;
     private volatile NodeOperations operations;
     private volatile boolean started;
@@ -86,6 +100,10 @@ public final class Node implements NodeAccess, AutoCloseable {
         this.retentionInterval = b.retentionInterval;
         this.limits = b.limits;
         this.tls = b.tls;
+        this.ownsMeterRegistry = b.meterRegistry == null;
+        this.meterRegistry = ownsMeterRegistry ? new SimpleMeterRegistry() : b.meterRegistry;
+        this.metrics = new NodeMetrics(meterRegistry, name);
+        metrics.gauges(this::subscriptionCount, outboundQueuedPeak::get);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.deliveryExecutor = Executors.newFixedThreadPool(threads, NamedThreads.daemon("parley-node-" + name + "-delivery"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-node-" + name + "-timer"));
@@ -107,16 +125,20 @@ public final class Node implements NodeAccess, AutoCloseable {
         }
         started = true;
         try {
-            store = STORES.forScheme(storeUri.getScheme()).open(storeUri);
-            operations = new NodeOperations(store, limits, deliveryExecutor, scheduler);
+            store = new MeteredNodeStore(STORES.forScheme(storeUri.getScheme()).open(storeUri), metrics);
+            storeHealth = new StoreHealth(store);
+            operations = new NodeOperations(store, limits, deliveryExecutor, scheduler, metrics, storeHealth);
             log.info("node {} keeps its data in {} (epoch {}, retention {})", name, storeUri, store.epoch(),
                     describe(retention));
+            scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(storeHealth::probe),
+                    StoreHealth.PROBE_INTERVAL.toNanos(), StoreHealth.PROBE_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
             if (!retention.keepsAll()) {
                 scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(this::trim), 0,
                         retentionInterval.toNanos(), TimeUnit.NANOSECONDS);
             }
             for (URI bind : addresses()) {
-                Endpoint endpoint = ENDPOINTS.forScheme(bind.getScheme()).start(this, bind);
+                Endpoint endpoint = ENDPOINTS.forScheme(bind.getScheme())
+                        .start(new EndpointAccess(this, bind.getScheme()), bind);
                 endpoints.put(bind.getScheme(), endpoint);
                 log.info("node {} listening on {}", name, endpoint.address());
             }
@@ -198,13 +220,44 @@ public final class Node implements NodeAccess, AutoCloseable {
         return Optional.ofNullable(tls);
     }
 
+    /**
+     * Whether this node serves: not before {@link #start()} has opened its store, not once
+     * {@link #close()} began, not while its store fails (its {@link dev.parley.node.store.NodeStore#probe()
+     * probe}, every second, or a client's request); its endpoints answer health checks with it. Never blocks.
+     */
+    @Override
+    public NodeHealth health() {
+        if (closed) {
+            return NodeHealth.notServing("closing");
+        }
+        StoreHealth open = storeHealth;
+        if (open == null || operations == null) {
+            return NodeHealth.notServing("starting");
+        }
+        return open.check();
+    }
+
+    /**
+     * Where this node counts what it does ({@code parley.node.*}, tagged by transport where it
+     * applies): the registry given to {@link Builder#meterRegistry}, else a {@link SimpleMeterRegistry}
+     * of the node's own (closed with it).
+     */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
     @Override
     public NodeSession openSession(String remoteAddress, byte[] channelBinding) {
+        return openSession(remoteAddress, channelBinding, DIRECT);
+    }
+
+    /** A session of a connection that came over {@code transport} (an endpoint's scheme). */
+    NodeSession openSession(String remoteAddress, byte[] channelBinding, String transport) {
         if (closed || !started) {
             throw new TransportException("node " + name + " is not running", true);
         }
         DefaultNodeSession session = new DefaultNodeSession(operations, name, channelBinding, remoteAddress,
-                sessions::remove);
+                metrics.transport(transport), sessions::remove);
         sessions.add(session);
         if (closed) {
             session.terminate(goingAway());
@@ -276,6 +329,9 @@ public final class Node implements NodeAccess, AutoCloseable {
         if (store != null) {
             store.close();
         }
+        if (ownsMeterRegistry) {
+            meterRegistry.close();
+        }
         log.info("node {} closed", name);
     }
 
@@ -292,6 +348,16 @@ public final class Node implements NodeAccess, AutoCloseable {
         private Duration retentionInterval = Duration.ofMinutes(1);
         private NodeLimits limits = NodeLimits.DEFAULTS;
         private NodeTls tls;
+        private MeterRegistry meterRegistry;
+
+        /**
+         * Where the node registers its meters ({@code parley.node.*}), e.g. an application's Prometheus
+         * registry; the node does not close it. Default: a {@link SimpleMeterRegistry} of the node's own.
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
 
         public Builder name(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]+")) {

@@ -8,6 +8,7 @@ import dev.parley.spi.node.NodeSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A publish the store cannot keep fails alone, retryably and clearly; the session and the node go on. */
+@ExtendWith(FaultyStoreProvider.Reset.class)
 @Timeout(30)
 class NodeStoreFailureTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -22,7 +24,6 @@ class NodeStoreFailureTest {
 
     @AfterEach
     void stop() {
-        FaultyStoreProvider.FAILING.set(false);
         node.close();
     }
 

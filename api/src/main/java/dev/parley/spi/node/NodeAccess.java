@@ -48,4 +48,12 @@ public interface NodeAccess {
      */
     default void outboundQueued(long bytes) {
     }
+
+    /**
+     * Whether this node serves now (started, not closing, its store answering), for the health checks
+     * endpoints answer; never blocks (the node probes its store on its own), so an I/O thread may ask.
+     */
+    default NodeHealth health() {
+        return NodeHealth.SERVING;
+    }
 }

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A user's named module ({@code requires dev.parley.api; requires dev.parley.node;}, src/jpms-smoke) compiled
- * and run in a forked JVM with only the module path: api, protocol, core, node, transport-inproc, protobuf-java
- * and slf4j-api. It starts a node, sends a group message at {@code inproc://} and streams it, so the providers
+ * and run in a forked JVM with only the module path: api, protocol, core, node, transport-inproc, protobuf-java,
+ * slf4j-api and micrometer-core (with micrometer-commons, micrometer-observation and HdrHistogram). It starts a node, sends a group message at {@code inproc://} and streams it, so the providers
  * of the SPIs are found across named modules. {@code --add-modules org.slf4j}: Parley's other jars are automatic
  * modules, which cannot require slf4j's explicit module, so nothing else would resolve it.
  */
@@ -30,7 +30,10 @@ class ModulePathSmokeTest {
     private static final Reactor REACTOR = Reactor.current();
     private static final List<String> PARLEY_JARS = List.of(
             "parley-api", "parley-protocol", "parley-core", "parley-node", "parley-transport-inproc");
-    private static final List<String> THIRD_PARTY_CLASSES = List.of("com.google.protobuf.Message", "org.slf4j.Logger");
+    /** The jars of these classes: protobuf-java, slf4j-api, and the node's metrics (micrometer-core and what it needs). */
+    private static final List<String> THIRD_PARTY_CLASSES = List.of("com.google.protobuf.Message", "org.slf4j.Logger",
+            "io.micrometer.core.instrument.MeterRegistry", "io.micrometer.common.KeyValue",
+            "io.micrometer.observation.Observation", "org.HdrHistogram.Histogram");
     private static final String MAIN = "dev.parley.smoke/dev.parley.smoke.SendAndReceive";
     private static final long RUN_SECONDS = 60;
 

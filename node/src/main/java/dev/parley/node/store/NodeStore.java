@@ -94,6 +94,14 @@ public interface NodeStore extends AutoCloseable {
      */
     void onAppended(BiConsumer<String, Long> listener);
 
+    /**
+     * Checks, cheaply, that the store answers (the node calls it every second for its health checks,
+     * on a thread of its own): returns when it does, throws a {@link StoreException} when it does not. The default does
+     * nothing, for stores that cannot fail to answer (in memory).
+     */
+    default void probe() {
+    }
+
     /** Flushes what is pending and releases the store; idempotent. */
     @Override
     void close();

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * successful authentication: gRPC's handshake timeout ends one that never completes HTTP/2, the
  * idle timeout one that opens no call, the session's timer one that does not authenticate. With TLS
  * ({@code grpcs}) each session checks the client's signature for the certificate this connection
- * presented (channel binding).
+ * presented (channel binding). The port also answers {@code grpc.health.v1} health checks ({@link GrpcHealth}).
  */
 final class GrpcEndpoint implements Endpoint {
     private static final Context.Key<SocketAddress> REMOTE = Context.key("parley-remote");
@@ -56,6 +56,7 @@ final class GrpcEndpoint implements Endpoint {
     private final EventLoopGroup workers;
     private final ScheduledExecutorService timers;
     private final AcceptTimes acceptTimes = new AcceptTimes();
+    private final GrpcHealth health;
     private final Server server;
     private final URI address;
 
@@ -68,6 +69,7 @@ final class GrpcEndpoint implements Endpoint {
         this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 NamedThreads.daemon(prefix + "-io"), NioIoHandler.newFactory());
         this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon(prefix + "-timer"));
+        this.health = new GrpcHealth(node, timers);
         ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcProtocol.SERVICE)
                 .addMethod(GrpcProtocol.SERVE_CONNECT, ServerCalls.asyncBidiStreamingCall(this::connect))
                 .build();
@@ -86,6 +88,7 @@ final class GrpcEndpoint implements Endpoint {
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
                 .permitKeepAliveTime(GrpcLinks.KEEPALIVE_TIME.toNanos() / 2, TimeUnit.NANOSECONDS)
                 .addService(ServerInterceptors.intercept(service, new ConnectionInfo()))
+                .addService(health)
                 .build();
         try {
             server.start();
@@ -104,6 +107,7 @@ final class GrpcEndpoint implements Endpoint {
 
     @Override
     public void close() {
+        health.close();
         server.shutdownNow();
         try {
             server.awaitTermination(5, TimeUnit.SECONDS);

@@ -67,7 +67,8 @@ import java.util.concurrent.TimeUnit;
  * accept to a successful authentication: one still without a WebSocket then is closed here, one
  * whose session has not authenticated by the session's timer.
  * With TLS ({@code wss}) each session checks the client's signature for the certificate this
- * connection presented (channel binding).
+ * connection presented (channel binding). Plain HTTP {@code GET /health} on the same port answers
+ * whether the node serves ({@link HttpHealth}).
  */
 final class WebSocketEndpoint implements Endpoint {
     private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
@@ -114,7 +115,7 @@ final class WebSocketEndpoint implements Endpoint {
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(64 * 1024),
                                 new WebSocketServerProtocolHandler(config),
-                                new NotAWebSocket(),
+                                new PlainHttp(),
                                 new WebSocketFrameAggregator(WireLimits.MAX_FRAME_BYTES),
                                 session);
                     }
@@ -288,14 +289,22 @@ final class WebSocketEndpoint implements Endpoint {
         }
     }
 
-    /** Plain HTTP (another path, no upgrade, or bytes that are not HTTP at all): answer and close. */
-    private static final class NotAWebSocket extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /**
+     * Plain HTTP (another path, no upgrade, or bytes that are not HTTP at all): {@code GET /health} gets
+     * the node's health, anything else a pointer to the WebSocket path; then the connection closes.
+     */
+    private final class PlainHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            HttpResponseStatus status = request.decoderResult().isFailure() ? HttpResponseStatus.BAD_REQUEST
-                    : HttpResponseStatus.NOT_FOUND;
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.copiedBuffer("Parley speaks WebSocket at " + CloseCodes.PATH + "\n", StandardCharsets.UTF_8));
+            FullHttpResponse response;
+            if (request.decoderResult().isSuccess() && HttpHealth.asks(request)) {
+                response = HttpHealth.response(node.name(), node.health());
+            } else {
+                HttpResponseStatus status = request.decoderResult().isFailure() ? HttpResponseStatus.BAD_REQUEST
+                        : HttpResponseStatus.NOT_FOUND;
+                response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                        Unpooled.copiedBuffer("Parley speaks WebSocket at " + CloseCodes.PATH + "\n", StandardCharsets.UTF_8));
+            }
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -8,6 +8,7 @@ import dev.parley.Identity;
 import dev.parley.LimitExceededException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.node.internal.metrics.NodeMetrics;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -38,6 +39,7 @@ public final class DefaultNodeSession implements NodeSession {
     private final byte[] channelBinding;
     private final String remoteAddress;
     private final Consumer<DefaultNodeSession> onClose;
+    private final NodeMetrics.TransportMeters meters;
     private final Set<NodeSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     /** Subscriptions taken and not yet ended (counted from before each opens to its end, whatever ends it). */
     private final AtomicInteger openSubscriptions = new AtomicInteger();
@@ -50,14 +52,17 @@ public final class DefaultNodeSession implements NodeSession {
      * @param nodeName       the node's name, which the client's signature must cover
      * @param channelBinding this connection's channel binding as the node sees it (empty without TLS),
      *                       which the client's signature must cover
+     * @param meters         the meters of the transport this connection came over
      */
     public DefaultNodeSession(NodeOperations operations, String nodeName, byte[] channelBinding, String remoteAddress,
-                              Consumer<DefaultNodeSession> onClose) {
+                              NodeMetrics.TransportMeters meters, Consumer<DefaultNodeSession> onClose) {
         this.operations = operations;
+        this.meters = meters;
         this.nodeName = nodeName;
         this.channelBinding = channelBinding.clone();
         this.remoteAddress = remoteAddress;
         this.onClose = onClose;
+        meters.opened();
     }
 
     @Override
@@ -87,6 +92,16 @@ public final class DefaultNodeSession implements NodeSession {
      */
     @Override
     public String authenticate(byte[] publicKey, byte[] signature) {
+        try {
+            String inbox = authenticateNow(publicKey, signature);
+            meters.authenticated();
+            return inbox;
+        } catch (RuntimeException e) {
+            throw operations.refused(e);
+        }
+    }
+
+    private String authenticateNow(byte[] publicKey, byte[] signature) {
         byte[] expected;
         synchronized (this) {
             ensureOpen();
@@ -134,27 +149,55 @@ public final class DefaultNodeSession implements NodeSession {
 
     @Override
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
-        return operations.publish(authenticated(), topic, payload, idempotencyKey);
+        CompletableFuture<PublishResult> result;
+        try {
+            result = operations.publish(authenticated(), topic, payload, idempotencyKey);
+        } catch (RuntimeException e) {
+            throw operations.refused(e);
+        }
+        meters.published();
+        return result;
     }
 
     @Override
     public List<Envelope> query(String topic, long afterSequence, int limit) {
-        return operations.query(authenticated(), topic, afterSequence, limit);
+        try {
+            return operations.query(authenticated(), topic, afterSequence, limit);
+        } catch (RuntimeException e) {
+            throw operations.refused(e);
+        }
     }
 
     @Override
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name) {
-        return operations.createConversation(authenticated(), type, memberInboxIds, name);
+        try {
+            return operations.createConversation(authenticated(), type, memberInboxIds, name);
+        } catch (RuntimeException e) {
+            throw operations.refused(e);
+        }
     }
 
     @Override
     public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
-        return operations.updateGroup(authenticated(), change);
+        try {
+            return operations.updateGroup(authenticated(), change);
+        } catch (RuntimeException e) {
+            throw operations.refused(e);
+        }
     }
 
     @Override
     public Subscription subscribe(Map<String, Long> cursors, long initialDemand, Duration heartbeatInterval,
                                   SubscriptionListener listener) {
+        try {
+            return subscribeNow(cursors, initialDemand, heartbeatInterval, listener);
+        } catch (RuntimeException e) {
+            throw operations.refused(e);
+        }
+    }
+
+    private Subscription subscribeNow(Map<String, Long> cursors, long initialDemand, Duration heartbeatInterval,
+                                      SubscriptionListener listener) {
         String inbox = authenticated();
         int max = operations.limits().maxSubscriptionsPerSession();
         if (openSubscriptions.incrementAndGet() > max) {
@@ -237,6 +280,7 @@ public final class DefaultNodeSession implements NodeSession {
         if (inbox != null) {
             operations.sessionEnded(inbox);
         }
+        meters.closed();
         onClose.accept(this);
     }
 

@@ -14,8 +14,11 @@ import dev.parley.node.internal.access.InboxIds;
 import dev.parley.node.internal.group.GroupUpdateChange;
 import dev.parley.node.internal.group.GroupUpdateContent;
 import dev.parley.node.internal.group.WelcomeMessages;
+import dev.parley.node.internal.health.StoreHealth;
 import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.internal.metrics.NodeMetrics;
 import dev.parley.node.internal.store.Membership;
+import dev.parley.node.store.Appended;
 import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
 import dev.parley.spi.Envelope;
@@ -32,12 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -62,17 +67,30 @@ public final class NodeOperations {
     private final ConversationRate conversationRate;
     private final StoredBytesQuota storedBytes;
     private final AtomicInteger openSubscriptions = new AtomicInteger();
+    private final NodeMetrics metrics;
+    private final StoreHealth storeHealth;
+    /** One instance for every publish (no allocation per publish): counts re-sent keys. */
+    private final Function<Appended, PublishResult> published = this::published;
+    /** One instance for every write: counts the refusal, then fails it as the client should see it. */
+    private final Function<Throwable, CompletionStage<Object>> failedWrite = this::failedWrite;
 
+    /**
+     * @param metrics     where the node counts what it does
+     * @param storeHealth told of every store failure a client sees
+     */
     public NodeOperations(NodeStore store, NodeLimits limits, ExecutorService deliveryExecutor,
-                          ScheduledExecutorService scheduler) {
-        this(store, limits, deliveryExecutor, scheduler, System::nanoTime);
+                          ScheduledExecutorService scheduler, NodeMetrics metrics, StoreHealth storeHealth) {
+        this(store, limits, deliveryExecutor, scheduler, metrics, storeHealth, System::nanoTime);
     }
 
     /** With {@code nanoTime} as the monotonic clock of the rate limits (tests move their own). */
     NodeOperations(NodeStore store, NodeLimits limits, ExecutorService deliveryExecutor,
-                   ScheduledExecutorService scheduler, LongSupplier nanoTime) {
+                   ScheduledExecutorService scheduler, NodeMetrics metrics, StoreHealth storeHealth,
+                   LongSupplier nanoTime) {
         this.store = store;
         this.limits = limits;
+        this.metrics = metrics;
+        this.storeHealth = storeHealth;
         this.conversationRate = new ConversationRate(limits.conversationsPerInboxPerMinute(), nanoTime);
         this.storedBytes = new StoredBytesQuota(store, limits.maxStoredBytesPerInbox());
         this.conversations = new ConversationDirectory(store);
@@ -111,6 +129,35 @@ public final class NodeOperations {
         sessionsByInbox.giveBack(inboxId, 1);
     }
 
+    /**
+     * Counts a request the node refused ({@link NodeMetrics#refused}); a storage failure also counts
+     * against the store's health. Returns {@code failure}.
+     */
+    <E extends Throwable> E refused(E failure) {
+        if (NodeMetrics.isStorage(metrics.refused(failure))) {
+            storeHealth.failed();
+        }
+        return failure;
+    }
+
+    private CompletionStage<Object> failedWrite(Throwable failure) {
+        refused(failure);
+        return CompletableFuture.failedFuture(StoreFailures.forClient(failure));
+    }
+
+    /** {@code write}, failing with {@link StoreFailures#forClient} when storing failed, its failure counted. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> CompletableFuture<T> writing(CompletableFuture<T> write) {
+        return write.exceptionallyCompose((Function) failedWrite);
+    }
+
+    private PublishResult published(Appended appended) {
+        if (!appended.isNew()) {
+            metrics.duplicatePublish();
+        }
+        return new PublishResult(appended.envelope().sequence(), appended.envelope().timestampNs());
+    }
+
     /** Open subscriptions over all sessions. */
     public int subscriptionCount() {
         return openSubscriptions.get();
@@ -132,12 +179,11 @@ public final class NodeOperations {
             throw new PermissionDeniedException("group updates (" + ContentTypeId.GROUP_UPDATED
                     + ") are written by the node; change a group with updateGroup");
         }
-        return StoreFailures.writing(storedBytes.publishing(inboxId, payload.length,
+        return writing(storedBytes.publishing(inboxId, payload.length,
                         () -> conversation
                                 ? store.appendToConversation(Topics.subject(topic), payload, idempotencyKey, inboxId)
                                 : store.append(topic, payload, idempotencyKey, inboxId)))
-                .thenApply(appended -> new PublishResult(appended.envelope().sequence(),
-                        appended.envelope().timestampNs()));
+                .thenApply(published);
     }
 
     private static void requireIdempotencyKey(String idempotencyKey) {
@@ -190,7 +236,7 @@ public final class NodeOperations {
         ConversationEntry entry = new ConversationEntry(id, type, members, creatorInboxId, clock.nowNs(),
                 name == null ? "" : name);
         byte[] welcome = WelcomeMessages.of(entry, 0);
-        return StoreFailures.writing(conversations.add(entry)
+        return writing(conversations.add(entry)
                 .thenCompose(v -> CompletableFuture.allOf(members.stream()
                         .map(member -> store.append(Topics.welcome(member), welcome, WelcomeMessages.creationKey(id),
                                 NODE_SENDER))
@@ -240,7 +286,7 @@ public final class NodeOperations {
         takeConversationToken(inboxId);
         GroupUpdateChange update = new GroupUpdateChange(inboxId, change, limits.maxMembersPerConversation(),
                 conversations);
-        return StoreFailures.writing(store.changeConversation(id, update, change.idempotencyKey(), inboxId))
+        return writing(store.changeConversation(id, update, change.idempotencyKey(), inboxId))
                 .thenApply(written -> written
                         .map(appended -> new PublishResult(appended.envelope().sequence(),
                                 appended.envelope().timestampNs()))
@@ -265,7 +311,7 @@ public final class NodeOperations {
         HeartbeatTimer heartbeat = new HeartbeatTimer();
         NodeSubscription subscription = new NodeSubscription(store,
                 (topic, after, limit) -> reads.read(inboxId, topic, after, limit), fanout, deliveryExecutor,
-                limits.maxTopicsPerSubscription(),
+                limits.maxTopicsPerSubscription(), metrics,
                 topic -> StoreFailures.checking(() -> policy.checkRead(inboxId, topic)), listener, () -> {
                     heartbeat.stop();
                     openSubscriptions.decrementAndGet();
@@ -278,6 +324,7 @@ public final class NodeOperations {
             openSubscriptions.decrementAndGet();
             throw e;
         }
+        metrics.subscribed(cursors);
         try {
             heartbeat.start(() -> scheduler.scheduleAtFixedRate(subscription::heartbeat, interval,
                     interval, TimeUnit.NANOSECONDS));

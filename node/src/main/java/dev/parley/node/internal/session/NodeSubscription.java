@@ -2,6 +2,7 @@ package dev.parley.node.internal.session;
 
 import dev.parley.ProtocolException;
 import dev.parley.internal.Topics;
+import dev.parley.node.internal.metrics.NodeMetrics;
 import dev.parley.node.store.NodeStore;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
@@ -42,6 +43,7 @@ public final class NodeSubscription implements Subscription {
     private final PageReader reads;
     private final Fanout fanout;
     private final int maxTopics;
+    private final NodeMetrics metrics;
     private final SubscriptionListener listener;
     private final Consumer<String> readCheck;
     private final Runnable onTerminated;
@@ -58,12 +60,14 @@ public final class NodeSubscription implements Subscription {
     private boolean terminated;
 
     NodeSubscription(NodeStore store, PageReader reads, Fanout fanout, Executor executor, int maxTopics,
-                     Consumer<String> readCheck, SubscriptionListener listener, Runnable onTerminated) {
+                     NodeMetrics metrics, Consumer<String> readCheck, SubscriptionListener listener,
+                     Runnable onTerminated) {
         this.store = store;
         this.reads = reads;
         this.fanout = fanout;
         this.executor = executor;
         this.maxTopics = maxTopics;
+        this.metrics = metrics;
         this.readCheck = readCheck;
         this.listener = listener;
         this.onTerminated = onTerminated;
@@ -244,6 +248,7 @@ public final class NodeSubscription implements Subscription {
             if (batch.isEmpty()) {
                 return;
             }
+            metrics.delivering(batch);
             listener.onEnvelopes(batch);
         }
     }

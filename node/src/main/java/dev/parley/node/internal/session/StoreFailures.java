@@ -4,7 +4,6 @@ import dev.parley.TransportException;
 import dev.parley.internal.Failures;
 import dev.parley.node.store.StoreException;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -22,11 +21,6 @@ final class StoreFailures {
             return new TransportException("node storage unavailable, nothing was changed; retry later", true, e);
         }
         return failure;
-    }
-
-    /** {@code write}, failing with {@link #forClient} when storing failed. */
-    static <T> CompletableFuture<T> writing(CompletableFuture<T> write) {
-        return write.exceptionallyCompose(e -> CompletableFuture.failedFuture(forClient(e)));
     }
 
     /** Runs {@code read}, throwing {@link #forClient} when reading failed. */
