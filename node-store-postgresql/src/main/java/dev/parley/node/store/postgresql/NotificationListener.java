@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +27,11 @@ final class NotificationListener implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final long PING_AFTER_NS = Duration.ofSeconds(5).toNanos();
 
+    /** {@code application_name} of the listening connection (in {@code pg_stat_activity}). */
+    static final String APPLICATION_NAME = "parley-node-listen";
+
     private final PostgresSettings settings;
+    private final Properties properties;
     private final Consumer<String> payloads;
     private final Runnable onConnected;
     private final Thread thread;
@@ -40,6 +45,9 @@ final class NotificationListener implements AutoCloseable {
      */
     NotificationListener(PostgresSettings settings, Consumer<String> payloads, Runnable onConnected) {
         this.settings = settings;
+        this.properties = new Properties();
+        this.properties.putAll(settings.properties());
+        this.properties.setProperty("ApplicationName", APPLICATION_NAME);
         this.payloads = payloads;
         this.onConnected = onConnected;
         this.thread = new Thread(this::run, "parley-pg-listen-" + settings.channel());
@@ -58,7 +66,7 @@ final class NotificationListener implements AutoCloseable {
     private void run() {
         Duration backoff = FIRST_BACKOFF;
         while (!closed) {
-            try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.properties())) {
+            try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), properties)) {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN \"" + settings.channel() + "\"");
                 }

@@ -1,0 +1,92 @@
+package dev.parley.node.store.postgresql;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A database of its own for one test class on the PostgreSQL of this machine ({@code 127.0.0.1:5432},
+ * user {@code postgres}, trust authentication; another with env {@code PARLEY_TEST_POSTGRES=host:port}),
+ * dropped by {@link #close}. Without a PostgreSQL the tests are skipped, unless env {@code CI} is set: then
+ * they fail. Each store of a test gets a schema of its own ({@link #freshStore}) unless it shares one.
+ */
+public final class TestDatabase implements AutoCloseable {
+    private static final String SERVER = System.getenv().getOrDefault("PARLEY_TEST_POSTGRES", "127.0.0.1:5432");
+    private final String name = "parley_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final AtomicInteger schemas = new AtomicInteger();
+
+    private TestDatabase() throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+    }
+
+    /** A new database; skips the calling test class when no PostgreSQL answers (fails with env CI). */
+    public static TestDatabase create() {
+        try {
+            return new TestDatabase();
+        } catch (SQLException e) {
+            String what = "no PostgreSQL at " + SERVER + " (" + e.getMessage() + "): start PostgreSQL 15 there"
+                    + " (user postgres, trust authentication) to run the PostgreSQL store tests";
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException(what, e);
+            }
+            Assumptions.abort(what);
+            throw new AssertionError(what);
+        }
+    }
+
+    /** The store URI of schema {@code schema} of this database. */
+    public URI uri(String schema) {
+        return URI.create("postgresql://postgres@" + SERVER + "/" + name + "?schema=" + schema + "&poolSize=4");
+    }
+
+    /** The URI of a schema no store used yet. */
+    public URI freshStore() {
+        return uri("s" + schemas.incrementAndGet());
+    }
+
+    /** A connection to {@code database} that no store uses (for setup and fault injection). */
+    public static Connection admin(String database) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("ApplicationName", "parley-test-admin");
+        return DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/" + database, p);
+    }
+
+    /**
+     * Ends the server processes of this database's connections whose {@code application_name} is
+     * {@code application} (every one but the caller's when null), as an operator or a failover would.
+     *
+     * @return how many were ended
+     */
+    public int terminateConnections(String application) throws SQLException {
+        try (Connection c = admin("postgres");
+             PreparedStatement q = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                     + " WHERE datname = ? AND pid <> pg_backend_pid() AND (?::text IS NULL OR application_name = ?)")) {
+            q.setString(1, name);
+            q.setString(2, application);
+            q.setString(3, application);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+}
