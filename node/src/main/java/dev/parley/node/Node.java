@@ -8,6 +8,7 @@ import dev.parley.node.internal.session.NodeOperations;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.NodeStoreProvider;
 import dev.parley.node.store.Retention;
+import dev.parley.node.store.StoreAddresses;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
@@ -109,8 +110,8 @@ public final class Node implements NodeAccess, AutoCloseable {
         try {
             store = STORES.forScheme(storeUri.getScheme()).open(storeUri);
             operations = new NodeOperations(store, limits, deliveryExecutor, scheduler);
-            log.info("node {} keeps its data in {} (epoch {}, retention {})", name, storeUri, store.epoch(),
-                    describe(retention));
+            log.info("node {} keeps its data in {} (epoch {}, retention {})", name,
+                    StoreAddresses.withoutSecrets(storeUri), store.epoch(), describe(retention));
             if (!retention.keepsAll()) {
                 scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(this::trim), 0,
                         retentionInterval.toNanos(), TimeUnit.NANOSECONDS);
