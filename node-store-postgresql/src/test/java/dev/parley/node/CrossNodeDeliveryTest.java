@@ -10,13 +10,12 @@ import dev.parley.spi.Envelope;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.node.NodeSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -41,22 +40,11 @@ import static org.awaitility.Awaitility.await;
 class CrossNodeDeliveryTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = new TestDatabase();
     private final List<Node> nodes = new ArrayList<>();
     private Node nodeA;
     private Node nodeB;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @BeforeEach
     void startTwo() {

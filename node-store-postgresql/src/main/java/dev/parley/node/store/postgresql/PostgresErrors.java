@@ -3,6 +3,7 @@ package dev.parley.node.store.postgresql;
 import dev.parley.node.store.StoreException;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /** Turns PostgreSQL's failures into {@link StoreException}s that say what went wrong in words an operator acts on. */
 final class PostgresErrors {
@@ -12,6 +13,16 @@ final class PostgresErrors {
     /** {@code doing} names the operation, e.g. "append to conv/x". */
     static StoreException of(String doing, PostgresSettings settings, SQLException e) {
         return new StoreException("cannot " + doing + " on PostgreSQL " + settings.describe() + ": " + reason(e), e);
+    }
+
+    /**
+     * Whether {@code e} says the connection was lost (killed by the server, network) rather than that
+     * the statement failed: a read may then run again on another connection of the pool.
+     */
+    static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return !(e instanceof SQLTransientConnectionException) // the pool timed out: the database is away
+                && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02"));
     }
 
     private static String reason(SQLException e) {

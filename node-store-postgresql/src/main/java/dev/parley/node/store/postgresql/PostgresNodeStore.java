@@ -302,22 +302,22 @@ public final class PostgresNodeStore implements NodeStore {
 
     @Override
     public List<Envelope> read(String topic, long afterSequence, int limit) {
-        List<Envelope> entries = new ArrayList<>();
-        try (Connection c = pool.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT seq, ts, sender, idem_key, payload FROM messages"
-                     + " WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-            q.setString(1, topic);
-            q.setLong(2, afterSequence);
-            q.setInt(3, limit);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    entries.add(new Envelope(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(5), rs.getString(4),
-                            rs.getString(3)));
+        List<Envelope> entries = reading("read " + topic, c -> {
+            List<Envelope> page = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT seq, ts, sender, idem_key, payload FROM messages"
+                    + " WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                q.setString(1, topic);
+                q.setLong(2, afterSequence);
+                q.setInt(3, limit);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        page.add(new Envelope(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(5), rs.getString(4),
+                                rs.getString(3)));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw PostgresErrors.of("read " + topic, settings, e);
-        }
+            return page;
+        });
         known.read(topic, entries.isEmpty() ? afterSequence : entries.get(entries.size() - 1).sequence());
         return entries;
     }
@@ -345,16 +345,39 @@ public final class PostgresNodeStore implements NodeStore {
     }
 
     private long queryLong(String doing, String sql, String... params) {
-        try (Connection c = pool.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                q.setString(i + 1, params[i]);
+        return reading(doing, c -> {
+            try (PreparedStatement q = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    q.setString(i + 1, params[i]);
+                }
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        });
+    }
+
+    /** A read on a pooled connection. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code read}, again on another connection while the pool hands out connections the server
+     * has closed (killed or restarted: the pool finds out on use), at most once per pooled connection.
+     */
+    private <T> T reading(String doing, Read<T> read) {
+        for (int attempt = 0; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                return read.on(c);
+            } catch (SQLException e) {
+                if (attempt >= settings.poolSize() || !PostgresErrors.connectionLost(e)) {
+                    throw PostgresErrors.of(doing, settings, e);
+                }
+                log.debug("{}: connection lost ({}); reading again on another", doing, e.getMessage());
             }
-        } catch (SQLException e) {
-            throw PostgresErrors.of(doing, settings, e);
         }
     }
 
@@ -433,11 +456,7 @@ public final class PostgresNodeStore implements NodeStore {
 
     @Override
     public Optional<ConversationEntry> conversation(String id) {
-        try (Connection c = pool.getConnection()) {
-            return ConversationTable.load(c, id);
-        } catch (SQLException e) {
-            throw PostgresErrors.of("read conversation " + id, settings, e);
-        }
+        return reading("read conversation " + id, c -> ConversationTable.load(c, id));
     }
 
     @Override

@@ -8,13 +8,12 @@ import dev.parley.node.store.ConversationEntry;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.StoreException;
 import dev.parley.spi.Envelope;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -38,22 +37,11 @@ import static org.awaitility.Awaitility.await;
 @Timeout(120)
 class PostgresClusterStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = new TestDatabase();
     private final List<PostgresNodeStore> opened = new ArrayList<>();
     private PostgresNodeStore a;
     private PostgresNodeStore b;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @BeforeEach
     void openTwo() {

@@ -1,6 +1,9 @@
 package dev.parley.node.store.postgresql;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.net.URI;
 import java.sql.Connection;
@@ -14,26 +17,23 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A database of its own for one test class on the PostgreSQL of this machine ({@code 127.0.0.1:5432},
- * user {@code postgres}, trust authentication; another with env {@code PARLEY_TEST_POSTGRES=host:port}),
- * dropped by {@link #close}. Without a PostgreSQL the tests are skipped, unless env {@code CI} is set: then
- * they fail. Each store of a test gets a schema of its own ({@link #freshStore}) unless it shares one.
+ * A database of its own for one test class ({@code @RegisterExtension static final TestDatabase database =
+ * new TestDatabase();}) on the PostgreSQL of this machine ({@code 127.0.0.1:5432}, user {@code postgres},
+ * trust authentication; another with env {@code PARLEY_TEST_POSTGRES=host:port}), created before the
+ * class's tests and dropped after them. Without a PostgreSQL the class is skipped, unless env {@code CI}
+ * is set: then it fails. Each store of a test gets a schema of its own ({@link #freshStore}) unless it
+ * shares one.
  */
-public final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private static final String SERVER = System.getenv().getOrDefault("PARLEY_TEST_POSTGRES", "127.0.0.1:5432");
     private final String name = "parley_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final AtomicInteger schemas = new AtomicInteger();
 
-    private TestDatabase() throws SQLException {
+    /** Creates the database; skips the test class when no PostgreSQL answers (fails with env CI). */
+    @Override
+    public void beforeAll(ExtensionContext context) {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
-        }
-    }
-
-    /** A new database; skips the calling test class when no PostgreSQL answers (fails with env CI). */
-    public static TestDatabase create() {
-        try {
-            return new TestDatabase();
         } catch (SQLException e) {
             String what = "no PostgreSQL at " + SERVER + " (" + e.getMessage() + "): start PostgreSQL 15 there"
                     + " (user postgres, trust authentication) to run the PostgreSQL store tests";
@@ -41,7 +41,6 @@ public final class TestDatabase implements AutoCloseable {
                 throw new IllegalStateException(what, e);
             }
             Assumptions.abort(what);
-            throw new AssertionError(what);
         }
     }
 
@@ -83,8 +82,9 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Drops the database (and ends the connections still on it). */
     @Override
-    public void close() throws SQLException {
+    public void afterAll(ExtensionContext context) throws SQLException {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
