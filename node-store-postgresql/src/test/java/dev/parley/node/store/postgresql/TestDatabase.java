@@ -44,6 +44,11 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** The database's name. */
+    public String name() {
+        return name;
+    }
+
     /** The store URI of schema {@code schema} of this database. */
     public URI uri(String schema) {
         return URI.create("postgresql://postgres@" + SERVER + "/" + name + "?schema=" + schema + "&poolSize=4");
