@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,20 +27,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shares one.
  */
 public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+    private static final AtomicBoolean SAID_SKIPPED = new AtomicBoolean();
     private static final String SERVER = System.getenv().getOrDefault("PARLEY_TEST_POSTGRES", "127.0.0.1:5432");
     private final String name = "parley_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final AtomicInteger schemas = new AtomicInteger();
+    private boolean created;
 
     /** Creates the database; skips the test class when no PostgreSQL answers (fails with env CI). */
     @Override
     public void beforeAll(ExtensionContext context) {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
+            created = true;
         } catch (SQLException e) {
             String what = "no PostgreSQL at " + SERVER + " (" + e.getMessage() + "): start PostgreSQL 15 there"
                     + " (user postgres, trust authentication) to run the PostgreSQL store tests";
             if (System.getenv("CI") != null) {
                 throw new IllegalStateException(what, e);
+            }
+            if (SAID_SKIPPED.compareAndSet(false, true)) {
+                LoggerFactory.getLogger(TestDatabase.class).warn("SKIPPED: {}", what);
             }
             Assumptions.abort(what);
         }
@@ -90,6 +98,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     /** Drops the database (and ends the connections still on it). */
     @Override
     public void afterAll(ExtensionContext context) throws SQLException {
+        if (!created) {
+            return;
+        }
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
