@@ -39,8 +39,9 @@ import java.util.function.Consumer;
  * the same database and schema (see {@link PostgresSettings} for the URI). Schema by Flyway
  * ({@code db/parley-node-postgresql}); see docs/DESIGN-NOTES.md, "PostgreSQL store (issue 13)".
  * <ul>
- *   <li>Each write is one transaction on a pooled connection (HikariCP), run on a stripe picked by topic
- *       ({@link Stripes}: call order per topic on this node). A topic's next sequence comes from
+ *   <li>Writes are transactions on pooled connections (HikariCP), run on a stripe picked by topic
+ *       ({@link Stripes}: call order per topic on this node); appends queued together on a stripe share
+ *       one transaction (group commit, up to 64). A topic's next sequence comes from
  *       incrementing its row in {@code topics}; the transaction holds that row's lock until it commits,
  *       so publishers of one topic, on every node, are serialized: sequences are dense and commit in
  *       order, and a read (committed rows only) never sees a gap. An idempotency key is unique per topic:
@@ -64,6 +65,8 @@ public final class PostgresNodeStore implements NodeStore {
     private static final String MIGRATIONS = "classpath:db/parley-node-postgresql";
     private static final long RECONCILE_MS = 1_000;
     private static final int RECONCILE_CHUNK = 1_000;
+    /** Appends per transaction at most (group commit). */
+    private static final int MAX_BATCH = 64;
 
     private final PostgresSettings settings;
     private final NodeClock clock;
@@ -71,7 +74,7 @@ public final class PostgresNodeStore implements NodeStore {
     private final String epoch;
     /** Names this store in its hints, so it ignores its own. */
     private final String origin = UUID.randomUUID().toString().substring(0, 8);
-    private final Stripes writes;
+    private final Stripes<AppendRequest> writes;
     private final KnownSequences known = new KnownSequences();
     private final SenderBytesCache bytes;
     private final ScheduledExecutorService reconciler;
@@ -87,7 +90,8 @@ public final class PostgresNodeStore implements NodeStore {
         this.pool = pool;
         this.epoch = epoch;
         int stripes = Math.max(1, settings.poolSize() / 2);
-        this.writes = new Stripes(stripes, "parley-pg-write");
+        this.writes = new Stripes<>(stripes, "parley-pg-write", AppendRequest.class, MAX_BATCH, this::appendBatch,
+                r -> r.result.completeExceptionally(new IllegalStateException("the node store is closed")));
         this.bytes = new SenderBytesCache(this::readStoredBytes);
         this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-pg-reconcile");
@@ -169,49 +173,88 @@ public final class PostgresNodeStore implements NodeStore {
 
     @Override
     public CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey, String senderInboxId) {
-        return writes.submit(topic, () -> appendNow(topic, payload, idempotencyKey, senderInboxId, null));
+        AppendRequest request = new AppendRequest(topic, payload, idempotencyKey, senderInboxId, null);
+        writes.submitBatched(topic, request);
+        return request.result;
     }
 
     @Override
     public CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload, String idempotencyKey,
                                                             String senderInboxId) {
         String topic = Topics.conversation(conversationId);
-        return writes.submit(topic, () -> appendNow(topic, payload, idempotencyKey, senderInboxId, conversationId));
+        AppendRequest request = new AppendRequest(topic, payload, idempotencyKey, senderInboxId, conversationId);
+        writes.submitBatched(topic, request);
+        return request.result;
+    }
+
+    /** An append waiting for its batch; {@code memberOf}: the conversation only whose members may append. */
+    private record AppendRequest(String topic, byte[] payload, String key, String sender, String memberOf,
+                                 CompletableFuture<Appended> result) {
+        AppendRequest(String topic, byte[] payload, String key, String sender, String memberOf) {
+            this(topic, payload, key, sender, memberOf, new CompletableFuture<>());
+        }
     }
 
     /**
-     * Appends in one transaction (to a conversation's topic, when {@code memberOf} names it, only by a
-     * member). When nothing was inserted the transaction rolls back (giving its sequence back) and the
-     * entry stored under the key, committed meanwhile by this or another node, is the answer.
+     * Group commit: the appends queued together on a stripe, in one transaction, taking their topics'
+     * rows in name order (every transaction does, so none waits on another in a circle; per topic the
+     * order stays the call order). An append whose key is taken gives its sequence back at once and
+     * answers with the stored entry; one by a non-member is refused alone. Futures complete after the
+     * commit; when the transaction fails, every append of the batch fails with a {@link StoreException}.
      */
-    private Appended appendNow(String topic, byte[] payload, String key, String sender, String memberOf) {
+    private void appendBatch(List<AppendRequest> batch) {
+        List<AppendRequest> ordered = new ArrayList<>(batch);
+        ordered.sort(Comparator.comparing(AppendRequest::topic)); // stable: call order within a topic
+        List<Object> outcomes = new ArrayList<>(ordered.size());
+        WriteTransaction done;
         try (Connection c = pool.getConnection()) {
             WriteTransaction tx = new WriteTransaction(c, clock, origin, settings.channel());
             try {
-                Optional<Envelope> entry = tx.insert(tx.next(topic), payload, key, sender, memberOf);
-                if (entry.isPresent()) {
-                    tx.commit();
-                    committed(tx);
-                    return new Appended(entry.get(), true);
+                for (AppendRequest r : ordered) {
+                    outcomes.add(appendIn(tx, r));
                 }
-                tx.rollback();
+                tx.commit();
+                done = tx;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(tx);
                 throw e;
             }
-            c.setAutoCommit(true);
-            Optional<Envelope> original = WriteTransaction.byKey(c, topic, key);
-            if (original.isPresent()) {
-                return new Appended(original.get(), false);
-            }
-            if (memberOf != null) {
-                throw Membership.notAMember(sender, memberOf);
-            }
-            throw new StoreException("the entry with key " + key + " of " + topic
-                    + " was removed while it was appended again; retry");
         } catch (SQLException e) {
-            throw PostgresErrors.of("append to " + topic, settings, e);
+            StoreException failure = PostgresErrors.of("append " + batch.size() + " entries to "
+                    + ordered.get(0).topic() + (batch.size() > 1 ? " and others" : ""), settings, e);
+            batch.forEach(r -> r.result.completeExceptionally(failure));
+            return;
+        } catch (RuntimeException e) {
+            batch.forEach(r -> r.result.completeExceptionally(e));
+            return;
         }
+        committed(done);
+        for (int i = 0; i < ordered.size(); i++) {
+            if (outcomes.get(i) instanceof Appended appended) {
+                ordered.get(i).result.complete(appended);
+            } else {
+                ordered.get(i).result.completeExceptionally((RuntimeException) outcomes.get(i));
+            }
+        }
+    }
+
+    /** One append of a batch: the new entry, the one stored under its key, or why it is refused. */
+    private static Object appendIn(WriteTransaction tx, AppendRequest r) throws SQLException {
+        WriteTransaction.Slot slot = tx.next(r.topic());
+        Optional<Envelope> entry = tx.insert(slot, r.payload(), r.key(), r.sender(), r.memberOf());
+        if (entry.isPresent()) {
+            return new Appended(entry.get(), true);
+        }
+        tx.giveBack(slot);
+        Optional<Envelope> original = tx.storedByKey(r.topic(), r.key());
+        if (original.isPresent()) {
+            return new Appended(original.get(), false);
+        }
+        if (r.memberOf() != null) {
+            return Membership.notAMember(r.sender(), r.memberOf());
+        }
+        return new StoreException("the entry with key " + r.key() + " of " + r.topic()
+                + " was removed while it was appended again; retry");
     }
 
     @Override
@@ -296,7 +339,11 @@ public final class PostgresNodeStore implements NodeStore {
         BiConsumer<String, Long> listener = appended;
         for (Envelope e : tx.appended()) {
             known.raise(e.topic(), e.sequence());
-            listener.accept(e.topic(), e.sequence());
+            try {
+                listener.accept(e.topic(), e.sequence());
+            } catch (RuntimeException failure) {
+                log.error("the appended listener failed on {} {}", e.topic(), e.sequence(), failure);
+            }
         }
     }
 

@@ -67,6 +67,14 @@ final class WriteTransaction {
         }
     }
 
+    /** The sequence {@link #next} took for {@code slot} was not used (the key was taken, or the sender is no member). */
+    void giveBack(Slot slot) throws SQLException {
+        try (PreparedStatement back = c.prepareStatement("UPDATE topics SET last_seq = last_seq - 1 WHERE name = ?")) {
+            back.setString(1, slot.topic());
+            back.executeUpdate();
+        }
+    }
+
     /**
      * Stores the entry at {@code slot}, when its key is new on the topic (and, with a
      * {@code memberOf} conversation, when the sender is a member of it now).

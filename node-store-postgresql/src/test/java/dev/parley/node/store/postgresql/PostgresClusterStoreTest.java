@@ -1,6 +1,7 @@
 package dev.parley.node.store.postgresql;
 
 import dev.parley.ConversationType;
+import dev.parley.PermissionDeniedException;
 import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.store.Appended;
 import dev.parley.node.store.ConversationChange;
@@ -136,6 +137,30 @@ class PostgresClusterStoreTest {
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, keys).boxed().toList());
         assertThat(log).extracting(Envelope::idempotencyKey).doesNotHaveDuplicates();
         assertThat(a.storedBytes("s")).isEqualTo(log.stream().mapToLong(e -> e.payload().length).sum());
+    }
+
+    @Test
+    void appendsQueuedTogetherAnswerEachOnItsOwn() {
+        a.putConversation(new ConversationEntry("c1", ConversationType.GROUP, Set.of("alice"), "alice", 1, "g")).join();
+        List<CompletableFuture<Appended>> queued = List.of(
+                a.appendToConversation("c1", bytes("m1"), "k1", "alice"),
+                a.appendToConversation("c1", bytes("intruder"), "k2", "mallory"),
+                a.appendToConversation("c1", bytes("m1 again"), "k1", "alice"),
+                a.append("other", bytes("o1"), "k1", "alice"),
+                a.appendToConversation("c1", bytes("m2"), "k3", "alice"));
+
+        assertThat(queued.get(0).join().envelope().sequence()).isEqualTo(1);
+        assertThat(queued.get(1)).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOf(PermissionDeniedException.class);
+        assertThat(queued.get(2).join()).satisfies(x -> {
+            assertThat(x.isNew()).isFalse();
+            assertThat(text(x.envelope())).isEqualTo("m1");
+        });
+        assertThat(queued.get(3).join().envelope().sequence()).isEqualTo(1);
+        assertThat(queued.get(4).join().envelope().sequence()).isEqualTo(2);
+        assertThat(b.read("conv/c1", 0, 10)).extracting(PostgresClusterStoreTest::text).containsExactly("m1", "m2");
+        assertThat(b.lastSequence("conv/c1")).isEqualTo(2);
+        assertThat(b.storedBytes("alice")).isEqualTo(6);
     }
 
     @Test
