@@ -163,6 +163,38 @@ class PostgresClusterStoreTest {
         assertThat(b.storedBytes("alice")).isEqualTo(6);
     }
 
+    @RepeatedTest(3)
+    void sendsOnOneRacingARemovalOnTheOtherLandBeforeItOrAreRefused() {
+        a.putConversation(new ConversationEntry("c1", ConversationType.GROUP, Set.of("alice", "bob"), "alice", 1, "g")).join();
+        int sends = 300;
+        List<CompletableFuture<Appended>> bobs = new ArrayList<>();
+        CompletableFuture<Optional<Appended>> removal = null;
+        for (int i = 0; i < sends; i++) {
+            bobs.add(b.appendToConversation("c1", bytes("bob " + i), "bob-" + i, "bob"));
+            if (i == sends / 3) {
+                removal = a.changeConversation("c1", (current, sequence) -> Optional.of(new ConversationChange.Outcome(
+                        current.changedAt(sequence, List.of(), List.of("bob"), current.admins(), current.name()),
+                        bytes("bob removed"), List.of())), "remove-bob", "alice");
+            }
+        }
+        long removedAt = removal.orTimeout(30, TimeUnit.SECONDS).join().orElseThrow().envelope().sequence();
+
+        List<Long> landed = new ArrayList<>();
+        for (CompletableFuture<Appended> send : bobs) {
+            try {
+                landed.add(send.orTimeout(30, TimeUnit.SECONDS).join().envelope().sequence());
+            } catch (CompletionException refused) {
+                assertThat(refused).hasCauseInstanceOf(PermissionDeniedException.class);
+            }
+        }
+        assertThat(landed).allSatisfy(sequence -> assertThat(sequence).isLessThan(removedAt));
+        List<Envelope> log = a.read("conv/c1", 0, 10_000);
+        assertThat(log).extracting(Envelope::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, landed.size() + 1L).boxed().toList());
+        assertThat(log.get(log.size() - 1).sequence()).isEqualTo(removedAt);
+        assertThat(b.conversation("c1").orElseThrow().isMember("bob")).isFalse();
+    }
+
     @Test
     void anEntryCommittedOnOneIsReportedOnTheOtherOnceReadable() {
         Map<Long, Boolean> readableWhenReported = new ConcurrentHashMap<>();
