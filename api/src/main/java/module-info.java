@@ -22,6 +22,7 @@ module dev.parley.api {
     exports dev.parley.internal to
             dev.parley.core,
             dev.parley.node,
+            dev.parley.node.store.postgresql,
             dev.parley.testing,
             dev.parley.transport.support,
             dev.parley.transport.inproc,

@@ -4,6 +4,7 @@ import dev.parley.ParleyException;
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.node.Node;
 import dev.parley.node.store.Retention;
+import dev.parley.node.store.StoreAddresses;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,7 +100,8 @@ final class NodeCommand implements Callable<Integer> {
         boolean inMemory;
 
         @Option(names = "--store", paramLabel = "URI",
-                description = "Store by URI: memory:, sqlite:DIR, or any scheme whose store module is on the class path.")
+                description = "Store by URI: memory:, sqlite:DIR, postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DB[?schema=S]"
+                        + " (nodes naming one database share it), or any scheme whose store module is on the class path.")
         String store;
     }
 
@@ -221,7 +223,11 @@ final class NodeCommand implements Callable<Integer> {
             return "data in memory only";
         }
         if (storeChoice != null && storeChoice.store != null) {
-            return "data in " + storeChoice.store;
+            try {
+                return "data in " + StoreAddresses.withoutSecrets(new URI(storeChoice.store));
+            } catch (URISyntaxException e) {
+                return "data in " + storeChoice.store;
+            }
         }
         return "data in " + dataDir().toAbsolutePath();
     }

@@ -11,6 +11,7 @@ import dev.parley.node.internal.session.NodeOperations;
 import dev.parley.node.store.NodeStore;
 import dev.parley.node.store.NodeStoreProvider;
 import dev.parley.node.store.Retention;
+import dev.parley.node.store.StoreAddresses;
 import dev.parley.spi.node.Endpoint;
 import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
@@ -128,8 +129,8 @@ public final class Node implements NodeAccess, AutoCloseable {
             store = new MeteredNodeStore(STORES.forScheme(storeUri.getScheme()).open(storeUri), metrics);
             storeHealth = new StoreHealth(store);
             operations = new NodeOperations(store, limits, deliveryExecutor, scheduler, metrics, storeHealth);
-            log.info("node {} keeps its data in {} (epoch {}, retention {})", name, storeUri, store.epoch(),
-                    describe(retention));
+            log.info("node {} keeps its data in {} (epoch {}, retention {})", name,
+                    StoreAddresses.withoutSecrets(storeUri), store.epoch(), describe(retention));
             scheduler.scheduleWithFixedDelay(() -> deliveryExecutor.execute(storeHealth::probe),
                     StoreHealth.PROBE_INTERVAL.toNanos(), StoreHealth.PROBE_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
             if (!retention.keepsAll()) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Where a node keeps everything it knows: the log of every topic (with the idempotency keys of its
@@ -100,6 +101,15 @@ public interface NodeStore extends AutoCloseable {
      * nothing, for stores that cannot fail to answer (in memory).
      */
     default void probe() {
+    }
+
+    /**
+     * Calls {@code listener} with a conversation's id after another node sharing this store changed it
+     * (a group update committed there), from whichever thread learnt of it; the node then drops what it
+     * cached of the conversation. A store no other node writes never calls it (the default). Replaces
+     * any previous listener.
+     */
+    default void onConversationChanged(Consumer<String> listener) {
     }
 
     /** Flushes what is pending and releases the store; idempotent. */

@@ -40,6 +40,17 @@ public final class ConversationDirectory {
 
     public ConversationDirectory(NodeStore store) {
         this.store = store;
+        store.onConversationChanged(this::changedElsewhere);
+    }
+
+    /**
+     * Another node sharing the store changed the conversation: forget what is cached of it, and let no
+     * read that started before put an older entry back. A change of this node still pending stays
+     * pinned until the store settled it; the next read after that asks the store.
+     */
+    synchronized void changedElsewhere(String conversationId) {
+        pins++;
+        cache.remove(conversationId);
     }
 
     /** Stores a new conversation; completes once it is durable. */

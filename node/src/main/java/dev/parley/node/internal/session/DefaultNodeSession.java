@@ -209,7 +209,9 @@ public final class DefaultNodeSession implements NodeSession {
         NodeSubscription subscription;
         try {
             subscription = operations.subscribe(inbox, cursors, initialDemand, heartbeatInterval, listener, () -> {
-                subscriptions.remove(self[0]);
+                if (self[0] != null) { // null: it ended while opening (a failed first read), never added below
+                    subscriptions.remove(self[0]);
+                }
                 openSubscriptions.decrementAndGet();
             });
         } catch (RuntimeException e) { // refused: nothing registered, its end never runs

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A store that passes every call on to another: decorators override what they change. It overrides
@@ -89,6 +90,11 @@ public abstract class ForwardingNodeStore implements NodeStore {
     @Override
     public void probe() {
         store.probe();
+    }
+
+    @Override
+    public void onConversationChanged(Consumer<String> listener) {
+        store.onConversationChanged(listener);
     }
 
     @Override
