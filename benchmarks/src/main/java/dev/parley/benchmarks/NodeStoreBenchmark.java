@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The node's publish rate (acknowledged publishes per second) with the durable {@code sqlite:} store
- * against the {@code memory:} store, in the same run: {@value #BATCH} publishes per operation from
+ * The node's publish rate (acknowledged publishes per second) with the durable {@code sqlite:} and
+ * {@code postgresql:} stores (PostgreSQL on 127.0.0.1:5432, a new database per iteration) against the
+ * {@code memory:} store, in the same run: {@value #BATCH} publishes per operation from
  * {@code publishers} clients (bare authenticated transports, one group each), each keeping
  * {@value #PER_PUBLISHER} publishes in flight, so group commit can gather many into one fsync.
  * Over {@code inproc} the node is all there is to measure; over {@code grpc} the network path is
@@ -49,7 +51,7 @@ public class NodeStoreBenchmark {
     static final int BATCH = 4_000;
     static final int PER_PUBLISHER = 32;
 
-    @Param({"memory", "sqlite"})
+    @Param({"memory", "sqlite", "postgresql"})
     public String store;
 
     @Param({"inproc", "grpc"})
@@ -62,6 +64,7 @@ public class NodeStoreBenchmark {
     public int payloadBytes;
 
     private Path dataDir;
+    private PostgresDatabase database;
     private Node node;
     private final List<Transport> clients = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
@@ -74,6 +77,9 @@ public class NodeStoreBenchmark {
         if ("sqlite".equals(store)) {
             dataDir = Files.createTempDirectory("parley-bench-store");
             uri = "sqlite:" + dataDir.toAbsolutePath();
+        } else if ("postgresql".equals(store)) {
+            database = PostgresDatabase.create();
+            uri = database.storeUri();
         }
         node = Bench.node(transport, uri);
         for (int i = 0; i < publishers; i++) {
@@ -98,11 +104,15 @@ public class NodeStoreBenchmark {
     }
 
     @TearDown(Level.Iteration)
-    public void stop() throws IOException {
+    public void stop() throws IOException, SQLException {
         clients.forEach(Transport::close);
         clients.clear();
         topics.clear();
         node.close();
+        if (database != null) {
+            database.close();
+            database = null;
+        }
         if (dataDir != null) {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
