@@ -4,13 +4,13 @@ import dev.parley.ConversationType;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
+import dev.parley.core.stream.ScriptedTransport;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 
 import java.net.URI;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +49,7 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
             }
             throw refusal;
         }
-        ScriptedTransport transport = new ScriptedTransport(scripted);
+        EndpointTransport transport = new EndpointTransport(scripted);
         scripted.transports.add(transport);
         return transport;
     }
@@ -59,7 +59,7 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
         final URI uri;
         final AtomicInteger connects = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
-        final List<ScriptedTransport> transports = new CopyOnWriteArrayList<>();
+        final List<EndpointTransport> transports = new CopyOnWriteArrayList<>();
         final List<SubscriptionListener> listeners = new CopyOnWriteArrayList<>();
         volatile RuntimeException connectFailure;
         volatile boolean connectFailsOnce;
@@ -98,11 +98,11 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
     }
 
     /** A connection to a scripted endpoint; requests answer with the endpoint's name or fail as scripted. */
-    static final class ScriptedTransport implements Transport {
+    static final class EndpointTransport implements Transport {
         private final Endpoint endpoint;
         volatile boolean closed;
 
-        ScriptedTransport(Endpoint endpoint) {
+        EndpointTransport(Endpoint endpoint) {
             this.endpoint = endpoint;
         }
 
@@ -135,7 +135,8 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
         @Override
         public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                                          SubscriptionListener listener) {
-            CompletableFuture<Subscription> answered = answer(new NoSubscription());
+            CompletableFuture<Subscription> answered =
+                    answer(new ScriptedTransport.ScriptedSubscription(Map.copyOf(cursors), initialDemand, listener));
             if (!answered.isCompletedExceptionally()) {
                 endpoint.listeners.add(listener);
             }
@@ -150,26 +151,6 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
         @Override
         public void close() {
             closed = true;
-        }
-    }
-
-    /** A subscription that delivers only what a test sends to its listener. */
-    private static final class NoSubscription implements Subscription {
-        @Override
-        public CompletableFuture<Map<String, Long>> addTopics(Map<String, Long> cursors) {
-            return CompletableFuture.completedFuture(cursors);
-        }
-
-        @Override
-        public void removeTopics(Collection<String> topics) {
-        }
-
-        @Override
-        public void request(long n) {
-        }
-
-        @Override
-        public void cancel() {
         }
     }
 }
