@@ -65,7 +65,7 @@ public final class DefaultClientFactory implements ClientFactory {
         }
         // later connections are plain: a history met then is followed by whoever meets it (requests, streams)
         return FailoverTransport.connect(endpoints, e -> connect(providers.get(e), e, config, history),
-                e -> providers.get(e).connect(e, config));
+                e -> providers.get(e).connect(e, config), config.requestTimeout());
     }
 
     /** Connects; a node whose history replaced the store's is followed (the store forgets the old one). */

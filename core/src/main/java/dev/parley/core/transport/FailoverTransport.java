@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ import java.util.function.Function;
  *
  * <p><b>Operations</b> (publish, query, conversation creation, group change) are tried on the
  * current endpoint, then, while each fails by {@link #movesOn}, once on each next endpoint in turn:
- * at most one try per endpoint per call. When none answers, the call fails with a retryable
+ * at most one try per endpoint per call, and none once the call's request timeout has passed (its
+ * caller has given up). When none answers, the call fails with a retryable
  * {@code TransportException} naming every endpoint tried and why. Publishes and group changes carry
  * an idempotency key, which holds across the nodes of a cluster, so a try on the next node never
  * duplicates them; a conversation creation carries none: when a node dies after creating it but
@@ -70,14 +72,17 @@ public final class FailoverTransport implements Transport {
 
     private final List<URI> endpoints;
     private final Connector connector;
+    private final Duration requestTimeout;
     private final ExecutorService connects;
     private final List<CompletableFuture<Transport>> transports; // per endpoint; null: not connected, guarded by this
     private final AtomicInteger current;
     private volatile Transport lastConnected;
     private boolean closed; // guarded by this
 
-    private FailoverTransport(List<URI> endpoints, Connector connector, int connectedIndex, Transport connected) {
+    private FailoverTransport(List<URI> endpoints, Connector connector, Duration requestTimeout, int connectedIndex,
+                              Transport connected) {
         this.endpoints = List.copyOf(endpoints);
+        this.requestTimeout = requestTimeout;
         this.connector = connector;
         this.connects = Executors.newCachedThreadPool(NamedThreads.daemon("parley-failover-connect"));
         this.transports = new ArrayList<>(endpoints.size());
@@ -90,19 +95,22 @@ public final class FailoverTransport implements Transport {
 
     /**
      * Connects to the first of {@code endpoints} that answers, trying them in order on the calling
-     * thread with {@code first}; the others are connected with {@code later} when first used.
+     * thread with {@code first}; the others are connected with {@code later} when first used. An
+     * operation goes on to the next endpoint only within {@code requestTimeout} of its start (what the
+     * client waits for an answer).
      *
      * @throws TransportException retryable, naming every endpoint and why it failed, when none answered
      * @throws RuntimeException   the first failure that is not {@link #movesOn} (e.g. the identity was refused)
      */
-    public static FailoverTransport connect(List<URI> endpoints, Connector first, Connector later) {
+    public static FailoverTransport connect(List<URI> endpoints, Connector first, Connector later,
+                                            Duration requestTimeout) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no endpoint to connect to");
         }
         List<Throwable> failures = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
             try {
-                return new FailoverTransport(endpoints, later, i, first.connect(endpoints.get(i)));
+                return new FailoverTransport(endpoints, later, requestTimeout, i, first.connect(endpoints.get(i)));
             } catch (RuntimeException e) {
                 if (!movesOn(e)) {
                     throw e;
@@ -187,27 +195,35 @@ public final class FailoverTransport implements Transport {
         connects.shutdown();
     }
 
-    /** {@code operation} on the current endpoint, then on each next one while they fail by {@link #movesOn}. */
+    /**
+     * {@code operation} on the current endpoint, then on each next one while they fail by {@link #movesOn},
+     * unless the call's {@code requestTimeout} has passed by then: whoever waits for it has given up, and
+     * a try nobody waits for (a conversation created twice) must not be made.
+     */
     private <T> CompletableFuture<T> call(Function<Transport, CompletableFuture<T>> operation) {
-        return call(operation, current.get(), new ArrayList<>());
+        CompletableFuture<T> result = new CompletableFuture<>();
+        call(operation, current.get(), new ArrayList<>(), System.nanoTime() + requestTimeout.toNanos(), result);
+        return result;
     }
 
-    private <T> CompletableFuture<T> call(Function<Transport, CompletableFuture<T>> operation, int index,
-                                          List<Throwable> failures) {
-        return on(index, operation).handle((value, failure) -> {
+    private <T> void call(Function<Transport, CompletableFuture<T>> operation, int index, List<Throwable> failures,
+                          long deadline, CompletableFuture<T> result) {
+        on(index, operation).whenComplete((value, failure) -> {
             if (failure == null) {
-                return CompletableFuture.completedFuture(value);
+                result.complete(value);
+                return;
             }
-            if (!movesOn(failure)) {
-                return CompletableFuture.<T>failedFuture(failure);
+            Throwable cause = Failures.unwrap(failure);
+            failed(index, cause);
+            failures.add(cause);
+            if (!movesOn(cause) || result.isDone() || System.nanoTime() - deadline >= 0) {
+                result.completeExceptionally(cause);
+            } else if (failures.size() == endpoints.size()) {
+                result.completeExceptionally(noneAnswered(tried(index), failures));
+            } else {
+                call(operation, next(index), failures, deadline, result);
             }
-            failed(index, failure);
-            failures.add(Failures.unwrap(failure));
-            if (failures.size() == endpoints.size()) {
-                return CompletableFuture.<T>failedFuture(noneAnswered(tried(index), failures));
-            }
-            return call(operation, next(index), failures);
-        }).thenCompose(next -> next);
+        });
     }
 
     /** {@code operation} on endpoint {@code index}'s transport, connecting it first when needed. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import static org.awaitility.Awaitility.await;
 
 /** {@link FailoverTransport} over scripted endpoints: which failures move it, in which order, and what it closes. */
 class FailoverTransportTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final TransportException UNREACHABLE = new TransportException("connection refused", true);
 
     private final ScriptedEndpoints scripted = new ScriptedEndpoints();
@@ -43,7 +45,7 @@ class FailoverTransportTest {
     }
 
     private FailoverTransport connect(String... names) {
-        FailoverTransport transport = FailoverTransport.connect(uris(names), scripted, scripted);
+        FailoverTransport transport = FailoverTransport.connect(uris(names), scripted, scripted, TIMEOUT);
         opened.add(transport);
         return transport;
     }
@@ -138,6 +140,19 @@ class FailoverTransportTest {
         assertThat(List.of(scripted.endpoint("a").requests.get(), scripted.endpoint("b").requests.get(),
                 scripted.endpoint("c").requests.get())).containsExactly(2, 1, 1);
         assertThat(transport.currentEndpoint()).isEqualTo(uri("a")); // round the circle, back to the first
+    }
+
+    @Test
+    void anOperationIsNotTriedOnTheNextEndpointOnceItsRequestTimeoutHasPassed() {
+        FailoverTransport transport = FailoverTransport.connect(uris("a", "b"), scripted, scripted, Duration.ofNanos(1));
+        opened.add(transport);
+        scripted.endpoint("a").failRequests(UNREACHABLE);
+
+        assertThat(failureOf(transport.createConversation(ConversationType.GROUP, List.of(), ""))).isSameAs(UNREACHABLE);
+
+        assertThat(scripted.endpoint("b").requests).as("nobody waits for a second try").hasValue(0);
+        assertThat(transport.currentEndpoint()).isEqualTo(uri("b"));
+        assertThat(done(transport.createConversation(ConversationType.GROUP, List.of(), ""))).isEqualTo("b");
     }
 
     @Test
@@ -245,7 +260,7 @@ class FailoverTransportTest {
                 awaitQuietly(release);
             }
             return scripted.connect(endpoint);
-        });
+        }, TIMEOUT);
         scripted.endpoint("a").failRequests(UNREACHABLE);
         done(transport.query("t", 0, 1)); // b connected
         scripted.endpoint("b").failRequests(UNREACHABLE);
