@@ -15,10 +15,13 @@ import java.util.List;
  */
 public interface Client extends AutoCloseable {
     /**
-     * Connects to the endpoint and authenticates before returning.
+     * Connects to the endpoint and authenticates before returning. With several
+     * {@linkplain ClientOptions#endpoints() endpoints}, connects to the first that answers, trying them in order.
      *
-     * @throws NoTransportException     no transport on the class path serves the endpoint's scheme
-     * @throws TransportException       the node cannot be reached
+     * @throws NoTransportException     no transport on the class path serves the scheme of an endpoint
+     *                                  (every endpoint's is checked before connecting)
+     * @throws TransportException       the node cannot be reached (with several endpoints: none answered; the
+     *                                  message names each endpoint and why)
      * @throws AuthenticationException  the node rejected the identity
      */
     static Client create(ClientOptions options) {

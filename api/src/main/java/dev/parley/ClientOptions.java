@@ -19,9 +19,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** How to build a {@link Client}. Only {@code endpoint} and {@code identity} are required. */
+/**
+ * How to build a {@link Client}. Only the endpoint (one with {@code endpoint}, or several with
+ * {@code endpoints}) and {@code identity} are required.
+ */
 public final class ClientOptions {
-    private final URI endpoint;
+    private final List<URI> endpoints;
     private final Identity identity;
     private final Path dbPath;
     private final Duration heartbeatInterval;
@@ -31,10 +34,10 @@ public final class ClientOptions {
     private final KeyStore trustStore;
 
     private ClientOptions(Builder b) {
-        if (b.endpoint == null) {
+        if (b.endpoints == null) {
             throw new IllegalArgumentException("endpoint is required, e.g. grpc://127.0.0.1:5556");
         }
-        this.endpoint = b.endpoint;
+        this.endpoints = b.endpoints;
         this.identity = Objects.requireNonNull(b.identity, "identity is required (Identity.generate())");
         this.dbPath = b.dbPath;
         this.heartbeatInterval = b.heartbeatInterval;
@@ -48,9 +51,18 @@ public final class ClientOptions {
         return new Builder();
     }
 
-    /** The node to talk to; its scheme picks the transport. */
+    /** The node to talk to (the first of {@link #endpoints()}); its scheme picks the transport. */
     public URI endpoint() {
-        return endpoint;
+        return endpoints.get(0);
+    }
+
+    /**
+     * The nodes to talk to, in the order the client tries them: one element for a client of one
+     * node ({@link Builder#endpoint}), several for nodes serving the same conversations
+     * ({@link Builder#endpoints}). Never empty; each endpoint's scheme picks its transport.
+     */
+    public List<URI> endpoints() {
+        return endpoints;
     }
 
     public Identity identity() {
@@ -96,7 +108,7 @@ public final class ClientOptions {
         /** Default of {@link #cachedMessagesPerConversation(int)}. */
         public static final int DEFAULT_CACHED_MESSAGES_PER_CONVERSATION = 10_000;
 
-        private URI endpoint;
+        private List<URI> endpoints; // null until endpoint or endpoints is called
         private Identity identity;
         private Path dbPath;
         private Duration heartbeatInterval = Duration.ofSeconds(15);
@@ -105,23 +117,78 @@ public final class ClientOptions {
         private int cachedMessagesPerConversation = DEFAULT_CACHED_MESSAGES_PER_CONVERSATION;
         private List<Certificate> trusted; // null: the JDK's default trust store
 
-        /** e.g. {@code grpc://127.0.0.1:5556}, {@code ws://host:5557}, {@code grpcs://host:443}, {@code wss://host:443}, {@code inproc://dev}. */
+        /**
+         * The one node to talk to, e.g. {@code grpc://127.0.0.1:5556}, {@code ws://host:5557},
+         * {@code grpcs://host:443}, {@code wss://host:443}, {@code inproc://dev}. Replaces what an
+         * earlier {@code endpoint} or {@link #endpoints} call set (the last call wins). The scheme must
+         * be one a transport on the class path serves; {@link Client#create} checks it.
+         *
+         * @throws IllegalArgumentException the endpoint does not parse as a URI or has no scheme
+         */
         public Builder endpoint(String endpoint) {
+            this.endpoints = List.of(parse(endpoint));
+            return this;
+        }
+
+        /** {@link #endpoint(String)} for a URI. */
+        public Builder endpoint(URI endpoint) {
+            this.endpoints = List.of(requireScheme(Objects.requireNonNull(endpoint, "endpoint")));
+            return this;
+        }
+
+        /**
+         * Several nodes serving the same conversations (a cluster on one database), e.g.
+         * {@code List.of("grpc://a:5556", "ws://b:5557")}; schemes may differ. Replaces what an earlier
+         * {@link #endpoint} or {@code endpoints} call set (the last call wins); one element is the same as
+         * {@link #endpoint(String)}.
+         * <p>{@link Client#create} connects to the first endpoint that answers, trying them in this
+         * order. Afterwards, when the node in use cannot be reached (a connection-level, retryable
+         * {@link TransportException}, not a refusal such as {@link PermissionDeniedException}, a
+         * {@link ProtocolException} or a {@link LimitExceededException}), the client moves to the next
+         * endpoint, round-robin: an operation (send, sync, conversation creation, group change) is tried
+         * once on each endpoint, in order, before it fails; a stream re-subscribes from its cursors on the
+         * next endpoint with its usual retry delays. A failed endpoint is tried again when its turn comes.
+         * Endpoints of one cluster share one history (epoch); an endpoint serving another history is
+         * followed like a node whose log was replaced ({@link NodeResetException},
+         * {@link HistoryLost.Reason#NODE_RESET}).
+         *
+         * @throws IllegalArgumentException the list is empty, or an element is blank, does not parse as a
+         *                                  URI, has no scheme, or appears twice
+         */
+        public Builder endpoints(List<String> endpoints) {
+            Objects.requireNonNull(endpoints, "endpoints");
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("endpoints must name at least one node, e.g. grpc://127.0.0.1:5556");
+            }
+            List<URI> parsed = new ArrayList<>(endpoints.size());
+            for (String endpoint : endpoints) {
+                URI uri = parse(endpoint);
+                if (parsed.contains(uri)) {
+                    throw new IllegalArgumentException("endpoint '" + endpoint + "' is listed twice in " + endpoints);
+                }
+                parsed.add(uri);
+            }
+            this.endpoints = List.copyOf(parsed);
+            return this;
+        }
+
+        private static URI parse(String endpoint) {
             Objects.requireNonNull(endpoint, "endpoint");
+            if (endpoint.isBlank()) {
+                throw new IllegalArgumentException("endpoint is blank, e.g. grpc://127.0.0.1:5556");
+            }
             try {
-                return endpoint(new URI(endpoint));
+                return requireScheme(new URI(endpoint.strip()));
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("malformed endpoint '" + endpoint + "': " + e.getMessage(), e);
             }
         }
 
-        public Builder endpoint(URI endpoint) {
-            Objects.requireNonNull(endpoint, "endpoint");
+        private static URI requireScheme(URI endpoint) {
             if (endpoint.getScheme() == null) {
                 throw new IllegalArgumentException("endpoint '" + endpoint + "' has no scheme, e.g. grpc://host:port");
             }
-            this.endpoint = endpoint;
-            return this;
+            return endpoint;
         }
 
         public Builder identity(Identity identity) {

@@ -12,17 +12,29 @@ import dev.parley.core.conversation.NodeHistory;
 import dev.parley.core.store.InMemoryMessageStore;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.store.sqlite.SqliteMessageStore;
+import dev.parley.core.transport.FailoverTransport;
 import dev.parley.core.transport.TransportRegistry;
 import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.TransportProvider;
 
-/** Builds {@link DefaultClient}s: picks the transport by scheme, connects, authenticates, opens the store. */
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds {@link DefaultClient}s: picks the transport by scheme, connects, authenticates, opens the store.
+ * With several endpoints, every scheme is checked first, then the client connects to the first endpoint
+ * that answers and fails over between them ({@link FailoverTransport}); with one, the endpoint's
+ * transport is used as it is.
+ */
 @AutoService(ClientFactory.class)
 public final class DefaultClientFactory implements ClientFactory {
     @Override
     public Client create(ClientOptions options) {
-        TransportProvider provider = TransportRegistry.forScheme(options.endpoint().getScheme());
+        Map<URI, TransportProvider> providers = new LinkedHashMap<>();
+        options.endpoints().forEach(e -> providers.put(e, TransportRegistry.forScheme(e.getScheme())));
         Codecs codecs = new Codecs(options.codecs());
         MessageStore store = openStore(options, codecs);
         NodeHistory history = new NodeHistory(store);
@@ -35,7 +47,7 @@ public final class DefaultClientFactory implements ClientFactory {
                 .build();
         Transport transport;
         try {
-            transport = new HistoryFollowingTransport(connect(provider, options, config, history), history);
+            transport = new HistoryFollowingTransport(connect(providers, config, history), history);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -45,14 +57,25 @@ public final class DefaultClientFactory implements ClientFactory {
         return new DefaultClient(options.identity().inboxId(), services);
     }
 
+    /** One endpoint's transport, or a {@link FailoverTransport} over several, connected to the first that answers. */
+    private static Transport connect(Map<URI, TransportProvider> providers, TransportConfig config, NodeHistory history) {
+        List<URI> endpoints = List.copyOf(providers.keySet());
+        if (endpoints.size() == 1) {
+            return connect(providers.get(endpoints.get(0)), endpoints.get(0), config, history);
+        }
+        // later connections are plain: a history met then is followed by whoever meets it (requests, streams)
+        return FailoverTransport.connect(endpoints, e -> connect(providers.get(e), e, config, history),
+                e -> providers.get(e).connect(e, config), config.requestTimeout());
+    }
+
     /** Connects; a node whose history replaced the store's is followed (the store forgets the old one). */
-    private static Transport connect(TransportProvider provider, ClientOptions options, TransportConfig config,
+    private static Transport connect(TransportProvider provider, URI endpoint, TransportConfig config,
                                      NodeHistory history) {
         try {
-            return provider.connect(options.endpoint(), config);
+            return provider.connect(endpoint, config);
         } catch (NodeResetException reset) {
             history.adopt(reset.nodeEpoch());
-            return provider.connect(options.endpoint(), config);
+            return provider.connect(endpoint, config);
         }
     }
 

@@ -133,6 +133,15 @@ public abstract class TransportSuite {
         replaceNode(builder -> builder.limits(limits));
     }
 
+    /**
+     * Starts a node besides {@link #node}, with a new name (and its own log, hence its own epoch),
+     * listening on {@code address} ({@code null}: in process only); the caller closes it.
+     */
+    protected Node startAnotherNode(String address) {
+        return startNode("tck-" + scheme() + "-" + NODES.incrementAndGet(), address, NODE_CERTIFICATE,
+                UnaryOperator.identity());
+    }
+
     private Node startNode(String name, String address, TestCertificates.Issued certificate,
                            UnaryOperator<Node.Builder> options) {
         Node.Builder builder = Node.builder().name(name);

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * A transport whose subscriptions a test drives by hand: accept or refuse them, deliver envelopes
  * and heartbeats, break them. Only what the stream engine uses; single-threaded like the tests.
  */
-final class ScriptedTransport implements Transport {
+public final class ScriptedTransport implements Transport {
     /** How the next subscribe calls are answered. */
     enum Answer { ACCEPT, FAIL, FAIL_ONCE, NEVER }
 
@@ -94,8 +94,8 @@ final class ScriptedTransport implements Transport {
         return new Envelope(topic, sequence, sequence, text.getBytes(StandardCharsets.UTF_8), "k" + sequence, "sender");
     }
 
-    /** One subscription the engine opened. */
-    static final class ScriptedSubscription implements Subscription {
+    /** One subscription the engine opened (also what other tests' scripted transports answer a subscribe with). */
+    public static final class ScriptedSubscription implements Subscription {
         final Map<String, Long> cursors;
         final long initialDemand;
         final SubscriptionListener listener;
@@ -103,7 +103,7 @@ final class ScriptedTransport implements Transport {
         long requested;
         boolean cancelled;
 
-        ScriptedSubscription(Map<String, Long> cursors, long initialDemand, SubscriptionListener listener) {
+        public ScriptedSubscription(Map<String, Long> cursors, long initialDemand, SubscriptionListener listener) {
             this.cursors = cursors;
             this.initialDemand = initialDemand;
             this.listener = listener;
