@@ -19,8 +19,19 @@ public interface Transport extends AutoCloseable {
     /** Up to {@code limit} envelopes with sequence greater than {@code afterSequence}, in order. */
     CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit);
 
-    /** Creates a conversation of the caller and {@code memberInboxIds}; the node welcomes every member. */
-    CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name);
+    /** {@link #createConversation(ConversationType, List, String, String)} without an idempotency key. */
+    default CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name) {
+        return createConversation(type, memberInboxIds, name, "");
+    }
+
+    /**
+     * Creates a conversation of the caller and {@code memberInboxIds}; the node welcomes every member.
+     * The same {@code idempotencyKey} (1 to 128 characters) from the same inbox gives back the first
+     * conversation instead of a second, so a request re-sent after a lost answer (to this node or to
+     * another of its cluster) creates one conversation; empty: every call creates one.
+     */
+    CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name,
+                                                 String idempotencyKey);
 
     /**
      * Changes a group's members or name; completes with where the node wrote the group update

@@ -42,8 +42,9 @@ class ForwardingTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name) {
-        return inproc.createConversation(type, members, name);
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name,
+                                                        String idempotencyKey) {
+        return inproc.createConversation(type, members, name, idempotencyKey);
     }
 
     @Override

@@ -98,6 +98,19 @@ class CrossNodeDeliveryTest {
     }
 
     @Test
+    void aConversationCreatedAgainOnBWithTheSameKeyIsTheOneCreatedOnA() {
+        Identity alice = Identity.generate();
+        Identity bob = Identity.generate();
+        String onA = join(Collector.login(nodeA, alice).createConversation(ConversationType.GROUP,
+                List.of(bob.inboxId()), "g", "create-once"));
+        String onB = join(Collector.login(nodeB, alice).createConversation(ConversationType.GROUP,
+                List.of(bob.inboxId()), "g", "create-once"));
+
+        assertThat(onB).as("a client failing over re-sends its key to another node").isEqualTo(onA);
+        assertThat(Collector.login(nodeB, bob).query(Topics.welcome(bob.inboxId()), 0, 10)).hasSize(1);
+    }
+
+    @Test
     void aRemovalOnAStopsTheRemovedMembersReadsAndWritesOnB() {
         Identity alice = Identity.generate();
         Identity bob = Identity.generate();

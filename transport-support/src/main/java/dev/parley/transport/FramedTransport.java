@@ -109,9 +109,10 @@ public final class FramedTransport implements Transport {
 
     @Override
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
-                                                        String name) {
+                                                        String name, String idempotencyKey) {
         ClientFrame.Builder frame = ClientFrame.newBuilder().setCreateConversation(CreateConversationRequest
-                .newBuilder().setKind(Wire.toWire(type)).addAllMemberInboxIds(memberInboxIds).setName(name));
+                .newBuilder().setKind(Wire.toWire(type)).addAllMemberInboxIds(memberInboxIds).setName(name)
+                .setIdempotencyKey(idempotencyKey));
         return request(frame, NodeFrame.BodyCase.CONVERSATION_CREATED)
                 .thenApply(f -> f.getConversationCreated().getConversationId());
     }

@@ -181,7 +181,8 @@ public final class NodeFrameSession {
             }
             case CREATE_CONVERSATION -> {
                 answerWhenDone(id, session.createConversation(Wire.fromWire(frame.getCreateConversation().getKind()),
-                        frame.getCreateConversation().getMemberInboxIdsList(), frame.getCreateConversation().getName())
+                        frame.getCreateConversation().getMemberInboxIdsList(), frame.getCreateConversation().getName(),
+                        frame.getCreateConversation().getIdempotencyKey())
                         .thenApply(conversation -> answer.setConversationCreated(
                                 CreateConversationResult.newBuilder().setConversationId(conversation))));
                 return null;

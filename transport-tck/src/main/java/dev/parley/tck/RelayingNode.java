@@ -148,7 +148,7 @@ final class RelayingNode implements NodeAccess, AutoCloseable {
 
         @Override
         public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
-                                                            String name) {
+                                                            String name, String idempotencyKey) {
             throw new UnsupportedOperationException("a relay only relays the authentication");
         }
 

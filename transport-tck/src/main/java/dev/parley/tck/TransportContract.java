@@ -61,6 +61,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -202,6 +203,21 @@ public abstract class TransportContract extends TransportSuite {
         long again = join(a.publish(topic, bytes("x"), "same-key")).sequence();
         assertThat(again).isEqualTo(first);
         assertThat(join(a.query(topic, 0, 10))).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("1.04 creating a conversation again with the same idempotency key gives back the first, welcomed once")
+    void required_rule1_04_creatingAgainWithTheSameKeyGivesBackTheFirstConversation() {
+        Identity bob = Identity.generate();
+        Transport a = connect(Identity.generate());
+        Transport b = connect(bob);
+        String first = join(a.createConversation(ConversationType.GROUP, List.of(bob.inboxId()), "tck", "create-1"));
+        String again = join(a.createConversation(ConversationType.GROUP, List.of(bob.inboxId()), "tck", "create-1"));
+        String other = join(a.createConversation(ConversationType.GROUP, List.of(bob.inboxId()), "tck", "create-2"));
+        String byBob = join(b.createConversation(ConversationType.GROUP, List.of(), "tck", "create-1"));
+        assertThat(again).isEqualTo(first);
+        assertThat(Set.of(first, other, byBob)).as("other keys, another creator: other conversations").hasSize(3);
+        assertThat(join(b.query(Topics.welcome(bob.inboxId()), 0, 10))).as("first, other, bob's own").hasSize(3);
     }
 
     // 2. Subscriptions and flow control

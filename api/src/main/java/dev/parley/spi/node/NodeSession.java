@@ -56,8 +56,18 @@ public interface NodeSession extends AutoCloseable {
 
     List<Envelope> query(String topic, long afterSequence, int limit);
 
-    /** Creates a conversation of this inbox and {@code memberInboxIds}; completes with its id once it and its welcomes are durable. */
-    CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name);
+    /** {@link #createConversation(ConversationType, List, String, String)} without an idempotency key. */
+    default CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name) {
+        return createConversation(type, memberInboxIds, name, "");
+    }
+
+    /**
+     * Creates a conversation of this inbox and {@code memberInboxIds}; completes with its id once it and
+     * its welcomes are durable. The same non-empty {@code idempotencyKey} from this inbox completes with
+     * the first conversation's id and creates nothing more.
+     */
+    CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name,
+                                                 String idempotencyKey);
 
     /**
      * Changes a group's members or name as this inbox; completes once the group update (and the

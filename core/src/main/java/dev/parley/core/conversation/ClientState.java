@@ -115,7 +115,7 @@ final class ClientState {
         }
     }
 
-    private static String newIdempotencyKey() {
+    static String newIdempotencyKey() {
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);
         return HexFormat.of().formatHex(key);

@@ -49,8 +49,10 @@ public final class DefaultConversations implements Conversations, Preferences {
     }
 
     private Conversation create(ConversationType type, List<String> members, String name) {
-        String id = Futures.await(client.transport.createConversation(type, List.copyOf(members), name),
-                client.requestTimeout);
+        // one key across retries (and endpoints): a request re-sent after a lost answer creates one conversation
+        String key = ClientState.newIdempotencyKey();
+        String id = ClientState.retryTransient(() -> Futures.await(
+                client.transport.createConversation(type, List.copyOf(members), name, key), client.requestTimeout));
         client.syncer.syncConversations();
         return getConversationById(id).orElseThrow(() ->
                 new ProtocolException("node created conversation " + id + " but sent no welcome for it"));

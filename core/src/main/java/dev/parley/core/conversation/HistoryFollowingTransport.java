@@ -49,8 +49,8 @@ public final class HistoryFollowingTransport implements Transport {
 
     @Override
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
-                                                       String name) {
-        return followingReset(() -> transport.createConversation(type, memberInboxIds, name));
+                                                       String name, String idempotencyKey) {
+        return followingReset(() -> transport.createConversation(type, memberInboxIds, name, idempotencyKey));
     }
 
     @Override

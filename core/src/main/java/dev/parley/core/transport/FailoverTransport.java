@@ -45,11 +45,10 @@ import java.util.function.Function;
  * current endpoint, then, while each fails by {@link #movesOn}, once on each next endpoint in turn:
  * at most one try per endpoint per call, and none once the call's request timeout has passed (its
  * caller has given up). When none answers, the call fails with a retryable
- * {@code TransportException} naming every endpoint tried and why. Publishes and group changes carry
- * an idempotency key, which holds across the nodes of a cluster, so a try on the next node never
- * duplicates them; a conversation creation carries none: when a node dies after creating it but
- * before answering, the try on the next node creates a second one (as an application retrying after
- * the same failure on one node would).
+ * {@code TransportException} naming every endpoint tried and why. Publishes, group changes and
+ * conversation creations carry an idempotency key, which holds across the nodes of a cluster (a
+ * conversation's id is derived from its creator and key), so a try on the next node never duplicates
+ * them.
  *
  * <p><b>Subscriptions</b> are not moved: a broken one fails to its listener as before, and the
  * stream engine's retry (with its delays) re-subscribes from its cursors; that subscribe goes to the
@@ -150,8 +149,8 @@ public final class FailoverTransport implements Transport {
 
     @Override
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
-                                                       String name) {
-        return call(t -> t.createConversation(type, memberInboxIds, name));
+                                                       String name, String idempotencyKey) {
+        return call(t -> t.createConversation(type, memberInboxIds, name, idempotencyKey));
     }
 
     @Override
@@ -197,8 +196,7 @@ public final class FailoverTransport implements Transport {
 
     /**
      * {@code operation} on the current endpoint, then on each next one while they fail by {@link #movesOn},
-     * unless the call's {@code requestTimeout} has passed by then: whoever waits for it has given up, and
-     * a try nobody waits for (a conversation created twice) must not be made.
+     * unless the call's {@code requestTimeout} has passed by then: whoever waits for it has given up.
      */
     private <T> CompletableFuture<T> call(Function<Transport, CompletableFuture<T>> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();

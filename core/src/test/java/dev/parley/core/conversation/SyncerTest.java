@@ -104,7 +104,8 @@ class SyncerTest {
         }
 
         @Override
-        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name) {
+        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name,
+                                                            String idempotencyKey) {
             throw new UnsupportedOperationException();
         }
 

@@ -82,7 +82,8 @@ public final class ScriptedTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name) {
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name,
+                                                        String idempotencyKey) {
         throw new UnsupportedOperationException("not used by the stream engine");
     }
 

@@ -420,7 +420,8 @@ class SplitSubscriptionTest {
         }
 
         @Override
-        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name) {
+        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name,
+                                                            String idempotencyKey) {
             throw new UnsupportedOperationException();
         }
 

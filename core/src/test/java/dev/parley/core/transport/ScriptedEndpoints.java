@@ -123,7 +123,8 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
         }
 
         @Override
-        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name) {
+        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name,
+                                                            String idempotencyKey) {
             return answer(endpoint.uri.getAuthority());
         }
 

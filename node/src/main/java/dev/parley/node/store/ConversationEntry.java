@@ -76,6 +76,12 @@ public record ConversationEntry(String id, ConversationType type, String creator
         return Optional.empty();
     }
 
+    /** The inboxes that were members from the conversation's creation (whatever happened since). */
+    public Set<String> creationMembers() {
+        return spans.entrySet().stream().filter(e -> e.getValue().get(0).from() == MemberSpan.FROM_CREATION)
+                .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
+    }
+
     /** The current members. */
     public Set<String> members() {
         return spans.keySet().stream().filter(this::isMember).collect(Collectors.toUnmodifiableSet());

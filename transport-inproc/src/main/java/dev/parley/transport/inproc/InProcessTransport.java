@@ -53,8 +53,8 @@ final class InProcessTransport implements Transport {
 
     @Override
     public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
-                                                        String name) {
-        return callAsync(s -> s.createConversation(type, memberInboxIds, name));
+                                                        String name, String idempotencyKey) {
+        return callAsync(s -> s.createConversation(type, memberInboxIds, name, idempotencyKey));
     }
 
     @Override

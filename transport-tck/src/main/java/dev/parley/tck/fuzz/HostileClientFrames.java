@@ -166,9 +166,9 @@ public final class HostileClientFrames {
                 Tuple.of(6, inboxIds().list().ofMaxSize(4)),
                 Tuple.of(1, Arbitraries.strings().withChars("0123456789abcdef").ofLength(64)
                         .list().ofMinSize(1000).ofMaxSize(1002)));
-        return Combinators.combine(Arbitraries.integers().between(-1, 5), members, strings())
-                .as((kind, m, name) -> ClientFrame.newBuilder().setCreateConversation(CreateConversationRequest.newBuilder()
-                        .setKindValue(kind).addAllMemberInboxIds(m).setName(name)));
+        return Combinators.combine(Arbitraries.integers().between(-1, 5), members, strings(), strings())
+                .as((kind, m, name, key) -> ClientFrame.newBuilder().setCreateConversation(CreateConversationRequest
+                        .newBuilder().setKindValue(kind).addAllMemberInboxIds(m).setName(name).setIdempotencyKey(key)));
     }
 
     /** Changes of the victim's group (the hostile client is no member of it), of made-up and malformed ones. */

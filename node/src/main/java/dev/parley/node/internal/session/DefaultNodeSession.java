@@ -169,9 +169,10 @@ public final class DefaultNodeSession implements NodeSession {
     }
 
     @Override
-    public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name) {
+    public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds, String name,
+                                                        String idempotencyKey) {
         try {
-            return operations.createConversation(authenticated(), type, memberInboxIds, name);
+            return operations.createConversation(authenticated(), type, memberInboxIds, name, idempotencyKey);
         } catch (RuntimeException e) {
             throw operations.refused(e);
         }

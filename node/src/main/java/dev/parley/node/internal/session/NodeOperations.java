@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -211,13 +212,23 @@ public final class NodeOperations {
         return StoreFailures.reading(() -> reads.read(inboxId, topic, Math.max(0, afterSequence), limit).envelopes());
     }
 
-    /** Completes with the new conversation's id once it and its welcomes are durable. */
+    /**
+     * Completes with the new conversation's id once it and its welcomes are durable. With a non-empty
+     * {@code idempotencyKey} the id is derived from the creator and the key ({@link ConversationIds}):
+     * the same request again (after a lost answer, on this node or another sharing its store) completes
+     * with the first conversation, finishing its welcomes if the first attempt could not.
+     */
     public CompletableFuture<String> createConversation(String creatorInboxId, ConversationType type,
-                                                       List<String> memberInboxIds, String name) {
+                                                       List<String> memberInboxIds, String name,
+                                                       String idempotencyKey) {
         if (type == null || memberInboxIds == null) {
             throw new ProtocolException("conversation type and members are required");
         }
         requireName(name);
+        String key = idempotencyKey == null ? "" : idempotencyKey;
+        if (!key.isEmpty()) {
+            requireIdempotencyKey(key);
+        }
         Set<String> members = new LinkedHashSet<>();
         members.add(creatorInboxId);
         for (String member : memberInboxIds) {
@@ -229,19 +240,44 @@ public final class NodeOperations {
         if (members.size() > limits.maxMembersPerConversation()) {
             throw new ProtocolException("a conversation has at most " + limits.maxMembersPerConversation() + " members");
         }
+        String id = key.isEmpty() ? ConversationIds.random(random) : ConversationIds.of(creatorInboxId, key);
+        if (!key.isEmpty()) {
+            Optional<ConversationEntry> created = StoreFailures.reading(() -> conversations.find(id));
+            if (created.isPresent()) {
+                return welcomed(createdBy(created.get(), creatorInboxId));
+            }
+        }
         takeConversationToken(creatorInboxId);
-        byte[] idBytes = new byte[16];
-        random.nextBytes(idBytes);
-        String id = HexFormat.of().formatHex(idBytes);
         ConversationEntry entry = new ConversationEntry(id, type, members, creatorInboxId, clock.nowNs(),
                 name == null ? "" : name);
-        byte[] welcome = WelcomeMessages.of(entry, 0);
-        return writing(conversations.add(entry)
-                .thenCompose(v -> CompletableFuture.allOf(members.stream()
-                        .map(member -> store.append(Topics.welcome(member), welcome, WelcomeMessages.creationKey(id),
-                                NODE_SENDER))
+        CompletableFuture<ConversationEntry> stored = conversations.add(entry).thenApply(v -> entry);
+        if (!key.isEmpty()) { // the same request, racing on another connection or node, stored it first
+            stored = stored.exceptionallyCompose(e -> conversations.find(id)
+                    .map(first -> CompletableFuture.completedFuture(createdBy(first, creatorInboxId)))
+                    .orElseGet(() -> CompletableFuture.failedFuture(e)));
+        }
+        return writing(stored).thenCompose(this::welcomed);
+    }
+
+    /** {@code conversation}, when {@code creatorInboxId} created it (an idempotency key names it only for its creator). */
+    private static ConversationEntry createdBy(ConversationEntry conversation, String creatorInboxId) {
+        if (!conversation.creatorInboxId().equals(creatorInboxId)) {
+            throw new ProtocolException("conversation id collision"); // a SHA-256 prefix of the creator and key
+        }
+        return conversation;
+    }
+
+    /**
+     * Writes the creation welcome of each member from creation on (idempotently: once per member, a
+     * repeat stores nothing); completes with the id.
+     */
+    private CompletableFuture<String> welcomed(ConversationEntry conversation) {
+        byte[] welcome = WelcomeMessages.of(conversation, 0);
+        String key = WelcomeMessages.creationKey(conversation.id());
+        return writing(CompletableFuture.allOf(conversation.creationMembers().stream()
+                        .map(member -> store.append(Topics.welcome(member), welcome, key, NODE_SENDER))
                         .toArray(CompletableFuture[]::new)))
-                .thenApply(v -> id));
+                .thenApply(v -> conversation.id());
     }
 
     /**
