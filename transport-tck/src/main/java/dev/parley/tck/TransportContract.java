@@ -303,8 +303,8 @@ public abstract class TransportContract extends TransportSuite {
         List<String> sent = new ArrayList<>();
         try (Client alice = client(Identity.generate())) {
             Group group = alice.conversations().newGroup(List.of(bob.inboxId(), carol.inboxId()));
-            for (int i = 0; i < 6; i++) { // ~800 KB payloads (text and fallback): under the payload limit, together over a frame
-                String text = Character.toString('a' + i).repeat(400_000);
+            for (int i = 0; i < 6; i++) { // ~800 KB payloads: under the payload limit, together over a frame
+                String text = Character.toString('a' + i).repeat(800_000);
                 group.send(text);
                 sent.add(text);
             }

@@ -9,7 +9,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** {@code parley.dev/text:1.0}: UTF-8 text; invalid UTF-8 is a {@link ProtocolException}, not mojibake. */
+/**
+ * {@code parley.dev/text:1.0}: UTF-8 text; invalid UTF-8 is a {@link ProtocolException}, not mojibake.
+ * Text has no fallback (every client decodes it, as XMTP's text codec), so its content goes on the
+ * wire and into every store once.
+ */
 public final class TextCodec implements ContentCodec<String> {
     @Override
     public ContentTypeId contentType() {
@@ -33,8 +37,4 @@ public final class TextCodec implements ContentCodec<String> {
         }
     }
 
-    @Override
-    public String fallback(String content) {
-        return content;
-    }
 }
