@@ -6,10 +6,12 @@ import dev.parley.ConsentState;
 import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
 import dev.parley.LimitExceededException;
+import dev.parley.ParleyException;
 import dev.parley.TransportException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamRuntime;
+import dev.parley.internal.Failures;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.MessagePayload;
@@ -22,11 +24,15 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** Everything the conversation objects of one client share, and the writes they make. */
 final class ClientState {
-    private static final int PUBLISH_ATTEMPTS = 3;
+    static final int PUBLISH_ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final String inboxId;
@@ -52,8 +58,12 @@ final class ClientState {
         this.requestTimeout = requestTimeout;
     }
 
-    /** Publishes a message and stores it; returns it as every member will see it. */
-    DecodedMessage send(String conversationId, Object content, ContentTypeId type) {
+    /**
+     * Publishes a message without waiting and stores it once the node did; completes with it as every
+     * member will see it. Encoding and argument errors throw at once; node failures fail the future
+     * (typed), after up to {@value #PUBLISH_ATTEMPTS} attempts with one idempotency key for transient ones.
+     */
+    CompletableFuture<DecodedMessage> sendAsync(String conversationId, Object content, ContentTypeId type) {
         if (type.sameTypeAs(ContentTypeId.GROUP_UPDATED)) {
             throw new IllegalArgumentException("group updates are written by the node; use Group.addMembers,"
                     + " removeMembers, leave or updateName");
@@ -66,13 +76,29 @@ final class ClientState {
             payload.setFallback(encoded.fallback());
         }
         String topic = Topics.conversation(conversationId);
-        PublishResult result = publish(topic, payload.build().toByteArray());
-        DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
-                conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
-        if (processor.consentOf(conversationId) != ConsentState.DENIED) {
-            store.putMessage(message, result.sequence());
-        }
-        return message;
+        return publishAsync(topic, payload.build().toByteArray(), newIdempotencyKey(), PUBLISH_ATTEMPTS)
+                .thenApply(result -> {
+                    DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
+                            conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
+                    if (processor.consentOf(conversationId) != ConsentState.DENIED) {
+                        store.putMessage(message, result.sequence());
+                    }
+                    return message;
+                });
+    }
+
+    /** One publish, its transient failures retried with the same key (the asynchronous {@link #retryTransient}). */
+    private CompletableFuture<PublishResult> publishAsync(String topic, byte[] payload, String key, int attempts) {
+        return transport.publish(topic, payload, key)
+                .orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionallyCompose(failure -> {
+                    ParleyException error = failure instanceof TimeoutException
+                            || failure.getCause() instanceof TimeoutException
+                            ? new TransportException("no answer from the node within " + requestTimeout, true, failure)
+                            : Failures.asParley(failure instanceof CompletionException c ? c.getCause() : failure);
+                    return attempts > 1 && isTransient(error) ? publishAsync(topic, payload, key, attempts - 1)
+                            : CompletableFuture.failedFuture(error);
+                });
     }
 
     /** Records a consent decision on the preferences topic (so every installation sees it) and locally. */
@@ -107,12 +133,19 @@ final class ClientState {
             try {
                 return call.get();
             } catch (TransportException e) {
-                // a limit that retrying can help needs time, not an immediate retry: the caller decides
-                if (!e.isRetryable() || e instanceof LimitExceededException || attempt >= PUBLISH_ATTEMPTS) {
+                if (!isTransient(e) || attempt >= PUBLISH_ATTEMPTS) {
                     throw e;
                 }
             }
         }
+    }
+
+    /**
+     * A failure an immediate retry may cure: retryable, but not a limit (a limit that retrying can help
+     * needs time, not an immediate retry: the caller decides).
+     */
+    private static boolean isTransient(ParleyException error) {
+        return error instanceof TransportException t && t.isRetryable() && !(error instanceof LimitExceededException);
     }
 
     static String newIdempotencyKey() {

@@ -10,6 +10,7 @@ import dev.parley.core.store.ConversationRecord;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /** What groups and DMs have in common: a stored record plus the client's services. */
 abstract class DefaultConversation {
@@ -46,9 +47,17 @@ abstract class DefaultConversation {
     }
 
     public String send(Object content, ContentTypeId contentType) {
+        return Futures.await(sendAsync(content, contentType), client.requestTimeout.multipliedBy(ClientState.PUBLISH_ATTEMPTS));
+    }
+
+    public CompletableFuture<String> sendAsync(String text) {
+        return sendAsync(Objects.requireNonNull(text, "text"), ContentTypeId.TEXT);
+    }
+
+    public CompletableFuture<String> sendAsync(Object content, ContentTypeId contentType) {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(contentType, "contentType");
-        return client.send(record.id(), content, contentType).id();
+        return client.sendAsync(record.id(), content, contentType).thenApply(DecodedMessage::id);
     }
 
     public List<DecodedMessage> messages() {
