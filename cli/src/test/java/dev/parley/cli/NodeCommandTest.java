@@ -287,8 +287,8 @@ class NodeCommandTest {
                         .isInstanceOfSatisfying(LimitExceededException.class,
                                 e -> assertThat(e.limit()).isEqualTo("maxSessionsPerInbox"));
                 Group group = first.conversations().newGroup(List.of());
-                group.send("x".repeat(1_500));
-                assertThatThrownBy(() -> group.send("x".repeat(1_000)))
+                group.send("x".repeat(3_000)); // text travels once: about 3 KB of the 4 KiB
+                assertThatThrownBy(() -> group.send("x".repeat(1_500)))
                         .isInstanceOfSatisfying(LimitExceededException.class,
                                 e -> assertThat(e.limit()).isEqualTo("maxStoredBytesPerInbox"));
             }
