@@ -194,11 +194,13 @@ class CrossNodeDeliveryTest {
                 }
             }
         });
-        int kills = 0;
-        while (kills < 5 && !publishing.isDone()) {
-            Thread.sleep(200); // lets publishes run between kills; not a wait for a result
-            kills += database.terminateConnections(null) > 0 ? 1 : 0;
-        }
+        int killsWhilePublishing = 0;
+        do { // the first kill at once, while the publisher has barely begun
+            if (database.terminateConnections(null) > 0 && !publishing.isDone()) {
+                killsWhilePublishing++;
+            }
+            Thread.sleep(100); // lets publishes run between kills; not a wait for a result
+        } while (killsWhilePublishing < 5 && !publishing.isDone());
         publishing.get(100, TimeUnit.SECONDS);
 
         assertThat(publishFailures).allSatisfy(f -> assertThat(f).isInstanceOfSatisfying(TransportException.class,
@@ -210,7 +212,8 @@ class CrossNodeDeliveryTest {
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, total).mapToObj(i -> "m" + i).toList());
         assertThat(bobOnB.errors).allSatisfy(f -> assertThat(f).isInstanceOfSatisfying(TransportException.class,
                 t -> assertThat(t.isRetryable()).isTrue()));
-        assertThat(publishFailures.size() + bobOnB.errors.size()).as("failures seen while connections were killed")
-                .isPositive();
+        // whether a kill fails a publish or only a pooled connection the store then replaces is timing:
+        // what must hold is that connections died under the storm, and that nothing was lost or repeated
+        assertThat(killsWhilePublishing).as("connections killed while publishing").isPositive();
     }
 }

@@ -258,14 +258,20 @@ class PostgresClusterStoreTest {
                 }
             }));
         }
-        int killed = 0;
-        while (killed < 6) {
+        CompletableFuture<Void> publishing = CompletableFuture.allOf(publishers.toArray(CompletableFuture[]::new));
+        int killedWhilePublishing = 0;
+        do { // the first kill at once, while the publishers have barely begun
+            if (database.terminateConnections(null) > 0 && !publishing.isDone()) {
+                killedWhilePublishing++;
+            }
             Thread.sleep(150); // lets publishes run between kills; not a wait for a result
-            killed += database.terminateConnections(null) > 0 ? 1 : 0;
-        }
-        CompletableFuture.allOf(publishers.toArray(CompletableFuture[]::new)).get(100, TimeUnit.SECONDS);
+        } while (killedWhilePublishing < 6 && !publishing.isDone());
+        publishing.get(100, TimeUnit.SECONDS);
 
-        assertThat(failures).isNotEmpty().allSatisfy(f -> assertThat(f).isInstanceOf(StoreException.class));
+        // whether a kill fails an append or only a connection the pool replaces is timing; what must
+        // hold: connections died under the storm, failures are typed, nothing lost or repeated
+        assertThat(killedWhilePublishing).as("connections killed while publishing").isPositive();
+        assertThat(failures).allSatisfy(f -> assertThat(f).isInstanceOf(StoreException.class));
         List<Envelope> log = a.read("t", 0, 10_000);
         assertThat(log).extracting(Envelope::sequence)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 2L * each).boxed().toList());
