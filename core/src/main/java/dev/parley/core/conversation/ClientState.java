@@ -11,7 +11,6 @@ import dev.parley.TransportException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamRuntime;
-import dev.parley.internal.Failures;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.MessagePayload;
@@ -25,14 +24,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** Everything the conversation objects of one client share, and the writes they make. */
 final class ClientState {
-    static final int PUBLISH_ATTEMPTS = 3;
+    private static final int PUBLISH_ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final String inboxId;
@@ -92,10 +89,7 @@ final class ClientState {
         return transport.publish(topic, payload, key)
                 .orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
                 .exceptionallyCompose(failure -> {
-                    ParleyException error = failure instanceof TimeoutException
-                            || failure.getCause() instanceof TimeoutException
-                            ? new TransportException("no answer from the node within " + requestTimeout, true, failure)
-                            : Failures.asParley(failure instanceof CompletionException c ? c.getCause() : failure);
+                    ParleyException error = Futures.failure(failure, requestTimeout);
                     return attempts > 1 && isTransient(error) ? publishAsync(topic, payload, key, attempts - 1)
                             : CompletableFuture.failedFuture(error);
                 });
@@ -124,8 +118,12 @@ final class ClientState {
 
     /** Publishes with one idempotency key across retries of transient failures, so a retry never duplicates. */
     private PublishResult publish(String topic, byte[] payload) {
-        String key = newIdempotencyKey();
-        return retryTransient(() -> Futures.await(transport.publish(topic, payload, key), requestTimeout));
+        return Futures.await(publishAsync(topic, payload, newIdempotencyKey(), PUBLISH_ATTEMPTS), publishWait());
+    }
+
+    /** The longest a blocking publish waits: every attempt its request timeout. */
+    Duration publishWait() {
+        return requestTimeout.multipliedBy(PUBLISH_ATTEMPTS);
     }
 
     static <T> T retryTransient(Supplier<T> call) {

@@ -47,7 +47,7 @@ abstract class DefaultConversation {
     }
 
     public String send(Object content, ContentTypeId contentType) {
-        return Futures.await(sendAsync(content, contentType), client.requestTimeout.multipliedBy(ClientState.PUBLISH_ATTEMPTS));
+        return Futures.await(sendAsync(content, contentType), client.publishWait());
     }
 
     public CompletableFuture<String> sendAsync(String text) {

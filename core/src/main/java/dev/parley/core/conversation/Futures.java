@@ -6,6 +6,7 @@ import dev.parley.internal.Failures;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,13 +20,25 @@ final class Futures {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            throw Failures.asParley(e.getCause());
+            throw failure(e.getCause(), timeout);
         } catch (TimeoutException e) {
             future.cancel(false);
-            throw new TransportException("no answer from the node within " + timeout, true, e);
+            throw failure(e, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ParleyException("interrupted while waiting for the node", e);
         }
+    }
+
+    /**
+     * What a failed or timed-out request of a future means to users: a node that did not answer within
+     * {@code timeout} is a retryable {@link TransportException}; anything else its typed exception.
+     */
+    static ParleyException failure(Throwable thrown, Duration timeout) {
+        Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        if (cause instanceof TimeoutException) {
+            return new TransportException("no answer from the node within " + timeout, true, cause);
+        }
+        return Failures.asParley(cause);
     }
 }
