@@ -23,6 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -89,6 +91,20 @@ final class Bench {
                     .whenComplete((id, e) -> inFlight.release()));
         }
         return created.stream().map(CompletableFuture::join).toList();
+    }
+
+    /**
+     * {@code count} asynchronous operations, the i-th started by {@code start.apply(i)}, at most
+     * {@code window} in flight; returns once every one completed, throws the first failure.
+     */
+    static void pipelined(int count, int window, IntFunction<CompletableFuture<?>> start) throws Exception {
+        Semaphore inFlight = new Semaphore(window);
+        List<CompletableFuture<?>> done = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            done.add(start.apply(i).whenComplete((r, e) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }
 
     /** A text message payload whose content has {@code bytes} bytes, as the SDK publishes it. */

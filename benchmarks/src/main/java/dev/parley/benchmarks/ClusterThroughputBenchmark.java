@@ -1,9 +1,6 @@
 package dev.parley.benchmarks;
 
-import dev.parley.Identity;
-import dev.parley.internal.Topics;
 import dev.parley.node.Node;
-import dev.parley.spi.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,8 +19,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,10 +50,8 @@ public class ClusterThroughputBenchmark {
 
     private PostgresDatabase database;
     private final List<Node> cluster = new ArrayList<>();
-    private final List<Transport> clients = new ArrayList<>();
-    private final List<String> topics = new ArrayList<>();
+    private final Publishers load = new Publishers();
     private byte[] payload;
-    private long key;
 
     @Setup(Level.Iteration)
     public void start() throws Exception {
@@ -67,31 +60,19 @@ public class ClusterThroughputBenchmark {
             cluster.add(Bench.node("inproc", database.storeUri()));
         }
         for (int i = 0; i < publishers; i++) {
-            Transport client = Bench.transport(cluster.get(i % nodes), "inproc", Identity.generate());
-            clients.add(client);
-            topics.add(Topics.conversation(Bench.createGroups(client, List.of(), 1).get(0)));
+            load.add(cluster.get(i % nodes), "inproc");
         }
         payload = Bench.textPayload(payloadBytes);
     }
 
     @Benchmark
     public void publish() throws Exception {
-        Semaphore inFlight = new Semaphore(publishers * PER_PUBLISHER);
-        List<CompletableFuture<?>> acks = new ArrayList<>(BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            inFlight.acquire();
-            int p = i % publishers;
-            acks.add(clients.get(p).publish(topics.get(p), payload, "k" + key++)
-                    .whenComplete((r, e) -> inFlight.release()));
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        load.publish(BATCH, publishers * PER_PUBLISHER, payload);
     }
 
     @TearDown(Level.Iteration)
     public void stop() throws SQLException {
-        clients.forEach(Transport::close);
-        clients.clear();
-        topics.clear();
+        load.close();
         cluster.forEach(Node::close);
         cluster.clear();
         database.close();

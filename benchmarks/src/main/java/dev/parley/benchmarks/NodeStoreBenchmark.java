@@ -1,9 +1,6 @@
 package dev.parley.benchmarks;
 
-import dev.parley.Identity;
-import dev.parley.internal.Topics;
 import dev.parley.node.Node;
-import dev.parley.spi.Transport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,11 +20,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -66,10 +59,8 @@ public class NodeStoreBenchmark {
     private Path dataDir;
     private PostgresDatabase database;
     private Node node;
-    private final List<Transport> clients = new ArrayList<>();
-    private final List<String> topics = new ArrayList<>();
+    private final Publishers load = new Publishers();
     private byte[] payload;
-    private long key;
 
     @Setup(Level.Iteration)
     public void start() throws Exception {
@@ -83,31 +74,19 @@ public class NodeStoreBenchmark {
         }
         node = Bench.node(transport, uri);
         for (int i = 0; i < publishers; i++) {
-            Transport client = Bench.transport(node, transport, Identity.generate());
-            clients.add(client);
-            topics.add(Topics.conversation(Bench.createGroups(client, List.of(), 1).get(0)));
+            load.add(node, transport);
         }
         payload = Bench.textPayload(payloadBytes);
     }
 
     @Benchmark
     public void publish() throws Exception {
-        Semaphore inFlight = new Semaphore(publishers * PER_PUBLISHER);
-        List<CompletableFuture<?>> acks = new ArrayList<>(BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            inFlight.acquire();
-            int p = i % publishers;
-            acks.add(clients.get(p).publish(topics.get(p), payload, "k" + key++)
-                    .whenComplete((r, e) -> inFlight.release()));
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        load.publish(BATCH, publishers * PER_PUBLISHER, payload);
     }
 
     @TearDown(Level.Iteration)
     public void stop() throws IOException, SQLException {
-        clients.forEach(Transport::close);
-        clients.clear();
-        topics.clear();
+        load.close();
         node.close();
         if (database != null) {
             database.close();

@@ -21,10 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,15 +78,8 @@ public class SendBenchmark {
             }
             return;
         }
-        Semaphore inFlight = new Semaphore(Bench.WINDOW);
-        List<CompletableFuture<?>> acks = new ArrayList<>(BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            inFlight.acquire();
-            CompletableFuture<?> ack = path.equals("sendAsync") ? group.sendAsync(text)
-                    : bare.publish(topic, payload, "k" + key++);
-            acks.add(ack.whenComplete((r, e) -> inFlight.release()));
-        }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        boolean viaSdk = path.equals("sendAsync");
+        Bench.pipelined(BATCH, Bench.WINDOW, i -> viaSdk ? group.sendAsync(text) : bare.publish(topic, payload, "k" + key++));
     }
 
     @TearDown(Level.Trial)
