@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The demo's membership chapter: while dave streams all his messages and carol streams the group,
@@ -121,7 +120,6 @@ final class MembershipChapter {
 
     private String label(DecodedMessage message) {
         return message.content() instanceof GroupUpdated update ? describe(update, names)
-                : Stream.of(names.apply(message.senderInboxId()), String.valueOf(message.content()))
-                .collect(Collectors.joining(": "));
+                : names.apply(message.senderInboxId()) + ": " + message.content();
     }
 }

@@ -79,7 +79,7 @@ public abstract class MembershipContract extends TransportSuite {
         final List<DecodedMessage> values = new CopyOnWriteArrayList<>();
         final List<String> events = new CopyOnWriteArrayList<>();
 
-        <T> StreamOptions<DecodedMessage> options() {
+        StreamOptions<DecodedMessage> options() {
             return StreamOptions.<DecodedMessage>builder()
                     .onValue(values::add)
                     .onError(e -> events.add("error: " + e))

@@ -1,5 +1,6 @@
 package dev.parley.node.internal.session;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,8 +38,7 @@ final class ConversationIds {
 
     private static void update(MessageDigest sha, String part) {
         byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-        sha.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8),
-                (byte) bytes.length});
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
         sha.update(bytes);
     }
 }
