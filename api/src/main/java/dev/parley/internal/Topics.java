@@ -28,23 +28,26 @@ public final class Topics {
 
     /** The kind prefix of a topic ({@link #WELCOME}, {@link #CONVERSATION} or {@link #PREFERENCES}). */
     public static String kind(String topic) {
-        return split(topic)[0];
+        String kind = kindOrNull(topic);
+        if (kind == null) {
+            throw new ProtocolException("unknown topic '" + topic + "': expected welcome/<inboxId>, conv/<id> or prefs/<inboxId>");
+        }
+        return kind;
     }
 
     /** The inbox or conversation id that follows the kind prefix. */
     public static String subject(String topic) {
-        return split(topic)[1];
+        return topic.substring(kind(topic).length());
     }
 
-    private static String[] split(String topic) {
-        if (topic != null) {
-            for (String kind : new String[] {WELCOME, CONVERSATION, PREFERENCES}) {
-                if (topic.startsWith(kind) && topic.length() > kind.length()
-                        && topic.indexOf('/', kind.length()) < 0 && topic.length() <= 256) {
-                    return new String[] {kind, topic.substring(kind.length())};
-                }
-            }
+    // on every envelope a client handles, so no allocation: a prefix, a non-empty subject without '/'
+    private static String kindOrNull(String topic) {
+        if (topic == null || topic.length() > 256) {
+            return null;
         }
-        throw new ProtocolException("unknown topic '" + topic + "': expected welcome/<inboxId>, conv/<id> or prefs/<inboxId>");
+        String kind = topic.startsWith(CONVERSATION) ? CONVERSATION
+                : topic.startsWith(WELCOME) ? WELCOME
+                : topic.startsWith(PREFERENCES) ? PREFERENCES : null;
+        return kind != null && topic.length() > kind.length() && topic.indexOf('/', kind.length()) < 0 ? kind : null;
     }
 }

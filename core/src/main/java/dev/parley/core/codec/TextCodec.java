@@ -27,6 +27,9 @@ public final class TextCodec implements ContentCodec<String> {
 
     @Override
     public String decode(byte[] bytes) {
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.US_ASCII); // most text: one copy, no decoder
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -37,4 +40,12 @@ public final class TextCodec implements ContentCodec<String> {
         }
     }
 
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

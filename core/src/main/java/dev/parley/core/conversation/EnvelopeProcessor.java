@@ -19,10 +19,6 @@ import dev.parley.protocol.MessagePayload;
 import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,14 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EnvelopeProcessor {
     private static final int MAX_CACHED_CONTENT_TYPES = 256;
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
-    });
-
     // parsed content types by their text; bounded, so a peer sending made-up types cannot grow it
     private final Map<String, ContentTypeId> contentTypes = new ConcurrentHashMap<>();
     private final String inboxId;
@@ -129,8 +117,7 @@ public final class EnvelopeProcessor {
 
     /** The id of the message at {@code sequence} of {@code topic}: the same on every client. */
     public static String messageId(String topic, long sequence) {
-        byte[] digest = SHA_256.get().digest((topic + "#" + sequence).getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest, 0, 16);
+        return MessageIds.of(topic, sequence);
     }
 
     private ContentTypeId contentType(String text) {

@@ -59,16 +59,24 @@ final class HandledProgress {
 
     /** Reports what is finished, once per topic: a sequence implies every one before it. */
     private void release() {
-        Map<String, Long> finished = null;
+        Mark first = null;
+        Map<String, Long> finished = null; // only when several finish at once (the usual case is one)
         while (!marks.isEmpty() && marks.peek() != current && marks.peek().awaiting == 0) {
             Mark done = marks.poll();
-            if (finished == null) {
-                finished = new LinkedHashMap<>();
+            if (first == null) {
+                first = done;
+            } else {
+                if (finished == null) {
+                    finished = new LinkedHashMap<>();
+                    finished.put(first.topic, first.sequence);
+                }
+                finished.put(done.topic, done.sequence);
             }
-            finished.put(done.topic, done.sequence);
         }
         if (finished != null) {
             finished.forEach(processed::processed);
+        } else if (first != null) {
+            processed.processed(first.topic, first.sequence);
         }
     }
 

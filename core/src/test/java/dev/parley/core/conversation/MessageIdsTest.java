@@ -1,0 +1,38 @@
+package dev.parley.core.conversation;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MessageIdsTest {
+    @Test
+    void anIdIsTheHexOfTheFirst16BytesOfSha256OfTopicHashSequence() throws Exception {
+        List<String> topics = List.of("conv/0123456789abcdef0123456789abcdef", "conv/other", "welcome/ü-日本", "conv/0123456789abcdef0123456789abcdef");
+        long[] sequences = {0, 1, 9, 10, 99, 100, 12_345, Integer.MAX_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+        for (String topic : topics) {
+            for (long sequence : sequences) {
+                assertThat(EnvelopeProcessor.messageId(topic, sequence)).as(topic + "#" + sequence)
+                        .isEqualTo(reference(topic, sequence));
+            }
+        }
+    }
+
+    @Test
+    void theSameOnEveryThread() throws Exception {
+        String[] onOtherThread = new String[1];
+        Thread other = new Thread(() -> onOtherThread[0] = EnvelopeProcessor.messageId("conv/x", 7));
+        other.start();
+        other.join(10_000);
+        assertThat(onOtherThread[0]).isEqualTo(reference("conv/x", 7)).isEqualTo(EnvelopeProcessor.messageId("conv/x", 7));
+    }
+
+    private static String reference(String topic, long sequence) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest((topic + "#" + sequence).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.parley.core.store;
+
+import dev.parley.ContentTypeId;
+import dev.parley.DecodedMessage;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MessageCacheTest {
+    @Test
+    void inOrderMessagesKeepTheLatestUpToTheCap() {
+        MessageCache cache = new MessageCache(5);
+        for (long sequence = 1; sequence <= 12; sequence++) {
+            assertThat(cache.put(message(sequence), sequence)).isTrue();
+        }
+        assertThat(sequences(cache)).containsExactly(8L, 9L, 10L, 11L, 12L);
+        assertThat(cache.put(message(7), 7)).as("at or below what was dropped").isFalse();
+        assertThat(cache.put(message(10), 10)).as("already there").isFalse();
+    }
+
+    @Test
+    void anOlderPageIsInsertedInPlaceAndTheOldestGoAtTheCap() {
+        MessageCache cache = new MessageCache(6);
+        for (long sequence : new long[] {10, 11, 12}) {
+            cache.put(message(sequence), sequence);
+        }
+        for (long sequence : new long[] {4, 5, 7, 6}) {
+            cache.put(message(sequence), sequence);
+        }
+        assertThat(sequences(cache)).containsExactly(5L, 6L, 7L, 10L, 11L, 12L);
+        assertThat(cache.put(message(3), 3)).as("older than all six kept").isFalse();
+        assertThat(cache.put(message(4), 4)).isFalse();
+        assertThat(cache.put(message(8), 8)).isTrue();
+        assertThat(sequences(cache)).containsExactly(6L, 7L, 8L, 10L, 11L, 12L);
+    }
+
+    @Test
+    void behavesAsASortedMapCappedToTheLatestWhateverTheOrderOfArrival() {
+        Random random = new Random(42);
+        for (int round = 0; round < 200; round++) {
+            int cap = 1 + random.nextInt(40);
+            MessageCache cache = new MessageCache(cap);
+            TreeMap<Long, DecodedMessage> expected = new TreeMap<>();
+            long droppedUpTo = 0;
+            List<Long> arrivals = new ArrayList<>();
+            for (long sequence = 1; sequence <= 120; sequence++) {
+                arrivals.add(sequence);
+            }
+            // mostly in order, with pages shuffled in and repeats
+            for (int i = 0; i < arrivals.size(); i += 10) {
+                if (random.nextBoolean()) {
+                    Collections.shuffle(arrivals.subList(i, Math.min(arrivals.size(), i + 10)), random);
+                }
+            }
+            for (int i = 0; i < 30; i++) {
+                arrivals.add(random.nextInt(arrivals.size()), 1L + random.nextInt(120));
+            }
+            for (long sequence : arrivals) {
+                DecodedMessage message = message(sequence);
+                boolean expectedStored = sequence > droppedUpTo && !expected.containsKey(sequence);
+                if (expectedStored) {
+                    expected.put(sequence, message);
+                    while (expected.size() > cap) {
+                        droppedUpTo = expected.pollFirstEntry().getKey();
+                    }
+                }
+                boolean kept = expected.containsKey(sequence) && expected.get(sequence) == message;
+                assertThat(cache.put(message, sequence)).isEqualTo(kept);
+                assertThat(cache.all()).containsExactlyElementsOf(expected.values());
+            }
+        }
+    }
+
+    private static List<Long> sequences(MessageCache cache) {
+        return cache.all().stream().map(m -> Long.parseLong(m.id())).toList();
+    }
+
+    private static DecodedMessage message(long sequence) {
+        return new DecodedMessage(Long.toString(sequence), "c", "sender", sequence, ContentTypeId.TEXT, "m" + sequence, null);
+    }
+}
