@@ -13,11 +13,12 @@ import java.util.Map;
  * makes the stream skip what arrived during the gap. Serial.
  */
 final class CursorBook {
-    private final Map<String, Long> cursors = new LinkedHashMap<>();
+    // a mutable cell per topic: advancing, once per envelope, neither boxes nor rehashes
+    private final Map<String, Position> cursors = new LinkedHashMap<>();
 
     /** Follows {@code topic} after {@code cursor}; false when it is followed already (nothing changes). */
     boolean follow(String topic, long cursor) {
-        return cursors.putIfAbsent(topic, cursor) == null;
+        return cursors.putIfAbsent(topic, new Position(cursor)) == null;
     }
 
     /** Stops following {@code topic}; false when it was not followed. */
@@ -31,11 +32,11 @@ final class CursorBook {
 
     /** Moves the cursor to the envelope's sequence; false for a duplicate or a topic not followed. */
     boolean advance(Envelope envelope) {
-        Long cursor = cursors.get(envelope.topic());
-        if (cursor == null || envelope.sequence() <= cursor) {
+        Position cursor = cursors.get(envelope.topic());
+        if (cursor == null || envelope.sequence() <= cursor.sequence) {
             return false;
         }
-        cursors.put(envelope.topic(), envelope.sequence());
+        cursor.sequence = envelope.sequence();
         return true;
     }
 
@@ -45,24 +46,38 @@ final class CursorBook {
      * Unknown for a topic whose "latest" start the node has not resolved yet.
      */
     long missingBefore(Envelope envelope) {
-        Long cursor = cursors.get(envelope.topic());
-        return cursor != null && cursor >= 0 && envelope.sequence() > cursor + 1 ? cursor + 1 : 0;
+        Position cursor = cursors.get(envelope.topic());
+        return cursor != null && cursor.sequence >= 0 && envelope.sequence() > cursor.sequence + 1 ? cursor.sequence + 1 : 0;
     }
 
     /** Raises a followed topic's cursor to at least {@code sequence} (where the node resolved "latest"). */
     void raise(String topic, long sequence) {
-        cursors.computeIfPresent(topic, (t, cursor) -> Math.max(cursor, sequence));
+        Position cursor = cursors.get(topic);
+        if (cursor != null) {
+            cursor.sequence = Math.max(cursor.sequence, sequence);
+        }
     }
 
     /** Forgets every cursor (they belong to a history that is gone); returns them. */
     Map<String, Long> clear() {
-        Map<String, Long> old = new LinkedHashMap<>(cursors);
+        Map<String, Long> old = new LinkedHashMap<>();
+        cursors.forEach((topic, cursor) -> old.put(topic, cursor.sequence));
         cursors.clear();
         return old;
     }
 
     /** A copy, for a subscription. */
     Map<String, Long> snapshot() {
-        return new HashMap<>(cursors);
+        Map<String, Long> copy = new HashMap<>();
+        cursors.forEach((topic, cursor) -> copy.put(topic, cursor.sequence));
+        return copy;
+    }
+
+    private static final class Position {
+        private long sequence;
+
+        private Position(long sequence) {
+            this.sequence = sequence;
+        }
     }
 }
