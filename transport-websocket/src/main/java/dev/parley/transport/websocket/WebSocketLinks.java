@@ -54,6 +54,11 @@ final class WebSocketLinks implements FrameLink.Factory {
 
     /** @param tls the client's TLS context ({@code wss://}), {@code null} for plaintext */
     WebSocketLinks(URI endpoint, SslContext tls) {
+        this(endpoint, tls, ClientEventLoops.SHARED);
+    }
+
+    /** @param loops the event loops the links run on (all clients share {@link ClientEventLoops#SHARED}) */
+    WebSocketLinks(URI endpoint, SslContext tls, ClientEventLoops loops) {
         this.uri = CloseCodes.dialUri(endpoint);
         this.tls = tls;
         this.upgrade = WebSocketClientProtocolConfig.newBuilder()
@@ -62,7 +67,7 @@ final class WebSocketLinks implements FrameLink.Factory {
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis())
                 .build();
-        this.loops = ClientEventLoops.SHARED;
+        this.loops = loops;
         this.group = loops.acquire(); // held while this client lives: reconnects find the loops running
     }
 
