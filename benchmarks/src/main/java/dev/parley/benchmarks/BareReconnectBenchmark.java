@@ -157,7 +157,7 @@ public class BareReconnectBenchmark {
 
         @Override
         public void close() throws Exception {
-            client.close();
+            client.closeAndWait();
             server.close();
         }
     }

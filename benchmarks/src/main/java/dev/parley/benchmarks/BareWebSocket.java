@@ -7,13 +7,12 @@ import java.net.URI;
  * (a read and a write thread per socket) or Netty (one event loop group for all sockets, as the
  * SDK's WebSocket transport). {@code TCP_NODELAY} on in both.
  */
-interface BareWebSocket extends AutoCloseable {
+interface BareWebSocket {
     /** Sends {@code message} as one binary frame. */
     void send(byte[] message);
 
     /** Sends a close frame and waits until the socket closed. */
-    @Override
-    void close() throws Exception;
+    void closeAndWait() throws Exception;
 
     /** Which client library. */
     enum Kind { JAVA_WEBSOCKET, NETTY }

@@ -29,12 +29,8 @@ final class JavaWebSocket extends WebSocketClient implements BareWebSocket {
     }
 
     @Override
-    public void close() {
-        try {
-            closeBlocking();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public void closeAndWait() throws InterruptedException {
+        closeBlocking();
     }
 
     @Override

@@ -77,7 +77,7 @@ final class NettyWebSocket implements BareWebSocket {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void closeAndWait() throws InterruptedException {
         channel.writeAndFlush(new CloseWebSocketFrame()); // the protocol handler closes once the server answers
         if (!channel.closeFuture().await(2, TimeUnit.SECONDS)) {
             channel.close().sync();

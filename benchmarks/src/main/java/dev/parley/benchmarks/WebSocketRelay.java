@@ -107,8 +107,8 @@ final class WebSocketRelay implements BareRelayBenchmark.Relay {
 
     @Override
     public void close() throws Exception {
-        publisher.close();
-        subscriber.close();
+        publisher.closeAndWait();
+        subscriber.closeAndWait();
         server.close();
     }
 }

@@ -59,7 +59,10 @@ final class WebSocketLink extends ChannelInboundHandlerAdapter implements FrameL
         this.handler = handler;
         this.channel = channel;
         this.writes = new ClientWrites(channel);
-        channel.closeFuture().addListener(closed -> endLater());
+        channel.closeFuture().addListener(closed -> {
+            writes.discard();
+            endLater();
+        });
     }
 
     /** Registering or connecting the channel failed: why, for the handler (the channel closes next). */

@@ -2,8 +2,6 @@ package dev.parley.transport.websocket;
 
 import dev.parley.TransportException;
 import dev.parley.node.Node;
-import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.testing.FaultProxy;
 import dev.parley.transport.FrameLink;
@@ -46,7 +44,7 @@ class AbandonedLinkTest {
             Set<Thread> before = otherThreads();
             CompletableFuture<NodeFrame> challenge = new CompletableFuture<>();
             CompletableFuture<Throwable> closed = new CompletableFuture<>();
-            FrameLink link = openLink(links, challenge, closed);
+            FrameLink link = HelloLinks.open(links, challenge, closed);
             assertThat(challenge.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).hasChallenge()).isTrue(); // the socket is up
             assertThat(otherThreads()).as("threads the link started").isSubsetOf(before);
             proxy.blackhole();
@@ -64,7 +62,7 @@ class AbandonedLinkTest {
              WebSocketLinks links = new WebSocketLinks(proxy.uri("ws"))) {
             CompletableFuture<NodeFrame> challenge = new CompletableFuture<>();
             CompletableFuture<Throwable> closed = new CompletableFuture<>();
-            FrameLink link = openLink(links, challenge, closed);
+            FrameLink link = HelloLinks.open(links, challenge, closed);
             assertThat(challenge.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).hasChallenge()).isTrue();
             proxy.blackhole();
             link.close(); // the close frame goes into the black hole: no answer will ever come
@@ -72,23 +70,5 @@ class AbandonedLinkTest {
                     .hasMessageContaining("the node did not answer");
             assertThat(((WebSocketLink) link).socketClosed()).isTrue();
         }
-    }
-
-    /** A link of {@code links} that has said Hello: {@code challenge} completes once the socket is up. */
-    private static FrameLink openLink(WebSocketLinks links, CompletableFuture<NodeFrame> challenge,
-                                      CompletableFuture<Throwable> closed) {
-        FrameLink link = links.open(new FrameLink.Handler() {
-            @Override
-            public void onFrame(NodeFrame frame) {
-                challenge.complete(frame);
-            }
-
-            @Override
-            public void onClosed(Throwable cause) {
-                closed.complete(cause);
-            }
-        });
-        link.send(ClientFrame.newBuilder().setRequestId(1).setHello(Hello.newBuilder().setClientVersion("test")).build());
-        return link;
     }
 }

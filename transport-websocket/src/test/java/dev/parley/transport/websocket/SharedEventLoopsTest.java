@@ -2,8 +2,6 @@ package dev.parley.transport.websocket;
 
 import dev.parley.internal.util.NamedThreads;
 import dev.parley.node.Node;
-import dev.parley.protocol.ClientFrame;
-import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -51,19 +49,7 @@ class SharedEventLoopsTest {
             for (int i = 0; i < CLIENTS; i++) {
                 WebSocketLinks client = new WebSocketLinks(node.endpoint("ws"), null, loops);
                 CompletableFuture<NodeFrame> answer = new CompletableFuture<>();
-                FrameLink link = client.open(new FrameLink.Handler() {
-                    @Override
-                    public void onFrame(NodeFrame frame) {
-                        answer.complete(frame);
-                    }
-
-                    @Override
-                    public void onClosed(Throwable cause) {
-                        answer.completeExceptionally(cause);
-                    }
-                });
-                link.send(ClientFrame.newBuilder().setRequestId(1)
-                        .setHello(Hello.newBuilder().setClientVersion("test")).build());
+                FrameLink link = HelloLinks.open(client, answer, new CompletableFuture<>());
                 clients.add(client);
                 links.add(link);
                 answers.add(answer);
