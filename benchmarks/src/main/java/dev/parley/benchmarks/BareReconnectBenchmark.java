@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code grpc-call}: a new call on the channel that stays up, which is what the SDK's gRPC
  *       transport does after a drop (the node ends the call, not the TCP connection);</li>
  *   <li>{@code grpc-channel}: a new channel (TCP connect, HTTP/2 preface and settings) and a call;</li>
- *   <li>{@code ws}: a new Java-WebSocket client (TCP connect, HTTP upgrade), as the SDK's WebSocket
- *       transport does.</li>
+ *   <li>{@code ws}: a new Java-WebSocket client (TCP connect, HTTP upgrade, a read and a write
+ *       thread);</li>
+ *   <li>{@code ws-netty}: a new Netty WebSocket client (TCP connect, HTTP upgrade) on event loops
+ *       that stay up, as the SDK's WebSocket transport does.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -41,7 +43,7 @@ public class BareReconnectBenchmark {
     private static final long WAIT_SECONDS = 10;
     private static final byte[] PING = Bench.textPayload(64);
 
-    @Param({"grpc-call", "grpc-channel", "ws"})
+    @Param({"grpc-call", "grpc-channel", "ws", "ws-netty"})
     public String transport;
 
     private Subscriber subscriber;
@@ -51,7 +53,8 @@ public class BareReconnectBenchmark {
         subscriber = switch (transport) {
             case "grpc-call" -> new GrpcSubscriber(false);
             case "grpc-channel" -> new GrpcSubscriber(true);
-            case "ws" -> new WebSocketSubscriber();
+            case "ws" -> new WebSocketSubscriber(BareWebSocket.Kind.JAVA_WEBSOCKET);
+            case "ws-netty" -> new WebSocketSubscriber(BareWebSocket.Kind.NETTY);
             default -> throw new IllegalArgumentException("unknown baseline " + transport);
         };
         subscriber.connect().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -127,26 +130,21 @@ public class BareReconnectBenchmark {
 
     private static final class WebSocketSubscriber implements Subscriber {
         private final WebSocketRelay.RelayServer server = new WebSocketRelay.RelayServer();
-        private WebSocketRelay.Client client;
+        private final BareWebSocket.Kind kind;
+        private BareWebSocket client;
         private CompletableFuture<Void> closed;
 
-        WebSocketSubscriber() throws Exception {
+        WebSocketSubscriber(BareWebSocket.Kind kind) throws Exception {
+            this.kind = kind;
         }
 
         @Override
-        public CompletableFuture<Void> connect() throws InterruptedException {
+        public CompletableFuture<Void> connect() throws Exception {
             CompletableFuture<Void> echoed = new CompletableFuture<>();
             CompletableFuture<Void> ended = new CompletableFuture<>();
             closed = ended;
-            client = new WebSocketRelay.Client(server.uri("/sub"), () -> echoed.complete(null)) {
-                @Override
-                public void onClose(int code, String reason, boolean remote) {
-                    ended.complete(null);
-                }
-            };
-            if (!client.connectBlocking(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                return CompletableFuture.failedFuture(new IllegalStateException("bare WebSocket did not connect"));
-            }
+            client = BareWebSocket.open(kind, server.uri("/sub"), () -> echoed.complete(null),
+                    () -> ended.complete(null));
             client.send(PING);
             return echoed;
         }
@@ -159,7 +157,7 @@ public class BareReconnectBenchmark {
 
         @Override
         public void close() throws Exception {
-            client.closeBlocking();
+            client.closeAndWait();
             server.close();
         }
     }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Baselines for {@link StreamThroughputBenchmark}, same batch and payloads: a publisher hands the
  * bytes through a bare relay (an in-JVM queue, a bare grpc-java server, a bare Netty WebSocket
- * server with Java-WebSocket clients) to a subscriber. No SDK, no node, no protobuf framing.
+ * server with Java-WebSocket clients ({@code ws}) or Netty clients ({@code ws-netty})) to a
+ * subscriber. No SDK, no node, no protobuf framing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 @Measurement(iterations = 5, time = 3)
 @Fork(1)
 public class BareRelayBenchmark {
-    @Param({"queue", "grpc", "ws"})
+    @Param({"queue", "grpc", "ws", "ws-netty"})
     public String transport;
 
     @Param({"64", "1024"})
@@ -48,7 +49,8 @@ public class BareRelayBenchmark {
         relay = switch (transport) {
             case "queue" -> new QueueRelay(onReceive);
             case "grpc" -> new GrpcRelay(onReceive);
-            case "ws" -> new WebSocketRelay(onReceive);
+            case "ws" -> new WebSocketRelay(onReceive, BareWebSocket.Kind.JAVA_WEBSOCKET);
+            case "ws-netty" -> new WebSocketRelay(onReceive, BareWebSocket.Kind.NETTY);
             default -> throw new IllegalArgumentException("unknown baseline " + transport);
         };
         payload = Bench.textPayload(payloadBytes);

@@ -18,33 +18,29 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bare WebSocket: Java-WebSocket clients (TCP_NODELAY on), a Netty server that forwards every
- * binary frame from the publisher's socket ({@code /pub}) to the subscriber's ({@code /sub}).
+ * Bare WebSocket: two bare clients ({@link BareWebSocket}: Java-WebSocket or Netty, TCP_NODELAY on),
+ * a Netty server that forwards every binary frame from the publisher's socket ({@code /pub}) to the
+ * subscriber's ({@code /sub}).
  */
 final class WebSocketRelay implements BareRelayBenchmark.Relay {
     private final RelayServer server;
-    private final Client subscriber;
-    private final Client publisher;
+    private final BareWebSocket subscriber;
+    private final BareWebSocket publisher;
 
-    WebSocketRelay(Runnable onReceive) throws Exception {
+    WebSocketRelay(Runnable onReceive, BareWebSocket.Kind clients) throws Exception {
         server = new RelayServer();
-        subscriber = new Client(server.uri("/sub"), onReceive);
-        subscriber.connectBlocking(10, TimeUnit.SECONDS);
+        subscriber = BareWebSocket.open(clients, server.uri("/sub"), onReceive, () -> { });
         if (!server.subscribed.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("bare WebSocket subscriber did not connect");
         }
-        publisher = new Client(server.uri("/pub"), () -> { });
-        publisher.connectBlocking(10, TimeUnit.SECONDS);
+        publisher = BareWebSocket.open(clients, server.uri("/pub"), () -> { }, () -> { });
     }
 
     /**
@@ -110,42 +106,9 @@ final class WebSocketRelay implements BareRelayBenchmark.Relay {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        publisher.closeBlocking();
-        subscriber.closeBlocking();
+    public void close() throws Exception {
+        publisher.closeAndWait();
+        subscriber.closeAndWait();
         server.close();
-    }
-
-    /** A Java-WebSocket client with {@code TCP_NODELAY} on that runs {@code onReceive} per binary frame. */
-    static class Client extends WebSocketClient {
-        private final Runnable onReceive;
-
-        Client(URI uri, Runnable onReceive) {
-            super(uri);
-            this.onReceive = onReceive;
-            setTcpNoDelay(true);
-            setDaemon(true);
-        }
-
-        @Override
-        public void onOpen(ServerHandshake handshake) {
-        }
-
-        @Override
-        public void onMessage(String message) {
-        }
-
-        @Override
-        public void onMessage(ByteBuffer bytes) {
-            onReceive.run();
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {
-        }
-
-        @Override
-        public void onError(Exception ex) {
-        }
     }
 }

@@ -8,7 +8,7 @@ import dev.parley.transport.FramedTransport;
 
 import java.net.URI;
 
-/** {@code ws://host:port}: a client connection over one WebSocket (Java-WebSocket). */
+/** {@code ws://host:port}: a client connection over one WebSocket (Netty, on the event loops all WebSocket clients share). */
 @AutoService(TransportProvider.class)
 public final class WebSocketTransportProvider implements TransportProvider {
     @Override

@@ -5,7 +5,6 @@ import dev.parley.spi.Transport;
 import dev.parley.spi.TransportConfig;
 import dev.parley.spi.TransportProvider;
 import dev.parley.transport.FramedTransport;
-import dev.parley.transport.TlsSettings;
 
 import java.net.URI;
 
@@ -23,7 +22,7 @@ public final class WssTransportProvider implements TransportProvider {
 
     @Override
     public Transport connect(URI endpoint, TransportConfig config) {
-        return FramedTransport.connect(new WebSocketLinks(endpoint, TlsSettings.clientContext(config.trustStore())),
+        return FramedTransport.connect(new WebSocketLinks(endpoint, WebSocketLinks.clientTls(config.trustStore())),
                 config, "wss");
     }
 }

@@ -2,7 +2,6 @@ package dev.parley.transport.websocket;
 
 import dev.parley.tck.TransportContract;
 import dev.parley.transport.FrameLink;
-import dev.parley.transport.TlsSettings;
 
 import java.net.URI;
 
@@ -20,6 +19,6 @@ class WssTransportTckTest extends TransportContract {
 
     @Override
     protected FrameLink.Factory frameLinks(URI endpoint) {
-        return new WebSocketLinks(endpoint, TlsSettings.clientContext(trustStore()));
+        return new WebSocketLinks(endpoint, WebSocketLinks.clientTls(trustStore()));
     }
 }
