@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Bare grpc-java: the publisher client-streams bytes, the server forwards them to a server-streaming subscriber. */
 final class GrpcRelay implements BareRelayBenchmark.Relay {
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);

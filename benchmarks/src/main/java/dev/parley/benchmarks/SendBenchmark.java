@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Messages one thread sends per second to one group (64 B text by default) through the public API:
  * {@code send} (a blocking round trip each), {@code sendAsync} ({@value Bench#WINDOW} in flight), and
- * the baseline in the same run, {@code bare}: the transport's own {@code publish} of the same payload
- * with the same window (what the SDK adds is encoding, ids, the local store and futures).
+ * two baselines in the same run with the same payload and window: {@code bare}, the transport's own
+ * {@code publish} to the node (what the SDK adds is encoding, ids, the local store and futures), and
+ * {@code rawAcked}, no Parley code at all: a bare grpc-java bidi call (gRPC) or a bare Netty WebSocket
+ * server with a Java-WebSocket client (ws) whose server acknowledges every message ({@link AckedPublisher}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 public class SendBenchmark {
     static final int BATCH = 2_000;
 
-    @Param({"send", "sendAsync", "bare"})
+    @Param({"send", "sendAsync", "bare", "rawAcked"})
     public String path;
 
     @Param({"grpc", "ws"})
@@ -53,13 +55,17 @@ public class SendBenchmark {
     private Client client;
     private Group group;
     private Transport bare;
+    private AckedPublisher raw;
     private String topic;
     private String text;
     private byte[] payload;
     private long key;
 
     @Setup(Level.Trial)
-    public void start() {
+    public void start() throws Exception {
+        if (path.equals("rawAcked")) {
+            raw = AckedPublisher.of(transport);
+        }
         node = Bench.node(transport);
         Identity identity = Identity.generate();
         client = Bench.client(node, transport, identity);
@@ -78,12 +84,19 @@ public class SendBenchmark {
             }
             return;
         }
-        boolean viaSdk = path.equals("sendAsync");
-        Bench.pipelined(BATCH, Bench.WINDOW, i -> viaSdk ? group.sendAsync(text) : bare.publish(topic, payload, "k" + key++));
+        switch (path) {
+            case "sendAsync" -> Bench.pipelined(BATCH, Bench.WINDOW, i -> group.sendAsync(text));
+            case "bare" -> Bench.pipelined(BATCH, Bench.WINDOW, i -> bare.publish(topic, payload, "k" + key++));
+            case "rawAcked" -> Bench.pipelined(BATCH, Bench.WINDOW, i -> raw.publish(payload));
+            default -> throw new IllegalArgumentException("unknown path " + path);
+        }
     }
 
     @TearDown(Level.Trial)
-    public void stop() {
+    public void stop() throws Exception {
+        if (raw != null) {
+            raw.close();
+        }
         bare.close();
         client.close();
         node.close();

@@ -3,6 +3,7 @@ package dev.parley.benchmarks;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -23,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Bare WebSocket: two bare clients ({@link BareWebSocket}: Java-WebSocket or Netty, TCP_NODELAY on),
@@ -54,7 +56,29 @@ final class WebSocketRelay implements BareRelayBenchmark.Relay {
         private volatile Channel subscriberChannel;
 
         RelayServer() throws InterruptedException {
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            server = bind(group, () -> new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                    if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete hs
+                            && hs.requestUri().startsWith("/sub")) {
+                        subscriberChannel = ctx.channel();
+                        subscribed.countDown();
+                    }
+                }
+
+                @Override
+                protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
+                    subscriberChannel.writeAndFlush(frame.retainedDuplicate());
+                }
+            });
+        }
+
+        /**
+         * A bare Netty WebSocket server on a free loopback port ({@code TCP_NODELAY}, any path) whose
+         * connections end in a new {@code handler} each.
+         */
+        static Channel bind(EventLoopGroup group, Supplier<ChannelHandler> handler) throws InterruptedException {
+            return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -62,22 +86,7 @@ final class WebSocketRelay implements BareRelayBenchmark.Relay {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                     new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                             .websocketPath("/").checkStartsWith(true).build()),
-                                    new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
-                                        @Override
-                                        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-                                            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete hs
-                                                    && hs.requestUri().startsWith("/sub")) {
-                                                subscriberChannel = ctx.channel();
-                                                subscribed.countDown();
-                                            }
-                                        }
-
-                                        @Override
-                                        protected void channelRead0(ChannelHandlerContext ctx,
-                                                                    BinaryWebSocketFrame frame) {
-                                            subscriberChannel.writeAndFlush(frame.retainedDuplicate());
-                                        }
-                                    });
+                                    handler.get());
                         }
                     })
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();

@@ -10,6 +10,8 @@ import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
+import dev.parley.protocol.PublishAck;
+import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.Subscribe;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
@@ -42,6 +44,17 @@ final class ClientFrameSession implements FrameLink.Handler {
     private final AtomicLong nextId = new AtomicLong(1);
     private final PendingRequests pending;
     private final ConcurrentMap<Long, RemoteSubscription> subscriptions = new ConcurrentHashMap<>();
+    private final PublishBatcher publishes = new PublishBatcher(new PublishBatcher.Sender() {
+        @Override
+        public CompletableFuture<NodeFrame> send(ClientFrame.Builder frame) {
+            return sendRequest(frame);
+        }
+
+        @Override
+        public Throwable closedBy() {
+            return closedBy;
+        }
+    });
     private volatile FrameLink link;
     private volatile Throwable closedBy;
     private volatile Throwable closeReason;
@@ -113,7 +126,23 @@ final class ClientFrameSession implements FrameLink.Handler {
         return closedBy == null;
     }
 
+    /** Publishes {@code request} with the publishes waiting on this link ({@link PublishBatcher}). */
+    CompletableFuture<PublishAck> publish(PublishRequest request) {
+        return publishes.publish(request);
+    }
+
     CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
+        publishes.flush(); // publishes made before this request reach the node before it
+        return sendRequest(frame).thenApply(f -> {
+            if (f.getBodyCase() != expected) {
+                throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting " + expected);
+            }
+            return f;
+        });
+    }
+
+    /** Sends {@code frame} under a new request id; completes with the answer, or the typed error. */
+    private CompletableFuture<NodeFrame> sendRequest(ClientFrame.Builder frame) {
         long id = nextId.getAndIncrement();
         CompletableFuture<NodeFrame> response = pending.register(id);
         Throwable closed = closedBy;
@@ -128,16 +157,12 @@ final class ClientFrameSession implements FrameLink.Handler {
             closeIfLinkGone(e);
             return CompletableFuture.failedFuture(e);
         }
-        return response.thenApply(f -> {
-            if (f.getBodyCase() != expected) {
-                throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting " + expected);
-            }
-            return f;
-        });
+        return response;
     }
 
     CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                               SubscriptionListener listener) {
+        publishes.flush();
         long id = nextId.getAndIncrement();
         RemoteSubscription subscription = new RemoteSubscription(id, this, initialDemand, listener);
         subscriptions.put(id, subscription);
@@ -234,6 +259,7 @@ final class ClientFrameSession implements FrameLink.Handler {
             }
         }
         pending.failAll(reason);
+        publishes.failWaiting(reason);
         for (Long id : List.copyOf(subscriptions.keySet())) {
             RemoteSubscription subscription = subscriptions.remove(id);
             if (subscription != null) {

@@ -93,10 +93,10 @@ public final class FramedTransport implements Transport {
             return CompletableFuture.failedFuture(new ProtocolException("payload of " + payload.length
                     + " bytes exceeds the limit of " + WireLimits.MAX_PAYLOAD_BYTES));
         }
-        ClientFrame.Builder frame = ClientFrame.newBuilder().setPublish(PublishRequest.newBuilder()
-                .setTopic(topic).setPayload(ByteString.copyFrom(payload)).setIdempotencyKey(idempotencyKey));
-        return request(frame, NodeFrame.BodyCase.PUBLISH_RESULT).thenApply(f ->
-                new PublishResult(f.getPublishResult().getSequence(), f.getPublishResult().getTimestampNs()));
+        PublishRequest request = PublishRequest.newBuilder()
+                .setTopic(topic).setPayload(ByteString.copyFrom(payload)).setIdempotencyKey(idempotencyKey).build();
+        return connection().thenCompose(c -> c.publish(request))
+                .thenApply(ack -> new PublishResult(ack.getSequence(), ack.getTimestampNs()));
     }
 
     @Override

@@ -173,6 +173,11 @@ public final class NodeFrameSession {
                                 .setTimestampNs(r.timestampNs()))));
                 return null;
             }
+            case PUBLISH_BATCH -> {
+                answerWhenDone(id, PublishBatches.publish(session, frame.getPublishBatch(), remote)
+                        .thenApply(answer::setPublishAcks));
+                return null;
+            }
             case QUERY -> {
                 QueryResult.Builder result = QueryResult.newBuilder();
                 session.query(frame.getQuery().getTopic(), frame.getQuery().getAfterSequence(),

@@ -29,6 +29,7 @@ import dev.parley.protocol.Cursor;
 import dev.parley.protocol.Demand;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.EpochCheck;
+import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.Transport;
@@ -65,6 +66,7 @@ import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -218,6 +220,89 @@ public abstract class TransportContract extends TransportSuite {
         assertThat(again).isEqualTo(first);
         assertThat(Set.of(first, other, byBob)).as("other keys, another creator: other conversations").hasSize(3);
         assertThat(join(b.query(Topics.welcome(bob.inboxId()), 0, 10))).as("first, other, bob's own").hasSize(3);
+    }
+
+    @Test
+    @DisplayName("1.05 many publishes in flight from several threads land once each, in per-topic call order, each acknowledged to its own caller")
+    void required_rule1_05_manyPublishesInFlightLandOnceInOrderEachAckedToItsCaller() throws Exception {
+        Transport a = connect(Identity.generate());
+        List<String> topics = List.of(newConversation(a), newConversation(a), newConversation(a));
+        int perTopic = 600;
+        Map<String, List<CompletableFuture<PublishResult>>> sent = new HashMap<>();
+        List<Thread> publishers = new ArrayList<>();
+        for (String topic : topics) { // one thread per topic: its calls have an order
+            List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+            sent.put(topic, results);
+            publishers.add(new Thread(() -> {
+                for (int i = 0; i < perTopic; i++) {
+                    results.add(a.publish(topic, bytes(topic + "#" + i), topic + "-key-" + i));
+                }
+            }));
+        }
+        publishers.forEach(Thread::start);
+        for (Thread t : publishers) {
+            t.join(WAIT.toMillis());
+            assertThat(t.isAlive()).as("publisher thread done").isFalse();
+        }
+        for (String topic : topics) {
+            List<Long> sequences = sent.get(topic).stream().map(f -> join(f).sequence()).toList();
+            assertThat(sequences).as("acknowledged sequences of %s, in call order", topic)
+                    .isEqualTo(LongStream.rangeClosed(1, perTopic).boxed().toList());
+            List<Envelope> stored = queryAll(a, topic);
+            assertThat(stored).extracting(e -> new String(e.payload(), StandardCharsets.UTF_8))
+                    .as("stored once each, in call order")
+                    .isEqualTo(IntStream.range(0, perTopic).mapToObj(i -> topic + "#" + i).toList());
+        }
+        String topic = topics.get(0);
+        List<CompletableFuture<PublishResult>> again = new ArrayList<>();
+        for (int i = perTopic - 1; i >= 0; i--) { // the same keys again, all in flight, in another order
+            again.add(a.publish(topic, bytes(topic + "#" + i), topic + "-key-" + i));
+        }
+        for (int i = 0; i < perTopic; i++) {
+            assertThat(join(again.get(i)).sequence()).as("the first sequence of key %d", perTopic - 1 - i)
+                    .isEqualTo(perTopic - i);
+        }
+        assertThat(queryAll(a, topic)).hasSize(perTopic);
+    }
+
+    @Test
+    @DisplayName("1.06 among many publishes in flight, a refused one (not a member, over the quota) fails alone with its typed error")
+    void required_rule1_06_aRefusedPublishAmongManyInFlightFailsAlone() {
+        replaceNode(b -> b.limits(NodeLimits.builder().maxStoredBytesPerInbox(50_000).build()));
+        Identity bob = Identity.generate();
+        Transport a = connect(Identity.generate());
+        Transport b = connect(bob);
+        String own = newConversation(a);
+        String bobs = newConversation(b);
+        List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String topic = i == 100 ? bobs : own;
+            byte[] payload = i == 200 ? new byte[60_000] : bytes("m" + i);
+            results.add(a.publish(topic, payload, "key-" + i));
+        }
+        assertThat(failureOf(results.get(100))).isInstanceOf(PermissionDeniedException.class);
+        assertThat(limitOf(failureOf(results.get(200))).limit()).isEqualTo(LimitExceededException.STORED_BYTES_PER_INBOX);
+        List<Long> sequences = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (i != 100 && i != 200) {
+                sequences.add(join(results.get(i)).sequence());
+            }
+        }
+        assertThat(sequences).as("every other publish, in order").isEqualTo(LongStream.rangeClosed(1, 298).boxed().toList());
+        assertThat(queryAll(a, own)).hasSize(298);
+        assertThat(join(b.query(bobs, 0, 10))).as("nothing reached the conversation a is no member of").isEmpty();
+    }
+
+    /** Every envelope of {@code topic}, page by page. */
+    private static List<Envelope> queryAll(Transport t, String topic) {
+        List<Envelope> all = new ArrayList<>();
+        while (true) {
+            List<Envelope> page = join(t.query(topic, all.isEmpty() ? 0 : all.get(all.size() - 1).sequence(), 1000));
+            if (page.isEmpty()) {
+                return all;
+            }
+            all.addAll(page);
+        }
     }
 
     // 2. Subscriptions and flow control

@@ -17,6 +17,13 @@ public final class WireLimits {
      * {@link #MAX_PAYLOAD_BYTES}. Half the frame leaves room for envelope headers and the largest payload.
      */
     public static final int MAX_ENVELOPE_BYTES_PER_FRAME = MAX_FRAME_BYTES / 2;
+    /** Most publishes in one {@code PublishBatch} frame; a node refuses an empty or larger batch as a whole. */
+    public static final int MAX_PUBLISHES_PER_BATCH = 1024;
+    /**
+     * Serialized publishes a client puts in one batch (a batch always takes at least one, which fits
+     * since its payload is at most {@link #MAX_PAYLOAD_BYTES}), so a batch stays within {@link #MAX_FRAME_BYTES}.
+     */
+    public static final int MAX_PUBLISH_BATCH_BYTES = MAX_FRAME_BYTES / 2;
 
     /** Shortest heartbeat interval; a node raises shorter ones to it. */
     public static final Duration MIN_HEARTBEAT = Duration.ofMillis(10);

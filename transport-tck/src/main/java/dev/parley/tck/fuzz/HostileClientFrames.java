@@ -12,6 +12,7 @@ import dev.parley.protocol.Cursor;
 import dev.parley.protocol.Demand;
 import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.Hello;
+import dev.parley.protocol.PublishBatch;
 import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.QueryRequest;
 import dev.parley.protocol.RemoveTopics;
@@ -22,6 +23,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -49,7 +51,7 @@ public final class HostileClientFrames {
                 Tuple.of(6, frame.map(HostileFrame::intact)),
                 Tuple.of(1, Combinators.combine(frame, Arbitraries.integers().between(0, 64))
                         .as((f, cut) -> new HostileFrame(f, HostileFrame.Mangling.TRUNCATED, cut, 0, new byte[0]))),
-                Tuple.of(1, Combinators.combine(frame, Arbitraries.integers().between(14, 10_000))
+                Tuple.of(1, Combinators.combine(frame, Arbitraries.integers().between(17, 10_000))
                         .as((f, field) -> new HostileFrame(f, HostileFrame.Mangling.UNKNOWN_FIELD, 0, field,
                                 new byte[0]))),
                 Tuple.of(1, randomBytes().map(b ->
@@ -63,7 +65,7 @@ public final class HostileClientFrames {
 
     public Arbitrary<ClientFrame> clientFrames() {
         Arbitrary<ClientFrame.Builder> body = Arbitraries.oneOf(List.of(
-                hello(), auth(), publish(), query(), createConversation(), updateGroup(), subscribe(), addTopics(),
+                hello(), auth(), publish(), publishBatch(), query(), createConversation(), updateGroup(), subscribe(), addTopics(),
                 removeTopics(),
                 demand(), Arbitraries.just(ClientFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtNs(-1))),
                 Arbitraries.just(ClientFrame.newBuilder().setCancel(Cancel.getDefaultInstance())),
@@ -154,6 +156,25 @@ public final class HostileClientFrames {
                 Tuple.of(1, strings()));
         return Combinators.combine(topics(), payload, key).as((t, p, k) -> ClientFrame.newBuilder()
                 .setPublish(PublishRequest.newBuilder().setTopic(t).setPayload(p).setIdempotencyKey(k)));
+    }
+
+    /**
+     * Batches of publishes: empty, one over the largest count, and 1..8 publishes mixing valid and
+     * invalid ones (others' topics, bad keys, oversized payloads), keys repeated within the batch.
+     */
+    private Arbitrary<ClientFrame.Builder> publishBatch() {
+        Arbitrary<List<PublishRequest>> publishes = publish().map(b -> b.getPublish()).list().ofMinSize(1).ofMaxSize(8);
+        Arbitrary<List<PublishRequest>> repeatedKeys = publishes.map(list -> list.stream()
+                .map(p -> p.toBuilder().setIdempotencyKey(list.get(0).getIdempotencyKey()).build()).toList());
+        PublishRequest own = PublishRequest.newBuilder().setTopic(Topics.preferences(me))
+                .setPayload(ByteString.copyFromUtf8("x")).setIdempotencyKey("k").build();
+        Arbitrary<List<PublishRequest>> batches = Arbitraries.frequencyOf(
+                Tuple.of(4, publishes),
+                Tuple.of(2, repeatedKeys),
+                Tuple.of(1, Arbitraries.just(List.of())),
+                Tuple.of(1, Arbitraries.of(WireLimits.MAX_PUBLISHES_PER_BATCH, WireLimits.MAX_PUBLISHES_PER_BATCH + 1)
+                        .map(n -> Collections.nCopies(n, own))));
+        return batches.map(list -> ClientFrame.newBuilder().setPublishBatch(PublishBatch.newBuilder().addAllPublishes(list)));
     }
 
     private Arbitrary<ClientFrame.Builder> query() {

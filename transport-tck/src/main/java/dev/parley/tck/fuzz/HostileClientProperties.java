@@ -3,6 +3,9 @@ package dev.parley.tck.fuzz;
 import java.util.function.Consumer;
 import dev.parley.Identity;
 import dev.parley.PermissionDeniedException;
+import dev.parley.ProtocolException;
+import com.google.protobuf.ByteString;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.internal.Topics;
 import dev.parley.node.Node;
 import dev.parley.protocol.AddTopics;
@@ -10,6 +13,9 @@ import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
+import dev.parley.protocol.PublishBatch;
+import dev.parley.protocol.PublishOutcome;
+import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.QueryRequest;
 import dev.parley.protocol.Subscribe;
 import dev.parley.transport.Wire;
@@ -155,6 +161,48 @@ public abstract class HostileClientProperties {
             assertThat(answer).hasValueSatisfying(f -> assertThat(Wire.fromWire(f.getError()))
                     .isInstanceOf(PermissionDeniedException.class));
         });
+    }
+
+    /**
+     * A batch mixing allowed and refused publishes, with a key repeated inside it, is answered in one
+     * frame with an outcome per publish: the refused one fails alone (typed), the repeated key gets the
+     * first sequence; an empty batch and one over the count limit are refused whole, with a typed error.
+     */
+    @Example
+    void aBatchIsAnsweredPublishByPublishAndABadOneIsATypedError() {
+        attack(true, client -> {
+            String own = Topics.preferences(ME.inboxId());
+            PublishBatch batch = PublishBatch.newBuilder()
+                    .addPublishes(publishOf(own, "a"))
+                    .addPublishes(publishOf(Topics.preferences(VICTIM.inboxId()), "b"))
+                    .addPublishes(publishOf(own, "a"))
+                    .addPublishes(publishOf(own, "c"))
+                    .build();
+            Optional<NodeFrame> answer = client.exchange(ClientFrame.newBuilder().setRequestId(5)
+                    .setPublishBatch(batch).build(), WAIT);
+            assertThat(answer).hasValueSatisfying(f -> {
+                List<PublishOutcome> outcomes = f.getPublishAcks().getOutcomesList();
+                assertThat(outcomes).hasSize(4);
+                assertThat(Wire.fromWire(outcomes.get(1).getError())).isInstanceOf(PermissionDeniedException.class);
+                assertThat(outcomes.get(2).getAck()).isEqualTo(outcomes.get(0).getAck());
+                assertThat(outcomes.get(3).getAck().getSequence()).isEqualTo(outcomes.get(0).getAck().getSequence() + 1);
+            });
+            for (int count : new int[] {0, WireLimits.MAX_PUBLISHES_PER_BATCH + 1}) {
+                PublishBatch.Builder bad = PublishBatch.newBuilder();
+                for (int i = 0; i < count; i++) {
+                    bad.addPublishes(publishOf(own, "d" + i));
+                }
+                Optional<NodeFrame> refusal = client.exchange(ClientFrame.newBuilder().setRequestId(6 + count)
+                        .setPublishBatch(bad).build(), WAIT);
+                assertThat(refusal).as("answer to a batch of %d", count).hasValueSatisfying(f ->
+                        assertThat(Wire.fromWire(f.getError())).isInstanceOf(ProtocolException.class));
+            }
+        });
+    }
+
+    private static PublishRequest publishOf(String topic, String key) {
+        return PublishRequest.newBuilder().setTopic(topic).setPayload(ByteString.copyFromUtf8("x"))
+                .setIdempotencyKey(key).build();
     }
 
     private void attack(boolean authenticated, Consumer<HostileClient> misbehave) {

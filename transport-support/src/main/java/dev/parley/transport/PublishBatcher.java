@@ -1,0 +1,146 @@
+package dev.parley.transport;
+
+import dev.parley.ProtocolException;
+import dev.parley.internal.util.WireLimits;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.NodeFrame;
+import dev.parley.protocol.PublishAck;
+import dev.parley.protocol.PublishBatch;
+import dev.parley.protocol.PublishOutcome;
+import dev.parley.protocol.PublishRequest;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The publishes of one link, sent in as few frames as possible without waiting for anything: a publish
+ * goes out at once while fewer than {@value #MAX_FRAMES_IN_FLIGHT} publish frames await their answer;
+ * beyond that it waits, and the next answer sends everything then waiting as one {@code PublishBatch}
+ * frame (at most {@link WireLimits#MAX_PUBLISHES_PER_BATCH} publishes and
+ * {@link WireLimits#MAX_PUBLISH_BATCH_BYTES}). So a lone publish travels alone, at once, while a busy
+ * connection sends batches as large as what queued during one round trip, and the node answers each
+ * batch with one frame. Frames leave in the order the publishes were made.
+ */
+final class PublishBatcher {
+    /** Publish frames awaiting their answer before further publishes wait to be batched. */
+    static final int MAX_FRAMES_IN_FLIGHT = 4;
+
+    /** Sends frames on the link, and what else the batcher needs of its session. */
+    interface Sender {
+        /** Registers request {@code id} and sends {@code frame}; the future completes with the answer or error. */
+        CompletableFuture<NodeFrame> send(ClientFrame.Builder frame);
+
+        /** Why the link is closed, or {@code null} while it is open. */
+        Throwable closedBy();
+    }
+
+    private final Sender sender;
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by this
+    private int framesInFlight;                                     // guarded by this
+
+    PublishBatcher(Sender sender) {
+        this.sender = sender;
+    }
+
+    /** Sends {@code request} now or with the next batch; completes with the node's acknowledgement. */
+    CompletableFuture<PublishAck> publish(PublishRequest request) {
+        CompletableFuture<PublishAck> ack = new CompletableFuture<>();
+        synchronized (this) {
+            waiting.add(new Waiting(request, ack));
+            if (framesInFlight < MAX_FRAMES_IN_FLIGHT) {
+                sendWaiting(false);
+            }
+        }
+        return ack;
+    }
+
+    /** Sends every waiting publish now, whatever is in flight: a request made after them must not overtake them. */
+    synchronized void flush() {
+        if (!waiting.isEmpty()) {
+            sendWaiting(true);
+        }
+    }
+
+    /** Fails what is waiting (the link is gone; frames in flight fail through their answers). */
+    void failWaiting(Throwable reason) {
+        List<Waiting> failed;
+        synchronized (this) {
+            failed = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        failed.forEach(w -> w.ack.completeExceptionally(reason));
+    }
+
+    /** Sends waiting publishes as frames while the window allows (always, when {@code all}). Holds the lock. */
+    private void sendWaiting(boolean all) {
+        while (!waiting.isEmpty() && (all || framesInFlight < MAX_FRAMES_IN_FLIGHT)) {
+            Throwable closed = sender.closedBy();
+            if (closed != null) {
+                waiting.forEach(w -> w.ack.completeExceptionally(closed));
+                waiting.clear();
+                return;
+            }
+            List<Waiting> batch = takeBatch();
+            framesInFlight++;
+            sender.send(frameOf(batch)).whenComplete((answer, error) -> {
+                answered(batch, answer, error);
+                synchronized (this) {
+                    framesInFlight--;
+                    sendWaiting(false);
+                }
+            });
+        }
+    }
+
+    private List<Waiting> takeBatch() {
+        List<Waiting> batch = new ArrayList<>(Math.min(waiting.size(), WireLimits.MAX_PUBLISHES_PER_BATCH));
+        long bytes = 0;
+        while (!waiting.isEmpty() && batch.size() < WireLimits.MAX_PUBLISHES_PER_BATCH) {
+            int size = waiting.peek().request.getSerializedSize();
+            if (!batch.isEmpty() && bytes + size > WireLimits.MAX_PUBLISH_BATCH_BYTES) {
+                break;
+            }
+            batch.add(waiting.poll());
+            bytes += size;
+        }
+        return batch;
+    }
+
+    private static ClientFrame.Builder frameOf(List<Waiting> batch) {
+        if (batch.size() == 1) {
+            return ClientFrame.newBuilder().setPublish(batch.get(0).request);
+        }
+        PublishBatch.Builder publishes = PublishBatch.newBuilder();
+        batch.forEach(w -> publishes.addPublishes(w.request));
+        return ClientFrame.newBuilder().setPublishBatch(publishes);
+    }
+
+    /** Completes each publish of {@code batch} with its outcome in {@code answer}, or all with {@code error}. */
+    private static void answered(List<Waiting> batch, NodeFrame answer, Throwable error) {
+        if (error == null && batch.size() == 1 && answer.hasPublishResult()) {
+            batch.get(0).ack.complete(answer.getPublishResult());
+            return;
+        }
+        if (error == null && batch.size() > 1 && answer.hasPublishAcks()
+                && answer.getPublishAcks().getOutcomesCount() == batch.size()) {
+            for (int i = 0; i < batch.size(); i++) {
+                PublishOutcome outcome = answer.getPublishAcks().getOutcomes(i);
+                if (outcome.hasAck()) {
+                    batch.get(i).ack.complete(outcome.getAck());
+                } else {
+                    batch.get(i).ack.completeExceptionally(outcome.hasError() ? Wire.fromWire(outcome.getError())
+                            : new ProtocolException("node answered publish " + (i + 1) + " of a batch without an outcome"));
+                }
+            }
+            return;
+        }
+        Throwable failure = error != null ? error : new ProtocolException("node answered " + answer.getBodyCase()
+                + " to a batch of " + batch.size() + " publishes");
+        batch.forEach(w -> w.ack.completeExceptionally(failure));
+    }
+
+    private record Waiting(PublishRequest request, CompletableFuture<PublishAck> ack) {
+    }
+}
