@@ -36,6 +36,18 @@ public record SessionTicket(byte[] ticket, byte[] secret, Duration lifetime) {
         Objects.requireNonNull(lifetime, "lifetime");
     }
 
+    /** A copy of the opaque ticket. */
+    @Override
+    public byte[] ticket() {
+        return ticket.clone();
+    }
+
+    /** A copy of the secret. */
+    @Override
+    public byte[] secret() {
+        return secret.clone();
+    }
+
     /** This ticket's proof for a connection: see {@link #proof(byte[], byte[], byte[], byte[])}. */
     public byte[] proof(byte[] channelBinding, byte[] challengeNonce, byte[] clientNonce) {
         return proof(secret, channelBinding, challengeNonce, clientNonce);
