@@ -442,17 +442,7 @@ public abstract class TransportContract extends TransportSuite {
     void required_rule3_04_aBadSignatureFailsAuthentication() {
         Identity real = Identity.generate();
         Identity other = Identity.generate();
-        Authenticator forger = new Authenticator() {
-            @Override
-            public String inboxId() {
-                return real.inboxId();
-            }
-
-            @Override
-            public byte[] publicKey() {
-                return real.publicKey();
-            }
-
+        Authenticator forger = new IdentityAuthenticator(real) {
             @Override
             public byte[] sign(byte[] message) {
                 return other.sign(message);
