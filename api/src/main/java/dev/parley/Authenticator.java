@@ -1,7 +1,7 @@
 package dev.parley;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
+import dev.parley.internal.util.LengthPrefixed;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -36,13 +36,8 @@ public interface Authenticator {
      * @param nonce          the node's random nonce
      */
     static byte[] challengeMessage(String nodeName, byte[] channelBinding, byte[] nonce) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(CHALLENGE_CONTEXT);
-        for (byte[] field : new byte[][]{Objects.requireNonNull(nodeName, "nodeName").getBytes(StandardCharsets.UTF_8),
-                Objects.requireNonNull(channelBinding, "channelBinding"), Objects.requireNonNull(nonce, "nonce")}) {
-            out.writeBytes(ByteBuffer.allocate(4).putInt(field.length).array());
-            out.writeBytes(field);
-        }
-        return out.toByteArray();
+        return LengthPrefixed.encode(CHALLENGE_CONTEXT,
+                Objects.requireNonNull(nodeName, "nodeName").getBytes(StandardCharsets.UTF_8),
+                Objects.requireNonNull(channelBinding, "channelBinding"), Objects.requireNonNull(nonce, "nonce"));
     }
 }

@@ -6,6 +6,7 @@ import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
 import dev.parley.protocol.AuthResponse;
+import dev.parley.protocol.Challenge;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.Hello;
@@ -13,6 +14,7 @@ import dev.parley.protocol.NodeFrame;
 import dev.parley.protocol.PublishAck;
 import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.Subscribe;
+import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
@@ -21,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,9 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClientFrameSession implements FrameLink.Handler {
     private static final Logger log = LoggerFactory.getLogger(ClientFrameSession.class);
+    private static final byte[] NO_NONCE = new byte[0];
 
     private final FrameLink.Factory links;
     private final TransportConfig config;
+    private final TicketHolder tickets;
     private final ScheduledExecutorService timers;
     private final AtomicLong nextId = new AtomicLong(1);
     private final PendingRequests pending;
@@ -63,8 +68,11 @@ final class ClientFrameSession implements FrameLink.Handler {
     private volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS;
     private ScheduledFuture<?> heartbeat;
 
-    ClientFrameSession(FrameLink.Factory links, TransportConfig config, ScheduledExecutorService timers) {
+    /** @param tickets where this transport keeps its resumption ticket: the handshake uses it and renews it */
+    ClientFrameSession(FrameLink.Factory links, TransportConfig config, ScheduledExecutorService timers,
+                       TicketHolder tickets) {
         this.links = links;
+        this.tickets = tickets;
         this.config = config;
         this.timers = timers;
         this.pending = new PendingRequests(config.requestTimeout(), timers);
@@ -78,27 +86,32 @@ final class ClientFrameSession implements FrameLink.Handler {
             onClosed(e);
             return CompletableFuture.failedFuture(e);
         }
-        Authenticator auth = config.authenticator();
-        Hello hello = Hello.newBuilder().setClientVersion("parley-java/0.1")
-                .setHeartbeatIntervalMs(config.heartbeatInterval().toMillis()).build();
+        TicketHolder.Held held = tickets.current();
+        boolean resumingInHello = held != null && held.resumesInHello();
+        Hello.Builder hello = Hello.newBuilder().setClientVersion("parley-java/0.1")
+                .setHeartbeatIntervalMs(config.heartbeatInterval().toMillis());
+        if (resumingInHello) { // no TLS: nothing to bind to that only the node's answer would tell
+            byte[] nonce = SessionTicket.newNonce();
+            hello.setResumptionTicket(ByteString.copyFrom(held.ticket().ticket()))
+                    .setResumptionNonce(ByteString.copyFrom(nonce))
+                    .setResumptionProof(ByteString.copyFrom(held.ticket().proof(ChannelBindings.NONE, NO_NONCE, nonce)));
+        }
         CompletableFuture<ClientFrameSession> opened = request(ClientFrame.newBuilder().setHello(hello),
-                NodeFrame.BodyCase.CHALLENGE)
-                .thenCompose(challenge -> {
-                    // signed for the node that sent the challenge and for this TLS connection (its channel
-                    // binding): a node relaying the challenge of another cannot use the answer there
-                    byte[] message = Authenticator.challengeMessage(challenge.getChallenge().getNodeName(),
-                            link.channelBinding(), challenge.getChallenge().getNonce().toByteArray());
-                    AuthResponse response = AuthResponse.newBuilder()
-                            .setPublicKey(ByteString.copyFrom(auth.publicKey()))
-                            .setSignature(ByteString.copyFrom(auth.sign(message)))
-                            .build();
-                    return request(ClientFrame.newBuilder().setAuth(response), NodeFrame.BodyCase.AUTH_OK);
+                NodeFrame.BodyCase.CHALLENGE, NodeFrame.BodyCase.AUTH_OK)
+                .thenCompose(answer -> {
+                    if (answer.hasAuthOk()) {
+                        return resumingInHello ? CompletableFuture.completedFuture(answer)
+                                : CompletableFuture.failedFuture(new ProtocolException(
+                                "the node accepted a connection that did not authenticate"));
+                    }
+                    return answerChallenge(answer.getChallenge(), held);
                 })
                 .thenApply(ok -> {
                     config.epochCheck().check(ok.getAuthOk().getEpoch()); // a node of another history: unusable
                     limits = SubscriptionLimits.advertised(
                             Integer.toUnsignedLong(ok.getAuthOk().getMaxTopicsPerSubscription()),
                             Integer.toUnsignedLong(ok.getAuthOk().getMaxSubscriptionsPerSession()));
+                    tickets.hold(ok.getAuthOk().getResumption(), link.channelBinding());
                     startHeartbeats();
                     return this;
                 });
@@ -117,6 +130,54 @@ final class ClientFrameSession implements FrameLink.Handler {
         return opened;
     }
 
+    /**
+     * Answers the node's challenge: with the held ticket when it was issued over this same TLS channel
+     * (binding), else, or when the node refused the ticket, with a signature.
+     */
+    private CompletableFuture<NodeFrame> answerChallenge(Challenge challenge, TicketHolder.Held held) {
+        if (held != null && !challenge.getResumptionRefused().isEmpty()) {
+            log.debug("the node refused the resumption ticket ({}); signing", challenge.getResumptionRefused());
+            tickets.forget(held);
+            return signed(challenge);
+        }
+        if (held == null || held.resumesInHello() || !Arrays.equals(held.channelBinding(), link.channelBinding())) {
+            return signed(challenge);
+        }
+        byte[] nonce = SessionTicket.newNonce();
+        AuthResponse resumption = AuthResponse.newBuilder()
+                .setResumptionTicket(ByteString.copyFrom(held.ticket().ticket()))
+                .setResumptionNonce(ByteString.copyFrom(nonce))
+                .setResumptionProof(ByteString.copyFrom(held.ticket().proof(link.channelBinding(),
+                        challenge.getNonce().toByteArray(), nonce)))
+                .build();
+        return request(ClientFrame.newBuilder().setAuth(resumption), NodeFrame.BodyCase.AUTH_OK,
+                NodeFrame.BodyCase.CHALLENGE)
+                .thenCompose(answer -> {
+                    if (answer.hasAuthOk()) {
+                        return CompletableFuture.completedFuture(answer);
+                    }
+                    log.debug("the node refused the resumption ticket ({}); signing",
+                            answer.getChallenge().getResumptionRefused());
+                    tickets.forget(held);
+                    return signed(answer.getChallenge());
+                });
+    }
+
+    /**
+     * Signs the challenge for the node that sent it and for this TLS connection (its channel binding): a node
+     * relaying the challenge of another cannot use the answer there.
+     */
+    private CompletableFuture<NodeFrame> signed(Challenge challenge) {
+        Authenticator auth = config.authenticator();
+        byte[] message = Authenticator.challengeMessage(challenge.getNodeName(), link.channelBinding(),
+                challenge.getNonce().toByteArray());
+        AuthResponse response = AuthResponse.newBuilder()
+                .setPublicKey(ByteString.copyFrom(auth.publicKey()))
+                .setSignature(ByteString.copyFrom(auth.sign(message)))
+                .build();
+        return request(ClientFrame.newBuilder().setAuth(response), NodeFrame.BodyCase.AUTH_OK);
+    }
+
     /** What the node advertised after authentication (the defaults until then, or when it said nothing). */
     SubscriptionLimits limits() {
         return limits;
@@ -131,11 +192,13 @@ final class ClientFrameSession implements FrameLink.Handler {
         return publishes.publish(request);
     }
 
-    CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
+    /** Sends a request; its answer must be one of {@code expected} (or an error). */
+    CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase... expected) {
         publishes.flush(); // publishes made before this request reach the node before it
         return sendRequest(frame).thenApply(f -> {
-            if (f.getBodyCase() != expected) {
-                throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting " + expected);
+            if (!List.of(expected).contains(f.getBodyCase())) {
+                throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting "
+                        + (expected.length == 1 ? expected[0] : List.of(expected)));
             }
             return f;
         });
@@ -222,6 +285,9 @@ final class ClientFrameSession implements FrameLink.Handler {
         heardAnything = true;
         long id = frame.getRequestId();
         if (id == 0) {
+            if (frame.hasResumptionTicket()) {
+                tickets.hold(frame.getResumptionTicket(), link.channelBinding());
+            }
             if (frame.hasError()) {
                 // the node says why it is about to close this link: it is gone for us now, so the next
                 // operation opens a new connection instead of failing on this one until the close arrives

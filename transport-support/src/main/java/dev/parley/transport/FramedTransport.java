@@ -46,6 +46,7 @@ public final class FramedTransport implements Transport {
     private final FrameLink.Factory links;
     private final TransportConfig config;
     private final ScheduledExecutorService timers;
+    private final TicketHolder tickets = new TicketHolder();
     private ClientFrameSession current;                      // guarded by this
     private CompletableFuture<ClientFrameSession> connecting; // guarded by this
     private boolean closed;                          // guarded by this
@@ -168,7 +169,7 @@ public final class FramedTransport implements Transport {
         if (connecting != null) {
             return connecting;
         }
-        ClientFrameSession fresh = new ClientFrameSession(links, config, timers);
+        ClientFrameSession fresh = new ClientFrameSession(links, config, timers, tickets);
         CompletableFuture<ClientFrameSession> handshake = fresh.open();
         connecting = handshake;
         // may run at once (a link that failed right away), which is why the local future is returned

@@ -8,6 +8,8 @@ import dev.parley.TransportException;
 import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
 import dev.parley.protocol.AuthOk;
+import dev.parley.protocol.AuthResponse;
+import dev.parley.protocol.Hello;
 import dev.parley.protocol.Challenge;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.CreateConversationResult;
@@ -19,6 +21,7 @@ import dev.parley.protocol.Subscribed;
 import dev.parley.protocol.SubscriptionClosed;
 import dev.parley.protocol.TopicsAdded;
 import dev.parley.spi.Envelope;
+import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
@@ -46,6 +49,7 @@ import java.util.function.Consumer;
 public final class NodeFrameSession {
     private static final Logger log = LoggerFactory.getLogger(NodeFrameSession.class);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    private static final long NO_TICKET = Long.MIN_VALUE;
 
     private final NodeSession session;
     private final Consumer<NodeFrame> out;
@@ -57,6 +61,7 @@ public final class NodeFrameSession {
     private volatile Duration heartbeat = DEFAULT_HEARTBEAT;
     private ScheduledFuture<?> heartbeatTask;
     private final ScheduledFuture<?> authenticationDeadline;
+    private volatile long ticketRefreshAt = NO_TICKET;
     private boolean closed;
 
     /**
@@ -149,22 +154,34 @@ public final class NodeFrameSession {
                     disconnect();
                     return null;
                 }
-                byte[] nonce = session.challenge(); // refused once authenticated, before anything changes
-                if (!requested.equals(heartbeat)) {
-                    heartbeat = requested;
-                    scheduleHeartbeats();
+                String refused = "";
+                Hello hello = frame.getHello();
+                if (!hello.getResumptionTicket().isEmpty()) {
+                    try {
+                        String inbox = session.resume(hello.getResumptionTicket().toByteArray(),
+                                hello.getResumptionNonce().toByteArray(), hello.getResumptionProof().toByteArray());
+                        heartbeatRequested(requested);
+                        return answer.setAuthOk(authOk(inbox, true));
+                    } catch (AuthenticationException e) {
+                        refused = e.getMessage(); // a full authentication follows: the challenge says why
+                    }
                 }
-                return answer.setChallenge(Challenge.newBuilder().setNonce(ByteString.copyFrom(nonce))
-                        .setNodeName(session.nodeName()));
+                answer.setChallenge(challenge(refused));
+                heartbeatRequested(requested);
+                return answer;
             }
             case AUTH -> {
-                String inbox = session.authenticate(frame.getAuth().getPublicKey().toByteArray(),
-                        frame.getAuth().getSignature().toByteArray());
-                SubscriptionLimits limits = session.limits().subscriptionLimits();
-                return answer.setAuthOk(AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(heartbeat.toMillis())
-                        .setEpoch(session.epoch())
-                        .setMaxTopicsPerSubscription(limits.maxTopicsPerSubscription())
-                        .setMaxSubscriptionsPerSession(limits.maxSubscriptionsPerSession()));
+                AuthResponse auth = frame.getAuth();
+                if (!auth.getResumptionTicket().isEmpty()) {
+                    try {
+                        return answer.setAuthOk(authOk(session.resume(auth.getResumptionTicket().toByteArray(),
+                                auth.getResumptionNonce().toByteArray(), auth.getResumptionProof().toByteArray()), true));
+                    } catch (AuthenticationException e) {
+                        return answer.setChallenge(challenge(e.getMessage()));
+                    }
+                }
+                return answer.setAuthOk(authOk(session.authenticate(auth.getPublicKey().toByteArray(),
+                        auth.getSignature().toByteArray()), false));
             }
             case PUBLISH -> {
                 answerWhenDone(id, session.publish(frame.getPublish().getTopic(),
@@ -230,6 +247,54 @@ public final class NodeFrameSession {
         }
     }
 
+    /** A fresh challenge; refused once authenticated, before anything changes. */
+    private Challenge.Builder challenge(String resumptionRefused) {
+        byte[] nonce = session.challenge();
+        return Challenge.newBuilder().setNonce(ByteString.copyFrom(nonce)).setNodeName(session.nodeName())
+                .setResumptionRefused(resumptionRefused);
+    }
+
+    private void heartbeatRequested(Duration requested) {
+        if (!requested.equals(heartbeat)) {
+            heartbeat = requested;
+            scheduleHeartbeats();
+        }
+    }
+
+    private AuthOk.Builder authOk(String inbox, boolean resumed) {
+        SubscriptionLimits limits = session.limits().subscriptionLimits();
+        AuthOk.Builder ok = AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(heartbeat.toMillis())
+                .setEpoch(session.epoch())
+                .setMaxTopicsPerSubscription(limits.maxTopicsPerSubscription())
+                .setMaxSubscriptionsPerSession(limits.maxSubscriptionsPerSession())
+                .setResumed(resumed);
+        SessionTicket ticket = issueTicket();
+        if (ticket != null) {
+            ok.setResumption(Wire.toWire(ticket));
+        }
+        return ok;
+    }
+
+    /** A fresh ticket for this authenticated session (null when the node issues none), remembering when. */
+    private SessionTicket issueTicket() {
+        SessionTicket ticket = session.issueTicket();
+        if (ticket != null) {
+            ticketRefreshAt = System.nanoTime() + ticket.lifetime().toNanos() / 2;
+        }
+        return ticket;
+    }
+
+    /** Hands a live connection a new ticket every half lifetime, so the client holds a valid one when it drops. */
+    private void refreshTicketIfDue() {
+        if (ticketRefreshAt == NO_TICKET || System.nanoTime() - ticketRefreshAt < 0 || session.inboxId() == null) {
+            return;
+        }
+        SessionTicket ticket = issueTicket();
+        if (ticket != null) {
+            send(NodeFrame.newBuilder().setResumptionTicket(Wire.toWire(ticket)).build());
+        }
+    }
+
     /** Sends the answer to request {@code id} once the node has it (a durable write), or the error. */
     private void answerWhenDone(long id, CompletableFuture<NodeFrame.Builder> answer) {
         answer.whenComplete((frame, error) -> send(error == null ? frame.setRequestId(id).build()
@@ -286,6 +351,7 @@ public final class NodeFrameSession {
                 disconnect();
                 return;
             }
+            refreshTicketIfDue();
             send(NodeFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                     .setSentAtNs(System.currentTimeMillis() * 1_000_000L)).build());
         }, interval / 2, interval / 2, TimeUnit.NANOSECONDS);

@@ -17,6 +17,9 @@ import dev.parley.protocol.ConversationKind;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.EnvelopeBatch;
 import dev.parley.protocol.ErrorDetail;
+import dev.parley.protocol.ResumptionTicket;
+import dev.parley.spi.SessionTicket;
+import java.time.Duration;
 import dev.parley.protocol.WireEnvelope;
 import dev.parley.spi.Envelope;
 
@@ -78,6 +81,17 @@ public final class Wire {
             batches.add(batch.build());
         }
         return batches;
+    }
+
+    public static ResumptionTicket toWire(SessionTicket ticket) {
+        return ResumptionTicket.newBuilder().setTicket(ByteString.copyFrom(ticket.ticket()))
+                .setSecret(ByteString.copyFrom(ticket.secret())).setLifetimeMs(ticket.lifetime().toMillis()).build();
+    }
+
+    /** A ticket a node sent; a negative lifetime (a hostile node) counts as none. */
+    public static SessionTicket fromWire(ResumptionTicket ticket) {
+        return new SessionTicket(ticket.getTicket().toByteArray(), ticket.getSecret().toByteArray(),
+                Duration.ofMillis(Math.max(0, ticket.getLifetimeMs())));
     }
 
     public static List<Cursor> toWire(Map<String, Long> cursors) {

@@ -78,7 +78,7 @@ class ClientDemandTest {
     private ClientFrameSession openConnection() throws Exception {
         TransportConfig config = TransportConfig.builder().authenticator(Identity.generate())
                 .requestTimeout(Duration.ofSeconds(5)).build();
-        return new ClientFrameSession(links, config, timers).open().get(5, TimeUnit.SECONDS);
+        return new ClientFrameSession(links, config, timers, new TicketHolder()).open().get(5, TimeUnit.SECONDS);
     }
 
     private long subscriptionId() {

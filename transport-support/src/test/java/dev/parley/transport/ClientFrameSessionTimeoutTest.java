@@ -40,7 +40,7 @@ class ClientFrameSessionTimeoutTest {
     private ClientFrameSession openConnection() throws Exception {
         TransportConfig config = TransportConfig.builder().authenticator(Identity.generate())
                 .requestTimeout(TIMEOUT).build();
-        return new ClientFrameSession(links, config, timers).open().get(5, TimeUnit.SECONDS);
+        return new ClientFrameSession(links, config, timers, new TicketHolder()).open().get(5, TimeUnit.SECONDS);
     }
 
     private static ClientFrame.Builder publish() {

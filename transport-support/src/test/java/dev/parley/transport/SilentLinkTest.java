@@ -30,7 +30,8 @@ class SilentLinkTest {
 
     private ClientFrameSession session() {
         return new ClientFrameSession(links, TransportConfig.builder().authenticator(Identity.generate())
-                .requestTimeout(Duration.ofMillis(200)).heartbeatInterval(Duration.ofMillis(50)).build(), timers);
+                .requestTimeout(Duration.ofMillis(200)).heartbeatInterval(Duration.ofMillis(50)).build(), timers,
+                new TicketHolder());
     }
 
     @Test

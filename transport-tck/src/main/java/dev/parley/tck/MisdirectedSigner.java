@@ -12,13 +12,12 @@ import java.util.Arrays;
  * than the one it is given: what a client tricked by a relaying node signs, as the real node sees
  * it. Reads {@link Authenticator#challengeMessage(String, byte[], byte[])} back into its fields.
  */
-final class MisdirectedSigner implements Authenticator {
-    private final Identity identity;
+final class MisdirectedSigner extends IdentityAuthenticator {
     private final String nodeName;
     private final byte[] channelBinding;
 
     private MisdirectedSigner(Identity identity, String nodeName, byte[] channelBinding) {
-        this.identity = identity;
+        super(identity);
         this.nodeName = nodeName;
         this.channelBinding = channelBinding;
     }
@@ -31,16 +30,6 @@ final class MisdirectedSigner implements Authenticator {
     /** Signs for {@code channelBinding} instead of the connection's own. */
     static MisdirectedSigner forChannel(Identity identity, byte[] channelBinding) {
         return new MisdirectedSigner(identity, null, channelBinding);
-    }
-
-    @Override
-    public String inboxId() {
-        return identity.inboxId();
-    }
-
-    @Override
-    public byte[] publicKey() {
-        return identity.publicKey();
     }
 
     @Override

@@ -4,12 +4,16 @@ import com.google.protobuf.ByteString;
 import dev.parley.Authenticator;
 import dev.parley.Identity;
 import dev.parley.ParleyException;
+import dev.parley.protocol.AuthOk;
 import dev.parley.protocol.AuthResponse;
+import dev.parley.protocol.Challenge;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.protocol.QueryRequest;
+import dev.parley.protocol.ResumptionTicket;
+import dev.parley.spi.SessionTicket;
 import dev.parley.protocol.Subscribe;
 import dev.parley.transport.FrameLink;
 import dev.parley.transport.Wire;
@@ -89,18 +93,46 @@ final class RawFrames implements FrameLink.Handler, AutoCloseable {
         return Wire.fromWire(frame.getError());
     }
 
-    /** Hello, challenge, signed answer: the link is authenticated as {@code who}. */
-    void authenticate(Identity who) {
-        NodeFrame challenge = answer(send(hello(0)));
-        if (!challenge.hasChallenge()) {
-            throw new AssertionError("expected a challenge, got " + challenge.getBodyCase());
-        }
-        byte[] signature = who.sign(Authenticator.challengeMessage(challenge.getChallenge().getNodeName(),
-                link.channelBinding(), challenge.getChallenge().getNonce().toByteArray()));
+    /** Hello, challenge, signed answer: the link is authenticated as {@code who}; returns the node's AuthOk. */
+    AuthOk authenticate(Identity who) {
+        return sign(who, challenge(answer(send(hello(0)))));
+    }
+
+    /** Answers {@code challenge} with {@code who}'s signature; returns the node's AuthOk. */
+    AuthOk sign(Identity who, Challenge challenge) {
+        byte[] signature = who.sign(Authenticator.challengeMessage(challenge.getNodeName(),
+                link.channelBinding(), challenge.getNonce().toByteArray()));
         NodeFrame ok = answer(send(auth(who, signature)));
         if (!ok.hasAuthOk()) {
             throw new AssertionError("expected AuthOk, got " + ok.getBodyCase());
         }
+        return ok.getAuthOk();
+    }
+
+    /** The challenge {@code frame} must be. */
+    static Challenge challenge(NodeFrame frame) {
+        if (!frame.hasChallenge()) {
+            throw new AssertionError("expected a challenge, got " + frame.getBodyCase());
+        }
+        return frame.getChallenge();
+    }
+
+    /** Answers {@code challenge} with {@code ticket} (proof over this link's channel binding); returns the request id. */
+    long resume(Challenge challenge, ResumptionTicket ticket) {
+        byte[] nonce = SessionTicket.newNonce();
+        byte[] proof = SessionTicket.proof(ticket.getSecret().toByteArray(), link.channelBinding(),
+                challenge.getNonce().toByteArray(), nonce);
+        return send(ClientFrame.newBuilder().setAuth(AuthResponse.newBuilder().setResumptionTicket(ticket.getTicket())
+                .setResumptionNonce(ByteString.copyFrom(nonce)).setResumptionProof(ByteString.copyFrom(proof))));
+    }
+
+    /** A Hello that resumes with {@code ticket} at once (links without TLS); returns the request id. */
+    long resumeInHello(ResumptionTicket ticket) {
+        byte[] nonce = SessionTicket.newNonce();
+        byte[] proof = SessionTicket.proof(ticket.getSecret().toByteArray(), new byte[0], new byte[0], nonce);
+        return send(ClientFrame.newBuilder().setHello(Hello.newBuilder().setClientVersion("tck-raw")
+                .setResumptionTicket(ticket.getTicket()).setResumptionNonce(ByteString.copyFrom(nonce))
+                .setResumptionProof(ByteString.copyFrom(proof))));
     }
 
     static ClientFrame.Builder hello(long heartbeatMs) {

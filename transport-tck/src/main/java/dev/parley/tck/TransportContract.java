@@ -23,7 +23,11 @@ import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
 import dev.parley.node.store.Retention;
 import dev.parley.internal.util.WireLimits;
+import com.google.protobuf.ByteString;
 import dev.parley.protocol.AddTopics;
+import dev.parley.protocol.Challenge;
+import dev.parley.protocol.NodeFrame;
+import dev.parley.protocol.ResumptionTicket;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Cursor;
 import dev.parley.protocol.Demand;
@@ -523,17 +527,7 @@ public abstract class TransportContract extends TransportSuite {
     void required_rule3_04_aBadSignatureFailsAuthentication() {
         Identity real = Identity.generate();
         Identity other = Identity.generate();
-        Authenticator forger = new Authenticator() {
-            @Override
-            public String inboxId() {
-                return real.inboxId();
-            }
-
-            @Override
-            public byte[] publicKey() {
-                return real.publicKey();
-            }
-
+        Authenticator forger = new IdentityAuthenticator(real) {
             @Override
             public byte[] sign(byte[] message) {
                 return other.sign(message);
@@ -915,6 +909,93 @@ public abstract class TransportContract extends TransportSuite {
         assertThat(failureOf(a.subscribe(tooMany, 1, new TckListener()))).as("what it advertised, it enforces")
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("at most 50");
         assertStillServes(a, topic);
+    }
+
+    @Test
+    @DisplayName("3.24 a connection the node dropped comes back with its resumption ticket, signing nothing; a restarted node's tickets fall back to a signature")
+    void required_rule3_24_aDroppedConnectionResumesWithoutASignature() {
+        CountingSigner who = new CountingSigner(Identity.generate());
+        Transport a = connect(who);
+        assertThat(who.signatures()).isEqualTo(1);
+        for (int drop = 0; drop < 3; drop++) {
+            node.dropConnections(who.inboxId());
+            awaitServing(a, who);
+        }
+        assertThat(who.signatures()).as("resumed with tickets, not signed").isEqualTo(1);
+        await().atMost(WAIT).until(() -> node.connectionCount() == 1);
+
+        replaceNodeWithAnEmptyOne(); // a new node process: the old tickets mean nothing to it
+        awaitServing(a, who);
+        assertThat(who.signatures()).as("fell back to a signature, silently").isEqualTo(2);
+        node.dropConnections(who.inboxId());
+        awaitServing(a, who);
+        assertThat(who.signatures()).as("the new node's ticket resumes").isEqualTo(2);
+    }
+
+    /** Waits until {@code t} answers a query as {@code who} again (the first operation after a drop may still fail). */
+    private static void awaitServing(Transport t, Authenticator who) {
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                assertThat(join(t.query(Topics.welcome(who.inboxId()), 0, 1))).isEmpty());
+    }
+
+    @Test
+    @DisplayName("3.25 (optional, frames) a made-up, tampered or misused ticket is refused with a reason and a fresh challenge; a real one resumes under every session limit")
+    void optional_rule3_25_aForgedTicketIsRefusedARealOneResumesUnderTheLimits() {
+        replaceNodeWith(NodeLimits.builder().maxSessionsPerInbox(2).build());
+        Identity who = Identity.generate();
+        try (RawFrames first = rawFrames("3.25")) {
+            ResumptionTicket ticket = first.authenticate(who).getResumption();
+            assertThat(ticket.getTicket().isEmpty()).as("the node issues a ticket").isFalse();
+            byte[] forged = ticket.getTicket().toByteArray();
+            forged[forged.length - 1] ^= 1;
+            ResumptionTicket tampered = ticket.toBuilder().setTicket(ByteString.copyFrom(forged)).build();
+            ResumptionTicket madeUp = ticket.toBuilder().setTicket(ByteString.copyFrom(new byte[81])).build();
+            ResumptionTicket wrongSecret = ticket.toBuilder().setSecret(ByteString.copyFrom(new byte[32])).build();
+            try (RawFrames other = rawFrames("3.25")) {
+                Challenge challenge = RawFrames.challenge(other.answer(other.send(RawFrames.hello(0))));
+                for (ResumptionTicket bad : List.of(tampered, madeUp, wrongSecret)) {
+                    challenge = RawFrames.challenge(other.answer(other.resume(challenge, bad)));
+                    assertThat(challenge.getResumptionRefused()).as("says why").isNotEmpty();
+                }
+                other.sign(who, challenge); // the same link then signs in
+                if (!tls()) {
+                    try (RawFrames inHello = rawFrames("3.25")) {
+                        assertThat(RawFrames.challenge(inHello.answer(inHello.resumeInHello(madeUp)))
+                                .getResumptionRefused()).isNotEmpty();
+                    }
+                }
+                // the real ticket, but the inbox has its two sessions open: every limit applies to resumptions
+                try (RawFrames third = rawFrames("3.25")) {
+                    assertThat(limitOf(third.error(resume(third, ticket))).limit())
+                            .isEqualTo(LimitExceededException.SESSIONS_PER_INBOX);
+                }
+            }
+        }
+        await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        ResumptionTicket closedSessions = ticketOf(who);
+        try (RawFrames resumed = rawFrames("3.25")) { // a ticket outlives its session, for its lifetime
+            NodeFrame ok = resumed.answer(resume(resumed, closedSessions));
+            assertThat(ok.hasAuthOk()).as("got " + ok.getBodyCase()).isTrue();
+            assertThat(ok.getAuthOk().getResumed()).isTrue();
+            assertThat(ok.getAuthOk().getInboxId()).isEqualTo(who.inboxId());
+            assertThat(resumed.answer(resumed.send(RawFrames.query(Topics.welcome(who.inboxId())))).hasQueryResult())
+                    .isTrue();
+        }
+    }
+
+    /** A ticket of {@code who}'s, from a session that signed in and closed. */
+    private ResumptionTicket ticketOf(Identity who) {
+        try (RawFrames signer = rawFrames("3.25")) {
+            return signer.authenticate(who).getResumption();
+        } finally {
+            await().atMost(WAIT).until(() -> node.connectionCount() == 0);
+        }
+    }
+
+    /** Resumes with {@code ticket} as a client does: in the Hello without TLS, answering the challenge over TLS. */
+    private long resume(RawFrames raw, ResumptionTicket ticket) {
+        return tls() ? raw.resume(RawFrames.challenge(raw.answer(raw.send(RawFrames.hello(0)))), ticket)
+                : raw.resumeInHello(ticket);
     }
 
     /** A certificate of the suite's CA for the relay: clients trust it, yet it is not the node's. */

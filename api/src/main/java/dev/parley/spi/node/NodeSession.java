@@ -1,10 +1,12 @@
 package dev.parley.spi.node;
 
+import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
+import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 
@@ -36,6 +38,28 @@ public interface NodeSession extends AutoCloseable {
      * @throws dev.parley.AuthenticationException the signature does not verify (another key, node or channel)
      */
     String authenticate(byte[] publicKey, byte[] signature);
+
+    /**
+     * A ticket with which the client can authenticate its next connection to this node as this session's
+     * inbox without a signature ({@link #resume}); {@code null} when the node issues none (the default).
+     * Requires authentication; the node may give a fresh one whenever asked.
+     */
+    default SessionTicket issueTicket() {
+        return null;
+    }
+
+    /**
+     * Authenticates this session with a ticket instead of a signature: {@code proof} must be
+     * {@link SessionTicket#proof} of the ticket's secret, this connection's channel binding, the last
+     * challenge's nonce (empty when no challenge was asked for) and {@code clientNonce}. Every limit of a
+     * signed session applies. Returns the inbox id.
+     *
+     * @throws AuthenticationException the ticket is not accepted (forged, expired, of another node, epoch or
+     *                                 channel, or the node resumes no sessions); the client authenticates in full
+     */
+    default String resume(byte[] ticket, byte[] clientNonce, byte[] proof) {
+        throw new AuthenticationException("this node does not resume sessions");
+    }
 
     /** The authenticated inbox, or {@code null} before authentication. */
     String inboxId();

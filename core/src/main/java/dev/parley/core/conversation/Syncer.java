@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -81,36 +83,58 @@ public final class Syncer {
         pull(Topics.welcome(inboxId), processor::welcome);
     }
 
+    /**
+     * Welcomes, then consent decisions, then messages, applied in that order as before; but the first pages of
+     * all three (the conversations known now) are asked for together, so a sync that finds little new costs
+     * about one round trip instead of three. The conversations to read are listed again once welcomes and
+     * consent are applied: new ones are read too, and a prefetched page of one now DENIED or left is dropped
+     * unapplied.
+     */
     private void syncOnce() {
-        pullWelcomes();
-        pull(Topics.preferences(inboxId), processor::consent);
+        String welcomes = Topics.welcome(inboxId);
+        String preferences = Topics.preferences(inboxId);
+        List<String> first = new ArrayList<>(List.of(welcomes, preferences));
+        messageTopics().stream().limit(IN_FLIGHT - first.size()).forEach(first::add);
+        Map<String, PendingPage> prefetched = new HashMap<>();
+        for (String topic : first) {
+            prefetched.put(topic, PendingPage.ask(transport, topic, store.cursor(topic)));
+        }
+        pullAll(List.of(welcomes), processor::welcome, prefetched);
+        pullAll(List.of(preferences), processor::consent, prefetched);
+        pullAll(messageTopics(), processor::message, prefetched);
+    }
+
+    /** The conversations a sync reads: active ones (the node stops at a removal) not DENIED. */
+    private List<String> messageTopics() {
         List<String> topics = new ArrayList<>();
         for (ConversationRecord conversation : store.conversations()) {
-            // a conversation this inbox left has nothing more for it (the node stops at its removal)
             if (conversation.active() && processor.consentOf(conversation.id()) != ConsentState.DENIED) {
                 topics.add(Topics.conversation(conversation.id()));
             }
         }
-        pullAll(topics, processor::message);
+        return topics;
     }
 
     private void pull(String topic, Consumer<Envelope> handler) {
-        pullAll(List.of(topic), handler);
+        pullAll(List.of(topic), handler, Map.of());
     }
 
     /**
      * Every topic from its cursor to its end. Only an empty page ends a topic: the node caps a page
      * by bytes too, so a short page need not be the last. Pages are pipelined across topics (one
      * query per topic in flight, the next asked for once its page is applied, so a topic's pages
-     * apply in order).
+     * apply in order). A topic's first page comes from {@code prefetched} when it was asked for from the
+     * cursor the store still has.
      */
-    private void pullAll(List<String> topics, Consumer<Envelope> handler) {
+    private void pullAll(List<String> topics, Consumer<Envelope> handler, Map<String, PendingPage> prefetched) {
         Iterator<String> waiting = topics.iterator();
         ArrayDeque<PendingPage> inFlight = new ArrayDeque<>();
         while (waiting.hasNext() || !inFlight.isEmpty()) {
             while (inFlight.size() < IN_FLIGHT && waiting.hasNext()) {
                 String topic = waiting.next();
-                inFlight.add(PendingPage.ask(transport, topic, store.cursor(topic)));
+                long cursor = store.cursor(topic);
+                PendingPage early = prefetched.get(topic);
+                inFlight.add(early != null && early.after() == cursor ? early : PendingPage.ask(transport, topic, cursor));
             }
             PendingPage next = inFlight.poll();
             List<Envelope> page = Futures.await(next.page(), timeout);

@@ -4,6 +4,7 @@ import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.ProtocolException;
 import dev.parley.core.codec.Codecs;
+import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.InMemoryMessageStore;
 import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
@@ -17,13 +18,17 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Paging: a short page is not the last (the node caps pages by bytes), and a page that does not advance is an error. */
 @Timeout(10)
@@ -79,8 +84,31 @@ class SyncerTest {
         assertThat(store.cursor(WELCOMES)).isZero();
     }
 
+    @Test
+    void theFirstPagesOfWelcomesPreferencesAndKnownConversationsAreAskedForTogether() throws Exception {
+        String conversation = "c".repeat(32);
+        store.putConversation(new ConversationRecord(conversation, ConversationType.GROUP, List.of(INBOX), INBOX, 1,
+                "", List.of(INBOX), true, 0));
+        Map<String, CompletableFuture<List<Envelope>>> pending = new ConcurrentHashMap<>();
+        Transport held = new PagingTransport(after -> List.of()) {
+            @Override
+            public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+                return pending.computeIfAbsent(topic, t -> new CompletableFuture<>());
+            }
+        };
+        Syncer syncer = new Syncer(INBOX, held, store, new EnvelopeProcessor(INBOX, store, new Codecs(List.of())),
+                Duration.ofSeconds(5));
+        CompletableFuture<Void> synced = CompletableFuture.runAsync(syncer::sync);
+        Set<String> together = Set.of(WELCOMES, Topics.preferences(INBOX), Topics.conversation(conversation));
+        // nothing is answered until all three are asked: a sync that asked one after the other would wait forever
+        await().atMost(Duration.ofSeconds(5)).until(() -> pending.keySet().containsAll(together));
+        pending.values().forEach(page -> page.complete(List.of()));
+        synced.get(5, TimeUnit.SECONDS);
+        assertThat(pending.keySet()).isEqualTo(together);
+    }
+
     /** Answers queries of the welcome topic with {@code welcomesAfter}; nothing else. */
-    private final class PagingTransport implements Transport {
+    private class PagingTransport implements Transport {
         private final LongFunction<List<Envelope>> welcomesAfter;
 
         PagingTransport(LongFunction<List<Envelope>> welcomesAfter) {

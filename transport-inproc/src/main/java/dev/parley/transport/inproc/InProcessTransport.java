@@ -1,11 +1,13 @@
 package dev.parley.transport.inproc;
 
 import dev.parley.spi.GroupChange;
+import dev.parley.AuthenticationException;
 import dev.parley.Authenticator;
 import dev.parley.ConversationType;
 import dev.parley.TransportException;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
+import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
@@ -23,10 +25,13 @@ import java.util.function.Function;
  * new, authenticated session on the next operation after the node dropped the current one.
  */
 final class InProcessTransport implements Transport {
+    private static final byte[] NO_BYTES = new byte[0];
     private final String nodeName;
     private final TransportConfig config;
     private NodeSession session; // guarded by this
     private boolean closed;       // guarded by this
+    private SessionTicket ticket;  // guarded by this: the last session's, to resume the next one
+    private long ticketRefreshAt;  // guarded by this
     private volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS; // the last session's
 
     InProcessTransport(String nodeName, TransportConfig config) {
@@ -109,18 +114,41 @@ final class InProcessTransport implements Transport {
         if (session == null || !session.isOpen()) {
             NodeSession fresh = InProcessNodes.find(nodeName).openSession("inproc");
             try {
-                Authenticator auth = config.authenticator();
-                byte[] nonce = fresh.challenge();
-                fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(fresh.nodeName(),
-                        new byte[0], nonce))); // no TLS in process: no channel binding
+                authenticate(fresh);
                 config.epochCheck().check(fresh.epoch());
+                ticket = fresh.issueTicket();
+                ticketRefreshAt = refreshTime(ticket);
             } catch (RuntimeException e) {
                 fresh.close();
                 throw e;
             }
             session = fresh;
             limits = fresh.limits().subscriptionLimits();
+        } else if (ticket != null && System.nanoTime() - ticketRefreshAt >= 0) {
+            ticket = session.issueTicket(); // renewed while used, so a drop finds one still valid
+            ticketRefreshAt = refreshTime(ticket);
         }
         return session;
+    }
+
+    /** With the ticket of the last session if there is one (no TLS in process: no channel binding), else a signature. */
+    private void authenticate(NodeSession fresh) {
+        if (ticket != null) {
+            byte[] nonce = SessionTicket.newNonce();
+            try {
+                fresh.resume(ticket.ticket(), nonce, ticket.proof(NO_BYTES, NO_BYTES, nonce));
+                return;
+            } catch (AuthenticationException e) { // expired, or a restarted node: sign instead
+                ticket = null;
+            }
+        }
+        Authenticator auth = config.authenticator();
+        byte[] nonce = fresh.challenge();
+        fresh.authenticate(auth.publicKey(), auth.sign(Authenticator.challengeMessage(fresh.nodeName(),
+                NO_BYTES, nonce)));
+    }
+
+    private static long refreshTime(SessionTicket ticket) {
+        return ticket == null ? 0 : System.nanoTime() + ticket.lifetime().toNanos() / 2;
     }
 }

@@ -136,13 +136,28 @@ public final class HostileClientFrames {
     }
 
     private static Arbitrary<ClientFrame.Builder> hello() {
-        return Combinators.combine(strings(), boundaryLongs()).as((v, ms) -> ClientFrame.newBuilder()
-                .setHello(Hello.newBuilder().setClientVersion(v).setHeartbeatIntervalMs(ms)));
+        return Combinators.combine(strings(), boundaryLongs(), tickets(), bytes(80), bytes(40))
+                .as((v, ms, ticket, nonce, proof) -> ClientFrame.newBuilder()
+                        .setHello(Hello.newBuilder().setClientVersion(v).setHeartbeatIntervalMs(ms)
+                                .setResumptionTicket(ticket).setResumptionNonce(nonce).setResumptionProof(proof)));
     }
 
     private static Arbitrary<ClientFrame.Builder> auth() {
-        return Combinators.combine(bytes(80), bytes(80)).as((key, sig) -> ClientFrame.newBuilder()
-                .setAuth(AuthResponse.newBuilder().setPublicKey(key).setSignature(sig)));
+        return Combinators.combine(bytes(80), bytes(80), tickets(), bytes(80), bytes(40))
+                .as((key, sig, ticket, nonce, proof) -> ClientFrame.newBuilder()
+                        .setAuth(AuthResponse.newBuilder().setPublicKey(key).setSignature(sig)
+                                .setResumptionTicket(ticket).setResumptionNonce(nonce).setResumptionProof(proof)));
+    }
+
+    /** Made-up resumption tickets: none, random bytes, and ones of a real ticket's size and version. */
+    private static Arbitrary<ByteString> tickets() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(ByteString.EMPTY)),
+                Tuple.of(1, bytes(120)),
+                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofSize(81).map(t -> {
+                    t[0] = 1; // the version the node reads first
+                    return ByteString.copyFrom(t);
+                })));
     }
 
     private Arbitrary<ClientFrame.Builder> publish() {

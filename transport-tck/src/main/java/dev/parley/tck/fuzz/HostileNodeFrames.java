@@ -6,6 +6,7 @@ import dev.parley.internal.Topics;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.AuthOk;
 import dev.parley.protocol.Challenge;
+import dev.parley.protocol.ResumptionTicket;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.CreateConversationResult;
 import dev.parley.protocol.EnvelopeBatch;
@@ -141,14 +142,28 @@ public final class HostileNodeFrames {
                         .setRetryable(retryable).build());
     }
 
+    /** Resumption tickets a node may hand out: empty, random, with any lifetime. */
+    private static Arbitrary<ResumptionTicket> resumptionTickets() {
+        Arbitrary<ByteString> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(100).map(ByteString::copyFrom);
+        return Combinators.combine(bytes, bytes, HostileClientFrames.boundaryLongs())
+                .as((ticket, secret, lifetime) -> ResumptionTicket.newBuilder().setTicket(ticket).setSecret(secret)
+                        .setLifetimeMs(lifetime).build());
+    }
+
     /** Anything a node may send, of any kind, for any request. */
     Arbitrary<NodeFrame.Builder> anyFrame() {
         return Arbitraries.oneOf(List.of(
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(n -> NodeFrame.newBuilder()
                         .setChallenge(Challenge.newBuilder().setNonce(ByteString.copyFrom(n)))),
                 Combinators.combine(HostileClientFrames.strings(), HostileClientFrames.boundaryLongs(),
-                        HostileClientFrames.strings()).as((inbox, ms, epoch) -> NodeFrame.newBuilder()
-                        .setAuthOk(AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(ms).setEpoch(epoch))),
+                        HostileClientFrames.strings(), resumptionTickets(), Arbitraries.of(true, false))
+                        .as((inbox, ms, epoch, ticket, resumed) -> NodeFrame.newBuilder()
+                        .setAuthOk(AuthOk.newBuilder().setInboxId(inbox).setHeartbeatIntervalMs(ms).setEpoch(epoch)
+                                .setResumption(ticket).setResumed(resumed))),
+                resumptionTickets().map(t -> NodeFrame.newBuilder().setResumptionTicket(t)),
+                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(40), HostileClientFrames.strings())
+                        .as((n, refused) -> NodeFrame.newBuilder().setChallenge(Challenge.newBuilder()
+                                .setNonce(ByteString.copyFrom(n)).setResumptionRefused(refused))),
                 Combinators.combine(sequences(), HostileClientFrames.boundaryLongs()).as((s, t) -> NodeFrame.newBuilder()
                         .setPublishResult(PublishAck.newBuilder().setSequence(s).setTimestampNs(t))),
                 runs().map(r -> NodeFrame.newBuilder().setQueryResult(QueryResult.newBuilder().addAllEnvelopes(r))),

@@ -11,6 +11,7 @@ import dev.parley.TransportException;
 import dev.parley.node.internal.metrics.NodeMetrics;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
+import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.node.NodeLimits;
@@ -46,6 +47,8 @@ public final class DefaultNodeSession implements NodeSession {
     private volatile String inboxId;
     private volatile Throwable terminatedBy;
     private byte[] nonce;
+    private byte[] publicKey;      // guarded by this; set with inboxId
+    private long signedAtNanos;    // guarded by this: when this session's chain was last authenticated by a signature
     private Consumer<Throwable> terminationHandler = t -> { };
 
     /**
@@ -102,13 +105,7 @@ public final class DefaultNodeSession implements NodeSession {
     }
 
     private String authenticateNow(byte[] publicKey, byte[] signature) {
-        byte[] expected;
-        synchronized (this) {
-            ensureOpen();
-            refuseIfAuthenticated();
-            expected = nonce;
-            nonce = null; // single use
-        }
+        byte[] expected = takeChallenge();
         if (expected == null) {
             throw new AuthenticationException("no challenge outstanding: ask for a challenge first");
         }
@@ -117,11 +114,58 @@ public final class DefaultNodeSession implements NodeSession {
             throw new AuthenticationException("signature does not match the public key, this node ('" + nodeName
                     + "') and this connection" + (channelBinding.length == 0 ? "" : " (TLS channel binding)"));
         }
+        return bind(publicKey, operations.tickets().now());
+    }
+
+    /**
+     * Accepts a ticket this node process issued for this epoch and channel binding, with the proof of its
+     * secret over this connection's binding, the outstanding challenge's nonce and the client's nonce. Over
+     * TLS a challenge must be outstanding (the client proves possession for this very connection); without
+     * TLS the client may resume in its first frame.
+     */
+    @Override
+    public String resume(byte[] ticket, byte[] clientNonce, byte[] proof) {
+        try {
+            byte[] challengeNonce = takeChallenge();
+            if (challengeNonce == null && channelBinding.length > 0) {
+                throw new AuthenticationException("over TLS a resumption answers a challenge: ask for one first");
+            }
+            ResumptionTickets.Resumed resumed = operations.tickets().verify(nodeName, epoch(), channelBinding, ticket,
+                    challengeNonce == null ? new byte[0] : challengeNonce, clientNonce, proof);
+            String inbox = bind(resumed.publicKey(), resumed.signedAtNanos());
+            meters.authenticated();
+            return inbox;
+        } catch (RuntimeException e) {
+            throw operations.refused(e);
+        }
+    }
+
+    @Override
+    public synchronized SessionTicket issueTicket() {
+        if (inboxId == null) {
+            throw new ProtocolException("a ticket is issued to an authenticated session only");
+        }
+        return operations.tickets().issue(nodeName, epoch(), channelBinding, publicKey, signedAtNanos);
+    }
+
+    /** The outstanding challenge's nonce, now used up, or {@code null}. */
+    private synchronized byte[] takeChallenge() {
+        ensureOpen();
+        refuseIfAuthenticated();
+        byte[] taken = nonce;
+        nonce = null; // single use
+        return taken;
+    }
+
+    /** Binds this session to the inbox of {@code publicKey}, counted against its sessions. */
+    private String bind(byte[] publicKey, long signedAt) {
         String inbox = Identity.inboxIdOf(publicKey);
         synchronized (this) {
             ensureOpen(); // a session that ended meanwhile is not counted: its end already ran
             refuseIfAuthenticated();
             operations.sessionStarted(inbox); // throws when the inbox has its limit of sessions
+            this.publicKey = publicKey.clone();
+            this.signedAtNanos = signedAt;
             inboxId = inbox;
         }
         return inbox;

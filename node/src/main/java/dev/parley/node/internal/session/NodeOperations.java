@@ -70,6 +70,7 @@ public final class NodeOperations {
     private final AtomicInteger openSubscriptions = new AtomicInteger();
     private final NodeMetrics metrics;
     private final StoreHealth storeHealth;
+    private final ResumptionTickets tickets;
     /** One instance for every publish (no allocation per publish): counts re-sent keys. */
     private final Function<Appended, PublishResult> published = this::published;
     /** One instance for every write: counts the refusal, then fails it as the client should see it. */
@@ -92,6 +93,7 @@ public final class NodeOperations {
         this.limits = limits;
         this.metrics = metrics;
         this.storeHealth = storeHealth;
+        this.tickets = new ResumptionTickets(nanoTime);
         this.conversationRate = new ConversationRate(limits.conversationsPerInboxPerMinute(), nanoTime);
         this.storedBytes = new StoredBytesQuota(store, limits.maxStoredBytesPerInbox());
         this.conversations = new ConversationDirectory(store);
@@ -105,6 +107,11 @@ public final class NodeOperations {
     /** The epoch of the node's store: clients holding cursors of another epoch must drop them. */
     public String epoch() {
         return store.epoch();
+    }
+
+    /** This node process's resumption tickets. */
+    ResumptionTickets tickets() {
+        return tickets;
     }
 
     /** The limits this node enforces. */
