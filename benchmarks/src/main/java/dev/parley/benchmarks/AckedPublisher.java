@@ -41,7 +41,7 @@ abstract class AckedPublisher implements AutoCloseable {
         return ByteBuffer.allocate(2 * Long.BYTES).putLong(message.getLong(message.position())).putLong(sequence).array();
     }
 
-    /** A bare publisher of {@code transport} ({@code grpc}: grpc-java; {@code ws}: Netty server, Java-WebSocket client). */
+    /** A bare publisher of {@code transport} ({@code grpc}: grpc-java; {@code ws}: Netty server and client). */
     static AckedPublisher of(String transport) throws Exception {
         return switch (transport) {
             case "grpc" -> new GrpcAckedPublisher();

@@ -143,7 +143,7 @@ public class BareReconnectBenchmark {
             CompletableFuture<Void> echoed = new CompletableFuture<>();
             CompletableFuture<Void> ended = new CompletableFuture<>();
             closed = ended;
-            client = BareWebSocket.open(kind, server.uri("/sub"), () -> echoed.complete(null),
+            client = BareWebSocket.open(kind, server.uri("/sub"), frame -> echoed.complete(null),
                     () -> ended.complete(null));
             client.send(PING);
             return echoed;

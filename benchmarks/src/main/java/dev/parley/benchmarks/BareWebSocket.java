@@ -1,6 +1,8 @@
 package dev.parley.benchmarks;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * A bare WebSocket client of {@link WebSocketRelay.RelayServer}, for the baselines: Java-WebSocket
@@ -18,10 +20,10 @@ interface BareWebSocket {
     enum Kind { JAVA_WEBSOCKET, NETTY }
 
     /**
-     * Connects to {@code uri}; returns once the WebSocket is open. {@code onReceive} runs per binary
+     * Connects to {@code uri}; returns once the WebSocket is open. {@code onReceive} gets every binary
      * frame, {@code onClosed} once the socket closed.
      */
-    static BareWebSocket open(Kind kind, URI uri, Runnable onReceive, Runnable onClosed) throws Exception {
+    static BareWebSocket open(Kind kind, URI uri, Consumer<ByteBuffer> onReceive, Runnable onClosed) throws Exception {
         return kind == Kind.NETTY ? NettyWebSocket.open(uri, onReceive, onClosed)
                 : JavaWebSocket.open(uri, onReceive, onClosed);
     }

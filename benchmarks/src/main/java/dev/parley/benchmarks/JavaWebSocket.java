@@ -6,13 +6,14 @@ import org.java_websocket.handshake.ServerHandshake;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** A bare Java-WebSocket client: its own read and write threads. */
 final class JavaWebSocket extends WebSocketClient implements BareWebSocket {
-    private final Runnable onReceive;
+    private final Consumer<ByteBuffer> onReceive;
     private final Runnable onClosed;
 
-    private JavaWebSocket(URI uri, Runnable onReceive, Runnable onClosed) {
+    private JavaWebSocket(URI uri, Consumer<ByteBuffer> onReceive, Runnable onClosed) {
         super(uri);
         this.onReceive = onReceive;
         this.onClosed = onClosed;
@@ -20,7 +21,7 @@ final class JavaWebSocket extends WebSocketClient implements BareWebSocket {
         setDaemon(true);
     }
 
-    static JavaWebSocket open(URI uri, Runnable onReceive, Runnable onClosed) throws InterruptedException {
+    static JavaWebSocket open(URI uri, Consumer<ByteBuffer> onReceive, Runnable onClosed) throws InterruptedException {
         JavaWebSocket client = new JavaWebSocket(uri, onReceive, onClosed);
         if (!client.connectBlocking(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("bare Java-WebSocket client did not connect to " + uri);
@@ -43,7 +44,7 @@ final class JavaWebSocket extends WebSocketClient implements BareWebSocket {
 
     @Override
     public void onMessage(ByteBuffer bytes) {
-        onReceive.run();
+        onReceive.accept(bytes);
     }
 
     @Override

@@ -21,8 +21,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** A bare Netty WebSocket client on the event loops all bare Netty clients of the JVM share. */
 final class NettyWebSocket implements BareWebSocket {
@@ -36,7 +38,7 @@ final class NettyWebSocket implements BareWebSocket {
         this.channel = channel;
     }
 
-    static NettyWebSocket open(URI uri, Runnable onReceive, Runnable onClosed) throws Exception {
+    static NettyWebSocket open(URI uri, Consumer<ByteBuffer> onReceive, Runnable onClosed) throws Exception {
         CompletableFuture<Void> open = new CompletableFuture<>();
         Channel channel = new Bootstrap().group(LOOPS).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -57,7 +59,7 @@ final class NettyWebSocket implements BareWebSocket {
 
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
-                                        onReceive.run();
+                                        onReceive.accept(frame.content().nioBuffer());
                                     }
                                 });
                     }

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * two baselines in the same run with the same payload and window: {@code bare}, the transport's own
  * {@code publish} to the node (what the SDK adds is encoding, ids, the local store and futures), and
  * {@code rawAcked}, no Parley code at all: a bare grpc-java bidi call (gRPC) or a bare Netty WebSocket
- * server with a Java-WebSocket client (ws) whose server acknowledges every message ({@link AckedPublisher}).
+ * server with a bare Netty WebSocket client (ws) whose server acknowledges every message ({@link AckedPublisher}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -11,31 +11,22 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bare WebSocket publish: a Java-WebSocket client ({@code TCP_NODELAY}, as {@link WebSocketRelay})
+ * Bare WebSocket publish: a bare Netty WebSocket client ({@link BareWebSocket}, {@code TCP_NODELAY}, the library of the SDK's client)
  * sends binary frames; a Netty server answers each with an acknowledgement frame, flushing once per
  * read (as Netty applications do).
  */
 final class WebSocketAckedPublisher extends AckedPublisher {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final Channel server;
-    private final WebSocketRelay.Client client;
+    private final BareWebSocket client;
 
     WebSocketAckedPublisher() throws Exception {
         server = WebSocketRelay.RelayServer.bind(group, Acknowledging::new);
         URI uri = URI.create("ws://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + "/");
-        client = new WebSocketRelay.Client(uri, null) {
-            @Override
-            public void onMessage(ByteBuffer ack) {
-                acknowledged(ack);
-            }
-        };
-        if (!client.connectBlocking(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("bare WebSocket publisher did not connect");
-        }
+        client = BareWebSocket.open(BareWebSocket.Kind.NETTY, uri, this::acknowledged, () -> { });
     }
 
     /** Answers every binary frame with its acknowledgement, flushed when the read is complete. */
@@ -59,8 +50,8 @@ final class WebSocketAckedPublisher extends AckedPublisher {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        client.closeBlocking();
+    public void close() throws Exception {
+        client.closeAndWait();
         server.close().sync();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }

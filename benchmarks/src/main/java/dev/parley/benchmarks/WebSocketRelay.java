@@ -38,11 +38,11 @@ final class WebSocketRelay implements BareRelayBenchmark.Relay {
 
     WebSocketRelay(Runnable onReceive, BareWebSocket.Kind clients) throws Exception {
         server = new RelayServer();
-        subscriber = BareWebSocket.open(clients, server.uri("/sub"), onReceive, () -> { });
+        subscriber = BareWebSocket.open(clients, server.uri("/sub"), frame -> onReceive.run(), () -> { });
         if (!server.subscribed.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("bare WebSocket subscriber did not connect");
         }
-        publisher = BareWebSocket.open(clients, server.uri("/pub"), () -> { }, () -> { });
+        publisher = BareWebSocket.open(clients, server.uri("/pub"), frame -> { }, () -> { });
     }
 
     /**
