@@ -6,9 +6,4 @@ class InProcessSharedThreadsTest extends SharedThreadsContract {
     protected String scheme() {
         return "inproc";
     }
-
-    @Override
-    protected String listenAddress() {
-        return null;
-    }
 }

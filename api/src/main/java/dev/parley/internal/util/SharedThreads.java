@@ -1,11 +1,13 @@
 package dev.parley.internal.util;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The thread pools all Parley clients of a JVM share, each bounded and made of daemon threads that
@@ -37,12 +39,54 @@ public final class SharedThreads {
     private SharedThreads() {
     }
 
+    /**
+     * Waits for {@code future}. On a thread of a shared pool, the pool has one thread more while this
+     * waits: what it waits for (another stream's start or end) may be queued behind it on the same pool,
+     * and Parley's own waits must never use up the pool and stall every client.
+     */
+    public static <T> T join(CompletableFuture<T> future) {
+        if (!(Thread.currentThread() instanceof PoolThread thread)) {
+            return future.join();
+        }
+        resize(thread.pool, 1);
+        try {
+            return future.join();
+        } finally {
+            resize(thread.pool, -1);
+        }
+    }
+
+    private static void resize(ThreadPoolExecutor pool, int by) {
+        synchronized (pool) {
+            if (by > 0) {
+                pool.setMaximumPoolSize(pool.getMaximumPoolSize() + by);
+                pool.setCorePoolSize(pool.getCorePoolSize() + by); // starts a thread for queued work
+            } else {
+                pool.setCorePoolSize(pool.getCorePoolSize() + by);
+                pool.setMaximumPoolSize(pool.getMaximumPoolSize() + by);
+            }
+        }
+    }
+
     /** {@link #SIZE} threads at most, started when work comes and stopped after being idle for a while. */
     private static ExecutorService boundedPool(String name) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(SIZE, SIZE, IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), NamedThreads.daemon(name));
+                new LinkedBlockingQueue<>());
+        AtomicInteger threads = new AtomicInteger();
+        pool.setThreadFactory(task -> new PoolThread(task, name + "-" + threads.incrementAndGet(), pool));
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /** A thread of one of the shared pools, which knows its pool (see {@link #join}). */
+    private static final class PoolThread extends Thread {
+        private final ThreadPoolExecutor pool;
+
+        PoolThread(Runnable task, String name, ThreadPoolExecutor pool) {
+            super(task, name);
+            this.pool = pool;
+            setDaemon(true);
+        }
     }
 
     private static ScheduledExecutorService timer() {
