@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * How to build a {@link Client}. Only the endpoint (one with {@code endpoint}, or several with
@@ -32,6 +33,7 @@ public final class ClientOptions {
     private final List<ContentCodec<?>> codecs;
     private final int cachedMessagesPerConversation;
     private final KeyStore trustStore;
+    private final Executor callbackExecutor;
 
     private ClientOptions(Builder b) {
         if (b.endpoints == null) {
@@ -45,6 +47,7 @@ public final class ClientOptions {
         this.codecs = List.copyOf(b.codecs);
         this.cachedMessagesPerConversation = b.cachedMessagesPerConversation;
         this.trustStore = b.trusted == null ? null : Pem.trustStore(b.trusted);
+        this.callbackExecutor = b.callbackExecutor;
     }
 
     public static Builder builder() {
@@ -104,6 +107,14 @@ public final class ClientOptions {
         return Optional.ofNullable(trustStore);
     }
 
+    /**
+     * Where this client's stream callbacks (and the streams' own work) run, from
+     * {@link Builder#callbackExecutor}; empty means the pool all clients of the JVM share.
+     */
+    public Optional<Executor> callbackExecutor() {
+        return Optional.ofNullable(callbackExecutor);
+    }
+
     public static final class Builder {
         /** Default of {@link #cachedMessagesPerConversation(int)}. */
         public static final int DEFAULT_CACHED_MESSAGES_PER_CONVERSATION = 10_000;
@@ -116,6 +127,7 @@ public final class ClientOptions {
         private final List<ContentCodec<?>> codecs = new ArrayList<>();
         private int cachedMessagesPerConversation = DEFAULT_CACHED_MESSAGES_PER_CONVERSATION;
         private List<Certificate> trusted; // null: the JDK's default trust store
+        private Executor callbackExecutor; // null: the JVM's shared stream pool
 
         /**
          * The one node to talk to, e.g. {@code grpc://127.0.0.1:5556}, {@code ws://host:5557},
@@ -284,6 +296,24 @@ public final class ClientOptions {
                 trusted = new ArrayList<>();
             }
             trusted.addAll(certificates);
+            return this;
+        }
+
+        /**
+         * Runs this client's stream callbacks ({@code onValue}, {@code onError}, ...) and the streams' own
+         * work (catch-ups) on {@code executor} instead of the pool every client of the JVM shares.
+         *
+         * <p>By default all clients of a JVM share one bounded pool (one thread per core, at least two):
+         * a callback that blocks holds one of its threads, and while every thread is held by blocked
+         * callbacks the streams of <em>all</em> clients of the JVM wait. Callbacks that block (a
+         * database write, a remote call, waiting on a lock) should therefore run on an executor of the
+         * application's own, e.g. {@code Executors.newVirtualThreadPerTaskExecutor()} or a pool sized for
+         * the blocking work. The guarantees stay as they are: one stream's callbacks never run
+         * concurrently and run in event order, whatever the executor. The application owns the executor:
+         * the client neither shuts it down nor waits for it beyond its own streams' work when closed.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -53,7 +53,7 @@ public final class DefaultClientFactory implements ClientFactory {
             throw e;
         }
         ClientServices services = new ClientServices(options.identity().inboxId(), transport, store,
-                codecs, options.heartbeatInterval(), options.requestTimeout());
+                codecs, options.heartbeatInterval(), options.requestTimeout(), options.callbackExecutor().orElse(null));
         return new DefaultClient(options.identity().inboxId(), services);
     }
 

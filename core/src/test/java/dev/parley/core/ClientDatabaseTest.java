@@ -160,6 +160,6 @@ class ClientDatabaseTest {
         Transport transport = TransportRegistry.forScheme("inproc").connect(URI.create(net.endpoint()),
                 TransportConfig.builder().authenticator(identity).build());
         return new DefaultClient(identity.inboxId(), new ClientServices(identity.inboxId(), transport, store,
-                new Codecs(List.of()), Duration.ofSeconds(15), Duration.ofSeconds(30)));
+                new Codecs(List.of()), Duration.ofSeconds(15), Duration.ofSeconds(30), null));
     }
 }

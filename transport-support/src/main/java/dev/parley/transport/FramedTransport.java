@@ -7,7 +7,9 @@ import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
-import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.ScopedTimers;
+import dev.parley.internal.util.SharedResource;
+import dev.parley.internal.util.SharedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.CreateConversationRequest;
@@ -29,7 +31,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,25 +46,29 @@ public final class FramedTransport implements Transport {
     private static final int CONNECT_ATTEMPTS = 3;
     private final FrameLink.Factory links;
     private final TransportConfig config;
-    private final ScheduledExecutorService timers;
+    private final SharedResource.Lease<ScheduledExecutorService> timerLease;
+    private final ScopedTimers timers; // this transport's timers on the JVM's shared timer thread
     private final TicketHolder tickets = new TicketHolder();
     private ClientFrameSession current;                      // guarded by this
     private CompletableFuture<ClientFrameSession> connecting; // guarded by this
     private boolean closed;                          // guarded by this
     private volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS; // the last connection's
 
-    private FramedTransport(FrameLink.Factory links, TransportConfig config, String name) {
+    private FramedTransport(FrameLink.Factory links, TransportConfig config) {
         this.links = links;
         this.config = config;
-        this.timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("parley-" + name + "-link"));
+        this.timerLease = SharedThreads.TIMERS.acquire();
+        this.timers = new ScopedTimers(timerLease.get());
     }
 
     /**
      * Connects and authenticates, or throws the typed reason it could not. A connection that breaks
      * during the handshake (a reset under load) is tried again, at most {@value #CONNECT_ATTEMPTS} times.
+     *
+     * @param name the transport's name in log lines, e.g. {@code grpc}
      */
     public static FramedTransport connect(FrameLink.Factory links, TransportConfig config, String name) {
-        FramedTransport transport = new FramedTransport(links, config, name);
+        FramedTransport transport = new FramedTransport(links, config);
         for (int attempt = 1; ; attempt++) {
             try {
                 transport.connection().get(config.requestTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
@@ -71,7 +76,7 @@ public final class FramedTransport implements Transport {
             } catch (ExecutionException | CompletionException e) {
                 ParleyException failure = Failures.asParley(e.getCause());
                 if (attempt < CONNECT_ATTEMPTS && failure instanceof TransportException t && t.isRetryable()) {
-                    log.info("connecting failed ({}); trying again", failure.getMessage());
+                    log.info("{}: connecting failed ({}); trying again", name, failure.getMessage());
                     continue;
                 }
                 transport.close();
@@ -151,6 +156,7 @@ public final class FramedTransport implements Transport {
             toClose.close(new TransportException("transport closed", false));
         }
         timers.shutdownNow();
+        timerLease.close();
         links.close();
     }
 

@@ -9,6 +9,7 @@ import dev.parley.ConversationType;
 import dev.parley.DecodedMessage;
 import dev.parley.Group;
 import dev.parley.Identity;
+import dev.parley.internal.util.SharedResource;
 import dev.parley.LimitExceededException;
 import dev.parley.MessageStream;
 import dev.parley.NodeResetException;
@@ -1155,11 +1156,15 @@ public abstract class TransportContract extends TransportSuite {
         }
     }
 
-    /** Live threads this client side owns (named {@code parley-} but not the node's). */
+    /**
+     * Live threads this client side owns (named {@code parley-} but not the node's, nor those of pools
+     * the JVM's clients share while another client still uses them).
+     */
     protected static long clientThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .filter(t -> t.getName().startsWith("parley-") && !t.getName().startsWith("parley-node-"))
+                .filter(t -> !SharedResource.isHeldThread(t))
                 .count();
     }
 }

@@ -47,7 +47,7 @@ public abstract class TransportSuite {
 
     /** What the node listens on for this transport; {@code null} when it needs no endpoint (inproc). */
     protected String listenAddress() {
-        return scheme() + "://127.0.0.1:0";
+        return "inproc".equals(scheme()) ? null : scheme() + "://127.0.0.1:0";
     }
 
     /** True when {@link #scheme()} runs over TLS ({@code grpcs}, {@code wss}); the TLS rules apply then. */

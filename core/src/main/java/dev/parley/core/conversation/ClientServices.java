@@ -7,6 +7,7 @@ import dev.parley.core.stream.StreamThreads;
 import dev.parley.spi.Transport;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Wires the parts of a client together: store, codecs, processor, sync, the stream threads and runtime. */
@@ -14,11 +15,12 @@ public final class ClientServices implements AutoCloseable {
     private final ClientState state;
     private final StreamThreads threads;
 
+    /** @param callbackExecutor where stream work and callbacks run; {@code null}: the JVM's shared stream pool */
     public ClientServices(String inboxId, Transport transport, MessageStore store, Codecs codecs,
-                          Duration heartbeatInterval, Duration requestTimeout) {
+                          Duration heartbeatInterval, Duration requestTimeout, Executor callbackExecutor) {
         EnvelopeProcessor processor = new EnvelopeProcessor(inboxId, store, codecs);
         Syncer syncer = new Syncer(inboxId, transport, store, processor, requestTimeout);
-        this.threads = new StreamThreads(inboxId.substring(0, Math.min(8, inboxId.length())));
+        this.threads = new StreamThreads(callbackExecutor);
         StreamRuntime runtime = new StreamRuntime(transport, threads.pool(), threads.scheduler(),
                 () -> ThreadLocalRandom.current().nextLong(), heartbeatInterval, requestTimeout);
         this.state = new ClientState(inboxId, transport, store, processor, codecs, syncer, runtime, requestTimeout);

@@ -16,8 +16,9 @@ public record ConversationRecord(String id, ConversationType type, List<String> 
                                  String creatorInboxId, long createdAtNs, String name, List<String> adminInboxIds,
                                  boolean active, long stateSequence) {
     public ConversationRecord {
-        memberInboxIds = List.copyOf(memberInboxIds);
-        adminInboxIds = List.copyOf(adminInboxIds);
+        memberInboxIds = shared(memberInboxIds);
+        adminInboxIds = shared(adminInboxIds);
+        creatorInboxId = creatorInboxId.intern();
     }
 
     /** A conversation as created: its creator is its admin, this inbox a member. */
@@ -31,6 +32,15 @@ public record ConversationRecord(String id, ConversationType type, List<String> 
                                       String inboxId) {
         return new ConversationRecord(id, type, members, creatorInboxId, createdAtNs, newName == null ? name : newName,
                 admins, members.contains(inboxId), sequence);
+    }
+
+    /**
+     * An unmodifiable copy holding the JVM's one instance of each inbox id ({@link String#intern()}): the
+     * clients of one JVM that share large groups then hold each member's id once between them, not once
+     * each (1,000 clients in one group of 1,000 would otherwise hold a million copies).
+     */
+    private static List<String> shared(List<String> inboxIds) {
+        return inboxIds.stream().map(String::intern).toList();
     }
 
     /** True when {@code other} (of the same conversation) comes from a later state than this one. */

@@ -7,6 +7,7 @@ import dev.parley.StreamOptions;
 import dev.parley.StreamState;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.util.SharedThreads;
 import dev.parley.spi.Envelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ final class StreamEngine<T> implements Attempt.Events {
             newAttempt();
         });
         try {
-            firstAttempt.join();
+            SharedThreads.join(firstAttempt);
         } catch (CompletionException e) {
             throw (RuntimeException) e.getCause();
         }
@@ -264,7 +265,7 @@ final class StreamEngine<T> implements Attempt.Events {
             }
         }
         if (wait && !serial.inExecutor()) {
-            finished.join();
+            SharedThreads.join(finished); // a callback ending another stream must not use up the shared pool
         }
     }
 

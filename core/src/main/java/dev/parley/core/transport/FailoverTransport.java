@@ -4,7 +4,9 @@ import dev.parley.ConversationType;
 import dev.parley.LimitExceededException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
-import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.ScopedExecutor;
+import dev.parley.internal.util.SharedResource;
+import dev.parley.internal.util.SharedThreads;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
@@ -22,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -72,7 +73,8 @@ public final class FailoverTransport implements Transport {
     private final List<URI> endpoints;
     private final Connector connector;
     private final Duration requestTimeout;
-    private final ExecutorService connects;
+    private final SharedResource.Lease<ExecutorService> blocking;
+    private final ScopedExecutor connects; // on the JVM's shared pool for blocking work
     private final List<CompletableFuture<Transport>> transports; // per endpoint; null: not connected, guarded by this
     private final AtomicInteger current;
     private volatile Transport lastConnected;
@@ -83,7 +85,8 @@ public final class FailoverTransport implements Transport {
         this.endpoints = List.copyOf(endpoints);
         this.requestTimeout = requestTimeout;
         this.connector = connector;
-        this.connects = Executors.newCachedThreadPool(NamedThreads.daemon("parley-failover-connect"));
+        this.blocking = SharedThreads.BLOCKING.acquire();
+        this.connects = new ScopedExecutor(blocking.get());
         this.transports = new ArrayList<>(endpoints.size());
         for (int i = 0; i < endpoints.size(); i++) {
             transports.add(i == connectedIndex ? CompletableFuture.completedFuture(connected) : null);
@@ -191,7 +194,8 @@ public final class FailoverTransport implements Transport {
             transports.stream().filter(t -> t != null).forEach(toClose::add);
         }
         toClose.forEach(t -> t.thenAccept(Transport::close)); // one still connecting is closed once it has
-        connects.shutdown();
+        connects.close(Duration.ZERO); // a connect under way finishes on its own and closes what it made
+        blocking.close();
     }
 
     /**

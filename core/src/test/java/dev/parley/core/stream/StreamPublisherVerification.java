@@ -53,7 +53,7 @@ public class StreamPublisherVerification extends FlowPublisherVerification<Strin
         Identity identity = Identity.generate();
         publisher = connect(identity);
         subscriber = connect(identity);
-        threads = new StreamThreads("rs-tck");
+        threads = new StreamThreads(null);
         runtime = new StreamRuntime(subscriber, threads.pool(), threads.scheduler(), new Random(), Duration.ofSeconds(15),
                 Duration.ofSeconds(10));
     }

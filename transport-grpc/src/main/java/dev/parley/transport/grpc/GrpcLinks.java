@@ -3,6 +3,8 @@ package dev.parley.transport.grpc;
 import dev.parley.TransportException;
 import dev.parley.transport.ChannelBindings;
 import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.SharedResource;
+import dev.parley.internal.util.SharedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.NodeFrame;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * channel's HTTP/2 connection. A link that went silent ({@link FrameLink#abandon()}) takes that
  * channel with it: its connection may be dead without a FIN or a RST, and every later call would
  * go down it until TCP gives up, so the next link opens a new channel, hence a new connection.
- * gRPC keepalive pings also find a dead connection while no call is open. The channels and their
- * single event loop thread belong to this factory and end with it. With TLS ({@code grpcs}) the
+ * gRPC keepalive pings also find a dead connection while no call is open. The channels belong to
+ * this factory and end with it; their I/O runs on the event loops all gRPC clients of the JVM share
+ * ({@link #EVENT_LOOPS}), their name look-ups on the shared pool for blocking work. With TLS ({@code grpcs}) the
  * channel checks the node's certificate against the trust given and the endpoint's host name.
  */
 final class GrpcLinks implements FrameLink.Factory {
@@ -42,11 +46,18 @@ final class GrpcLinks implements FrameLink.Factory {
     /** How long a keepalive ping may go unanswered before the connection counts as dead. */
     static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The event loops of every gRPC client connection in the JVM: one thread per core, at least two. */
+    static final SharedResource<EventLoopGroup> EVENT_LOOPS = new SharedResource<>("parley-shared-grpc-",
+            () -> new MultiThreadIoEventLoopGroup(SharedThreads.SIZE, NamedThreads.daemon("parley-shared-grpc"),
+                    NioIoHandler.newFactory()),
+            group -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+
     private static final Logger log = LoggerFactory.getLogger(GrpcLinks.class);
 
     private final URI endpoint;
     private final SslContext tls; // null: plaintext
-    private final EventLoopGroup eventLoop;
+    private final SharedResource.Lease<EventLoopGroup> eventLoop;
+    private final SharedResource.Lease<ExecutorService> blocking;
     private ManagedChannel channel; // guarded by this
     private boolean closed;         // guarded by this
 
@@ -59,9 +70,9 @@ final class GrpcLinks implements FrameLink.Factory {
     GrpcLinks(URI endpoint, SslContext tls) {
         GrpcProtocol.checkAddress(endpoint);
         this.endpoint = endpoint;
-        this.eventLoop = new MultiThreadIoEventLoopGroup(1, NamedThreads.daemon("parley-grpc-client"),
-                NioIoHandler.newFactory());
         this.tls = tls;
+        this.eventLoop = EVENT_LOOPS.acquire();
+        this.blocking = SharedThreads.BLOCKING.acquire();
         this.channel = newChannel();
     }
 
@@ -73,9 +84,10 @@ final class GrpcLinks implements FrameLink.Factory {
             builder.sslContext(tls); // grpc-netty verifies the host name of the authority (host:port)
         }
         return builder
-                .eventLoopGroup(eventLoop)
+                .eventLoopGroup(eventLoop.get())
                 .channelType(NioSocketChannel.class)
                 .directExecutor() // handlers only hand work on, they never block
+                .offloadExecutor(blocking.get()) // not grpc-java's own cached pool
                 .maxInboundMessageSize(WireLimits.MAX_FRAME_BYTES)
                 .keepAliveTime(KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
@@ -112,7 +124,8 @@ final class GrpcLinks implements FrameLink.Factory {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        eventLoop.close();
+        blocking.close();
     }
 
     private final class Link implements FrameLink {

@@ -12,6 +12,7 @@ import dev.parley.ParleyException;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
 import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.SharedResource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -273,12 +274,14 @@ public abstract class HostileNodeProperties {
     }
 
     /**
-     * Live threads but those of the fake node, of this suite and of pools libraries keep for the
-     * whole JVM: what a client may start (Parley's, its transport's, its socket library's).
+     * Live threads but those of the fake node, of this suite, of pools libraries keep for the whole JVM
+     * and of Parley's shared pools while another client still uses them: what a client may start
+     * (Parley's, its transport's, its socket library's).
      */
     static Set<Thread> clientThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                 .filter(t -> NOT_THE_CLIENTS.stream().noneMatch(t.getName()::startsWith))
+                .filter(t -> !SharedResource.isHeldThread(t))
                 .collect(Collectors.toCollection(HashSet::new));
     }
 

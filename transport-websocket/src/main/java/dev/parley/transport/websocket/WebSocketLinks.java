@@ -1,11 +1,16 @@
 package dev.parley.transport.websocket;
 
 import dev.parley.TransportException;
+import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.SharedResource;
+import dev.parley.internal.util.SharedThreads;
 import dev.parley.internal.util.WireLimits;
 import dev.parley.transport.FrameLink;
 import dev.parley.transport.TlsSettings;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -22,12 +27,13 @@ import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Links over Netty WebSockets: one socket per link, binary frames carrying the protobuf frames,
  * {@code TCP_NODELAY} on, on the event loops all WebSocket clients of the JVM share
- * ({@link ClientEventLoops}): a link costs a socket, no thread. Frames sent before the socket
+ * ({@link #EVENT_LOOPS}): a link costs a socket, no thread. Frames sent before the socket
  * opened wait for it. A node frame larger than {@link WireLimits#MAX_FRAME_BYTES} is refused from
  * its header, before its payload is buffered: the link closes with 1009 and the client sees a
  * retryable {@link TransportException}. Over TLS ({@code wss}) the node's certificate must chain to
@@ -40,10 +46,16 @@ final class WebSocketLinks implements FrameLink.Factory {
     /** How long a closing link waits for the node's answer to its close frame before it drops the socket. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * The event loops every WebSocket client of the JVM shares (as many as {@link SharedThreads#SIZE}, daemon):
+     * a thousand clients run on a handful of threads, and a reconnect costs a socket, not threads.
+     */
+    static final SharedResource<EventLoopGroup> EVENT_LOOPS = eventLoops("parley-shared-ws");
+
     private final URI uri;
     private final SslContext tls;
-    private final ClientEventLoops loops;
-    private final EventLoopGroup group;
+    private final SharedResource<EventLoopGroup> loops;
+    private final SharedResource.Lease<EventLoopGroup> clientLease;
     private final WebSocketClientProtocolConfig upgrade;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -54,11 +66,11 @@ final class WebSocketLinks implements FrameLink.Factory {
 
     /** @param tls the client's TLS context ({@code wss://}), {@code null} for plaintext */
     WebSocketLinks(URI endpoint, SslContext tls) {
-        this(endpoint, tls, ClientEventLoops.SHARED);
+        this(endpoint, tls, EVENT_LOOPS);
     }
 
-    /** @param loops the event loops the links run on (all clients share {@link ClientEventLoops#SHARED}) */
-    WebSocketLinks(URI endpoint, SslContext tls, ClientEventLoops loops) {
+    /** @param loops the event loops the links run on (all clients share {@link #EVENT_LOOPS}) */
+    WebSocketLinks(URI endpoint, SslContext tls, SharedResource<EventLoopGroup> loops) {
         this.uri = CloseCodes.dialUri(endpoint);
         this.tls = tls;
         this.upgrade = WebSocketClientProtocolConfig.newBuilder()
@@ -68,7 +80,14 @@ final class WebSocketLinks implements FrameLink.Factory {
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis())
                 .build();
         this.loops = loops;
-        this.group = loops.acquire(); // held while this client lives: reconnects find the loops running
+        this.clientLease = loops.acquire(); // held while this client lives: reconnects find the loops running
+    }
+
+    /** Event loops shared by whoever acquires them, their threads named {@code threadPrefix-N}. */
+    static SharedResource<EventLoopGroup> eventLoops(String threadPrefix) {
+        return new SharedResource<>(threadPrefix + "-", () -> new MultiThreadIoEventLoopGroup(SharedThreads.SIZE,
+                NamedThreads.daemon(threadPrefix), NioIoHandler.newFactory()),
+                group -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
     }
 
     /**
@@ -100,8 +119,9 @@ final class WebSocketLinks implements FrameLink.Factory {
         channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                 new WebSocketClientProtocolHandler(new ClientHandshaker(uri), upgrade), new WebSocketFrameAggregator(WireLimits.MAX_FRAME_BYTES),
                 link);
-        EventLoopGroup socketLoops = loops.acquire(); // a closing socket keeps its loop until it is closed
-        channel.closeFuture().addListener(closed -> loops.release(socketLoops));
+        SharedResource.Lease<EventLoopGroup> socketLease = loops.acquire(); // a closing socket keeps its loop until it is closed
+        channel.closeFuture().addListener(closed -> socketLease.close());
+        EventLoopGroup socketLoops = socketLease.get();
         InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
         socketLoops.register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
@@ -122,7 +142,7 @@ final class WebSocketLinks implements FrameLink.Factory {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            loops.release(group);
+            clientLease.close();
         }
     }
 }

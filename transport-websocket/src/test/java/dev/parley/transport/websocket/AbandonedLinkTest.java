@@ -31,7 +31,7 @@ class AbandonedLinkTest {
     private static Set<Thread> otherThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                 .filter(t -> t.getThreadGroup() != null && !"system".equals(t.getThreadGroup().getName()))
-                .filter(t -> Stream.of("parley-ws-client", "parley-node-", "parley-testing-")
+                .filter(t -> Stream.of("parley-shared-ws", "parley-node-", "parley-testing-")
                         .noneMatch(t.getName()::startsWith))
                 .collect(Collectors.toSet());
     }

@@ -1,11 +1,11 @@
 package dev.parley.transport.websocket;
 
-import dev.parley.internal.util.NamedThreads;
+import dev.parley.internal.util.SharedResource;
+import dev.parley.internal.util.SharedThreads;
 import dev.parley.node.Node;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.FrameLink;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,10 +29,8 @@ class SharedEventLoopsTest {
     private static final int CLIENTS = 40;
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    /** Like {@link ClientEventLoops#SHARED}, with threads of their own name, so that other tests' clients do not count. */
-    private final ClientEventLoops loops = new ClientEventLoops(() -> new MultiThreadIoEventLoopGroup(
-            Runtime.getRuntime().availableProcessors(), NamedThreads.daemon("test-ws-client"),
-            NioIoHandler.newFactory()), ClientEventLoops.LINGER);
+    /** Like {@link WebSocketLinks#EVENT_LOOPS}, with threads of their own name, so that other tests' clients do not count. */
+    private final SharedResource<EventLoopGroup> loops = WebSocketLinks.eventLoops("test-ws-client");
 
     private static Set<String> clientLoopThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
@@ -57,14 +55,14 @@ class SharedEventLoopsTest {
             for (CompletableFuture<NodeFrame> answer : answers) {
                 assertThat(answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).hasChallenge()).isTrue();
             }
-            assertThat(clientLoopThreads()).hasSizeLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(clientLoopThreads()).hasSizeLessThanOrEqualTo(SharedThreads.SIZE);
             assertThat(Thread.activeCount() - threadsBefore).as("threads started for " + CLIENTS + " links, the node's"
                     + " event loops included").isLessThan(CLIENTS / 2);
 
             links.forEach(FrameLink::close);
             clients.forEach(WebSocketLinks::close);
             await().atMost(WAIT).until(() -> node.connectionCount() == 0);
-            await().atMost(WAIT).until(() -> !loops.running() && clientLoopThreads().isEmpty());
+            await().atMost(WAIT).until(() -> loops.users() == 0 && clientLoopThreads().isEmpty());
         }
     }
 }
