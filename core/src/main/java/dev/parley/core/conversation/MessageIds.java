@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Message ids: the first 16 bytes, in hexadecimal, of SHA-256 over the UTF-8 of
@@ -13,13 +14,12 @@ import java.security.NoSuchAlgorithmException;
  */
 final class MessageIds {
     private static final ThreadLocal<MessageIds> PER_THREAD = ThreadLocal.withInitial(MessageIds::new);
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
     private static final int ID_BYTES = 16;
 
     private final MessageDigest sha256;
     private final byte[] digest = new byte[32];
     private final byte[] sequenceDigits = new byte[20]; // '#' and up to 19 digits
-    private final byte[] hex = new byte[ID_BYTES * 2];
     private String lastTopic;
     private byte[] lastTopicBytes;
 
@@ -52,11 +52,7 @@ final class MessageIds {
         } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
-        for (int i = 0; i < ID_BYTES; i++) {
-            hex[2 * i] = HEX[(digest[i] >> 4) & 0xF];
-            hex[2 * i + 1] = HEX[digest[i] & 0xF];
-        }
-        return new String(hex, StandardCharsets.US_ASCII);
+        return HEX.formatHex(digest, 0, ID_BYTES);
     }
 
     /** Writes "#" and the decimal {@code sequence} (not negative) at the end of the buffer; returns where they start. */
