@@ -31,12 +31,26 @@ import java.util.Map;
  */
 @AutoService(ClientFactory.class)
 public final class DefaultClientFactory implements ClientFactory {
+    /** Opens a client's store. */
+    @FunctionalInterface
+    public interface StoreOpener {
+        MessageStore open(ClientOptions options, Codecs codecs);
+    }
+
     @Override
     public Client create(ClientOptions options) {
+        return create(options, DefaultClientFactory::openStore);
+    }
+
+    /**
+     * A client on the store {@code stores} opens: for tools and tests that wrap the store (to watch which
+     * threads use it, or to hold it up); {@link #openStore} opens the one {@code options} ask for.
+     */
+    public static Client create(ClientOptions options, StoreOpener stores) {
         Map<URI, TransportProvider> providers = new LinkedHashMap<>();
         options.endpoints().forEach(e -> providers.put(e, TransportRegistry.forScheme(e.getScheme())));
         Codecs codecs = new Codecs(options.codecs());
-        MessageStore store = openStore(options, codecs);
+        MessageStore store = stores.open(options, codecs);
         NodeHistory history = new NodeHistory(store);
         TransportConfig config = TransportConfig.builder()
                 .authenticator(options.identity())
@@ -79,7 +93,8 @@ public final class DefaultClientFactory implements ClientFactory {
         }
     }
 
-    private static MessageStore openStore(ClientOptions options, Codecs codecs) {
+    /** The store {@code options} ask for: SQLite at {@code dbPath}, else in memory. */
+    public static MessageStore openStore(ClientOptions options, Codecs codecs) {
         return options.dbPath()
                 .<MessageStore>map(path -> SqliteMessageStore.open(path, options.identity().inboxId(), codecs))
                 .orElseGet(() -> new InMemoryMessageStore(options.cachedMessagesPerConversation()));

@@ -1,6 +1,7 @@
 package dev.parley.tck;
 
 import dev.parley.Client;
+import dev.parley.ClientOptions;
 import dev.parley.DecodedMessage;
 import dev.parley.Group;
 import dev.parley.Identity;
@@ -10,13 +11,16 @@ import dev.parley.internal.util.SharedThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,17 +36,18 @@ import static org.awaitility.Awaitility.await;
 @Timeout(300)
 public abstract class SharedThreadsContract extends TransportSuite {
     private static final int CLIENTS = 200;
+    private static final int DATABASE_CLIENTS = 100;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final List<Client> clients = new ArrayList<>();
 
     /**
-     * Threads the clients may add at most, whatever their number: the shared pools for stream work and
-     * blocking work ({@link SharedThreads#SIZE} each), the timer, the transport's shared I/O threads
-     * ({@link SharedThreads#SIZE}), and a few the JDK or a library starts once per JVM.
+     * Threads the clients may add at most, whatever their number: the shared pools for stream work,
+     * blocking work and database writes ({@link SharedThreads#SIZE} each), the timer, the transport's
+     * shared I/O threads ({@link SharedThreads#SIZE}), and a few the JDK or a library starts once per JVM.
      */
     protected int threadBound() {
-        return 3 * SharedThreads.SIZE + 1 + 16;
+        return 4 * SharedThreads.SIZE + 1 + 16;
     }
 
     @AfterEach
@@ -52,21 +57,32 @@ public abstract class SharedThreadsContract extends TransportSuite {
 
     @Test
     void manyClientsShareBoundedThreadsThatEndWithTheLastClient() throws InterruptedException {
+        shareBoundedThreads(CLIENTS, i -> clientOptions(node.endpoint(scheme()), Identity.generate()));
+    }
+
+    /** Each client with its own SQLite file: the files' writes share a pool too, no thread per file. */
+    @Test
+    void manyClientsWithDatabasesShareBoundedThreads(@TempDir Path dir) throws InterruptedException {
+        shareBoundedThreads(DATABASE_CLIENTS, i -> clientOptions(node.endpoint(scheme()), Identity.generate())
+                .dbPath(dir.resolve("client-" + i + ".db3")));
+    }
+
+    private void shareBoundedThreads(int count, IntFunction<ClientOptions.Builder> options) throws InterruptedException {
         Set<Thread> before = liveThreads();
-        CountDownLatch delivered = new CountDownLatch(CLIENTS);
-        StreamOptions<DecodedMessage> options = StreamOptions.<DecodedMessage>builder()
+        CountDownLatch delivered = new CountDownLatch(count);
+        StreamOptions<DecodedMessage> streamOptions = StreamOptions.<DecodedMessage>builder()
                 .onValue(m -> delivered.countDown()).build();
         List<MessageStream<DecodedMessage>> streams = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-            Client client = Client.create(clientOptions(node.endpoint(scheme()), Identity.generate()).build());
+        for (int i = 0; i < count; i++) {
+            Client client = Client.create(options.apply(i).build());
             clients.add(client);
-            streams.add(client.conversations().streamAllMessages(options));
+            streams.add(client.conversations().streamAllMessages(streamOptions));
         }
         Group group = clients.get(0).conversations().newGroup(clients.stream().skip(1).map(Client::inboxId).toList());
         group.send("to everyone");
         assertThat(delivered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("every stream delivered").isTrue();
 
-        assertThat(startedSince(before)).as("threads added by " + CLIENTS + " live clients")
+        assertThat(startedSince(before)).as("threads added by " + count + " live clients")
                 .hasSizeLessThanOrEqualTo(threadBound());
 
         streams.forEach(MessageStream::end);

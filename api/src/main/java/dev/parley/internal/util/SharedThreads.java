@@ -30,6 +30,14 @@ public final class SharedThreads {
     public static final SharedResource<ExecutorService> BLOCKING = new SharedResource<>("parley-shared-blocking-",
             () -> boundedPool("parley-shared-blocking"), ExecutorService::shutdown);
 
+    /**
+     * Writes of the clients' SQLite databases ({@code ClientOptions.dbPath}): each database's commits run
+     * one at a time, in order, as tasks here, so a thousand databases need no thousand threads. Only those
+     * commits run here (nothing that waits for other work), so the pool never stalls on itself.
+     */
+    public static final SharedResource<ExecutorService> STORE = new SharedResource<>("parley-shared-store-",
+            () -> boundedPool("parley-shared-store"), ExecutorService::shutdown);
+
     /** One timer thread; tasks must be short and hand real work on. Cancelled tasks leave its queue at once. */
     public static final SharedResource<ScheduledExecutorService> TIMERS = new SharedResource<>("parley-shared-timer-",
             SharedThreads::timer, ScheduledExecutorService::shutdownNow);

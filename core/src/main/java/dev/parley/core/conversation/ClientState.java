@@ -10,6 +10,7 @@ import dev.parley.ParleyException;
 import dev.parley.TransportException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
+import dev.parley.core.stream.SerialExecutor;
 import dev.parley.core.stream.StreamRuntime;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
@@ -24,7 +25,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Everything the conversation objects of one client share, and the writes they make. */
@@ -41,9 +44,15 @@ final class ClientState {
     final Plans plans;
     final StreamRuntime runtime;
     final Duration requestTimeout;
+    /** Where a sent message is stored: null (at once) for a memory store; else off the acknowledging thread. */
+    private final Executor sentStore;
 
+    /**
+     * @param blocking the JVM's pool for blocking work, where a durable store's writes of sent messages run in
+     *                 send order: not the stream pool, whose callbacks may wait in {@code send} for them
+     */
     ClientState(String inboxId, Transport transport, MessageStore store, EnvelopeProcessor processor, Codecs codecs,
-                Syncer syncer, StreamRuntime runtime, Duration requestTimeout) {
+                Syncer syncer, StreamRuntime runtime, Duration requestTimeout, Executor blocking) {
         this.plans = new Plans(inboxId, store, processor, syncer);
         this.inboxId = inboxId;
         this.transport = transport;
@@ -53,6 +62,7 @@ final class ClientState {
         this.syncer = syncer;
         this.runtime = runtime;
         this.requestTimeout = requestTimeout;
+        this.sentStore = store.persistent() ? new SerialExecutor(blocking) : null;
     }
 
     /**
@@ -73,15 +83,18 @@ final class ClientState {
             payload.setFallback(encoded.fallback());
         }
         String topic = Topics.conversation(conversationId);
-        return publishAsync(topic, payload.build().toByteArray(), newIdempotencyKey(), PUBLISH_ATTEMPTS)
-                .thenApply(result -> {
-                    DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
-                            conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
-                    if (processor.consentOf(conversationId) != ConsentState.DENIED) {
-                        store.putMessage(message, result.sequence());
-                    }
-                    return message;
-                });
+        CompletableFuture<PublishResult> published =
+                publishAsync(topic, payload.build().toByteArray(), newIdempotencyKey(), PUBLISH_ATTEMPTS);
+        Function<PublishResult, DecodedMessage> stored = result -> {
+            DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
+                    conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
+            if (processor.consentOf(conversationId) != ConsentState.DENIED) {
+                store.putMessage(message, result.sequence());
+            }
+            return message;
+        };
+        // a durable store may wait (for its writer); the acknowledging thread may be an I/O thread other clients share
+        return sentStore == null ? published.thenApply(stored) : published.thenApplyAsync(stored, sentStore);
     }
 
     /** One publish, its transient failures retried with the same key (the asynchronous {@link #retryTransient}). */

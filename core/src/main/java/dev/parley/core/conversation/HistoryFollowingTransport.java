@@ -4,6 +4,8 @@ import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.NodeResetException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.util.SharedResource;
+import dev.parley.internal.util.SharedThreads;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -14,6 +16,8 @@ import dev.parley.spi.Transport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -21,11 +25,14 @@ import java.util.function.Supplier;
  * {@link NodeResetException} makes the store {@linkplain NodeHistory#adopt adopt} the node's new
  * history; a publish or a conversation creation is then sent once more, while a query fails (its
  * cursor belongs to the old history: the sync that asked starts over). Subscriptions pass through
- * untouched: streams meet the reset themselves, to report the history they lost.
+ * untouched: streams meet the reset themselves, to report the history they lost. The store forgets
+ * on the JVM's shared pool for blocking work, never on the thread that completed the request (a
+ * transport's I/O thread, which other clients share).
  */
 public final class HistoryFollowingTransport implements Transport {
     private final Transport transport;
     private final NodeHistory history;
+    private final SharedResource.Lease<ExecutorService> blocking = SharedThreads.BLOCKING.acquire();
 
     public HistoryFollowingTransport(Transport transport, NodeHistory history) {
         this.transport = transport;
@@ -39,12 +46,7 @@ public final class HistoryFollowingTransport implements Transport {
 
     @Override
     public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
-        return transport.query(topic, afterSequence, limit).whenComplete((page, failure) -> {
-            NodeResetException reset = resetIn(failure);
-            if (reset != null) {
-                history.adopt(reset.nodeEpoch());
-            }
-        });
+        return followingReset(transport.query(topic, afterSequence, limit), CompletableFuture::failedFuture);
     }
 
     @Override
@@ -71,18 +73,31 @@ public final class HistoryFollowingTransport implements Transport {
 
     @Override
     public void close() {
-        transport.close();
+        try {
+            transport.close();
+        } finally {
+            blocking.close();
+        }
     }
 
     private <T> CompletableFuture<T> followingReset(Supplier<CompletableFuture<T>> request) {
-        return request.get().handle((value, failure) -> {
+        return followingReset(request.get(), failure -> request.get());
+    }
+
+    /**
+     * {@code request}'s outcome; after a reset, the store adopts the node's history first (off the completing
+     * thread), then {@code afterReset} of the failure decides the outcome.
+     */
+    private <T> CompletableFuture<T> followingReset(CompletableFuture<T> request,
+                                                   Function<Throwable, CompletableFuture<T>> afterReset) {
+        return request.exceptionallyCompose(failure -> {
             NodeResetException reset = resetIn(failure);
             if (reset == null) {
-                return failure == null ? CompletableFuture.completedFuture(value) : CompletableFuture.<T>failedFuture(failure);
+                return CompletableFuture.failedFuture(failure);
             }
-            history.adopt(reset.nodeEpoch());
-            return request.get();
-        }).thenCompose(next -> next);
+            return CompletableFuture.runAsync(() -> history.adopt(reset.nodeEpoch()), blocking.get())
+                    .thenCompose(adopted -> afterReset.apply(failure));
+        });
     }
 
     /** The reset {@code failure} is or wraps; null for any other outcome. */

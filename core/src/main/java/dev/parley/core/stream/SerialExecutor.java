@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
 /** Runs tasks one at a time, in submission order, on a shared pool; holds no thread while idle. */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
     private final Executor pool;
@@ -15,7 +15,7 @@ final class SerialExecutor implements Executor {
     private boolean scheduled;
     private volatile Thread runner;
 
-    SerialExecutor(Executor pool) {
+    public SerialExecutor(Executor pool) {
         this.pool = pool;
     }
 

@@ -52,7 +52,7 @@ public final class SqliteMessageStore implements MessageStore {
         this.cursors = new HashMap<>(db.read("read", Rows::syncCursors));
         this.nodeEpoch = db.read("read", sql -> Rows.meta(sql, EPOCH)).orElse(null);
         this.generation = Long.parseLong(db.read("read", sql -> Rows.meta(sql, GENERATION)).orElse("0"));
-        this.writer = new Writer(db, this::currentGeneration, Integer.toHexString(System.identityHashCode(this)));
+        this.writer = new Writer(db, this::currentGeneration);
     }
 
     /**
@@ -237,33 +237,45 @@ public final class SqliteMessageStore implements MessageStore {
         return Optional.ofNullable(nodeEpoch);
     }
 
+    /**
+     * The first epoch is only handed over to the writer like any write (it is met while connecting, on
+     * the transport's thread, which must not wait for the disk; every later write comes after it); a
+     * replaced one is dropped with its history in one transaction before this returns.
+     */
     @Override
     public boolean adoptEpoch(String epoch) {
+        synchronized (this) {
+            if (epoch.equals(nodeEpoch)) {
+                return false;
+            }
+            if (nodeEpoch == null) {
+                nodeEpoch = epoch;
+                PendingWrites first = new PendingWrites(generation);
+                first.add(sql -> Rows.meta(sql, EPOCH, epoch));
+                writer.submit(first); // every write of this history is handed over after it
+                return false;
+            }
+        }
         flushOwn();
         synchronized (this) {
             String previous = nodeEpoch;
             if (epoch.equals(previous)) {
                 return false;
             }
-            boolean changed = previous != null;
-            long next = changed ? generation + 1 : generation;
+            long next = generation + 1;
             db.transaction("adopt the node epoch in", sql -> {
                 Rows.meta(sql, EPOCH, epoch);
-                if (changed) {
-                    Rows.meta(sql, GENERATION, Long.toString(next));
-                    Rows.dropHistory(sql);
-                }
+                Rows.meta(sql, GENERATION, Long.toString(next));
+                Rows.dropHistory(sql);
                 return null;
             });
             nodeEpoch = epoch;
-            if (changed) {
-                generation = next;
-                cursors.clear();
-                conversations.clear();
-                log.info("node history changed from {} to {}: its conversations, messages and cursors dropped",
-                        previous, epoch);
-            }
-            return changed;
+            generation = next;
+            cursors.clear();
+            conversations.clear();
+            log.info("node history changed from {} to {}: its conversations, messages and cursors dropped",
+                    previous, epoch);
+            return true;
         }
     }
 

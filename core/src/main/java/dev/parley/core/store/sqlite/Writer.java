@@ -1,12 +1,15 @@
 package dev.parley.core.store.sqlite;
 
 import dev.parley.LocalStoreException;
+import dev.parley.internal.util.SharedResource;
+import dev.parley.internal.util.SharedThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,11 +17,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Group commit: transactions handed over by delivering threads are written, in the order they came,
- * by one thread that commits whatever is waiting at once (one SQLite commit for many runs when
- * they come faster than commits). Delivery does not wait for the disk; reads wait for what was
- * handed over before them ({@link #awaitWritten()}), so a thread reads its own writes. At most
- * {@value #MAX_QUEUED_ROWS} rows wait; beyond that handing over waits (back-pressure on delivery).
- * A failed commit fails every later call with its error.
+ * one commit at a time for whatever is waiting at once (one SQLite commit for many runs when they come
+ * faster than commits). The commits run as tasks on the JVM's shared store pool ({@link SharedThreads#STORE}),
+ * one task of this database at a time, so a database holds no thread of its own and many share a few.
+ * Delivery does not wait for the disk; reads wait for what was handed over before them
+ * ({@link #awaitWritten()}), so a thread reads its own writes. At most {@value #MAX_QUEUED_ROWS} rows wait;
+ * beyond that handing over waits (back-pressure on delivery). A failed commit fails every later call with
+ * its error.
  */
 final class Writer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
@@ -27,23 +32,21 @@ final class Writer implements AutoCloseable {
 
     private final Database db;
     private final LongSupplier generation;
+    private final SharedResource.Lease<ExecutorService> pool = SharedThreads.STORE.acquire();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<PendingWrites> queue = new ArrayDeque<>();
-    private final Thread thread;
     private int queuedRows;
     private long handedOver;
     private long written;
+    private boolean committing; // a commit task of this database is queued or running
     private boolean closed;
     private LocalStoreException failure;
 
     /** @param generation the current node history, read when a transaction is written */
-    Writer(Database db, LongSupplier generation, String name) {
+    Writer(Database db, LongSupplier generation) {
         this.db = db;
         this.generation = generation;
-        this.thread = new Thread(this::run, "parley-store-" + name);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /** Hands {@code writes} over for the next commit. */
@@ -57,10 +60,14 @@ final class Writer implements AutoCloseable {
             queue.add(writes);
             queuedRows += writes.size();
             handedOver++;
-            changed.signalAll();
+            if (committing) {
+                return; // the commit under way takes it next
+            }
+            committing = true;
         } finally {
             lock.unlock();
         }
+        pool.get().execute(this::commitWaiting);
     }
 
     /** Waits until everything handed over so far is committed. */
@@ -88,32 +95,34 @@ final class Writer implements AutoCloseable {
         }
     }
 
-    private void run() {
-        while (true) {
-            List<PendingWrites> batch = new ArrayList<>();
-            lock.lock();
-            try {
-                while (queue.isEmpty() && !closed) {
-                    changed.awaitUninterruptibly();
-                }
-                if (queue.isEmpty()) {
-                    return;
-                }
-                batch.addAll(queue);
-                queue.clear();
-            } finally {
-                lock.unlock();
-            }
-            LocalStoreException failed = write(batch);
-            lock.lock();
-            try {
-                written += batch.size();
-                batch.forEach(w -> queuedRows -= w.size());
-                failure = failure == null ? failed : failure;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+    /**
+     * Commits what waits now in one transaction; what was handed over meanwhile goes to the next task,
+     * queued behind the other databases' so that one busy database does not keep a thread to itself.
+     */
+    private void commitWaiting() {
+        List<PendingWrites> batch;
+        lock.lock();
+        try {
+            batch = new ArrayList<>(queue);
+            queue.clear();
+        } finally {
+            lock.unlock();
+        }
+        LocalStoreException failed = write(batch);
+        boolean more;
+        lock.lock();
+        try {
+            written += batch.size();
+            batch.forEach(w -> queuedRows -= w.size());
+            failure = failure == null ? failed : failure;
+            more = !queue.isEmpty();
+            committing = more;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (more) {
+            pool.get().execute(this::commitWaiting);
         }
     }
 
@@ -136,23 +145,25 @@ final class Writer implements AutoCloseable {
         }
     }
 
-    /** Writes what was handed over, then stops the thread. */
+    /** Writes what was handed over (waiting {@value #CLOSE_WAIT_SECONDS} s at most), then releases the shared pool. */
     @Override
     public void close() {
         lock.lock();
         try {
             closed = true;
             changed.signalAll();
+            long left = TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+            while (committing && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+            if (committing) {
+                log.warn("the client's database writes did not finish within {} s", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            log.warn("the client's database writer did not finish within {} s", CLOSE_WAIT_SECONDS);
-        }
+        pool.close();
     }
 }
