@@ -19,19 +19,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Client delivery throughput with the SQLite store ({@code dbPath}) against the in-memory store, in
  * the same run: messages/s from a pipelining publisher (bare transport) through the node to a push
  * {@code streamAllMessages} consumer whose client stores each message (target: sqlite ≥ 0.7 × memory).
- * With {@code durable=true} the stream also records its handled cursors (sqlite only). A new node,
- * client and database file per iteration, as in {@link StreamThroughputBenchmark}.
+ * With {@code durable=true} the stream also records its handled cursors (sqlite only). With
+ * {@code nodeStore=sqlite} the node keeps its log durably too ({@code sqlite:}, group commit), so the row is
+ * end to end on durable stores (node and client); default {@code memory}. A new node, client and database
+ * files per iteration, as in {@link StreamThroughputBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -55,6 +54,10 @@ public class ClientStoreBenchmark {
     @Param({"64"})
     public int payloadBytes;
 
+    /** The node's log: {@code memory} or {@code sqlite} (in this iteration's directory). */
+    @Param({"memory"})
+    public String nodeStore;
+
     private PublisherAndSubscriber set;
     private MessageStream<DecodedMessage> stream;
     private byte[] payload;
@@ -65,7 +68,8 @@ public class ClientStoreBenchmark {
     public void start() throws InterruptedException, IOException {
         boolean sqlite = "sqlite".equals(store);
         dir = Files.createTempDirectory("parley-bench");
-        set = new PublisherAndSubscriber(transport, 1,
+        String nodeLog = "sqlite".equals(nodeStore) ? "sqlite:" + dir.resolve("node").toAbsolutePath() : "memory:";
+        set = new PublisherAndSubscriber(transport, nodeLog, 1,
                 options -> sqlite ? options.dbPath(dir.resolve("client.db")) : options);
         payload = Bench.textPayload(payloadBytes);
         StreamOptions.Builder<DecodedMessage> options = StreamOptions.<DecodedMessage>builder()
@@ -82,19 +86,9 @@ public class ClientStoreBenchmark {
     }
 
     @TearDown(Level.Iteration)
-    public void stop() throws IOException {
+    public void stop() {
         stream.end();
         set.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(ClientStoreBenchmark::delete);
-        }
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.delete(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Bench.deleteTree(dir);
     }
 }

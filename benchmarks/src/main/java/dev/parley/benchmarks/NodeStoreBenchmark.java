@@ -20,9 +20,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The node's publish rate (acknowledged publishes per second) with the durable {@code sqlite:} and
@@ -93,9 +91,7 @@ public class NodeStoreBenchmark {
             database = null;
         }
         if (dataDir != null) {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            Bench.deleteTree(dataDir);
             dataDir = null;
         }
     }

@@ -28,7 +28,13 @@ final class PublisherAndSubscriber implements AutoCloseable {
     /** With {@code subscriberOptions} on top of endpoint and identity (a database, a cache bound). */
     PublisherAndSubscriber(String transport, int conversations, UnaryOperator<ClientOptions.Builder> subscriberOptions)
             throws InterruptedException {
-        node = Bench.node(transport);
+        this(transport, "memory:", conversations, subscriberOptions);
+    }
+
+    /** With the node's log in {@code nodeStore} (a node store URI). */
+    PublisherAndSubscriber(String transport, String nodeStore, int conversations,
+                           UnaryOperator<ClientOptions.Builder> subscriberOptions) throws InterruptedException {
+        node = Bench.node(transport, nodeStore);
         publisher = Bench.transport(node, transport, Identity.generate());
         subscriber = Bench.client(node, transport, Identity.generate(), subscriberOptions);
         conversationIds = Bench.createGroups(publisher, List.of(subscriber.inboxId()), conversations);

@@ -1,6 +1,7 @@
 package dev.parley.benchmarks;
 
 import dev.parley.Client;
+import dev.parley.ClientOptions;
 import dev.parley.DecodedMessage;
 import dev.parley.Identity;
 import dev.parley.MessageStream;
@@ -27,6 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +49,9 @@ import java.util.stream.IntStream;
  * then subscribe to every topic) and must then be {@code LIVE}. Secondary: {@code heapGrowthMiB}.</li>
  * <li>{@link #fanOut}: {@code subscribers} clients, each with its own connection and one push-mode
  * {@code streamAllMessages}, all members of one group; the time from publishing one message into the
- * group until every subscriber's {@code onValue} has run. Secondary: threads and heap of the set-up.</li>
+ * group until every subscriber's {@code onValue} has run. Secondary: threads and heap of the set-up.
+ * With {@code store=sqlite} every subscriber keeps its state in its own SQLite file ({@code dbPath}); the
+ * heap figure then leaves out SQLite's native memory (its page cache per connection).</li>
  * </ul>
  */
 @Fork(1)
@@ -170,6 +175,13 @@ public class ScaleBenchmark {
         @Param({"1000"})
         public int subscribers;
 
+        /**
+         * The subscribers' stores: {@code memory}, or {@code sqlite} (each its own file, {@code dbPath}, in a
+         * directory made for the trial), so that threads and heap per subscriber are seen with the durable store.
+         */
+        @Param({"memory"})
+        public String store;
+
         private Node node;
         private Transport publisher;
         private String topic;
@@ -180,6 +192,7 @@ public class ScaleBenchmark {
         private volatile CountDownLatch delivered = new CountDownLatch(0);
         private long threads;
         private double heapPerSubscriberKiB;
+        private Path databases; // with store=sqlite
 
         /**
          * One group of all subscribers, created by the first of them; its messages are published through
@@ -189,6 +202,7 @@ public class ScaleBenchmark {
         @Setup(Level.Trial)
         public void subscribe() throws Exception {
             node = Bench.node(transport);
+            databases = "sqlite".equals(store) ? Files.createTempDirectory("parley-bench-subscribers") : null;
             List<Identity> identities = IntStream.range(0, subscribers).mapToObj(i -> Identity.generate()).toList();
             long heapBefore = Bench.usedHeapAfterGc();
             publisher = Bench.transport(node, transport, identities.get(0));
@@ -199,7 +213,7 @@ public class ScaleBenchmark {
             ExecutorService starting = Executors.newFixedThreadPool(8);
             try {
                 awaitAll(identities.stream().map(identity -> CompletableFuture.supplyAsync(
-                        () -> Bench.client(node, transport, identity), starting)).toList(), clients);
+                        () -> Bench.client(node, transport, identity, o -> withStore(o, identity)), starting)).toList(), clients);
                 awaitAll(clients.stream().map(client -> CompletableFuture.supplyAsync(
                         () -> client.conversations().streamAllMessages(options), starting)).toList(), streams);
             } catch (RuntimeException e) {
@@ -211,6 +225,10 @@ public class ScaleBenchmark {
             }
             threads = ManagementFactory.getThreadMXBean().getThreadCount();
             heapPerSubscriberKiB = (Bench.usedHeapAfterGc() - heapBefore) / 1024.0 / subscribers;
+        }
+
+        private ClientOptions.Builder withStore(ClientOptions.Builder options, Identity identity) {
+            return databases == null ? options : options.dbPath(databases.resolve(identity.inboxId() + ".db3"));
         }
 
         /** Waits for every one and adds the results to {@code into} (so all can be closed), then throws the first failure. */
@@ -234,6 +252,9 @@ public class ScaleBenchmark {
             clients.forEach(Client::close);
             publisher.close();
             node.close();
+            if (databases != null) {
+                Bench.deleteTree(databases);
+            }
         }
     }
 
