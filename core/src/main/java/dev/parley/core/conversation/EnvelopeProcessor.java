@@ -21,6 +21,7 @@ import dev.parley.spi.Envelope;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -88,31 +89,56 @@ public final class EnvelopeProcessor {
      * also moves the stored conversation to the state it describes, whatever the consent.
      */
     public DecodedMessage message(Envelope envelope) {
+        return receive(envelope).message();
+    }
+
+    /**
+     * A message as {@link #message} stores it, with its conversation as stored after it (empty when
+     * unknown) and the consent it was judged by (a group update does not change that: consent rests on
+     * decisions and the creator), so a stream's filter need not look them up again.
+     */
+    public record Received(DecodedMessage message, Optional<ConversationRecord> conversation, ConsentState consent) {
+    }
+
+    /** {@link #message}, with the consent its conversation was judged by. */
+    public Received receive(Envelope envelope) {
         String conversationId = Topics.subject(envelope.topic());
         MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
         ContentTypeId type = contentType(payload.getContentType());
-        Object content = codecs.find(type).map(codec -> decode(codec, type, payload.getContent().toByteArray(), envelope))
-                .orElse(null);
-        if (content instanceof GroupUpdated update) {
-            store.conversation(conversationId).ifPresent(known -> store.putConversation(known.updated(
-                    envelope.sequence(), update.memberInboxIds(), update.adminInboxIds(), update.newName(), inboxId)));
+        Optional<ContentCodec<?>> codec = codecs.find(type);
+        Object content = codec.isPresent() ? decode(codec.get(), type, payload.getContent().toByteArray(), envelope)
+                : null;
+        Optional<ConversationRecord> conversation = store.conversation(conversationId);
+        if (content instanceof GroupUpdated update && conversation.isPresent()) {
+            store.putConversation(conversation.get().updated(envelope.sequence(), update.memberInboxIds(),
+                    update.adminInboxIds(), update.newName(), inboxId));
+            conversation = store.conversation(conversationId);
         }
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content,
                 payload.getFallback().isEmpty() ? null : payload.getFallback());
-        if (consentOf(conversationId) != ConsentState.DENIED) {
+        ConsentState consent = consentOf(conversationId, conversation);
+        if (consent != ConsentState.DENIED) {
             store.putMessage(message, envelope.sequence());
         }
-        return message;
+        return new Received(message, conversation, consent);
     }
 
     /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */
     public ConsentState consentOf(String conversationId) {
-        return store.consent(conversationId).map(ConsentRecord::state).orElseGet(() ->
-                store.conversation(conversationId)
-                        .filter(c -> c.creatorInboxId().equals(inboxId))
-                        .map(c -> ConsentState.ALLOWED)
-                        .orElse(ConsentState.UNKNOWN));
+        Optional<ConsentRecord> decided = store.consent(conversationId);
+        return decided.isPresent() ? decided.get().state() : defaultConsent(store.conversation(conversationId));
+    }
+
+    /** {@link #consentOf} of a conversation already looked up. */
+    private ConsentState consentOf(String conversationId, Optional<ConversationRecord> conversation) {
+        Optional<ConsentRecord> decided = store.consent(conversationId);
+        return decided.isPresent() ? decided.get().state() : defaultConsent(conversation);
+    }
+
+    private ConsentState defaultConsent(Optional<ConversationRecord> conversation) {
+        return conversation.isPresent() && conversation.get().creatorInboxId().equals(inboxId)
+                ? ConsentState.ALLOWED : ConsentState.UNKNOWN;
     }
 
     /** The id of the message at {@code sequence} of {@code topic}: the same on every client. */
