@@ -34,8 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EnvelopeProcessor {
     private static final int MAX_CACHED_CONTENT_TYPES = 256;
+    private static final int MAX_CACHED_TOPICS = 4096;
     // parsed content types by their text; bounded, so a peer sending made-up types cannot grow it
     private final Map<String, ContentTypeId> contentTypes = new ConcurrentHashMap<>();
+    // conversation ids by topic, so a conversation's messages share one id string: no substring per
+    // message, its hash computed once for the store's look-ups; bounded like the content types
+    private final Map<String, String> conversationIds = new ConcurrentHashMap<>();
     private final String inboxId;
     private final MessageStore store;
     private final Codecs codecs;
@@ -102,7 +106,7 @@ public final class EnvelopeProcessor {
 
     /** {@link #message}, with the consent its conversation was judged by. */
     public Received receive(Envelope envelope) {
-        String conversationId = Topics.subject(envelope.topic());
+        String conversationId = conversationIdOf(envelope.topic());
         MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
         ContentTypeId type = contentType(payload.getContentType());
         Optional<ContentCodec<?>> codec = codecs.find(type);
@@ -144,6 +148,18 @@ public final class EnvelopeProcessor {
     /** The id of the message at {@code sequence} of {@code topic}: the same on every client. */
     public static String messageId(String topic, long sequence) {
         return MessageIds.of(topic, sequence);
+    }
+
+    private String conversationIdOf(String topic) {
+        String known = conversationIds.get(topic);
+        if (known != null) {
+            return known;
+        }
+        String id = Topics.subject(topic);
+        if (conversationIds.size() < MAX_CACHED_TOPICS) {
+            conversationIds.put(topic, id);
+        }
+        return id;
     }
 
     private ContentTypeId contentType(String text) {
