@@ -1,5 +1,6 @@
 package dev.parley.core.conversation;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
@@ -107,7 +108,7 @@ public final class EnvelopeProcessor {
     /** {@link #message}, with the consent its conversation was judged by. */
     public Received receive(Envelope envelope) {
         String conversationId = conversationIdOf(envelope.topic());
-        MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
+        MessagePayload payload = parse(envelope, EnvelopeProcessor::messagePayload, "message");
         ContentTypeId type = contentType(payload.getContentType());
         Optional<ContentCodec<?>> codec = codecs.find(type);
         Object content = codec.isPresent() ? decode(codec.get(), type, payload.getContent().toByteArray(), envelope)
@@ -201,6 +202,16 @@ public final class EnvelopeProcessor {
             throw new ProtocolException("undecodable " + type + " content at " + envelope.topic() + "#"
                     + envelope.sequence() + ": " + e, e);
         }
+    }
+
+    /**
+     * Parsed without copying the content: it stays a view of the envelope's payload (which nothing
+     * changes), and is copied once, for the codec.
+     */
+    private static MessagePayload messagePayload(byte[] bytes) throws InvalidProtocolBufferException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.enableAliasing(true);
+        return MessagePayload.parser().parseFrom(in);
     }
 
     private interface Parser<M> {

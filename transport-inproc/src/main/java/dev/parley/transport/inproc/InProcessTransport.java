@@ -49,7 +49,11 @@ final class InProcessTransport implements Transport {
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
         // the node keeps what it appends: a copy, so a caller reusing its array cannot rewrite the log
         byte[] copy = payload == null ? null : payload.clone();
-        return callAsync(s -> s.publish(topic, copy, idempotencyKey));
+        try { // not through callAsync: that is a capturing lambda on every publish
+            return currentSession().publish(topic, copy, idempotencyKey);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

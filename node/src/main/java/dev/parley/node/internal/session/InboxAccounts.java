@@ -2,7 +2,6 @@ package dev.parley.node.internal.session;
 
 import dev.parley.TransportException;
 
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.ToLongFunction;
@@ -18,6 +17,13 @@ final class InboxAccounts {
     private final ConcurrentMap<String, Account> byInbox = new ConcurrentHashMap<>();
 
     /**
+     * A topic an inbox may write, parsed: its kind ({@code conv/}, {@code prefs/}) and subject (the
+     * conversation or inbox id), kept as one instance so a publish to it neither parses nor copies.
+     */
+    record WritableTopic(String kind, String subject) {
+    }
+
+    /**
      * One inbox's sessions and bytes in flight, shared by its sessions, and the topics it was found
      * allowed to write: an inbox may write a conversation it ever was a member of (whether it is one
      * now the store decides, with the sequence) and its own preferences, and that never changes, so the
@@ -29,7 +35,7 @@ final class InboxAccounts {
 
         private final String inboxId;
         private final InboxAccounts accounts;
-        private final Set<String> writableTopics = ConcurrentHashMap.newKeySet();
+        private final ConcurrentMap<String, WritableTopic> writableTopics = new ConcurrentHashMap<>();
         // guarded by this
         private int sessions;
         private long bytesInFlight;
@@ -44,15 +50,15 @@ final class InboxAccounts {
             return inboxId;
         }
 
-        /** Whether {@link #foundWritable} was told of {@code topic}. */
-        boolean knownWritable(String topic) {
-            return writableTopics.contains(topic);
+        /** {@code topic} parsed, if {@link #foundWritable} was told of it; else {@code null}. */
+        WritableTopic knownWritable(String topic) {
+            return writableTopics.get(topic);
         }
 
         /** The access check allowed this inbox to write {@code topic} (remembered up to a bound). */
-        void foundWritable(String topic) {
+        void foundWritable(String topic, WritableTopic parsed) {
             if (writableTopics.size() < MAX_WRITABLE_TOPICS) {
-                writableTopics.add(topic);
+                writableTopics.putIfAbsent(topic, parsed);
             }
         }
 

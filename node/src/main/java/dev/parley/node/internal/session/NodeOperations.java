@@ -186,13 +186,16 @@ public final class NodeOperations {
         }
         requireIdempotencyKey(idempotencyKey);
         String inboxId = inbox.inboxId();
-        String kind = Topics.kind(topic);
-        String subject = topic.substring(kind.length());
-        if (!inbox.knownWritable(topic)) {
-            StoreFailures.checking(() -> policy.checkWrite(inboxId, kind, subject, topic));
-            inbox.foundWritable(topic);
+        InboxAccounts.WritableTopic writable = inbox.knownWritable(topic);
+        if (writable == null) {
+            String kind = Topics.kind(topic);
+            InboxAccounts.WritableTopic parsed = new InboxAccounts.WritableTopic(kind, topic.substring(kind.length()));
+            StoreFailures.checking(() -> policy.checkWrite(inboxId, parsed.kind(), parsed.subject(), topic));
+            inbox.foundWritable(topic, parsed);
+            writable = parsed;
         }
-        boolean conversation = kind.equals(Topics.CONVERSATION);
+        String subject = writable.subject();
+        boolean conversation = writable.kind().equals(Topics.CONVERSATION);
         if (conversation && GroupUpdateContent.isGroupUpdate(payload)) {
             throw new PermissionDeniedException("group updates (" + ContentTypeId.GROUP_UPDATED
                     + ") are written by the node; change a group with updateGroup");

@@ -59,14 +59,15 @@ class InboxAccountsTest {
     @Test
     void writableTopicsAreRememberedUpToABound() {
         InboxAccounts.Account account = accounts.sessionStarted("alice", 1);
-        assertThat(account.knownWritable("conv/a")).isFalse();
-        account.foundWritable("conv/a");
-        assertThat(account.knownWritable(new String("conv/a"))).isTrue();
+        InboxAccounts.WritableTopic a = new InboxAccounts.WritableTopic("conv/", "a");
+        assertThat(account.knownWritable("conv/a")).isNull();
+        account.foundWritable("conv/a", a);
+        assertThat(account.knownWritable(new String("conv/a"))).isSameAs(a);
         for (int i = 0; i < 5_000; i++) {
-            account.foundWritable("conv/" + i);
+            account.foundWritable("conv/" + i, new InboxAccounts.WritableTopic("conv/", String.valueOf(i)));
         }
-        assertThat(account.knownWritable("conv/a")).isTrue();
-        assertThat(account.knownWritable("conv/4999")).as("past the bound: checked again each time").isFalse();
+        assertThat(account.knownWritable("conv/a")).isSameAs(a);
+        assertThat(account.knownWritable("conv/4999")).as("past the bound: checked again each time").isNull();
     }
 
     @Test
