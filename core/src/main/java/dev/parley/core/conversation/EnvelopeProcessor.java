@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Turns envelopes into conversations, consent records and messages and stores them. Sync and
@@ -152,27 +153,24 @@ public final class EnvelopeProcessor {
     }
 
     private String conversationIdOf(String topic) {
-        String known = conversationIds.get(topic);
-        if (known != null) {
-            return known;
-        }
-        String id = Topics.subject(topic);
-        if (conversationIds.size() < MAX_CACHED_TOPICS) {
-            conversationIds.put(topic, id);
-        }
-        return id;
+        return cached(conversationIds, MAX_CACHED_TOPICS, topic, Topics::subject);
     }
 
     private ContentTypeId contentType(String text) {
-        ContentTypeId known = contentTypes.get(text);
+        return cached(contentTypes, MAX_CACHED_CONTENT_TYPES, text, ContentTypeId::parse);
+    }
+
+    /** {@code cache}'s value of {@code key}; computed when missing, and kept while the cache has fewer than {@code max}. */
+    private static <V> V cached(Map<String, V> cache, int max, String key, Function<String, V> compute) {
+        V known = cache.get(key);
         if (known != null) {
             return known;
         }
-        ContentTypeId parsed = ContentTypeId.parse(text);
-        if (contentTypes.size() < MAX_CACHED_CONTENT_TYPES) {
-            contentTypes.put(text, parsed);
+        V computed = compute.apply(key);
+        if (cache.size() < max) {
+            cache.put(key, computed);
         }
-        return parsed;
+        return computed;
     }
 
     public static Consent toWire(ConsentState state) {
