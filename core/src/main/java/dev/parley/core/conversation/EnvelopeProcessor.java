@@ -1,5 +1,6 @@
 package dev.parley.core.conversation;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
@@ -21,7 +22,9 @@ import dev.parley.spi.Envelope;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Turns envelopes into conversations, consent records and messages and stores them. Sync and
@@ -33,8 +36,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EnvelopeProcessor {
     private static final int MAX_CACHED_CONTENT_TYPES = 256;
+    private static final int MAX_CACHED_TOPICS = 4096;
     // parsed content types by their text; bounded, so a peer sending made-up types cannot grow it
     private final Map<String, ContentTypeId> contentTypes = new ConcurrentHashMap<>();
+    // conversation ids by topic, so a conversation's messages share one id string: no substring per
+    // message, its hash computed once for the store's look-ups; bounded like the content types
+    private final Map<String, String> conversationIds = new ConcurrentHashMap<>();
     private final String inboxId;
     private final MessageStore store;
     private final Codecs codecs;
@@ -88,31 +95,56 @@ public final class EnvelopeProcessor {
      * also moves the stored conversation to the state it describes, whatever the consent.
      */
     public DecodedMessage message(Envelope envelope) {
-        String conversationId = Topics.subject(envelope.topic());
-        MessagePayload payload = parse(envelope, MessagePayload::parseFrom, "message");
+        return receive(envelope).message();
+    }
+
+    /**
+     * A message as {@link #message} stores it, with its conversation as stored after it (empty when
+     * unknown) and the consent it was judged by (a group update does not change that: consent rests on
+     * decisions and the creator), so a stream's filter need not look them up again.
+     */
+    public record Received(DecodedMessage message, Optional<ConversationRecord> conversation, ConsentState consent) {
+    }
+
+    /** {@link #message}, with the consent its conversation was judged by. */
+    public Received receive(Envelope envelope) {
+        String conversationId = conversationIdOf(envelope.topic());
+        MessagePayload payload = parse(envelope, EnvelopeProcessor::messagePayload, "message");
         ContentTypeId type = contentType(payload.getContentType());
-        Object content = codecs.find(type).map(codec -> decode(codec, type, payload.getContent().toByteArray(), envelope))
-                .orElse(null);
-        if (content instanceof GroupUpdated update) {
-            store.conversation(conversationId).ifPresent(known -> store.putConversation(known.updated(
-                    envelope.sequence(), update.memberInboxIds(), update.adminInboxIds(), update.newName(), inboxId)));
+        Optional<ContentCodec<?>> codec = codecs.find(type);
+        Object content = codec.isPresent() ? decode(codec.get(), type, payload.getContent().toByteArray(), envelope)
+                : null;
+        Optional<ConversationRecord> conversation = store.conversation(conversationId);
+        if (content instanceof GroupUpdated update && conversation.isPresent()) {
+            store.putConversation(conversation.get().updated(envelope.sequence(), update.memberInboxIds(),
+                    update.adminInboxIds(), update.newName(), inboxId));
+            conversation = store.conversation(conversationId);
         }
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content,
                 payload.getFallback().isEmpty() ? null : payload.getFallback());
-        if (consentOf(conversationId) != ConsentState.DENIED) {
+        ConsentState consent = consentOf(conversationId, conversation);
+        if (consent != ConsentState.DENIED) {
             store.putMessage(message, envelope.sequence());
         }
-        return message;
+        return new Received(message, conversation, consent);
     }
 
     /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */
     public ConsentState consentOf(String conversationId) {
-        return store.consent(conversationId).map(ConsentRecord::state).orElseGet(() ->
-                store.conversation(conversationId)
-                        .filter(c -> c.creatorInboxId().equals(inboxId))
-                        .map(c -> ConsentState.ALLOWED)
-                        .orElse(ConsentState.UNKNOWN));
+        Optional<ConsentRecord> decided = store.consent(conversationId);
+        return decided.isPresent() ? decided.get().state() : defaultConsent(store.conversation(conversationId));
+    }
+
+    /** {@link #consentOf} of a conversation already looked up. */
+    private ConsentState consentOf(String conversationId, Optional<ConversationRecord> conversation) {
+        Optional<ConsentRecord> decided = store.consent(conversationId);
+        return decided.isPresent() ? decided.get().state() : defaultConsent(conversation);
+    }
+
+    private ConsentState defaultConsent(Optional<ConversationRecord> conversation) {
+        return conversation.isPresent() && conversation.get().creatorInboxId().equals(inboxId)
+                ? ConsentState.ALLOWED : ConsentState.UNKNOWN;
     }
 
     /** The id of the message at {@code sequence} of {@code topic}: the same on every client. */
@@ -120,16 +152,25 @@ public final class EnvelopeProcessor {
         return MessageIds.of(topic, sequence);
     }
 
+    private String conversationIdOf(String topic) {
+        return cached(conversationIds, MAX_CACHED_TOPICS, topic, Topics::subject);
+    }
+
     private ContentTypeId contentType(String text) {
-        ContentTypeId known = contentTypes.get(text);
+        return cached(contentTypes, MAX_CACHED_CONTENT_TYPES, text, ContentTypeId::parse);
+    }
+
+    /** {@code cache}'s value of {@code key}; computed when missing, and kept while the cache has fewer than {@code max}. */
+    private static <V> V cached(Map<String, V> cache, int max, String key, Function<String, V> compute) {
+        V known = cache.get(key);
         if (known != null) {
             return known;
         }
-        ContentTypeId parsed = ContentTypeId.parse(text);
-        if (contentTypes.size() < MAX_CACHED_CONTENT_TYPES) {
-            contentTypes.put(text, parsed);
+        V computed = compute.apply(key);
+        if (cache.size() < max) {
+            cache.put(key, computed);
         }
-        return parsed;
+        return computed;
     }
 
     public static Consent toWire(ConsentState state) {
@@ -159,6 +200,16 @@ public final class EnvelopeProcessor {
             throw new ProtocolException("undecodable " + type + " content at " + envelope.topic() + "#"
                     + envelope.sequence() + ": " + e, e);
         }
+    }
+
+    /**
+     * Parsed without copying the content: it stays a view of the envelope's payload (which nothing
+     * changes), and is copied once, for the codec.
+     */
+    private static MessagePayload messagePayload(byte[] bytes) throws InvalidProtocolBufferException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.enableAliasing(true);
+        return MessagePayload.parser().parseFrom(in);
     }
 
     private interface Parser<M> {

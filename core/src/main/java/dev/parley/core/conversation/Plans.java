@@ -40,7 +40,7 @@ final class Plans {
     /** A filter on conversation type and consent state. */
     record Filter(Optional<ConversationType> type, Set<ConsentState> consent) {
         boolean accepts(ConversationRecord conversation, ConsentState state) {
-            return type.map(t -> t == conversation.type()).orElse(true) && consent.contains(state);
+            return (type.isEmpty() || type.get() == conversation.type()) && consent.contains(state);
         }
     }
 
@@ -91,10 +91,11 @@ final class Plans {
             void handle(Envelope envelope, StreamContext<DecodedMessage> context) {
                 String kind = Topics.kind(envelope.topic());
                 if (kind.equals(Topics.CONVERSATION)) {
-                    DecodedMessage message = processor.message(envelope);
-                    Optional<ConversationRecord> conversation = store.conversation(message.conversationId());
+                    EnvelopeProcessor.Received received = processor.receive(envelope);
+                    DecodedMessage message = received.message();
+                    Optional<ConversationRecord> conversation = received.conversation();
                     // consent may have changed on another path (sync, another stream) since this topic was added
-                    if (conversation.map(c -> accepted(filter, c)).orElse(true)) {
+                    if (conversation.isEmpty() || filter.accepts(conversation.get(), received.consent())) {
                         context.emit(message);
                     }
                     if (leftBy(message)) {

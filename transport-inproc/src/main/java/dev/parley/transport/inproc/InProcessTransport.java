@@ -28,10 +28,11 @@ final class InProcessTransport implements Transport {
     private static final byte[] NO_BYTES = new byte[0];
     private final String nodeName;
     private final TransportConfig config;
-    private NodeSession session; // guarded by this
+    // written under this lock; volatile so that an operation finds an open session without taking it
+    private volatile NodeSession session;
     private boolean closed;       // guarded by this
-    private SessionTicket ticket;  // guarded by this: the last session's, to resume the next one
-    private long ticketRefreshAt;  // guarded by this
+    private volatile SessionTicket ticket;  // written under this lock: the last session's, to resume the next one
+    private volatile long ticketRefreshAt;  // written under this lock
     private volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS; // the last session's
 
     InProcessTransport(String nodeName, TransportConfig config) {
@@ -48,7 +49,11 @@ final class InProcessTransport implements Transport {
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
         // the node keeps what it appends: a copy, so a caller reusing its array cannot rewrite the log
         byte[] copy = payload == null ? null : payload.clone();
-        return callAsync(s -> s.publish(topic, copy, idempotencyKey));
+        try { // not through callAsync: that is a capturing lambda on every publish
+            return currentSession().publish(topic, copy, idempotencyKey);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
@@ -107,7 +112,16 @@ final class InProcessTransport implements Transport {
         }
     }
 
-    private synchronized NodeSession currentSession() {
+    private NodeSession currentSession() {
+        NodeSession current = session;
+        if (current != null && current.isOpen() && (ticket == null || System.nanoTime() - ticketRefreshAt < 0)) {
+            return current;
+        }
+        return renewedSession();
+    }
+
+    /** The session, opened anew when the node dropped the last one, its ticket renewed when due. */
+    private synchronized NodeSession renewedSession() {
         if (closed) {
             throw new TransportException("transport closed", false);
         }

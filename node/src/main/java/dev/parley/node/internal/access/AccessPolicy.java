@@ -32,9 +32,8 @@ public final class AccessPolicy {
         }
     }
 
-    public void checkWrite(String inboxId, String topic) {
-        String kind = Topics.kind(topic);
-        String subject = Topics.subject(topic);
+    /** Whether {@code inboxId} may write {@code topic}, parsed by the caller into its {@code kind} and {@code subject}. */
+    public void checkWrite(String inboxId, String kind, String subject, String topic) {
         boolean allowed = switch (kind) {
             case Topics.CONVERSATION -> conversations.wasEverMember(subject, inboxId);
             case Topics.PREFERENCES -> subject.equals(inboxId);

@@ -44,10 +44,10 @@ public final class DefaultNodeSession implements NodeSession {
     private final Set<NodeSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     /** Subscriptions taken and not yet ended (counted from before each opens to its end, whatever ends it). */
     private final AtomicInteger openSubscriptions = new AtomicInteger();
-    private volatile String inboxId;
+    private volatile InboxAccounts.Account account; // the authenticated inbox's, shared with its other sessions
     private volatile Throwable terminatedBy;
     private byte[] nonce;
-    private byte[] publicKey;      // guarded by this; set with inboxId
+    private byte[] publicKey;      // guarded by this; set with account
     private long signedAtNanos;    // guarded by this: when this session's chain was last authenticated by a signature
     private Consumer<Throwable> terminationHandler = t -> { };
 
@@ -142,7 +142,7 @@ public final class DefaultNodeSession implements NodeSession {
 
     @Override
     public synchronized SessionTicket issueTicket() {
-        if (inboxId == null) {
+        if (account == null) {
             throw new ProtocolException("a ticket is issued to an authenticated session only");
         }
         return operations.tickets().issue(nodeName, epoch(), channelBinding, publicKey, signedAtNanos);
@@ -163,10 +163,10 @@ public final class DefaultNodeSession implements NodeSession {
         synchronized (this) {
             ensureOpen(); // a session that ended meanwhile is not counted: its end already ran
             refuseIfAuthenticated();
-            operations.sessionStarted(inbox); // throws when the inbox has its limit of sessions
+            InboxAccounts.Account started = operations.sessionStarted(inbox); // throws at the inbox's limit of sessions
             this.publicKey = publicKey.clone();
             this.signedAtNanos = signedAt;
-            inboxId = inbox;
+            account = started;
         }
         return inbox;
     }
@@ -176,14 +176,15 @@ public final class DefaultNodeSession implements NodeSession {
      * subscriptions: refused (the frame fails, the session stays as it is).
      */
     private void refuseIfAuthenticated() {
-        if (inboxId != null) {
+        if (account != null) {
             throw new ProtocolException("this session is already authenticated; a session authenticates once");
         }
     }
 
     @Override
     public String inboxId() {
-        return inboxId;
+        InboxAccounts.Account inbox = account;
+        return inbox == null ? null : inbox.inboxId();
     }
 
     @Override
@@ -195,7 +196,7 @@ public final class DefaultNodeSession implements NodeSession {
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
         CompletableFuture<PublishResult> result;
         try {
-            result = operations.publish(authenticated(), topic, payload, idempotencyKey);
+            result = operations.publish(authenticatedAccount(), topic, payload, idempotencyKey);
         } catch (RuntimeException e) {
             throw operations.refused(e);
         }
@@ -323,7 +324,7 @@ public final class DefaultNodeSession implements NodeSession {
 
     /** Runs once, after {@code terminatedBy} was set: the inbox's session count drops, the node forgets the session. */
     private void ended() {
-        String inbox = inboxId; // final once terminatedBy is set: authenticate checks it under the same lock
+        InboxAccounts.Account inbox = account; // final once terminatedBy is set: authenticate checks it under the same lock
         if (inbox != null) {
             operations.sessionEnded(inbox);
         }
@@ -344,8 +345,12 @@ public final class DefaultNodeSession implements NodeSession {
     }
 
     private String authenticated() {
+        return authenticatedAccount().inboxId();
+    }
+
+    private InboxAccounts.Account authenticatedAccount() {
         ensureOpen();
-        String inbox = inboxId;
+        InboxAccounts.Account inbox = account;
         if (inbox == null) {
             throw new AuthenticationException("not authenticated");
         }

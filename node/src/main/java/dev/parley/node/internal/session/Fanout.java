@@ -1,29 +1,47 @@
 package dev.parley.node.internal.session;
 
-import java.util.Set;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** Which live subscriptions listen to which topic; tells them when their topics grow. */
+/**
+ * Which live subscriptions listen to which topic; tells them when their topics grow. Every append
+ * asks, and subscriptions come and go rarely: each topic's interests are an array replaced whole on
+ * a change, so telling them is a map read and a loop (no iterator, no lambda per append), and a
+ * subscription already told costs a volatile read ({@link TopicInterest}).
+ */
 public final class Fanout {
-    private final ConcurrentMap<String, Set<NodeSubscription>> byTopic = new ConcurrentHashMap<>();
+    private static final TopicInterest[] NONE = new TopicInterest[0];
+
+    private final ConcurrentMap<String, TopicInterest[]> byTopic = new ConcurrentHashMap<>();
 
     void register(String topic, NodeSubscription subscription) {
-        byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(subscription);
+        byTopic.compute(topic, (t, interests) -> {
+            TopicInterest[] current = interests == null ? NONE : interests;
+            if (Arrays.stream(current).anyMatch(i -> i.subscription() == subscription)) {
+                return current;
+            }
+            TopicInterest[] more = Arrays.copyOf(current, current.length + 1);
+            more[current.length] = new TopicInterest(subscription, topic);
+            return more;
+        });
     }
 
     void unregister(String topic, NodeSubscription subscription) {
-        byTopic.computeIfPresent(topic, (t, subs) -> {
-            subs.remove(subscription);
-            return subs.isEmpty() ? null : subs;
+        byTopic.computeIfPresent(topic, (t, interests) -> {
+            TopicInterest[] fewer = Arrays.stream(interests).filter(i -> i.subscription() != subscription)
+                    .toArray(TopicInterest[]::new);
+            return fewer.length == 0 ? null : fewer;
         });
     }
 
     /** Called after an append to {@code topic}. */
     public void appended(String topic) {
-        Set<NodeSubscription> subs = byTopic.get(topic);
-        if (subs != null) {
-            subs.forEach(s -> s.topicGrew(topic));
+        TopicInterest[] interests = byTopic.get(topic);
+        if (interests != null) {
+            for (TopicInterest interest : interests) {
+                interest.grew();
+            }
         }
     }
 }

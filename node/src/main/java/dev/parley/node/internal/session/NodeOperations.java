@@ -64,7 +64,7 @@ public final class NodeOperations {
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService deliveryExecutor;
     private final ScheduledExecutorService scheduler;
-    private final PerInboxCounts sessionsByInbox = new PerInboxCounts();
+    private final InboxAccounts accounts = new InboxAccounts();
     private final ConversationRate conversationRate;
     private final StoredBytesQuota storedBytes;
     private final AtomicInteger openSubscriptions = new AtomicInteger();
@@ -124,17 +124,19 @@ public final class NodeOperations {
      *
      * @throws LimitExceededException the inbox has {@code maxSessionsPerInbox} sessions open already
      */
-    void sessionStarted(String inboxId) {
-        if (!sessionsByInbox.tryTake(inboxId, 1, limits.maxSessionsPerInbox())) {
+    InboxAccounts.Account sessionStarted(String inboxId) {
+        InboxAccounts.Account account = accounts.sessionStarted(inboxId, limits.maxSessionsPerInbox());
+        if (account == null) {
             throw new LimitExceededException(LimitExceededException.SESSIONS_PER_INBOX, "inbox " + inboxId
                     + " has " + limits.maxSessionsPerInbox() + " sessions open on this node, its limit"
                     + " (maxSessionsPerInbox); close one first", false);
         }
+        return account;
     }
 
     /** A session counted by {@link #sessionStarted} ended. */
-    void sessionEnded(String inboxId) {
-        sessionsByInbox.giveBack(inboxId, 1);
+    void sessionEnded(InboxAccounts.Account account) {
+        accounts.sessionEnded(account);
     }
 
     /**
@@ -174,23 +176,46 @@ public final class NodeOperations {
     /**
      * Completes once the envelope is durable; validation, access and quota failures throw at once. To a
      * conversation, the store takes the envelope only from a member (checked when its sequence is
-     * assigned), and never a group update: the node alone writes those.
+     * assigned), and never a group update: the node alone writes those. The topic is parsed once; an
+     * append the store completed at once (the memory store) is answered without chaining futures.
      */
-    public CompletableFuture<PublishResult> publish(String inboxId, String topic, byte[] payload, String idempotencyKey) {
+    public CompletableFuture<PublishResult> publish(InboxAccounts.Account inbox, String topic, byte[] payload,
+                                                    String idempotencyKey) {
         if (payload == null || payload.length > RequestLimits.MAX_PAYLOAD_BYTES) {
             throw new ProtocolException("payload missing or larger than " + RequestLimits.MAX_PAYLOAD_BYTES + " bytes");
         }
         requireIdempotencyKey(idempotencyKey);
-        StoreFailures.checking(() -> policy.checkWrite(inboxId, topic));
-        boolean conversation = Topics.kind(topic).equals(Topics.CONVERSATION);
+        String inboxId = inbox.inboxId();
+        InboxAccounts.WritableTopic writable = inbox.knownWritable(topic);
+        if (writable == null) {
+            String kind = Topics.kind(topic);
+            InboxAccounts.WritableTopic parsed = new InboxAccounts.WritableTopic(kind, topic.substring(kind.length()));
+            StoreFailures.checking(() -> policy.checkWrite(inboxId, parsed.kind(), parsed.subject(), topic));
+            inbox.foundWritable(topic, parsed);
+            writable = parsed;
+        }
+        String subject = writable.subject();
+        boolean conversation = writable.kind().equals(Topics.CONVERSATION);
         if (conversation && GroupUpdateContent.isGroupUpdate(payload)) {
             throw new PermissionDeniedException("group updates (" + ContentTypeId.GROUP_UPDATED
                     + ") are written by the node; change a group with updateGroup");
         }
-        return writing(storedBytes.publishing(inboxId, payload.length,
-                        () -> conversation
-                                ? store.appendToConversation(Topics.subject(topic), payload, idempotencyKey, inboxId)
-                                : store.append(topic, payload, idempotencyKey, inboxId)))
+        int bytes = payload.length;
+        storedBytes.take(inbox, bytes);
+        CompletableFuture<Appended> appended;
+        try {
+            appended = conversation
+                    ? store.appendToConversation(subject, payload, idempotencyKey, inboxId)
+                    : store.append(topic, payload, idempotencyKey, inboxId);
+        } catch (RuntimeException e) {
+            storedBytes.release(inbox, bytes);
+            throw e;
+        }
+        if (appended.isDone() && !appended.isCompletedExceptionally()) {
+            storedBytes.release(inbox, bytes);
+            return CompletableFuture.completedFuture(published(appended.join()));
+        }
+        return writing(appended.whenComplete((result, error) -> storedBytes.release(inbox, bytes)))
                 .thenApply(published);
     }
 

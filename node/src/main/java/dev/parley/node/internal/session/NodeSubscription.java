@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,10 +51,13 @@ public final class NodeSubscription implements Subscription {
     private final Runnable onTerminated;
     private final Executor executor;
     private final AtomicInteger wip = new AtomicInteger();
+    private final Runnable drainTask = this::drain;
 
     // guarded by this
     private final Map<String, Long> cursors = new HashMap<>();
     private final LinkedHashSet<String> ready = new LinkedHashSet<>();
+    /** Topics that grew, told by the fan-out and not yet moved into {@code ready}. */
+    private final Queue<TopicInterest> grown = new ConcurrentLinkedQueue<>();
     private long demand;
     private boolean heartbeatDue;
     private boolean cancelled;
@@ -169,14 +174,12 @@ public final class NodeSubscription implements Subscription {
         signal();
     }
 
-    void topicGrew(String topic) {
-        synchronized (this) {
-            if (!cursors.containsKey(topic)) {
-                return;
-            }
-            ready.add(topic);
+    /** {@code interest}'s topic grew (on the publisher's thread): the next drain reads it, without this lock. */
+    void topicGrew(TopicInterest interest) {
+        grown.offer(interest);
+        if (wip.getAndIncrement() == 0) {
+            drainOnExecutor();
         }
-        signalAsync();
     }
 
     synchronized boolean isTerminated() {
@@ -194,16 +197,14 @@ public final class NodeSubscription implements Subscription {
     }
 
     /**
-     * Publishes signal here: the drain runs on the delivery executor, so the publisher's thread
-     * only appends, and a subscriber that falls behind a busy topic gets its envelopes in batches.
+     * Publishes drain here: on the delivery executor, so the publisher's thread only appends, and a
+     * subscriber that falls behind a busy topic gets its envelopes in batches.
      */
-    private void signalAsync() {
-        if (!isTerminated() && wip.getAndIncrement() == 0) {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                drain(); // the node is closing: finish on this thread
-            }
+    private void drainOnExecutor() {
+        try {
+            executor.execute(drainTask);
+        } catch (RejectedExecutionException e) {
+            drain(); // the node is closing: finish on this thread
         }
     }
 
@@ -280,6 +281,12 @@ public final class NodeSubscription implements Subscription {
 
     /** The next batch to send; topics with nothing readable left go to {@code dropped} (quietly: no error). */
     private synchronized List<Envelope> nextBatch(List<String> dropped) {
+        for (TopicInterest interest; (interest = grown.poll()) != null; ) {
+            interest.taken(); // before the read: what is appended from now on tells us again
+            if (cursors.containsKey(interest.topic())) {
+                ready.add(interest.topic());
+            }
+        }
         while (demand > 0 && !ready.isEmpty()) {
             String topic = ready.iterator().next();
             ready.remove(topic);

@@ -3,8 +3,7 @@ package dev.parley.node.internal.session;
 import dev.parley.LimitExceededException;
 import dev.parley.node.store.NodeStore;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Payload bytes each inbox may have stored on the node ({@code maxStoredBytesPerInbox}): what the
@@ -13,35 +12,33 @@ import java.util.function.Supplier;
  */
 final class StoredBytesQuota {
     private final NodeStore store;
+    private final ToLongFunction<String> stored;
     private final long max;
-    private final PerInboxCounts inFlight = new PerInboxCounts();
 
     StoredBytesQuota(NodeStore store, long max) {
         this.store = store;
+        this.stored = store::storedBytes;
         this.max = max;
     }
 
     /**
-     * Runs {@code append} with {@code bytes} of {@code inbox}'s quota held until it completes (by then
-     * the store counts them if it kept them).
+     * Holds {@code bytes} of the inbox's quota until {@link #release} (by then the store counts them if
+     * it kept them).
      *
      * @throws LimitExceededException the inbox would have more than the maximum stored (not retryable:
      *                                publishing works again once retention frees bytes)
      */
-    <T> CompletableFuture<T> publishing(String inbox, int bytes, Supplier<CompletableFuture<T>> append) {
-        if (!inFlight.tryTake(inbox, bytes, max, store::storedBytes)) {
-            throw new LimitExceededException(LimitExceededException.STORED_BYTES_PER_INBOX, "inbox " + inbox
-                    + " has " + (store.storedBytes(inbox) + inFlight.held(inbox)) + " bytes stored on this node;"
-                    + " another " + bytes + " would exceed its limit of " + max
+    void take(InboxAccounts.Account inbox, int bytes) {
+        if (!inbox.tryTakeBytes(bytes, max, stored)) {
+            throw new LimitExceededException(LimitExceededException.STORED_BYTES_PER_INBOX, "inbox " + inbox.inboxId()
+                    + " has " + (store.storedBytes(inbox.inboxId()) + inbox.bytesInFlight()) + " bytes stored on this"
+                    + " node; another " + bytes + " would exceed its limit of " + max
                     + " (maxStoredBytesPerInbox); publishing works again once retention frees some", false);
         }
-        CompletableFuture<T> appended;
-        try {
-            appended = append.get();
-        } catch (RuntimeException e) {
-            inFlight.giveBack(inbox, bytes);
-            throw e;
-        }
-        return appended.whenComplete((result, error) -> inFlight.giveBack(inbox, bytes));
+    }
+
+    /** Gives back what {@link #take} held, once the append completed (the store counts what it kept). */
+    void release(InboxAccounts.Account inbox, int bytes) {
+        inbox.giveBackBytes(bytes);
     }
 }

@@ -23,9 +23,20 @@ final class MemoryNodeStore implements NodeStore {
     private final String epoch = UUID.randomUUID().toString();
     private final NodeClock clock;
     private final ConcurrentMap<String, MemoryTopicLog> logs = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, ConversationEntry> conversations = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, StoredConversation> conversations = new ConcurrentHashMap<>();
     private final SenderBytes bytes = new SenderBytes();
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
+
+    /** A conversation's entry, replaced by changes under its log's lock, beside that log (found once per append). */
+    private static final class StoredConversation {
+        final MemoryTopicLog log;
+        volatile ConversationEntry entry;
+
+        StoredConversation(MemoryTopicLog log, ConversationEntry entry) {
+            this.log = log;
+            this.entry = entry;
+        }
+    }
 
     MemoryNodeStore() {
         this(new NodeClock());
@@ -46,26 +57,26 @@ final class MemoryNodeStore implements NodeStore {
                                               String senderInboxId) {
         Appended result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
                 .append(payload, idempotencyKey, senderInboxId, clock, bytes);
-        reportIfNew(List.of(result));
+        reportIfNew(result);
         return CompletableFuture.completedFuture(result);
     }
 
     @Override
     public CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload,
                                                             String idempotencyKey, String senderInboxId) {
-        if (!conversations.containsKey(conversationId)) {
+        StoredConversation conversation = conversations.get(conversationId);
+        if (conversation == null) {
             return CompletableFuture.failedFuture(Membership.notAMember(senderInboxId, conversationId));
         }
-        String topic = Topics.conversation(conversationId);
         try {
-            Appended result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
+            Appended result = conversation.log
                     .appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> {
-                        if (!conversations.get(conversationId).isMember(senderInboxId)) {
+                        if (!conversation.entry.isMember(senderInboxId)) {
                             throw Membership.notAMember(senderInboxId, conversationId);
                         }
                         return payload;
                     }).orElseThrow();
-            reportIfNew(List.of(result));
+            reportIfNew(result);
             return CompletableFuture.completedFuture(result);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -80,22 +91,21 @@ final class MemoryNodeStore implements NodeStore {
     @Override
     public CompletableFuture<Optional<Appended>> changeConversation(String conversationId, ConversationChange change,
                                                                     String idempotencyKey, String senderInboxId) {
-        if (!conversations.containsKey(conversationId)) {
+        StoredConversation conversation = conversations.get(conversationId);
+        if (conversation == null) {
             return CompletableFuture.failedFuture(Membership.notAMember(senderInboxId, conversationId));
         }
-        String topic = Topics.conversation(conversationId);
         List<Appended> side = new ArrayList<>();
         boolean[] applied = {false};
         try {
-            Optional<Appended> result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
+            Optional<Appended> result = conversation.log
                     .appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> {
-                        Optional<ConversationChange.Outcome> outcome = change.apply(conversations.get(conversationId),
-                                sequence);
+                        Optional<ConversationChange.Outcome> outcome = change.apply(conversation.entry, sequence);
                         if (outcome.isEmpty()) {
                             return null;
                         }
                         applied[0] = true;
-                        conversations.put(conversationId, outcome.get().next());
+                        conversation.entry = outcome.get().next();
                         for (ConversationChange.SideEntry e : outcome.get().alongside()) {
                             side.add(logs.computeIfAbsent(e.topic(), MemoryTopicLog::new)
                                     .append(e.payload(), e.idempotencyKey(), e.senderInboxId(), clock, bytes));
@@ -105,19 +115,17 @@ final class MemoryNodeStore implements NodeStore {
             if (applied[0]) {
                 change.settled(true);
             }
-            reportIfNew(side);
-            result.ifPresent(r -> reportIfNew(List.of(r)));
+            side.forEach(this::reportIfNew);
+            result.ifPresent(this::reportIfNew);
             return CompletableFuture.completedFuture(result);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private void reportIfNew(List<Appended> results) {
-        for (Appended result : results) {
-            if (result.isNew()) {
-                appended.accept(result.envelope().topic(), result.envelope().sequence());
-            }
+    private void reportIfNew(Appended result) {
+        if (result.isNew()) {
+            appended.accept(result.envelope().topic(), result.envelope().sequence());
         }
     }
 
@@ -153,7 +161,8 @@ final class MemoryNodeStore implements NodeStore {
 
     @Override
     public CompletableFuture<Void> putConversation(ConversationEntry conversation) {
-        if (conversations.putIfAbsent(conversation.id(), conversation) != null) {
+        MemoryTopicLog log = logs.computeIfAbsent(Topics.conversation(conversation.id()), MemoryTopicLog::new);
+        if (conversations.putIfAbsent(conversation.id(), new StoredConversation(log, conversation)) != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("conversation id collision " + conversation.id()));
         }
         return CompletableFuture.completedFuture(null);
@@ -161,7 +170,8 @@ final class MemoryNodeStore implements NodeStore {
 
     @Override
     public Optional<ConversationEntry> conversation(String id) {
-        return Optional.ofNullable(conversations.get(id));
+        StoredConversation conversation = conversations.get(id);
+        return conversation == null ? Optional.empty() : Optional.of(conversation.entry);
     }
 
     @Override
