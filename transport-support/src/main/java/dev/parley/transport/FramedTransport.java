@@ -1,12 +1,13 @@
 package dev.parley.transport;
 
 import dev.parley.spi.GroupChange;
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.parley.ConversationType;
 import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.util.ScopedTimers;
 import dev.parley.internal.util.SharedResource;
 import dev.parley.internal.util.SharedThreads;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * A {@link Transport} over framed links (gRPC calls, WebSockets): one link at a time carries the
@@ -99,9 +101,11 @@ public final class FramedTransport implements Transport {
             return CompletableFuture.failedFuture(new ProtocolException("payload of " + payload.length
                     + " bytes exceeds the limit of " + WireLimits.MAX_PAYLOAD_BYTES));
         }
-        PublishRequest request = PublishRequest.newBuilder()
-                .setTopic(topic).setPayload(ByteString.copyFrom(payload)).setIdempotencyKey(idempotencyKey).build();
-        return connection().thenCompose(c -> c.publish(request))
+        long deadline = RequestDeadlines.fromNow(config.requestTimeout());
+        // the SPI lets the payload be read until the answer: wrapped, not copied
+        PublishRequest request = PublishRequest.newBuilder().setTopic(topic)
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload)).setIdempotencyKey(idempotencyKey).build();
+        return onConnection(deadline, c -> c.publish(request, deadline))
                 .thenApply(ack -> new PublishResult(ack.getSequence(), ack.getTimestampNs()));
     }
 
@@ -133,12 +137,23 @@ public final class FramedTransport implements Transport {
     @Override
     public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                                      SubscriptionListener listener) {
-        return connection().thenCompose(c -> c.subscribe(cursors, initialDemand, listener));
+        long deadline = RequestDeadlines.fromNow(config.requestTimeout());
+        return onConnection(deadline, c -> c.subscribe(cursors, initialDemand, listener, deadline));
     }
 
     @Override
     public SubscriptionLimits subscriptionLimits() {
         return limits;
+    }
+
+    /**
+     * True: every request fails between its request timeout and one sweep tick after it without an answer
+     * ({@code PendingRequests}, {@code PublishBatcher}), and a request waiting for a connection is bounded
+     * by a timer of its own.
+     */
+    @Override
+    public boolean timesOutRequests() {
+        return true;
     }
 
     @Override
@@ -161,7 +176,20 @@ public final class FramedTransport implements Transport {
     }
 
     private CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
-        return connection().thenCompose(c -> c.request(frame, expected));
+        long deadline = RequestDeadlines.fromNow(config.requestTimeout());
+        return onConnection(deadline, c -> c.request(frame, deadline, expected));
+    }
+
+    /**
+     * {@code call} on the open connection; when there is none yet, once the connection is open, bounded by
+     * {@code deadline} with a timer (the connection's own handshake may take longer than one request).
+     */
+    private <T> CompletableFuture<T> onConnection(long deadline, Function<ClientFrameSession, CompletableFuture<T>> call) {
+        CompletableFuture<ClientFrameSession> connection = connection();
+        if (connection.isDone() && !connection.isCompletedExceptionally()) {
+            return call.apply(connection.join());
+        }
+        return RequestDeadlines.bound(connection.thenCompose(call), deadline, config.requestTimeout());
     }
 
     /** The open, authenticated connection, opening a new one when there is none. */

@@ -11,6 +11,7 @@ import dev.parley.TransportException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.StreamRuntime;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.protocol.MessagePayload;
@@ -18,19 +19,15 @@ import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Transport;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Everything the conversation objects of one client share, and the writes they make. */
 final class ClientState {
     private static final int PUBLISH_ATTEMPTS = 3;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     final String inboxId;
     final Transport transport;
@@ -84,10 +81,15 @@ final class ClientState {
                 });
     }
 
-    /** One publish, its transient failures retried with the same key (the asynchronous {@link #retryTransient}). */
+    /**
+     * One publish, its transient failures retried with the same key (the asynchronous {@link #retryTransient}),
+     * each attempt bounded by {@code requestTimeout}: by the transport when it {@linkplain Transport#timesOutRequests()
+     * times out its requests}, else by a timer here.
+     */
     private CompletableFuture<PublishResult> publishAsync(String topic, byte[] payload, String key, int attempts) {
-        return transport.publish(topic, payload, key)
-                .orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
+        long deadline = RequestDeadlines.fromNow(requestTimeout);
+        CompletableFuture<PublishResult> sent = transport.publish(topic, payload, key);
+        return (transport.timesOutRequests() ? sent : RequestDeadlines.bound(sent, deadline, requestTimeout))
                 .exceptionallyCompose(failure -> {
                     ParleyException error = Futures.failure(failure, requestTimeout);
                     return attempts > 1 && isTransient(error) ? publishAsync(topic, payload, key, attempts - 1)
@@ -147,8 +149,6 @@ final class ClientState {
     }
 
     static String newIdempotencyKey() {
-        byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
-        return HexFormat.of().formatHex(key);
+        return IdempotencyKeys.next();
     }
 }

@@ -4,6 +4,7 @@ import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.NodeResetException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
@@ -11,6 +12,7 @@ import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,15 +23,20 @@ import java.util.function.Supplier;
  * {@link NodeResetException} makes the store {@linkplain NodeHistory#adopt adopt} the node's new
  * history; a publish or a conversation creation is then sent once more, while a query fails (its
  * cursor belongs to the old history: the sync that asked starts over). Subscriptions pass through
- * untouched: streams meet the reset themselves, to report the history they lost.
+ * untouched: streams meet the reset themselves, to report the history they lost. It
+ * {@linkplain #timesOutRequests() times out requests} when the transport it wraps does: a request sent
+ * once more is bounded by the first one's request timeout with a timer.
  */
 public final class HistoryFollowingTransport implements Transport {
     private final Transport transport;
     private final NodeHistory history;
+    private final Duration requestTimeout;
 
-    public HistoryFollowingTransport(Transport transport, NodeHistory history) {
+    /** @param requestTimeout the transport's request timeout ({@link dev.parley.spi.TransportConfig#requestTimeout()}) */
+    public HistoryFollowingTransport(Transport transport, NodeHistory history, Duration requestTimeout) {
         this.transport = transport;
         this.history = history;
+        this.requestTimeout = requestTimeout;
     }
 
     @Override
@@ -70,19 +77,25 @@ public final class HistoryFollowingTransport implements Transport {
     }
 
     @Override
+    public boolean timesOutRequests() {
+        return transport.timesOutRequests();
+    }
+
+    @Override
     public void close() {
         transport.close();
     }
 
     private <T> CompletableFuture<T> followingReset(Supplier<CompletableFuture<T>> request) {
-        return request.get().handle((value, failure) -> {
+        long deadline = RequestDeadlines.fromNow(requestTimeout);
+        return request.get().exceptionallyCompose(failure -> {
             NodeResetException reset = resetIn(failure);
             if (reset == null) {
-                return failure == null ? CompletableFuture.completedFuture(value) : CompletableFuture.<T>failedFuture(failure);
+                return CompletableFuture.failedFuture(Failures.unwrap(failure));
             }
             history.adopt(reset.nodeEpoch());
-            return request.get();
-        }).thenCompose(next -> next);
+            return RequestDeadlines.bound(request.get(), deadline, requestTimeout);
+        });
     }
 
     /** The reset {@code failure} is or wraps; null for any other outcome. */
