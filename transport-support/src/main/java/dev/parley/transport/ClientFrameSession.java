@@ -11,9 +11,9 @@ import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
-import dev.parley.protocol.PublishAck;
 import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.Subscribe;
+import dev.parley.spi.PublishResult;
 import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
@@ -201,7 +201,7 @@ final class ClientFrameSession implements FrameLink.Handler {
      * Publishes {@code request} with the publishes waiting on this link ({@link PublishBatcher}); fails with a
      * retryable {@link TransportException} when the node has not answered by {@code deadlineNanos}.
      */
-    CompletableFuture<PublishAck> publish(PublishRequest request, long deadlineNanos) {
+    CompletableFuture<PublishResult> publish(PublishRequest request, long deadlineNanos) {
         return publishes.publish(request, deadlineNanos);
     }
 

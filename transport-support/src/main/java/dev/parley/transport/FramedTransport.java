@@ -105,8 +105,7 @@ public final class FramedTransport implements Transport {
         // the SPI lets the payload be read until the answer: wrapped, not copied
         PublishRequest request = PublishRequest.newBuilder().setTopic(topic)
                 .setPayload(UnsafeByteOperations.unsafeWrap(payload)).setIdempotencyKey(idempotencyKey).build();
-        return onConnection(deadline, c -> c.publish(request, deadline))
-                .thenApply(ack -> new PublishResult(ack.getSequence(), ack.getTimestampNs()));
+        return onConnection(deadline, c -> c.publish(request, deadline));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.parley.protocol.PublishAck;
 import dev.parley.protocol.PublishBatch;
 import dev.parley.protocol.PublishOutcome;
 import dev.parley.protocol.PublishRequest;
+import dev.parley.spi.PublishResult;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,11 +55,11 @@ final class PublishBatcher {
     }
 
     /**
-     * Sends {@code request} now or with the next batch; completes with the node's acknowledgement, or fails
+     * Sends {@code request} now or with the next batch; completes with where the node stored it, or fails
      * with {@link Sender#noAnswer()} once {@code deadlineNanos} ({@link System#nanoTime()} time) has passed.
      */
-    CompletableFuture<PublishAck> publish(PublishRequest request, long deadlineNanos) {
-        CompletableFuture<PublishAck> ack = new CompletableFuture<>();
+    CompletableFuture<PublishResult> publish(PublishRequest request, long deadlineNanos) {
+        CompletableFuture<PublishResult> ack = new CompletableFuture<>();
         synchronized (this) {
             waiting.add(new Waiting(request, ack, deadlineNanos));
             if (inFlight.size() < MAX_FRAMES_IN_FLIGHT) {
@@ -164,7 +165,7 @@ final class PublishBatcher {
     /** Completes each publish of {@code batch} with its outcome in {@code answer}, or all with {@code error}. */
     private static void answered(List<Waiting> batch, NodeFrame answer, Throwable error) {
         if (error == null && batch.size() == 1 && answer.hasPublishResult()) {
-            batch.get(0).ack.complete(answer.getPublishResult());
+            batch.get(0).ack.complete(resultOf(answer.getPublishResult()));
             return;
         }
         if (error == null && batch.size() > 1 && answer.hasPublishAcks()
@@ -172,7 +173,7 @@ final class PublishBatcher {
             for (int i = 0; i < batch.size(); i++) {
                 PublishOutcome outcome = answer.getPublishAcks().getOutcomes(i);
                 if (outcome.hasAck()) {
-                    batch.get(i).ack.complete(outcome.getAck());
+                    batch.get(i).ack.complete(resultOf(outcome.getAck()));
                 } else {
                     batch.get(i).ack.completeExceptionally(outcome.hasError() ? Wire.fromWire(outcome.getError())
                             : new ProtocolException("node answered publish " + (i + 1) + " of a batch without an outcome"));
@@ -185,6 +186,10 @@ final class PublishBatcher {
         batch.forEach(w -> w.ack.completeExceptionally(failure));
     }
 
-    private record Waiting(PublishRequest request, CompletableFuture<PublishAck> ack, long deadlineNanos) {
+    private static PublishResult resultOf(PublishAck ack) {
+        return new PublishResult(ack.getSequence(), ack.getTimestampNs());
+    }
+
+    private record Waiting(PublishRequest request, CompletableFuture<PublishResult> ack, long deadlineNanos) {
     }
 }

@@ -10,6 +10,7 @@ import dev.parley.protocol.PublishAck;
 import dev.parley.protocol.PublishAckBatch;
 import dev.parley.protocol.PublishOutcome;
 import dev.parley.protocol.PublishRequest;
+import dev.parley.spi.PublishResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class PublishBatcherTest {
 
     @Test
     void publishesGoOutAtOnceUntilTheWindowIsFullThenWaitingOnesLeaveTogetherOnTheNextAnswer() {
-        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+        List<CompletableFuture<PublishResult>> acks = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             acks.add(batcher.publish(request(i), LATER));
         }
@@ -69,7 +70,7 @@ class PublishBatcherTest {
         assertThat(frames).allSatisfy(f -> assertThat(f.hasPublish()).isTrue());
 
         answers.get(0).complete(NodeFrame.newBuilder().setPublishResult(PublishAck.newBuilder().setSequence(1)).build());
-        assertThat(acks.get(0).join().getSequence()).isEqualTo(1);
+        assertThat(acks.get(0).join().sequence()).isEqualTo(1);
         assertThat(frames).hasSize(PublishBatcher.MAX_FRAMES_IN_FLIGHT + 1);
         ClientFrame batch = frames.get(PublishBatcher.MAX_FRAMES_IN_FLIGHT);
         assertThat(batch.getPublishBatch().getPublishesList()).extracting(PublishRequest::getIdempotencyKey)
@@ -82,8 +83,8 @@ class PublishBatcherTest {
                     : ack(i + 1));
         }
         answers.get(PublishBatcher.MAX_FRAMES_IN_FLIGHT).complete(NodeFrame.newBuilder().setPublishAcks(outcomes).build());
-        assertThat(acks.get(5).join().getSequence()).isEqualTo(6);
-        assertThat(acks.get(9).join().getSequence()).isEqualTo(10);
+        assertThat(acks.get(5).join().sequence()).isEqualTo(6);
+        assertThat(acks.get(9).join().sequence()).isEqualTo(10);
         assertThat(catchThrowable(() -> acks.get(6).join())).hasCauseInstanceOf(LimitExceededException.class);
     }
 
@@ -100,7 +101,7 @@ class PublishBatcherTest {
 
     @Test
     void anAnswerThatDoesNotFitTheBatchFailsEveryPublishOfIt() {
-        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+        List<CompletableFuture<PublishResult>> acks = new ArrayList<>();
         for (int i = 0; i < PublishBatcher.MAX_FRAMES_IN_FLIGHT + 2; i++) {
             acks.add(batcher.publish(request(i), LATER));
         }
@@ -115,7 +116,7 @@ class PublishBatcherTest {
 
     @Test
     void waitingPublishesFailWithTheLinksReasonWhenItCloses() {
-        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+        List<CompletableFuture<PublishResult>> acks = new ArrayList<>();
         for (int i = 0; i < PublishBatcher.MAX_FRAMES_IN_FLIGHT + 3; i++) {
             acks.add(batcher.publish(request(i), LATER));
         }
@@ -135,7 +136,7 @@ class PublishBatcherTest {
     @Test
     void eachPublishFailsAtItsOwnDeadlineWaitingOrInABatchAndALateAnswerChangesNothing() {
         long t = System.nanoTime();
-        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+        List<CompletableFuture<PublishResult>> acks = new ArrayList<>();
         for (int i = 0; i < PublishBatcher.MAX_FRAMES_IN_FLIGHT + 3; i++) {
             acks.add(batcher.publish(request(i), t + i)); // deadlines t, t + 1, ...
         }
@@ -160,7 +161,7 @@ class PublishBatcherTest {
 
         answers.get(firstWaiting).complete(NodeFrame.newBuilder().setPublishAcks(PublishAckBatch.newBuilder()
                 .addOutcomes(ack(5)).addOutcomes(ack(6))).build());
-        assertThat(acks.get(firstWaiting + 2).join().getSequence()).isEqualTo(6);
+        assertThat(acks.get(firstWaiting + 2).join().sequence()).isEqualTo(6);
         assertThat(catchThrowable(acks.get(firstWaiting + 1)::join)).as("late answer ignored").hasCause(NO_ANSWER);
     }
 }

@@ -1,6 +1,5 @@
 package dev.parley.core.conversation;
 
-import com.google.protobuf.ByteString;
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
 import dev.parley.ContentTypeId;
@@ -14,7 +13,6 @@ import dev.parley.core.stream.StreamRuntime;
 import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
-import dev.parley.protocol.MessagePayload;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Transport;
@@ -38,6 +36,8 @@ final class ClientState {
     final Plans plans;
     final StreamRuntime runtime;
     final Duration requestTimeout;
+    private final OutgoingPayloads payloads = new OutgoingPayloads();
+    private volatile ConversationTopic lastTopic = new ConversationTopic("", "");
 
     ClientState(String inboxId, Transport transport, MessageStore store, EnvelopeProcessor processor, Codecs codecs,
                 Syncer syncer, StreamRuntime runtime, Duration requestTimeout) {
@@ -63,14 +63,8 @@ final class ClientState {
                     + " removeMembers, leave or updateName");
         }
         Codecs.Encoded encoded = codecs.encode(content, type);
-        MessagePayload.Builder payload = MessagePayload.newBuilder()
-                .setContentType(type.toString())
-                .setContent(ByteString.copyFrom(encoded.bytes()));
-        if (encoded.fallback() != null) {
-            payload.setFallback(encoded.fallback());
-        }
-        String topic = Topics.conversation(conversationId);
-        return publishAsync(topic, payload.build().toByteArray(), newIdempotencyKey(), PUBLISH_ATTEMPTS)
+        String topic = topicOf(conversationId);
+        return publishAsync(topic, payloads.encode(type, encoded), newIdempotencyKey(), PUBLISH_ATTEMPTS)
                 .thenApply(result -> {
                     DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
                             conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
@@ -79,6 +73,19 @@ final class ClientState {
                     }
                     return message;
                 });
+    }
+
+    /** The topic of {@code conversationId}, kept for the conversation sent to last (sends to one are the common case). */
+    private String topicOf(String conversationId) {
+        ConversationTopic known = lastTopic;
+        if (!known.conversationId().equals(conversationId)) {
+            known = new ConversationTopic(conversationId, Topics.conversation(conversationId));
+            lastTopic = known;
+        }
+        return known.topic();
+    }
+
+    private record ConversationTopic(String conversationId, String topic) {
     }
 
     /**
