@@ -1,7 +1,6 @@
 package dev.parley.tck;
 
 import dev.parley.ConversationType;
-import dev.parley.internal.util.Services;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
@@ -9,7 +8,6 @@ import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.node.Endpoint;
-import dev.parley.spi.node.EndpointProvider;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeLimits;
 import dev.parley.spi.node.NodeSession;
@@ -38,12 +36,9 @@ final class UnansweringNode implements NodeAccess, AutoCloseable {
 
     private UnansweringNode(String scheme, NodeAccess real) {
         this.real = real;
-        EndpointProvider provider = Services.load(EndpointProvider.class, UnansweringNode.class,
-                p -> p.scheme().equals(scheme)).stream().filter(p -> p.scheme().equals(scheme)).findFirst()
-                .orElseThrow(() -> new AssertionError("no endpoint for " + scheme));
         String bind = "inproc".equals(scheme) ? "inproc://unanswering-" + NAMES.incrementAndGet()
                 : scheme + "://127.0.0.1:0";
-        this.endpoint = provider.start(this, URI.create(bind));
+        this.endpoint = RelayingNode.endpointProvider(scheme).start(this, URI.create(bind));
     }
 
     /** Serves an endpoint of {@code scheme} in front of {@code real}; the caller closes it (not the real node). */
