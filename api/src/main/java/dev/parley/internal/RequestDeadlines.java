@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Bounding a request's future by a deadline with a timer of its own, for requests no transport bounds
@@ -27,10 +28,28 @@ public final class RequestDeadlines {
      * for a future already complete.
      */
     public static <T> CompletableFuture<T> bound(CompletableFuture<T> future, long deadlineNanos, Duration timeout) {
+        return bound(future, deadlineNanos, timeout, late -> {
+        });
+    }
+
+    /**
+     * {@link #bound(CompletableFuture, long, Duration)}, handing a value that arrives after the deadline to
+     * {@code late} (a subscription nobody waits for any more is cancelled there, not left running).
+     */
+    public static <T> CompletableFuture<T> bound(CompletableFuture<T> future, long deadlineNanos, Duration timeout,
+                                                 Consumer<? super T> late) {
         if (future.isDone()) {
             return future;
         }
-        return future.orTimeout(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)
+        CompletableFuture<T> bounded = new CompletableFuture<>();
+        future.whenComplete((value, failure) -> {
+            if (failure != null) {
+                bounded.completeExceptionally(Failures.unwrap(failure));
+            } else if (!bounded.complete(value)) {
+                late.accept(value);
+            }
+        });
+        return bounded.orTimeout(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
                         Failures.unwrap(failure) instanceof TimeoutException timedOut
                                 ? new TransportException("no answer from the node within " + timeout, true, timedOut)

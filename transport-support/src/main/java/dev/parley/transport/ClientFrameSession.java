@@ -224,6 +224,9 @@ final class ClientFrameSession implements FrameLink.Handler {
 
     /** Sends {@code frame} under a new request id; completes with the answer, or the typed error. */
     private CompletableFuture<NodeFrame> sendRequest(ClientFrame.Builder frame, long deadlineNanos) {
+        if (System.nanoTime() - deadlineNanos >= 0) { // nobody waits for its answer any more: not sent
+            return CompletableFuture.failedFuture(pending.noAnswer());
+        }
         long id = nextId.getAndIncrement();
         CompletableFuture<NodeFrame> response = pending.register(id, deadlineNanos);
         Throwable closed = closedBy;
@@ -244,6 +247,10 @@ final class ClientFrameSession implements FrameLink.Handler {
     /** Opens a subscription; fails with a retryable {@link TransportException} when the node has not accepted it by {@code deadlineNanos}. */
     CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                               SubscriptionListener listener, long deadlineNanos) {
+        if (System.nanoTime() - deadlineNanos >= 0) { // waited for a connection past its time: not sent
+            return CompletableFuture.failedFuture(new TransportException("node did not accept the subscription within "
+                    + config.requestTimeout(), true));
+        }
         publishes.flush();
         long id = nextId.getAndIncrement();
         RemoteSubscription subscription = new RemoteSubscription(id, this, initialDemand, listener);

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -105,7 +106,8 @@ public final class FramedTransport implements Transport {
         // the SPI lets the payload be read until the answer: wrapped, not copied
         PublishRequest request = PublishRequest.newBuilder().setTopic(topic)
                 .setPayload(UnsafeByteOperations.unsafeWrap(payload)).setIdempotencyKey(idempotencyKey).build();
-        return onConnection(deadline, c -> c.publish(request, deadline));
+        return onConnection(deadline, c -> c.publish(request, deadline), late -> {
+        });
     }
 
     @Override
@@ -137,7 +139,7 @@ public final class FramedTransport implements Transport {
     public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                                      SubscriptionListener listener) {
         long deadline = RequestDeadlines.fromNow(config.requestTimeout());
-        return onConnection(deadline, c -> c.subscribe(cursors, initialDemand, listener, deadline));
+        return onConnection(deadline, c -> c.subscribe(cursors, initialDemand, listener, deadline), Subscription::cancel);
     }
 
     @Override
@@ -176,19 +178,22 @@ public final class FramedTransport implements Transport {
 
     private CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
         long deadline = RequestDeadlines.fromNow(config.requestTimeout());
-        return onConnection(deadline, c -> c.request(frame, deadline, expected));
+        return onConnection(deadline, c -> c.request(frame, deadline, expected), late -> {
+        });
     }
 
     /**
      * {@code call} on the open connection; when there is none yet, once the connection is open, bounded by
-     * {@code deadline} with a timer (the connection's own handshake may take longer than one request).
+     * {@code deadline} with a timer (the connection's own handshake may take longer than one request), a
+     * result that comes after it going to {@code late}.
      */
-    private <T> CompletableFuture<T> onConnection(long deadline, Function<ClientFrameSession, CompletableFuture<T>> call) {
+    private <T> CompletableFuture<T> onConnection(long deadline, Function<ClientFrameSession, CompletableFuture<T>> call,
+                                                  Consumer<? super T> late) {
         CompletableFuture<ClientFrameSession> connection = connection();
         if (connection.isDone() && !connection.isCompletedExceptionally()) {
             return call.apply(connection.join());
         }
-        return RequestDeadlines.bound(connection.thenCompose(call), deadline, config.requestTimeout());
+        return RequestDeadlines.bound(connection.thenCompose(call), deadline, config.requestTimeout(), late);
     }
 
     /** The open, authenticated connection, opening a new one when there is none. */

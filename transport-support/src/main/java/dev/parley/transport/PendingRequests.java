@@ -73,12 +73,12 @@ final class PendingRequests {
 
     private void expire() {
         long now = System.nanoTime();
+        alsoExpire.accept(now); // first: what waits and expired is dropped before a freed window would send it
         pending.forEach((id, p) -> {
             if (now - p.deadlineNanos >= 0 && pending.remove(id, p)) {
                 p.response.completeExceptionally(noAnswer());
             }
         });
-        alsoExpire.accept(now);
     }
 
     private record Pending(CompletableFuture<NodeFrame> response, long deadlineNanos) {

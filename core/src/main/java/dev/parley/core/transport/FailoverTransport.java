@@ -170,7 +170,8 @@ public final class FailoverTransport implements Transport {
         boolean selfTimed = connectedTimingOut(index);
         CompletableFuture<Subscription> subscribed = on(index, t -> t.subscribe(cursors, initialDemand,
                 new Watched(listener, index)));
-        return (selfTimed ? subscribed : RequestDeadlines.bound(subscribed, deadline, requestTimeout))
+        // a subscription that opens after the deadline is cancelled: whoever asked has moved on
+        return (selfTimed ? subscribed : RequestDeadlines.bound(subscribed, deadline, requestTimeout, Subscription::cancel))
                 .whenComplete((subscription, failure) -> {
                     if (failure != null) {
                         failed(index, failure);
