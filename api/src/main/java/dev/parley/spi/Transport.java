@@ -13,7 +13,11 @@ import java.util.concurrent.CompletableFuture;
  * Futures fail with the typed exceptions of {@code dev.parley}.
  */
 public interface Transport extends AutoCloseable {
-    /** Appends to a topic; a re-sent idempotency key returns the first sequence instead of a second envelope. */
+    /**
+     * Appends to a topic; a re-sent idempotency key returns the first sequence instead of a second envelope.
+     * The transport may read {@code payload} until the future completes, without copying it: the caller does
+     * not change the array meanwhile.
+     */
     CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey);
 
     /** Up to {@code limit} envelopes with sequence greater than {@code afterSequence}, in order. */
@@ -53,6 +57,23 @@ public interface Transport extends AutoCloseable {
      */
     default SubscriptionLimits subscriptionLimits() {
         return SubscriptionLimits.DEFAULTS;
+    }
+
+    /**
+     * True when this transport times out its own requests, so that callers need no timer of their own:
+     * every future that {@link #publish}, {@link #query}, {@link #createConversation}, {@link #updateGroup}
+     * and {@link #subscribe} return completes no later than {@link TransportConfig#requestTimeout()} after
+     * the call (plus the transport's timer granularity, at most an eighth of that timeout or one second,
+     * whichever is less), failing with a retryable {@link dev.parley.TransportException} when the node has
+     * not answered by then, and never fails for want of an answer sooner. The bound covers everything the
+     * transport does for the call: waiting for a connection, a publish waiting to be batched, a second try.
+     * The answer is the same for the transport's whole life. A transport that wraps others answers for
+     * what it does itself too (it passes the answer on, or keeps the bound with timers of its own).
+     * By default false: the caller bounds each request itself (the core does, with one timer per request).
+     * TCK rule 1.07 checks a transport that says true.
+     */
+    default boolean timesOutRequests() {
+        return false;
     }
 
     /** Closes the connection and every subscription on it; idempotent. */

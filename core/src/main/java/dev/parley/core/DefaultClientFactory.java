@@ -61,7 +61,8 @@ public final class DefaultClientFactory implements ClientFactory {
                 .build();
         Transport transport;
         try {
-            transport = new HistoryFollowingTransport(connect(providers, config, history), history);
+            transport = new HistoryFollowingTransport(connect(providers, config, history), history,
+                    config.requestTimeout());
         } catch (RuntimeException e) {
             store.close();
             throw e;

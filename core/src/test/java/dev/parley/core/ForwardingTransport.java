@@ -59,6 +59,11 @@ class ForwardingTransport implements Transport {
     }
 
     @Override
+    public boolean timesOutRequests() {
+        return inproc.timesOutRequests();
+    }
+
+    @Override
     public void close() {
         inproc.close();
     }

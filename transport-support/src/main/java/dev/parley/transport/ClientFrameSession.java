@@ -11,9 +11,9 @@ import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.Heartbeat;
 import dev.parley.protocol.Hello;
 import dev.parley.protocol.NodeFrame;
-import dev.parley.protocol.PublishAck;
 import dev.parley.protocol.PublishRequest;
 import dev.parley.protocol.Subscribe;
+import dev.parley.spi.PublishResult;
 import dev.parley.spi.SessionTicket;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
@@ -51,8 +51,13 @@ final class ClientFrameSession implements FrameLink.Handler {
     private final ConcurrentMap<Long, RemoteSubscription> subscriptions = new ConcurrentHashMap<>();
     private final PublishBatcher publishes = new PublishBatcher(new PublishBatcher.Sender() {
         @Override
-        public CompletableFuture<NodeFrame> send(ClientFrame.Builder frame) {
-            return sendRequest(frame);
+        public CompletableFuture<NodeFrame> send(ClientFrame.Builder frame, long deadlineNanos) {
+            return sendRequest(frame, deadlineNanos);
+        }
+
+        @Override
+        public Throwable noAnswer() {
+            return pending.noAnswer();
         }
 
         @Override
@@ -75,7 +80,7 @@ final class ClientFrameSession implements FrameLink.Handler {
         this.tickets = tickets;
         this.config = config;
         this.timers = timers;
-        this.pending = new PendingRequests(config.requestTimeout(), timers);
+        this.pending = new PendingRequests(config.requestTimeout(), timers, now -> publishes.expire(now));
     }
 
     /** Opens the link and authenticates; completes with this connection. */
@@ -187,15 +192,28 @@ final class ClientFrameSession implements FrameLink.Handler {
         return closedBy == null;
     }
 
-    /** Publishes {@code request} with the publishes waiting on this link ({@link PublishBatcher}). */
-    CompletableFuture<PublishAck> publish(PublishRequest request) {
-        return publishes.publish(request);
+    /** The deadline of a request made now ({@link System#nanoTime()} time): the request timeout from now. */
+    long deadlineFromNow() {
+        return pending.deadlineFromNow();
     }
 
-    /** Sends a request; its answer must be one of {@code expected} (or an error). */
+    /**
+     * Publishes {@code request} with the publishes waiting on this link ({@link PublishBatcher}); fails with a
+     * retryable {@link TransportException} when the node has not answered by {@code deadlineNanos}.
+     */
+    CompletableFuture<PublishResult> publish(PublishRequest request, long deadlineNanos) {
+        return publishes.publish(request, deadlineNanos);
+    }
+
+    /** Sends a request, timed out a request timeout from now; its answer must be one of {@code expected} (or an error). */
     CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase... expected) {
+        return request(frame, deadlineFromNow(), expected);
+    }
+
+    /** Sends a request, timed out at {@code deadlineNanos}; its answer must be one of {@code expected} (or an error). */
+    CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, long deadlineNanos, NodeFrame.BodyCase... expected) {
         publishes.flush(); // publishes made before this request reach the node before it
-        return sendRequest(frame).thenApply(f -> {
+        return sendRequest(frame, deadlineNanos).thenApply(f -> {
             if (!List.of(expected).contains(f.getBodyCase())) {
                 throw new ProtocolException("node answered " + f.getBodyCase() + " to a request expecting "
                         + (expected.length == 1 ? expected[0] : List.of(expected)));
@@ -205,9 +223,12 @@ final class ClientFrameSession implements FrameLink.Handler {
     }
 
     /** Sends {@code frame} under a new request id; completes with the answer, or the typed error. */
-    private CompletableFuture<NodeFrame> sendRequest(ClientFrame.Builder frame) {
+    private CompletableFuture<NodeFrame> sendRequest(ClientFrame.Builder frame, long deadlineNanos) {
+        if (System.nanoTime() - deadlineNanos >= 0) { // nobody waits for its answer any more: not sent
+            return CompletableFuture.failedFuture(pending.noAnswer());
+        }
         long id = nextId.getAndIncrement();
-        CompletableFuture<NodeFrame> response = pending.register(id);
+        CompletableFuture<NodeFrame> response = pending.register(id, deadlineNanos);
         Throwable closed = closedBy;
         if (closed != null) {
             pending.remove(id);
@@ -223,8 +244,13 @@ final class ClientFrameSession implements FrameLink.Handler {
         return response;
     }
 
+    /** Opens a subscription; fails with a retryable {@link TransportException} when the node has not accepted it by {@code deadlineNanos}. */
     CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
-                                              SubscriptionListener listener) {
+                                              SubscriptionListener listener, long deadlineNanos) {
+        if (System.nanoTime() - deadlineNanos >= 0) { // waited for a connection past its time: not sent
+            return CompletableFuture.failedFuture(new TransportException("node did not accept the subscription within "
+                    + config.requestTimeout(), true));
+        }
         publishes.flush();
         long id = nextId.getAndIncrement();
         RemoteSubscription subscription = new RemoteSubscription(id, this, initialDemand, listener);
@@ -249,7 +275,7 @@ final class ClientFrameSession implements FrameLink.Handler {
         Duration timeout = config.requestTimeout();
         ScheduledFuture<?> timer = timers.schedule(() -> subscription.opened.completeExceptionally(
                 new TransportException("node did not accept the subscription within " + timeout, true)),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+                deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
         subscription.opened.whenComplete((s, e) -> {
             timer.cancel(false);
             if (e != null) {

@@ -1,12 +1,13 @@
 package dev.parley.transport;
 
 import dev.parley.spi.GroupChange;
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.parley.ConversationType;
 import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.util.ScopedTimers;
 import dev.parley.internal.util.SharedResource;
 import dev.parley.internal.util.SharedThreads;
@@ -34,6 +35,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A {@link Transport} over framed links (gRPC calls, WebSockets): one link at a time carries the
@@ -99,10 +102,12 @@ public final class FramedTransport implements Transport {
             return CompletableFuture.failedFuture(new ProtocolException("payload of " + payload.length
                     + " bytes exceeds the limit of " + WireLimits.MAX_PAYLOAD_BYTES));
         }
-        PublishRequest request = PublishRequest.newBuilder()
-                .setTopic(topic).setPayload(ByteString.copyFrom(payload)).setIdempotencyKey(idempotencyKey).build();
-        return connection().thenCompose(c -> c.publish(request))
-                .thenApply(ack -> new PublishResult(ack.getSequence(), ack.getTimestampNs()));
+        long deadline = RequestDeadlines.fromNow(config.requestTimeout());
+        // the SPI lets the payload be read until the answer: wrapped, not copied
+        PublishRequest request = PublishRequest.newBuilder().setTopic(topic)
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload)).setIdempotencyKey(idempotencyKey).build();
+        return onConnection(deadline, c -> c.publish(request, deadline), late -> {
+        });
     }
 
     @Override
@@ -133,12 +138,23 @@ public final class FramedTransport implements Transport {
     @Override
     public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                                      SubscriptionListener listener) {
-        return connection().thenCompose(c -> c.subscribe(cursors, initialDemand, listener));
+        long deadline = RequestDeadlines.fromNow(config.requestTimeout());
+        return onConnection(deadline, c -> c.subscribe(cursors, initialDemand, listener, deadline), Subscription::cancel);
     }
 
     @Override
     public SubscriptionLimits subscriptionLimits() {
         return limits;
+    }
+
+    /**
+     * True: every request fails between its request timeout and one sweep tick after it without an answer
+     * ({@code PendingRequests}, {@code PublishBatcher}), and a request waiting for a connection is bounded
+     * by a timer of its own.
+     */
+    @Override
+    public boolean timesOutRequests() {
+        return true;
     }
 
     @Override
@@ -161,7 +177,23 @@ public final class FramedTransport implements Transport {
     }
 
     private CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
-        return connection().thenCompose(c -> c.request(frame, expected));
+        long deadline = RequestDeadlines.fromNow(config.requestTimeout());
+        return onConnection(deadline, c -> c.request(frame, deadline, expected), late -> {
+        });
+    }
+
+    /**
+     * {@code call} on the open connection; when there is none yet, once the connection is open, bounded by
+     * {@code deadline} with a timer (the connection's own handshake may take longer than one request), a
+     * result that comes after it going to {@code late}.
+     */
+    private <T> CompletableFuture<T> onConnection(long deadline, Function<ClientFrameSession, CompletableFuture<T>> call,
+                                                  Consumer<? super T> late) {
+        CompletableFuture<ClientFrameSession> connection = connection();
+        if (connection.isDone() && !connection.isCompletedExceptionally()) {
+            return call.apply(connection.join());
+        }
+        return RequestDeadlines.bound(connection.thenCompose(call), deadline, config.requestTimeout(), late);
     }
 
     /** The open, authenticated connection, opening a new one when there is none. */

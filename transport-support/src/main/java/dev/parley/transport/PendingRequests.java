@@ -11,12 +11,14 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Requests waiting for their answer, by request id, each with a deadline. One periodic sweep
- * per connection times them out (a request fails between {@code timeout} and
- * {@code timeout + tick} after it was sent): a timer task per request costs a priority-queue
- * insert and removal under a lock on every publish.
+ * per connection times them out (a request fails between its deadline and one tick after it):
+ * a timer task per request costs a priority-queue insert and removal under a lock on every publish.
+ * The same sweep expires what else of the connection has a deadline ({@code alsoExpire}: the
+ * publishes waiting to be batched).
  */
 final class PendingRequests {
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -24,19 +26,32 @@ final class PendingRequests {
 
     private final ConcurrentMap<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Duration timeout;
+    private final LongConsumer alsoExpire;
     private final ScheduledFuture<?> sweep;
 
-    PendingRequests(Duration timeout, ScheduledExecutorService timers) {
+    /** @param alsoExpire called on every sweep with {@link System#nanoTime()}, to expire what else has a deadline */
+    PendingRequests(Duration timeout, ScheduledExecutorService timers, LongConsumer alsoExpire) {
         this.timeout = timeout;
+        this.alsoExpire = alsoExpire;
         long tick = Math.min(MAX_TICK_NANOS, Math.max(MIN_TICK_NANOS, timeout.toNanos() / 8));
         this.sweep = timers.scheduleWithFixedDelay(this::expire, tick, tick, TimeUnit.NANOSECONDS);
     }
 
-    /** Registers request {@code id}; its future completes with the answer, an error, or a timeout. */
-    CompletableFuture<NodeFrame> register(long id) {
+    /** The deadline of a request made now: {@code timeout} from now. */
+    long deadlineFromNow() {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Registers request {@code id}; its future completes with the answer, an error, or a timeout at {@code deadlineNanos}. */
+    CompletableFuture<NodeFrame> register(long id, long deadlineNanos) {
         CompletableFuture<NodeFrame> response = new CompletableFuture<>();
-        pending.put(id, new Pending(response, System.nanoTime() + timeout.toNanos()));
+        pending.put(id, new Pending(response, deadlineNanos));
         return response;
+    }
+
+    /** The failure of a request the node did not answer in time: retryable. */
+    TransportException noAnswer() {
+        return new TransportException("no answer from the node within " + timeout, true);
     }
 
     /** Takes request {@code id} out; null when it is not (or no longer) pending. */
@@ -58,9 +73,10 @@ final class PendingRequests {
 
     private void expire() {
         long now = System.nanoTime();
+        alsoExpire.accept(now); // first: what waits and expired is dropped before a freed window would send it
         pending.forEach((id, p) -> {
             if (now - p.deadlineNanos >= 0 && pending.remove(id, p)) {
-                p.response.completeExceptionally(new TransportException("no answer from the node within " + timeout, true));
+                p.response.completeExceptionally(noAnswer());
             }
         });
     }

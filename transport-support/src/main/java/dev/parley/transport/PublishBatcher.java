@@ -8,6 +8,7 @@ import dev.parley.protocol.PublishAck;
 import dev.parley.protocol.PublishBatch;
 import dev.parley.protocol.PublishOutcome;
 import dev.parley.protocol.PublishRequest;
+import dev.parley.spi.PublishResult;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link WireLimits#MAX_PUBLISH_BATCH_BYTES}). So a lone publish travels alone, at once, while a busy
  * connection sends batches as large as what queued during one round trip, and the node answers each
  * batch with one frame. Frames leave in the order the publishes were made.
+ *
+ * <p>Each publish has its own deadline, whether it waits or travels in a batch with younger or older
+ * ones: {@link #expire} fails it then (a batch's frame itself waits for its youngest publish's deadline).
  */
 final class PublishBatcher {
     /** Publish frames awaiting their answer before further publishes wait to be batched. */
@@ -29,8 +33,14 @@ final class PublishBatcher {
 
     /** Sends frames on the link, and what else the batcher needs of its session. */
     interface Sender {
-        /** Registers request {@code id} and sends {@code frame}; the future completes with the answer or error. */
-        CompletableFuture<NodeFrame> send(ClientFrame.Builder frame);
+        /**
+         * Registers a request id and sends {@code frame} under it; the future completes with the answer, an
+         * error, or a timeout at {@code deadlineNanos} ({@link System#nanoTime()} time).
+         */
+        CompletableFuture<NodeFrame> send(ClientFrame.Builder frame, long deadlineNanos);
+
+        /** The failure of a publish whose deadline passed without an answer. */
+        Throwable noAnswer();
 
         /** Why the link is closed, or {@code null} while it is open. */
         Throwable closedBy();
@@ -38,18 +48,21 @@ final class PublishBatcher {
 
     private final Sender sender;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by this
-    private int framesInFlight;                                     // guarded by this
+    private final List<List<Waiting>> inFlight = new ArrayList<>();  // publish frames awaiting an answer, guarded by this
 
     PublishBatcher(Sender sender) {
         this.sender = sender;
     }
 
-    /** Sends {@code request} now or with the next batch; completes with the node's acknowledgement. */
-    CompletableFuture<PublishAck> publish(PublishRequest request) {
-        CompletableFuture<PublishAck> ack = new CompletableFuture<>();
+    /**
+     * Sends {@code request} now or with the next batch; completes with where the node stored it, or fails
+     * with {@link Sender#noAnswer()} once {@code deadlineNanos} ({@link System#nanoTime()} time) has passed.
+     */
+    CompletableFuture<PublishResult> publish(PublishRequest request, long deadlineNanos) {
+        CompletableFuture<PublishResult> ack = new CompletableFuture<>();
         synchronized (this) {
-            waiting.add(new Waiting(request, ack));
-            if (framesInFlight < MAX_FRAMES_IN_FLIGHT) {
+            waiting.add(new Waiting(request, ack, deadlineNanos));
+            if (inFlight.size() < MAX_FRAMES_IN_FLIGHT) {
                 sendWaiting(false);
             }
         }
@@ -73,9 +86,31 @@ final class PublishBatcher {
         failed.forEach(w -> w.ack.completeExceptionally(reason));
     }
 
+    /**
+     * Fails every publish whose deadline is {@code nowNanos} or earlier and that has no answer yet: waiting ones
+     * are dropped (never sent), ones in a frame in flight fail alone (a late answer for them is ignored).
+     */
+    void expire(long nowNanos) {
+        List<Waiting> expired = new ArrayList<>();
+        synchronized (this) {
+            waiting.removeIf(w -> nowNanos - w.deadlineNanos >= 0 && expired.add(w));
+            for (List<Waiting> batch : inFlight) {
+                for (Waiting w : batch) {
+                    if (nowNanos - w.deadlineNanos >= 0 && !w.ack.isDone()) {
+                        expired.add(w);
+                    }
+                }
+            }
+        }
+        if (!expired.isEmpty()) {
+            Throwable noAnswer = sender.noAnswer();
+            expired.forEach(w -> w.ack.completeExceptionally(noAnswer));
+        }
+    }
+
     /** Sends waiting publishes as frames while the window allows (always, when {@code all}). Holds the lock. */
     private void sendWaiting(boolean all) {
-        while (!waiting.isEmpty() && (all || framesInFlight < MAX_FRAMES_IN_FLIGHT)) {
+        while (!waiting.isEmpty() && (all || inFlight.size() < MAX_FRAMES_IN_FLIGHT)) {
             Throwable closed = sender.closedBy();
             if (closed != null) {
                 waiting.forEach(w -> w.ack.completeExceptionally(closed));
@@ -83,11 +118,11 @@ final class PublishBatcher {
                 return;
             }
             List<Waiting> batch = takeBatch();
-            framesInFlight++;
-            sender.send(frameOf(batch)).whenComplete((answer, error) -> {
+            inFlight.add(batch);
+            sender.send(frameOf(batch), youngestDeadline(batch)).whenComplete((answer, error) -> {
                 answered(batch, answer, error);
                 synchronized (this) {
-                    framesInFlight--;
+                    inFlight.removeIf(b -> b == batch);
                     sendWaiting(false);
                 }
             });
@@ -108,6 +143,16 @@ final class PublishBatcher {
         return batch;
     }
 
+    private static long youngestDeadline(List<Waiting> batch) {
+        long youngest = batch.get(0).deadlineNanos;
+        for (Waiting w : batch) {
+            if (w.deadlineNanos - youngest > 0) {
+                youngest = w.deadlineNanos;
+            }
+        }
+        return youngest;
+    }
+
     private static ClientFrame.Builder frameOf(List<Waiting> batch) {
         if (batch.size() == 1) {
             return ClientFrame.newBuilder().setPublish(batch.get(0).request);
@@ -120,7 +165,7 @@ final class PublishBatcher {
     /** Completes each publish of {@code batch} with its outcome in {@code answer}, or all with {@code error}. */
     private static void answered(List<Waiting> batch, NodeFrame answer, Throwable error) {
         if (error == null && batch.size() == 1 && answer.hasPublishResult()) {
-            batch.get(0).ack.complete(answer.getPublishResult());
+            batch.get(0).ack.complete(resultOf(answer.getPublishResult()));
             return;
         }
         if (error == null && batch.size() > 1 && answer.hasPublishAcks()
@@ -128,7 +173,7 @@ final class PublishBatcher {
             for (int i = 0; i < batch.size(); i++) {
                 PublishOutcome outcome = answer.getPublishAcks().getOutcomes(i);
                 if (outcome.hasAck()) {
-                    batch.get(i).ack.complete(outcome.getAck());
+                    batch.get(i).ack.complete(resultOf(outcome.getAck()));
                 } else {
                     batch.get(i).ack.completeExceptionally(outcome.hasError() ? Wire.fromWire(outcome.getError())
                             : new ProtocolException("node answered publish " + (i + 1) + " of a batch without an outcome"));
@@ -141,6 +186,10 @@ final class PublishBatcher {
         batch.forEach(w -> w.ack.completeExceptionally(failure));
     }
 
-    private record Waiting(PublishRequest request, CompletableFuture<PublishAck> ack) {
+    private static PublishResult resultOf(PublishAck ack) {
+        return new PublishResult(ack.getSequence(), ack.getTimestampNs());
+    }
+
+    private record Waiting(PublishRequest request, CompletableFuture<PublishResult> ack, long deadlineNanos) {
     }
 }

@@ -42,7 +42,7 @@ class ClientDemandTest {
     @Test
     void envelopesWithinTheDemandGrantedSoFarArriveAndOneMoreEndsTheSubscription() throws Exception {
         ClientFrameSession connection = openConnection();
-        Subscription subscription = connection.subscribe(Map.of(TOPIC, 0L), 3, listener()).get(5, TimeUnit.SECONDS);
+        Subscription subscription = connection.subscribe(Map.of(TOPIC, 0L), 3, listener(), connection.deadlineFromNow()).get(5, TimeUnit.SECONDS);
         long id = subscriptionId();
 
         links.fromNode(batch(id, 2));
@@ -67,7 +67,7 @@ class ClientDemandTest {
     @Test
     void aBatchLargerThanTheDemandIsRefusedWhole() throws Exception {
         ClientFrameSession connection = openConnection();
-        connection.subscribe(Map.of(TOPIC, 0L), 4, listener()).get(5, TimeUnit.SECONDS);
+        connection.subscribe(Map.of(TOPIC, 0L), 4, listener(), connection.deadlineFromNow()).get(5, TimeUnit.SECONDS);
 
         links.fromNode(batch(subscriptionId(), 5));
 

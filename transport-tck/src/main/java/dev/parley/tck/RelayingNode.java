@@ -49,10 +49,14 @@ final class RelayingNode implements NodeAccess, AutoCloseable {
         this.claimedName = claimedName;
         this.toRealNode = toRealNode;
         this.tls = tls;
-        EndpointProvider provider = Services.load(EndpointProvider.class, RelayingNode.class,
-                p -> p.scheme().equals(scheme)).stream().filter(p -> p.scheme().equals(scheme)).findFirst()
+        this.endpoint = endpointProvider(scheme).start(this, URI.create(scheme + "://127.0.0.1:0"));
+    }
+
+    /** The endpoint provider of {@code scheme} on the class path (the TCK's fake nodes serve through it). */
+    static EndpointProvider endpointProvider(String scheme) {
+        return Services.load(EndpointProvider.class, RelayingNode.class, p -> p.scheme().equals(scheme)).stream()
+                .filter(p -> p.scheme().equals(scheme)).findFirst()
                 .orElseThrow(() -> new AssertionError("no endpoint for " + scheme));
-        this.endpoint = provider.start(this, URI.create(scheme + "://127.0.0.1:0"));
     }
 
     static RelayingNode start(String scheme, String claimedName, Supplier<FrameLink.Factory> toRealNode, NodeTls tls) {

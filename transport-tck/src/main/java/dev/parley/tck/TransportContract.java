@@ -71,6 +71,8 @@ import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -296,6 +298,60 @@ public abstract class TransportContract extends TransportSuite {
         assertThat(sequences).as("every other publish, in order").isEqualTo(LongStream.rangeClosed(1, 298).boxed().toList());
         assertThat(queryAll(a, own)).hasSize(298);
         assertThat(join(b.query(bobs, 0, 10))).as("nothing reached the conversation a is no member of").isEmpty();
+    }
+
+    @Test
+    @DisplayName("1.07 a transport that times out its requests fails each publish the node never answers, retryably, after its request timeout")
+    void optional_rule1_07_aPublishTheNodeNeverAnswersFailsAfterItsRequestTimeout() {
+        Duration timeout = Duration.ofSeconds(2);
+        Duration lateBy = Duration.ofSeconds(1); // the transport's tick (here 250 ms) and a loaded machine's lag
+        try (UnansweringNode silent = UnansweringNode.start(scheme(), node)) {
+            Transport t = openTransport(silent.address(), Identity.generate(), EpochCheck.ANY, Duration.ofSeconds(5),
+                    timeout, trustStore());
+            transports.add(t);
+            Assumptions.assumeTrue(t.timesOutRequests(), () -> scheme() + " leaves request timeouts to its caller");
+            String topic = newConversation(t);
+            List<CompletableFuture<PublishResult>> publishes = new CopyOnWriteArrayList<>();
+            long[] sentAt = new long[60];
+            long[] failedAt = new long[60];
+            IntConsumer publishOne = i -> {
+                sentAt[i] = System.nanoTime();
+                publishes.add(t.publish(topic, bytes("m" + i), "key-" + i)
+                        .whenComplete((r, e) -> failedAt[i] = System.nanoTime()));
+            };
+            IntStream.range(0, 50).forEach(publishOne);
+            // half a timeout later, ten more: they wait behind a full window, then share a frame
+            join(CompletableFuture.runAsync(() -> IntStream.range(50, 60).forEach(publishOne),
+                    CompletableFuture.delayedExecutor(timeout.toMillis() / 2, TimeUnit.MILLISECONDS)));
+            for (int i = 0; i < publishes.size(); i++) {
+                assertThat(failureOf(publishes.get(i))).isInstanceOfSatisfying(TransportException.class,
+                        e -> assertThat(e.isRetryable()).isTrue());
+                Duration took = Duration.ofNanos(failedAt[i] - sentAt[i]);
+                assertThat(took).as("publish %d failed after", i).isGreaterThanOrEqualTo(timeout)
+                        .isLessThan(timeout.plus(lateBy));
+            }
+            assertThat(silent.publishesTaken()).as("the publishes reached the node").isPositive();
+            assertThat(join(t.query(topic, 0, 10))).as("the connection still serves").isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("1.08 the full client's sendAsync to a node that never answers fails with a retryable TransportException after its request timeout")
+    void required_rule1_08_aSendTheNodeNeverAnswersFailsRetryably() {
+        Duration timeout = Duration.ofSeconds(1);
+        try (UnansweringNode silent = UnansweringNode.start(scheme(), node);
+             Client client = Client.create(clientOptions(silent.address(), Identity.generate())
+                     .heartbeatInterval(Duration.ofSeconds(5)).requestTimeout(timeout).build())) {
+            Group group = client.conversations().newGroup(List.of());
+            long start = System.nanoTime();
+            CompletableFuture<String> sent = group.sendAsync("never answered");
+            assertThat(failureOf(sent)).isInstanceOfSatisfying(TransportException.class,
+                    e -> assertThat(e.isRetryable()).isTrue());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).as("each attempt waited its request timeout").isGreaterThanOrEqualTo(timeout)
+                    .as("three attempts, each bounded").isLessThan(timeout.multipliedBy(3).plus(Duration.ofSeconds(3)));
+            assertThat(silent.publishesTaken()).isPositive();
+        }
     }
 
     /** Every envelope of {@code topic}, page by page. */

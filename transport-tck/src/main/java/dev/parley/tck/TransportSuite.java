@@ -73,8 +73,14 @@ public abstract class TransportSuite {
      */
     protected Transport openTransport(URI endpoint, Authenticator who, EpochCheck epochCheck, Duration heartbeat,
                                       Optional<KeyStore> trust) {
+        return openTransport(endpoint, who, epochCheck, heartbeat, Duration.ofSeconds(10), trust);
+    }
+
+    /** {@link #openTransport(URI, Authenticator, EpochCheck, Duration, Optional)} with its request timeout. */
+    protected Transport openTransport(URI endpoint, Authenticator who, EpochCheck epochCheck, Duration heartbeat,
+                                      Duration requestTimeout, Optional<KeyStore> trust) {
         return TransportRegistry.forScheme(scheme()).connect(endpoint, TransportConfig.builder()
-                .authenticator(who).heartbeatInterval(heartbeat).requestTimeout(Duration.ofSeconds(10))
+                .authenticator(who).heartbeatInterval(heartbeat).requestTimeout(requestTimeout)
                 .epochCheck(epochCheck).trustStore(trust.orElse(null)).build());
     }
 

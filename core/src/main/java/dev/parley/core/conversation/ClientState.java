@@ -1,6 +1,5 @@
 package dev.parley.core.conversation;
 
-import com.google.protobuf.ByteString;
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
 import dev.parley.ContentTypeId;
@@ -12,28 +11,24 @@ import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.SerialExecutor;
 import dev.parley.core.stream.StreamRuntime;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
-import dev.parley.protocol.MessagePayload;
 import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
 import dev.parley.spi.Transport;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Everything the conversation objects of one client share, and the writes they make. */
 final class ClientState {
     private static final int PUBLISH_ATTEMPTS = 3;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     final String inboxId;
     final Transport transport;
@@ -46,6 +41,8 @@ final class ClientState {
     final Duration requestTimeout;
     /** Where a sent message is stored: null (at once) for a memory store; else off the acknowledging thread. */
     private final Executor sentStore;
+    private final OutgoingPayloads payloads = new OutgoingPayloads();
+    private volatile ConversationTopic lastTopic = new ConversationTopic("", "");
 
     /**
      * @param blocking the JVM's pool for blocking work, where a durable store's writes of sent messages run in
@@ -76,15 +73,9 @@ final class ClientState {
                     + " removeMembers, leave or updateName");
         }
         Codecs.Encoded encoded = codecs.encode(content, type);
-        MessagePayload.Builder payload = MessagePayload.newBuilder()
-                .setContentType(type.toString())
-                .setContent(ByteString.copyFrom(encoded.bytes()));
-        if (encoded.fallback() != null) {
-            payload.setFallback(encoded.fallback());
-        }
-        String topic = Topics.conversation(conversationId);
+        String topic = topicOf(conversationId);
         CompletableFuture<PublishResult> published =
-                publishAsync(topic, payload.build().toByteArray(), newIdempotencyKey(), PUBLISH_ATTEMPTS);
+                publishAsync(topic, payloads.encode(type, encoded), newIdempotencyKey(), PUBLISH_ATTEMPTS);
         Function<PublishResult, DecodedMessage> stored = result -> {
             DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
                     conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
@@ -97,10 +88,28 @@ final class ClientState {
         return sentStore == null ? published.thenApply(stored) : published.thenApplyAsync(stored, sentStore);
     }
 
-    /** One publish, its transient failures retried with the same key (the asynchronous {@link #retryTransient}). */
+    /** The topic of {@code conversationId}, kept for the conversation sent to last (sends to one are the common case). */
+    private String topicOf(String conversationId) {
+        ConversationTopic known = lastTopic;
+        if (!known.conversationId().equals(conversationId)) {
+            known = new ConversationTopic(conversationId, Topics.conversation(conversationId));
+            lastTopic = known;
+        }
+        return known.topic();
+    }
+
+    private record ConversationTopic(String conversationId, String topic) {
+    }
+
+    /**
+     * One publish, its transient failures retried with the same key (the asynchronous {@link #retryTransient}),
+     * each attempt bounded by {@code requestTimeout}: by the transport when it {@linkplain Transport#timesOutRequests()
+     * times out its requests}, else by a timer here.
+     */
     private CompletableFuture<PublishResult> publishAsync(String topic, byte[] payload, String key, int attempts) {
-        return transport.publish(topic, payload, key)
-                .orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
+        long deadline = RequestDeadlines.fromNow(requestTimeout);
+        CompletableFuture<PublishResult> sent = transport.publish(topic, payload, key);
+        return (transport.timesOutRequests() ? sent : RequestDeadlines.bound(sent, deadline, requestTimeout))
                 .exceptionallyCompose(failure -> {
                     ParleyException error = Futures.failure(failure, requestTimeout);
                     return attempts > 1 && isTransient(error) ? publishAsync(topic, payload, key, attempts - 1)
@@ -160,8 +169,6 @@ final class ClientState {
     }
 
     static String newIdempotencyKey() {
-        byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
-        return HexFormat.of().formatHex(key);
+        return IdempotencyKeys.next();
     }
 }

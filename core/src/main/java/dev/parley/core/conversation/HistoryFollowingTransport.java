@@ -4,6 +4,7 @@ import dev.parley.spi.GroupChange;
 import dev.parley.ConversationType;
 import dev.parley.NodeResetException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.util.SharedResource;
 import dev.parley.internal.util.SharedThreads;
 import dev.parley.spi.Envelope;
@@ -13,6 +14,7 @@ import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,16 +29,21 @@ import java.util.function.Supplier;
  * cursor belongs to the old history: the sync that asked starts over). Subscriptions pass through
  * untouched: streams meet the reset themselves, to report the history they lost. The store forgets
  * on the JVM's shared pool for blocking work, never on the thread that completed the request (a
- * transport's I/O thread, which other clients share).
+ * transport's I/O thread, which other clients share). It {@linkplain #timesOutRequests() times out
+ * requests} when the transport it wraps does: a request sent once more is bounded by the first one's
+ * request timeout with a timer.
  */
 public final class HistoryFollowingTransport implements Transport {
     private final Transport transport;
     private final NodeHistory history;
     private final SharedResource.Lease<ExecutorService> blocking = SharedThreads.BLOCKING.acquire();
+    private final Duration requestTimeout;
 
-    public HistoryFollowingTransport(Transport transport, NodeHistory history) {
+    /** @param requestTimeout the transport's request timeout ({@link dev.parley.spi.TransportConfig#requestTimeout()}) */
+    public HistoryFollowingTransport(Transport transport, NodeHistory history, Duration requestTimeout) {
         this.transport = transport;
         this.history = history;
+        this.requestTimeout = requestTimeout;
     }
 
     @Override
@@ -72,6 +79,11 @@ public final class HistoryFollowingTransport implements Transport {
     }
 
     @Override
+    public boolean timesOutRequests() {
+        return transport.timesOutRequests();
+    }
+
+    @Override
     public void close() {
         try {
             transport.close();
@@ -81,7 +93,9 @@ public final class HistoryFollowingTransport implements Transport {
     }
 
     private <T> CompletableFuture<T> followingReset(Supplier<CompletableFuture<T>> request) {
-        return followingReset(request.get(), failure -> request.get());
+        long deadline = RequestDeadlines.fromNow(requestTimeout);
+        return followingReset(request.get(),
+                failure -> RequestDeadlines.bound(request.get(), deadline, requestTimeout));
     }
 
     /**
@@ -93,7 +107,7 @@ public final class HistoryFollowingTransport implements Transport {
         return request.exceptionallyCompose(failure -> {
             NodeResetException reset = resetIn(failure);
             if (reset == null) {
-                return CompletableFuture.failedFuture(failure);
+                return CompletableFuture.failedFuture(Failures.unwrap(failure));
             }
             return CompletableFuture.runAsync(() -> history.adopt(reset.nodeEpoch()), blocking.get())
                     .thenCompose(adopted -> afterReset.apply(failure));

@@ -4,6 +4,7 @@ import dev.parley.ConversationType;
 import dev.parley.LimitExceededException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.util.ScopedExecutor;
 import dev.parley.internal.util.SharedResource;
 import dev.parley.internal.util.SharedThreads;
@@ -165,12 +166,23 @@ public final class FailoverTransport implements Transport {
     public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
                                                      SubscriptionListener listener) {
         int index = current.get();
-        return on(index, t -> t.subscribe(cursors, initialDemand, new Watched(listener, index)))
+        long deadline = RequestDeadlines.fromNow(requestTimeout);
+        boolean selfTimed = connectedTimingOut(index);
+        CompletableFuture<Subscription> subscribed = on(index, t -> t.subscribe(cursors, initialDemand,
+                new Watched(listener, index)));
+        // a subscription that opens after the deadline is cancelled: whoever asked has moved on
+        return (selfTimed ? subscribed : RequestDeadlines.bound(subscribed, deadline, requestTimeout, Subscription::cancel))
                 .whenComplete((subscription, failure) -> {
                     if (failure != null) {
                         failed(index, failure);
                     }
                 });
+    }
+
+    /** True: each operation is bounded by its request timeout, over every endpoint it tries ({@link #call}). */
+    @Override
+    public boolean timesOutRequests() {
+        return true;
     }
 
     @Override
@@ -204,13 +216,17 @@ public final class FailoverTransport implements Transport {
      */
     private <T> CompletableFuture<T> call(Function<Transport, CompletableFuture<T>> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        call(operation, current.get(), new ArrayList<>(), System.nanoTime() + requestTimeout.toNanos(), result);
+        call(operation, current.get(), new ArrayList<>(), RequestDeadlines.fromNow(requestTimeout), result);
         return result;
     }
 
     private <T> void call(Function<Transport, CompletableFuture<T>> operation, int index, List<Throwable> failures,
                           long deadline, CompletableFuture<T> result) {
-        on(index, operation).whenComplete((value, failure) -> {
+        boolean selfTimed = failures.isEmpty() && connectedTimingOut(index);
+        CompletableFuture<T> attempt = on(index, operation);
+        // a first try on a connected transport that times out its requests is bounded already; any other
+        // (a connection to wait for, a transport that does not, a next endpoint) gets a timer to the deadline
+        (selfTimed ? attempt : RequestDeadlines.bound(attempt, deadline, requestTimeout)).whenComplete((value, failure) -> {
             if (failure == null) {
                 result.complete(value);
                 return;
@@ -226,6 +242,16 @@ public final class FailoverTransport implements Transport {
                 call(operation, next(index), failures, deadline, result);
             }
         });
+    }
+
+    /** True when endpoint {@code index}'s transport is connected and {@linkplain Transport#timesOutRequests() times out its requests}. */
+    private boolean connectedTimingOut(int index) {
+        CompletableFuture<Transport> transport;
+        synchronized (this) {
+            transport = transports.get(index);
+        }
+        return transport != null && transport.isDone() && !transport.isCompletedExceptionally()
+                && transport.join().timesOutRequests();
     }
 
     /** {@code operation} on endpoint {@code index}'s transport, connecting it first when needed. */

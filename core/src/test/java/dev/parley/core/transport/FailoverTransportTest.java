@@ -152,7 +152,42 @@ class FailoverTransportTest {
 
         assertThat(scripted.endpoint("b").requests).as("nobody waits for a second try").hasValue(0);
         assertThat(transport.currentEndpoint()).isEqualTo(uri("b"));
-        assertThat(done(transport.createConversation(ConversationType.GROUP, List.of(), ""))).isEqualTo("b");
+        // a call that would wait for b's connection is over its time too: once b is connected, one answers
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() ->
+                assertThat(done(transport.createConversation(ConversationType.GROUP, List.of(), ""))).isEqualTo("b"));
+    }
+
+    @Test
+    void itTimesOutRequestsItselfAndATryOnTheNextEndpointEndsAtTheCallsDeadline() {
+        Duration timeout = Duration.ofMillis(300);
+        FailoverTransport transport = FailoverTransport.connect(uris("a", "b"), scripted, scripted, timeout);
+        opened.add(transport);
+        scripted.endpoint("a").failRequests(UNREACHABLE);
+        scripted.endpoint("b").neverAnswer(true); // claims a bound of its own, counted from its own, later call
+
+        long start = System.nanoTime();
+        Throwable failure = failureOf(transport.publish("conv/c", new byte[1], "k"));
+
+        assertThat(transport.timesOutRequests()).isTrue();
+        assertThat(failure).isInstanceOf(TransportException.class).hasMessageContaining("no answer from the node");
+        assertThat(((TransportException) failure).isRetryable()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout)
+                .isLessThan(timeout.plusSeconds(2));
+        assertThat(scripted.endpoint("b").requests).hasValue(1);
+    }
+
+    @Test
+    void aFirstTryOnATransportThatLeavesTimeoutsToItsCallerIsBounded() {
+        Duration timeout = Duration.ofMillis(300);
+        scripted.endpoint("a").neverAnswer(false);
+        FailoverTransport transport = FailoverTransport.connect(uris("a", "b"), scripted, scripted, timeout);
+        opened.add(transport);
+
+        Throwable failure = failureOf(transport.query("conv/c", 0, 10));
+
+        assertThat(failure).isInstanceOf(TransportException.class).hasMessageContaining("no answer from the node");
+        assertThat(scripted.endpoint("b").requests).as("the call's time is up: no next try").hasValue(0);
+        assertThat(transport.currentEndpoint()).isEqualTo(uri("b"));
     }
 
     @Test

@@ -64,6 +64,8 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
         volatile RuntimeException connectFailure;
         volatile boolean connectFailsOnce;
         volatile RuntimeException requestFailure;
+        volatile boolean silent;           // requests are never answered
+        volatile boolean timesOutRequests; // what its transports say of themselves (silent ones do not keep it)
         volatile SubscriptionLimits limits = SubscriptionLimits.DEFAULTS;
 
         Endpoint(URI uri) {
@@ -89,6 +91,14 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
 
         Endpoint answer() {
             requestFailure = null;
+            silent = false;
+            return this;
+        }
+
+        /** Requests are taken and never answered; its transports claim to time requests out when {@code claimsTimeouts}. */
+        Endpoint neverAnswer(boolean claimsTimeouts) {
+            silent = true;
+            timesOutRequests = claimsTimeouts;
             return this;
         }
 
@@ -108,6 +118,9 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
 
         private <T> CompletableFuture<T> answer(T value) {
             endpoint.requests.incrementAndGet();
+            if (endpoint.silent) {
+                return new CompletableFuture<>();
+            }
             RuntimeException failure = endpoint.requestFailure;
             return failure == null ? CompletableFuture.completedFuture(value) : CompletableFuture.failedFuture(failure);
         }
@@ -147,6 +160,11 @@ final class ScriptedEndpoints implements FailoverTransport.Connector {
         @Override
         public SubscriptionLimits subscriptionLimits() {
             return endpoint.limits;
+        }
+
+        @Override
+        public boolean timesOutRequests() {
+            return endpoint.timesOutRequests;
         }
 
         @Override
