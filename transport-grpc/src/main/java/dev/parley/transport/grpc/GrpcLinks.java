@@ -84,7 +84,10 @@ final class GrpcLinks implements FrameLink.Factory {
             builder.sslContext(tls); // grpc-netty verifies the host name of the authority (host:port)
         }
         return builder
-                .eventLoopGroup(eventLoop.get())
+                // one loop of the group, taken here: given the whole group, grpc-java takes a loop for the
+                // connection and another for each of the channel's timers, so with two loops every channel
+                // of the JVM landed on the same one and the other stayed idle
+                .eventLoopGroup(eventLoop.get().next())
                 .channelType(NioSocketChannel.class)
                 .directExecutor() // handlers only hand work on, they never block
                 .offloadExecutor(blocking.get()) // not grpc-java's own cached pool
