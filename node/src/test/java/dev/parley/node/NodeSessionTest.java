@@ -180,4 +180,47 @@ class NodeSessionTest {
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("already");
         assertThat(s.inboxId()).isEqualTo(alice.inboxId());
     }
+
+    @Test
+    void envelopesOfSeveralTopicsTravelInOneBatchInOrderPerTopicAndWithinTheDemand() {
+        NodeSession s = login(Identity.generate());
+        List<String> topics = new java.util.ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            String topic = Topics.conversation(s.createConversation(ConversationType.GROUP, List.of(), "").join());
+            topics.add(topic);
+            for (int i = 1; i <= 3; i++) {
+                s.publish(topic, (t + "-" + i).getBytes(), t + "k" + i).join();
+            }
+        }
+        List<List<Envelope>> batches = new CopyOnWriteArrayList<>();
+        SubscriptionListener listener = new SubscriptionListener() {
+            @Override
+            public void onEnvelope(Envelope envelope) {
+                batches.add(List.of(envelope));
+            }
+
+            @Override
+            public void onEnvelopes(List<Envelope> envelopes) {
+                batches.add(List.copyOf(envelopes));
+            }
+
+            @Override
+            public void onError(Throwable error) {
+            }
+        };
+        Map<String, Long> cursors = new java.util.LinkedHashMap<>();
+        topics.forEach(t -> cursors.put(t, 0L));
+        Subscription sub = s.subscribe(cursors, 7, Duration.ofSeconds(10), listener);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> batches.stream().mapToInt(List::size).sum() == 7);
+        assertThat(batches).as("one batch across the topics, as far as the demand goes").hasSize(1);
+        sub.request(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> batches.stream().mapToInt(List::size).sum() == 9);
+        List<Envelope> all = batches.stream().flatMap(List::stream).toList();
+        for (String topic : topics) {
+            assertThat(all).filteredOn(e -> e.topic().equals(topic)).extracting(Envelope::sequence)
+                    .containsExactly(1L, 2L, 3L);
+        }
+        sub.cancel();
+    }
 }

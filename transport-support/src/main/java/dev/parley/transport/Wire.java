@@ -4,6 +4,7 @@ import dev.parley.protocol.UpdateGroupRequest;
 import dev.parley.spi.GroupChange;
 import java.util.Optional;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.parley.AuthenticationException;
 import dev.parley.ConversationType;
 import dev.parley.LimitExceededException;
@@ -36,12 +37,17 @@ public final class Wire {
     private Wire() {
     }
 
+    /**
+     * The envelope as the node sends it. The payload is wrapped, not copied: an envelope's payload is
+     * not changed once published (the node stores what it was given and hands out the same array), and a
+     * frame only reads it.
+     */
     public static WireEnvelope toWire(Envelope e) {
         return WireEnvelope.newBuilder()
                 .setTopic(e.topic())
                 .setSequence(e.sequence())
                 .setTimestampNs(e.timestampNs())
-                .setPayload(ByteString.copyFrom(e.payload()))
+                .setPayload(UnsafeByteOperations.unsafeWrap(e.payload()))
                 .setIdempotencyKey(e.idempotencyKey())
                 .setSenderInboxId(e.senderInboxId())
                 .build();

@@ -36,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  * channel with it: its connection may be dead without a FIN or a RST, and every later call would
  * go down it until TCP gives up, so the next link opens a new channel, hence a new connection.
  * gRPC keepalive pings also find a dead connection while no call is open. The channels belong to
- * this factory and end with it; their I/O runs on the event loops all gRPC clients of the JVM share
- * ({@link #EVENT_LOOPS}), their name look-ups on the shared pool for blocking work. With TLS ({@code grpcs}) the
- * channel checks the node's certificate against the trust given and the endpoint's host name.
+ * this factory and end with it; each runs its I/O and timers on one of the event loops all gRPC
+ * clients of the JVM share ({@link #EVENT_LOOPS}), their name look-ups on the shared pool for blocking
+ * work. With TLS ({@code grpcs}) the channel checks the node's certificate against the trust given and
+ * the endpoint's host name.
  */
 final class GrpcLinks implements FrameLink.Factory {
     /** Idle time after which the channel pings the node; gRPC allows no less than 10 s. */
@@ -84,7 +85,10 @@ final class GrpcLinks implements FrameLink.Factory {
             builder.sslContext(tls); // grpc-netty verifies the host name of the authority (host:port)
         }
         return builder
-                .eventLoopGroup(eventLoop.get())
+                // one loop of the group, taken here: given the whole group, grpc-java takes a loop for the
+                // connection and another for each of the channel's timers, so with two loops every channel
+                // of the JVM landed on the same one and the other stayed idle
+                .eventLoopGroup(eventLoop.get().next())
                 .channelType(NioSocketChannel.class)
                 .directExecutor() // handlers only hand work on, they never block
                 .offloadExecutor(blocking.get()) // not grpc-java's own cached pool

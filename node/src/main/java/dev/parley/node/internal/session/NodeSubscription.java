@@ -2,6 +2,7 @@ package dev.parley.node.internal.session;
 
 import dev.parley.ProtocolException;
 import dev.parley.internal.Topics;
+import dev.parley.internal.util.WireLimits;
 import dev.parley.node.internal.metrics.NodeMetrics;
 import dev.parley.node.store.NodeStore;
 import dev.parley.spi.Envelope;
@@ -279,7 +280,14 @@ public final class NodeSubscription implements Subscription {
         }
     }
 
-    /** The next batch to send; topics with nothing readable left go to {@code dropped} (quietly: no error). */
+    /**
+     * The next batch to send: a page of each ready topic in turn, once round (busy topics go to the
+     * back of the line, so they do not starve others), until the demand, {@link #MAX_BATCH} envelopes
+     * or about a frame's worth of bytes is used up. So a subscriber of many topics that each grew by a
+     * little gets one batch (one frame on the wire) per drain, not one per topic. Per topic the
+     * envelopes stay in sequence order. Topics with nothing readable left go to {@code dropped}
+     * (quietly: no error).
+     */
     private synchronized List<Envelope> nextBatch(List<String> dropped) {
         for (TopicInterest interest; (interest = grown.poll()) != null; ) {
             interest.taken(); // before the read: what is appended from now on tells us again
@@ -287,30 +295,46 @@ public final class NodeSubscription implements Subscription {
                 ready.add(interest.topic());
             }
         }
-        while (demand > 0 && !ready.isEmpty()) {
+        List<Envelope> batch = List.of();
+        ArrayList<Envelope> merged = null;
+        long bytes = 0;
+        int turns = ready.size();
+        while (demand > 0 && batch.size() < MAX_BATCH && bytes < WireLimits.MAX_ENVELOPE_BYTES_PER_FRAME
+                && turns-- > 0) {
             String topic = ready.iterator().next();
             ready.remove(topic);
             long cursor = cursors.get(topic);
-            VisibleReads.Page page = reads.read(topic, cursor, (int) Math.min(demand, MAX_BATCH));
+            VisibleReads.Page page = reads.read(topic, cursor, (int) Math.min(demand, MAX_BATCH - batch.size()));
             if (page.exhausted()) {
                 cursors.remove(topic);
                 dropped.add(topic);
             }
-            List<Envelope> batch = page.envelopes();
-            if (batch.isEmpty()) {
+            List<Envelope> envelopes = page.envelopes();
+            if (envelopes.isEmpty()) {
                 continue;
             }
-            long last = batch.get(batch.size() - 1).sequence();
-            demand -= batch.size();
+            long last = envelopes.get(envelopes.size() - 1).sequence();
+            demand -= envelopes.size();
             if (!page.exhausted()) {
                 cursors.put(topic, last);
                 if (store.lastSequence(topic) > last) {
-                    ready.add(topic); // more to send: back of the line, so busy topics do not starve others
+                    ready.add(topic); // more to send: back of the line
                 }
             }
-            return batch;
+            if (batch.isEmpty()) {
+                batch = envelopes;
+            } else {
+                if (merged == null) { // pages are the reader's lists: merge into one of our own
+                    merged = new ArrayList<>(batch);
+                    batch = merged;
+                }
+                merged.addAll(envelopes);
+            }
+            for (Envelope e : envelopes) {
+                bytes += FramedReads.sizeOf(e);
+            }
         }
-        return List.of();
+        return batch;
     }
 
     /** Reads of a topic as this subscription's inbox may see them. */
