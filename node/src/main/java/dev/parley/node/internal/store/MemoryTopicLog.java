@@ -18,6 +18,8 @@ import java.util.function.LongFunction;
 final class MemoryTopicLog {
     private final String topic;
     private final ArrayList<Envelope> entries = new ArrayList<>(); // entries[head..] are retained, dense
+    /** Stands for a key while its append is being decided, under the lock: never seen outside it. */
+    private static final Envelope CLAIMED = new Envelope("", 0, 0, new byte[0], "", "");
     private final Map<String, Envelope> byIdempotencyKey = new HashMap<>();
     private int head;
     private long lastSequence;
@@ -38,19 +40,28 @@ final class MemoryTopicLog {
      */
     synchronized Optional<Appended> appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
                                                   SenderBytes bytes, LongFunction<byte[]> decide) {
-        Envelope existing = byIdempotencyKey.get(idempotencyKey);
+        // one look-up of a new key (the table is large and cold): claim it, then fill it in or give it back
+        Envelope existing = byIdempotencyKey.putIfAbsent(idempotencyKey, CLAIMED);
         if (existing != null) {
             return Optional.of(new Appended(existing, false));
         }
-        byte[] payload = decide.apply(lastSequence + 1);
-        if (payload == null) {
-            return Optional.empty();
+        Envelope envelope = null;
+        try {
+            byte[] payload = decide.apply(lastSequence + 1);
+            if (payload == null) {
+                return Optional.empty();
+            }
+            envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
+            entries.add(envelope);
+            bytes.add(senderInboxId, payload.length);
+            return Optional.of(new Appended(envelope, true));
+        } finally {
+            if (envelope == null) {
+                byIdempotencyKey.remove(idempotencyKey);
+            } else {
+                byIdempotencyKey.put(idempotencyKey, envelope);
+            }
         }
-        Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
-        entries.add(envelope);
-        byIdempotencyKey.put(idempotencyKey, envelope);
-        bytes.add(senderInboxId, payload.length);
-        return Optional.of(new Appended(envelope, true));
     }
 
     /** Up to {@code limit} retained entries after {@code afterSequence}, in order. */
