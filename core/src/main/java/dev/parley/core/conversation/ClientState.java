@@ -42,7 +42,8 @@ final class ClientState {
     /** Where a sent message is stored: null (at once) for a memory store; else off the acknowledging thread. */
     private final Executor sentStore;
     private final OutgoingPayloads payloads = new OutgoingPayloads();
-    private volatile ConversationTopic lastTopic = new ConversationTopic("", "");
+    // the topic of the conversation sent to last (sends to one are the common case)
+    private final LastComputed<String, String> topics = new LastComputed<>(Topics::conversation);
 
     /**
      * @param blocking the JVM's pool for blocking work, where a durable store's writes of sent messages run in
@@ -73,7 +74,7 @@ final class ClientState {
                     + " removeMembers, leave or updateName");
         }
         Codecs.Encoded encoded = codecs.encode(content, type);
-        String topic = topicOf(conversationId);
+        String topic = topics.get(conversationId);
         CompletableFuture<PublishResult> published =
                 publishAsync(topic, payloads.encode(type, encoded), newIdempotencyKey(), PUBLISH_ATTEMPTS);
         Function<PublishResult, DecodedMessage> stored = result -> {
@@ -86,19 +87,6 @@ final class ClientState {
         };
         // a durable store may wait (for its writer); the acknowledging thread may be an I/O thread other clients share
         return sentStore == null ? published.thenApply(stored) : published.thenApplyAsync(stored, sentStore);
-    }
-
-    /** The topic of {@code conversationId}, kept for the conversation sent to last (sends to one are the common case). */
-    private String topicOf(String conversationId) {
-        ConversationTopic known = lastTopic;
-        if (!known.conversationId().equals(conversationId)) {
-            known = new ConversationTopic(conversationId, Topics.conversation(conversationId));
-            lastTopic = known;
-        }
-        return known.topic();
-    }
-
-    private record ConversationTopic(String conversationId, String topic) {
     }
 
     /**

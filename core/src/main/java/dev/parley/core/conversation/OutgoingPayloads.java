@@ -13,28 +13,17 @@ import dev.parley.protocol.MessagePayload;
  * type are the common case), so it is neither rebuilt nor encoded again per send.
  */
 final class OutgoingPayloads {
-    private volatile TypeName last = new TypeName(ContentTypeId.TEXT, ByteString.copyFromUtf8(ContentTypeId.TEXT.toString()));
+    private final LastComputed<ContentTypeId, ByteString> typeNames =
+            new LastComputed<>(type -> ByteString.copyFromUtf8(type.toString()));
 
     /** The serialized payload of {@code encoded} content of {@code type}. */
     byte[] encode(ContentTypeId type, Codecs.Encoded encoded) {
         MessagePayload.Builder payload = MessagePayload.newBuilder()
-                .setContentTypeBytes(nameOf(type))
+                .setContentTypeBytes(typeNames.get(type))
                 .setContent(UnsafeByteOperations.unsafeWrap(encoded.bytes()));
         if (encoded.fallback() != null) {
             payload.setFallback(encoded.fallback());
         }
         return payload.build().toByteArray();
-    }
-
-    private ByteString nameOf(ContentTypeId type) {
-        TypeName known = last;
-        if (!known.type.equals(type)) {
-            known = new TypeName(type, ByteString.copyFromUtf8(type.toString()));
-            last = known;
-        }
-        return known.name;
-    }
-
-    private record TypeName(ContentTypeId type, ByteString name) {
     }
 }
