@@ -1,8 +1,8 @@
 package dev.parley.core.conversation;
 
-import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 
 /**
  * Idempotency keys: 16 bytes from a cryptographically strong generator, in lower-case hexadecimal (32
@@ -15,7 +15,7 @@ import java.security.SecureRandom;
 final class IdempotencyKeys {
     private static final int KEY_BYTES = 16;
     private static final int KEYS_PER_DRAW = 64;
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
     private static final SecureRandom RANDOM = strongGenerator();
     private static final ThreadLocal<IdempotencyKeys> PER_THREAD = ThreadLocal.withInitial(IdempotencyKeys::new);
 
@@ -35,14 +35,9 @@ final class IdempotencyKeys {
             RANDOM.nextBytes(drawn);
             next = 0;
         }
-        byte[] hex = new byte[KEY_BYTES * 2];
-        for (int i = 0; i < KEY_BYTES; i++) {
-            int b = drawn[next + i];
-            hex[2 * i] = HEX[(b >> 4) & 0xf];
-            hex[2 * i + 1] = HEX[b & 0xf];
-        }
+        String key = HEX.formatHex(drawn, next, next + KEY_BYTES);
         next += KEY_BYTES;
-        return new String(hex, StandardCharsets.US_ASCII);
+        return key;
     }
 
     private static SecureRandom strongGenerator() {
