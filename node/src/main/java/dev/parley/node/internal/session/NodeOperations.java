@@ -188,8 +188,7 @@ public final class NodeOperations {
         String inboxId = inbox.inboxId();
         InboxAccounts.WritableTopic writable = inbox.knownWritable(topic);
         if (writable == null) {
-            String kind = Topics.kind(topic);
-            InboxAccounts.WritableTopic parsed = new InboxAccounts.WritableTopic(kind, topic.substring(kind.length()));
+            InboxAccounts.WritableTopic parsed = new InboxAccounts.WritableTopic(Topics.kind(topic), Topics.subject(topic));
             StoreFailures.checking(() -> policy.checkWrite(inboxId, parsed.kind(), parsed.subject(), topic));
             inbox.foundWritable(topic, parsed);
             writable = parsed;
