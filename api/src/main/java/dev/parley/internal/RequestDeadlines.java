@@ -52,7 +52,16 @@ public final class RequestDeadlines {
         return bounded.orTimeout(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
                         Failures.unwrap(failure) instanceof TimeoutException timedOut
-                                ? new TransportException("no answer from the node within " + timeout, true, timedOut)
+                                ? noAnswer(timeout, timedOut)
                                 : Failures.unwrap(failure)));
+    }
+
+    /**
+     * The failure of a request the node did not answer within {@code timeout}: retryable.
+     *
+     * @param cause what noticed it (a timer's {@link TimeoutException}), or null
+     */
+    public static TransportException noAnswer(Duration timeout, Throwable cause) {
+        return new TransportException("no answer from the node within " + timeout, true, cause);
     }
 }

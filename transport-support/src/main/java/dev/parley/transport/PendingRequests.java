@@ -1,6 +1,7 @@
 package dev.parley.transport;
 
 import dev.parley.TransportException;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.protocol.NodeFrame;
 
 import java.time.Duration;
@@ -51,7 +52,7 @@ final class PendingRequests {
 
     /** The failure of a request the node did not answer in time: retryable. */
     TransportException noAnswer() {
-        return new TransportException("no answer from the node within " + timeout, true);
+        return RequestDeadlines.noAnswer(timeout, null);
     }
 
     /** Takes request {@code id} out; null when it is not (or no longer) pending. */

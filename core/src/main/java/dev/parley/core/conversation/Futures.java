@@ -3,6 +3,7 @@ package dev.parley.core.conversation;
 import dev.parley.ParleyException;
 import dev.parley.TransportException;
 import dev.parley.internal.Failures;
+import dev.parley.internal.RequestDeadlines;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,7 @@ final class Futures {
     static ParleyException failure(Throwable thrown, Duration timeout) {
         Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         if (cause instanceof TimeoutException) {
-            return new TransportException("no answer from the node within " + timeout, true, cause);
+            return RequestDeadlines.noAnswer(timeout, cause);
         }
         return Failures.asParley(cause);
     }
