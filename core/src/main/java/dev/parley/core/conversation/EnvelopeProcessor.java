@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns envelopes into conversations, consent records and messages and stores them. Sync and
@@ -114,32 +115,37 @@ public final class EnvelopeProcessor {
         Optional<ContentCodec<?>> codec = codecs.find(type);
         Object content = codec.isPresent() ? decode(codec.get(), type, payload.getContent().toByteArray(), envelope)
                 : null;
-        Optional<ConversationRecord> conversation = store.conversation(conversationId);
-        if (content instanceof GroupUpdated update && conversation.isPresent()) {
-            store.putConversation(conversation.get().updated(envelope.sequence(), update.memberInboxIds(),
-                    update.adminInboxIds(), update.newName(), inboxId));
-            conversation = store.conversation(conversationId);
-        }
+        Optional<ConversationRecord> conversation = storedAfter(conversationId, content, envelope.sequence());
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content,
                 payload.getFallback().isEmpty() ? null : payload.getFallback());
-        ConsentState consent = consentOf(conversationId, conversation);
+        ConsentState consent = consentOf(conversationId, () -> conversation);
         if (consent != ConsentState.DENIED) {
             store.putMessage(message, envelope.sequence());
         }
         return new Received(message, conversation, consent);
     }
 
-    /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */
-    public ConsentState consentOf(String conversationId) {
-        Optional<ConsentRecord> decided = store.consent(conversationId);
-        return decided.isPresent() ? decided.get().state() : defaultConsent(store.conversation(conversationId));
+    /** The stored conversation, moved first to the state a group update describes. */
+    private Optional<ConversationRecord> storedAfter(String conversationId, Object content, long sequence) {
+        Optional<ConversationRecord> conversation = store.conversation(conversationId);
+        if (content instanceof GroupUpdated update && conversation.isPresent()) {
+            store.putConversation(conversation.get().updated(sequence, update.memberInboxIds(),
+                    update.adminInboxIds(), update.newName(), inboxId));
+            return store.conversation(conversationId);
+        }
+        return conversation;
     }
 
-    /** {@link #consentOf} of a conversation already looked up. */
-    private ConsentState consentOf(String conversationId, Optional<ConversationRecord> conversation) {
+    /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */
+    public ConsentState consentOf(String conversationId) {
+        return consentOf(conversationId, () -> store.conversation(conversationId));
+    }
+
+    /** {@link #consentOf}, the conversation asked of {@code conversation} only when no decision exists. */
+    private ConsentState consentOf(String conversationId, Supplier<Optional<ConversationRecord>> conversation) {
         Optional<ConsentRecord> decided = store.consent(conversationId);
-        return decided.isPresent() ? decided.get().state() : defaultConsent(conversation);
+        return decided.isPresent() ? decided.get().state() : defaultConsent(conversation.get());
     }
 
     private ConsentState defaultConsent(Optional<ConversationRecord> conversation) {

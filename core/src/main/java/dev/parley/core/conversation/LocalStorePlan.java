@@ -6,7 +6,9 @@ import dev.parley.core.stream.StreamPlan;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,7 +17,8 @@ import java.util.Set;
  * from the store's cursor or from the start: a topic followed from "latest" skipped history the
  * store has not seen, so the store's cursor must not claim it. A durable stream starts at its own
  * cursors instead ({@link DurableCursors}) and records what its consumer handled. Each delivered
- * run is one store transaction.
+ * run is one store transaction, and moves each topic's cursor once, at its end, to the last envelope
+ * of the run (what the run stored is visible with it: a durable store commits both at once).
  */
 abstract class LocalStorePlan<T> implements StreamPlan<T> {
     private final MessageStore store;
@@ -25,6 +28,7 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     private final DurableCursors durable; // null unless durable
     private String followedEpoch; // the node history the stream's envelopes come from
     private boolean inRun;
+    private final Map<String, long[]> runCursors = new HashMap<>(); // serial: per topic, the run's last sequence
 
     LocalStorePlan(MessageStore store, Syncer syncer, DurableCursors durable) {
         this.store = store;
@@ -44,14 +48,23 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         return MembershipGaps.endsAt(store, topic, sequence);
     }
 
-    /** Handles the envelope ({@link #handle}), then moves the store's cursor past it where that is true. */
+    /**
+     * Handles the envelope ({@link #handle}), then moves the store's cursor past it where that is true:
+     * at once outside a run, at the end of the run inside one.
+     */
     @Override
     public final void onEnvelope(Envelope envelope, StreamContext<T> context) {
         try {
             handle(envelope, context);
         } finally {
-            if (continuous.contains(envelope.topic())) {
-                store.advanceCursor(envelope.topic(), envelope.sequence());
+            String topic = envelope.topic();
+            if (continuous.contains(topic)) {
+                if (inRun) {
+                    long[] last = runCursors.computeIfAbsent(topic, t -> new long[1]);
+                    last[0] = Math.max(last[0], envelope.sequence());
+                } else {
+                    store.advanceCursor(topic, envelope.sequence());
+                }
             }
         }
     }
@@ -72,11 +85,19 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
                 run.run();
             } finally {
                 inRun = false;
+                advanceRunCursors();
                 if (durable != null) {
                     durable.flush();
                 }
             }
         });
+    }
+
+    private void advanceRunCursors() {
+        if (!runCursors.isEmpty()) {
+            runCursors.forEach((topic, last) -> store.advanceCursor(topic, last[0]));
+            runCursors.clear();
+        }
     }
 
     /** The store's sync cursors follow what is stored; a durable stream records here what was handled. */
@@ -108,6 +129,7 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         history.adopt(nodeEpoch);
         followedEpoch = nodeEpoch;
         continuous.clear();
+        runCursors.clear(); // of the old history
         if (durable != null) {
             durable.reset(); // handled progress of the old history must not be written into the new one
         }

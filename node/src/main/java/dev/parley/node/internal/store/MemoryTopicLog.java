@@ -5,9 +5,7 @@ import dev.parley.node.store.Appended;
 import dev.parley.spi.Envelope;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
@@ -18,9 +16,17 @@ import java.util.function.LongFunction;
 final class MemoryTopicLog {
     private final String topic;
     private final ArrayList<Envelope> entries = new ArrayList<>(); // entries[head..] are retained, dense
-    /** Stands for a key while its append is being decided, under the lock: never seen outside it. */
-    private static final Envelope CLAIMED = new Envelope("", 0, 0, new byte[0], "", "");
-    private final Map<String, Envelope> byIdempotencyKey = new HashMap<>();
+    private final IdempotencyIndex byIdempotencyKey = new IdempotencyIndex(new IdempotencyIndex.Entries() {
+        @Override
+        public long firstSequence() {
+            return entries.get(head).sequence(); // only asked while a key is indexed: an entry is retained
+        }
+
+        @Override
+        public String keyAt(long sequence) {
+            return entry(sequence).idempotencyKey();
+        }
+    });
     private int head;
     private long lastSequence;
 
@@ -40,28 +46,25 @@ final class MemoryTopicLog {
      */
     synchronized Optional<Appended> appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
                                                   SenderBytes bytes, LongFunction<byte[]> decide) {
-        // one look-up of a new key (the table is large and cold): claim it, then fill it in or give it back
-        Envelope existing = byIdempotencyKey.putIfAbsent(idempotencyKey, CLAIMED);
-        if (existing != null) {
-            return Optional.of(new Appended(existing, false));
+        long keyHash = byIdempotencyKey.hash(idempotencyKey);
+        long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
+        if (existing != IdempotencyIndex.NONE) {
+            return Optional.of(new Appended(entry(existing), false));
         }
-        Envelope envelope = null;
-        try {
-            byte[] payload = decide.apply(lastSequence + 1);
-            if (payload == null) {
-                return Optional.empty();
-            }
-            envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
-            entries.add(envelope);
-            bytes.add(senderInboxId, payload.length);
-            return Optional.of(new Appended(envelope, true));
-        } finally {
-            if (envelope == null) {
-                byIdempotencyKey.remove(idempotencyKey);
-            } else {
-                byIdempotencyKey.put(idempotencyKey, envelope);
-            }
+        byte[] payload = decide.apply(lastSequence + 1);
+        if (payload == null) {
+            return Optional.empty();
         }
+        Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
+        entries.add(envelope);
+        byIdempotencyKey.add(keyHash, lastSequence);
+        bytes.add(senderInboxId, payload.length);
+        return Optional.of(new Appended(envelope, true));
+    }
+
+    /** The retained entry at {@code sequence}. */
+    private Envelope entry(long sequence) {
+        return entries.get(head + (int) (sequence - entries.get(head).sequence()));
     }
 
     /** Up to {@code limit} retained entries after {@code afterSequence}, in order. */
@@ -92,7 +95,7 @@ final class MemoryTopicLog {
         while (head < entries.size()
                 && (entries.size() - head > maxCount || entries.get(head).timestampNs() < oldestKeptNs)) {
             Envelope gone = entries.set(head++, null);
-            byIdempotencyKey.remove(gone.idempotencyKey());
+            byIdempotencyKey.remove(gone.idempotencyKey(), gone.sequence());
             bytes.add(gone.senderInboxId(), -gone.payload().length);
             removed++;
         }
