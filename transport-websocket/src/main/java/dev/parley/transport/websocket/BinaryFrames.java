@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 /**
  * Protobuf frames in binary WebSocket frames. Outgoing frames are serialized straight into a buffer
@@ -39,19 +38,45 @@ final class BinaryFrames {
         return message;
     }
 
-    /** {@code message} in a binary WebSocket frame whose content comes from {@code allocator}. */
+    /** {@code message} in a binary WebSocket frame whose content comes from {@code allocator} (for the encoder to frame). */
     static BinaryWebSocketFrame of(MessageLite message, ByteBufAllocator allocator) {
         int size = message.getSerializedSize();
-        ByteBuf content = allocator.ioBuffer(size, size);
+        return new BinaryWebSocketFrame(serialized(message, size, allocator.ioBuffer(size, size)));
+    }
+
+    /**
+     * {@code message} as one whole node-to-client WebSocket frame (RFC 6455 section 5.2: FIN, binary,
+     * unmasked), header and payload in one buffer of {@code allocator}, written in one pass. Netty's
+     * frame encoder passes a {@code ByteBuf} through untouched; it would copy a small frame into a
+     * buffer of its own and give a large one a separate header buffer.
+     */
+    static ByteBuf nodeFrame(MessageLite message, ByteBufAllocator allocator) {
+        int size = message.getSerializedSize();
+        int header = size < 126 ? 2 : size <= 0xFFFF ? 4 : 10;
+        ByteBuf frame = allocator.ioBuffer(header + size, header + size);
+        frame.writeByte(0x82); // FIN, opcode 2: binary
+        if (size < 126) {
+            frame.writeByte(size);
+        } else if (size <= 0xFFFF) {
+            frame.writeByte(126).writeShort(size);
+        } else {
+            frame.writeByte(127).writeLong(size);
+        }
+        return serialized(message, size, frame);
+    }
+
+    /** {@code buffer} after {@code message} ({@code size} bytes) was written at its writer index. */
+    private static ByteBuf serialized(MessageLite message, int size, ByteBuf buffer) {
         try {
-            ByteBuffer target = content.nioBuffer(0, size);
-            CodedOutputStream out = CodedOutputStream.newInstance(target);
+            int at = buffer.writerIndex();
+            CodedOutputStream out = buffer.hasArray()
+                    ? CodedOutputStream.newInstance(buffer.array(), buffer.arrayOffset() + at, size)
+                    : CodedOutputStream.newInstance(buffer.nioBuffer(at, size));
             message.writeTo(out);
             out.checkNoSpaceLeft();
-            content.writerIndex(size);
-            return new BinaryWebSocketFrame(content);
+            return buffer.writerIndex(at + size);
         } catch (IOException | RuntimeException e) {
-            content.release();
+            buffer.release();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }

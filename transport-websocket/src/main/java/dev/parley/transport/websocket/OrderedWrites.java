@@ -87,7 +87,7 @@ final class OrderedWrites implements OutboundQueue.Socket {
 
     @Override
     public void write(NodeFrame frame) {
-        channel.write(BinaryFrames.of(frame, channel.alloc()));
+        channel.write(BinaryFrames.nodeFrame(frame, channel.alloc())); // framed here: the encoder passes it on
     }
 
     @Override

@@ -9,7 +9,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +43,55 @@ class BinaryFramesTest {
         } finally {
             binary.release();
         }
+    }
+
+    /** Payload lengths at each boundary of the header's three length forms (7 bits, 16 bits, 64 bits). */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 125, 126, 127, 65535, 65536, 200_000})
+    void nodeFramesAreWholeWebSocketFramesAClientDecodes(int payloadBytes) throws Exception {
+        WireEnvelope sized = frameOfSize(payloadBytes);
+        NodeFrame frame = NodeFrame.newBuilder().setRequestId(3).setEnvelopes(EnvelopeBatch.newBuilder().addEnvelopes(sized))
+                .build();
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .expectMaskedFrames(false).maxFramePayloadLength(1 << 20).build()));
+        try {
+            assertThat(client.writeInbound(BinaryFrames.nodeFrame(sized, POOL), BinaryFrames.nodeFrame(frame, POOL)))
+                    .isTrue();
+            assertThat(sized.getSerializedSize()).isEqualTo(payloadBytes);
+            assertThat(readOne(client, WireEnvelope.parser())).isEqualTo(sized);
+            assertThat(readOne(client, NodeFrame.parser())).isEqualTo(frame);
+            assertThat((Object) client.readInbound()).isNull();
+        } finally {
+            client.finishAndReleaseAll();
+        }
+    }
+
+    private static <T extends com.google.protobuf.MessageLite> T readOne(EmbeddedChannel client,
+                                                                          com.google.protobuf.Parser<T> parser)
+            throws InvalidProtocolBufferException {
+        BinaryWebSocketFrame read = client.readInbound();
+        try {
+            assertThat(read.isFinalFragment()).isTrue();
+            return BinaryFrames.parse(read.content(), parser);
+        } finally {
+            read.release();
+        }
+    }
+
+    /** A message of exactly {@code bytes} serialized bytes (an envelope: payload, sequence and topic fill it up). */
+    private static WireEnvelope frameOfSize(int bytes) {
+        for (int payload = bytes; payload >= 0; payload--) {
+            for (long sequence : new long[] {0, 1, 128}) {
+                for (int topic = 0; topic < 4; topic++) {
+                    WireEnvelope candidate = WireEnvelope.newBuilder().setPayload(ByteString.copyFrom(new byte[payload]))
+                            .setSequence(sequence).setTopic("t".repeat(topic)).build();
+                    if (candidate.getSerializedSize() == bytes) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no envelope of " + bytes + " bytes");
     }
 
     @Test
