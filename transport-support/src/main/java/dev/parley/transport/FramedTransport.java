@@ -106,8 +106,7 @@ public final class FramedTransport implements Transport {
         // the SPI lets the payload be read until the answer: wrapped, not copied
         PublishRequest request = PublishRequest.newBuilder().setTopic(topic)
                 .setPayload(UnsafeByteOperations.unsafeWrap(payload)).setIdempotencyKey(idempotencyKey).build();
-        return onConnection(deadline, c -> c.publish(request, deadline), late -> {
-        });
+        return onConnection(deadline, c -> c.publish(request, deadline));
     }
 
     @Override
@@ -178,7 +177,15 @@ public final class FramedTransport implements Transport {
 
     private CompletableFuture<NodeFrame> request(ClientFrame.Builder frame, NodeFrame.BodyCase expected) {
         long deadline = RequestDeadlines.fromNow(config.requestTimeout());
-        return onConnection(deadline, c -> c.request(frame, deadline, expected), late -> {
+        return onConnection(deadline, c -> c.request(frame, deadline, expected));
+    }
+
+    /**
+     * {@link #onConnection(long, Function, Consumer)} for a call whose result needs no undoing when it comes
+     * after the deadline (an answer, not a resource): a late result is dropped.
+     */
+    private <T> CompletableFuture<T> onConnection(long deadline, Function<ClientFrameSession, CompletableFuture<T>> call) {
+        return onConnection(deadline, call, late -> {
         });
     }
 

@@ -4,11 +4,9 @@ import dev.parley.TransportException;
 import dev.parley.protocol.NodeFrame;
 import dev.parley.spi.node.NodeAccess;
 import dev.parley.transport.OutboundQueue;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 
 import java.time.Duration;
@@ -89,7 +87,7 @@ final class OrderedWrites implements OutboundQueue.Socket {
 
     @Override
     public void write(NodeFrame frame) {
-        channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray())));
+        channel.write(BinaryFrames.nodeFrame(frame, channel.alloc())); // framed here: the encoder passes it on
     }
 
     @Override

@@ -11,7 +11,6 @@ import dev.parley.spi.node.NodeAccess;
 import dev.parley.spi.node.NodeSession;
 import dev.parley.transport.NodeFrameSession;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -51,7 +50,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -205,13 +203,10 @@ final class WebSocketEndpoint implements Endpoint {
                 return;
             }
             ClientFrame parsed;
-            try (ByteBufInputStream in = new ByteBufInputStream(frame.content())) {
-                parsed = ClientFrame.parseFrom(in);
+            try {
+                parsed = BinaryFrames.parse(frame.content(), ClientFrame.parser());
             } catch (InvalidProtocolBufferException e) {
                 refuse(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "malformed frame: " + e.getMessage());
-                return;
-            } catch (IOException e) {
-                refuse(ctx.channel(), CloseCodes.INVALID_PAYLOAD, "unreadable frame");
                 return;
             }
             frames.onFrame(parsed);

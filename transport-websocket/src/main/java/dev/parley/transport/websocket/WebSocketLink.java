@@ -8,7 +8,6 @@ import dev.parley.protocol.NodeFrame;
 import dev.parley.transport.ChannelBindings;
 import dev.parley.transport.FrameLink;
 import dev.parley.transport.TlsFailures;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -72,7 +71,7 @@ final class WebSocketLink extends ChannelInboundHandlerAdapter implements FrameL
 
     @Override
     public void send(ClientFrame frame) {
-        if (closing || !writes.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray())))) {
+        if (closing || !writes.send(BinaryFrames.of(frame, channel.alloc()))) {
             throw new TransportException("connection closed", true);
         }
     }
@@ -143,7 +142,7 @@ final class WebSocketLink extends ChannelInboundHandlerAdapter implements FrameL
     private void onBinary(BinaryWebSocketFrame binary) {
         NodeFrame frame;
         try {
-            frame = NodeFrame.parseFrom(binary.content().nioBuffer());
+            frame = BinaryFrames.parse(binary.content(), NodeFrame.parser());
         } catch (InvalidProtocolBufferException e) {
             fail(new ProtocolException("node sent a malformed frame", e), CloseCodes.INVALID_PAYLOAD, "malformed frame");
             return;

@@ -82,6 +82,13 @@ class BadFramesTest {
         assertNodeStillServes();
     }
 
+    /** A frame cut short by an end-group tag (field 1, wire type 4) is not one whole message. */
+    @Test
+    void frameEndedByAStrayEndGroupTag() throws Exception {
+        assertThat(closeCodeAfter(r -> r.send(new byte[] {0x0c}))).isEqualTo(CloseCodes.INVALID_PAYLOAD);
+        assertNodeStillServes();
+    }
+
     @Test
     void textFrame() throws Exception {
         assertThat(closeCodeAfter(r -> r.send("hello"))).isEqualTo(CloseCodes.UNSUPPORTED_DATA);
