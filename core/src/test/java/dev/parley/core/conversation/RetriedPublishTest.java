@@ -1,15 +1,9 @@
 package dev.parley.core.conversation;
 
-import dev.parley.ConversationType;
 import dev.parley.LimitExceededException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.TransportException;
-import dev.parley.spi.Envelope;
-import dev.parley.spi.GroupChange;
 import dev.parley.spi.PublishResult;
-import dev.parley.spi.Subscription;
-import dev.parley.spi.SubscriptionListener;
-import dev.parley.spi.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -145,7 +138,7 @@ class RetriedPublishTest {
     }
 
     /** Answers publishes with the futures it was given, in order; records each key. */
-    private static final class ScriptedPublishes implements Transport {
+    private static final class ScriptedPublishes extends UnsupportedTransport {
         private final ArrayDeque<CompletableFuture<PublishResult>> answers;
         final List<String> keys = new ArrayList<>();
         RuntimeException refuseAfterScript;
@@ -162,32 +155,6 @@ class RetriedPublishTest {
             }
             keys.add(key);
             return answers.remove();
-        }
-
-        @Override
-        public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<String> createConversation(ConversationType type, List<String> memberInboxIds,
-                                                           String name, String idempotencyKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
-                                                         SubscriptionListener listener) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
