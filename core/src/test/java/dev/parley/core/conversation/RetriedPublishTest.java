@@ -1,5 +1,6 @@
 package dev.parley.core.conversation;
 
+import dev.parley.core.UnsupportedTransport;
 import dev.parley.LimitExceededException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.TransportException;

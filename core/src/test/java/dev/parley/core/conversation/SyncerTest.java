@@ -1,5 +1,6 @@
 package dev.parley.core.conversation;
 
+import dev.parley.core.UnsupportedTransport;
 import dev.parley.ConversationType;
 import dev.parley.ProtocolException;
 import dev.parley.core.codec.Codecs;

@@ -1,4 +1,4 @@
-package dev.parley.core.conversation;
+package dev.parley.core;
 
 import dev.parley.ConversationType;
 import dev.parley.spi.Envelope;
@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A transport that supports nothing; a unit test's fake overrides the requests its class makes. */
-abstract class UnsupportedTransport implements Transport {
+public abstract class UnsupportedTransport implements Transport {
     @Override
     public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
         throw new UnsupportedOperationException();
