@@ -9,12 +9,15 @@ import dev.parley.protocol.PublishAckBatch;
 import dev.parley.protocol.PublishBatch;
 import dev.parley.protocol.PublishOutcome;
 import dev.parley.protocol.PublishRequest;
+import dev.parley.spi.PublishResult;
 import dev.parley.spi.node.NodeSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,31 +39,60 @@ final class PublishBatches {
             throw new ProtocolException("a publish batch holds 1 to " + WireLimits.MAX_PUBLISHES_PER_BATCH
                     + " publishes, this one " + count);
         }
-        PublishOutcome[] outcomes = new PublishOutcome[count];
-        AtomicInteger unknown = new AtomicInteger(count);
-        CompletableFuture<PublishAckBatch.Builder> answer = new CompletableFuture<>();
+        Outcomes outcomes = new Outcomes(count, remote);
         for (int i = 0; i < count; i++) {
-            int index = i;
             PublishRequest request = batch.getPublishes(i);
-            CompletableFuture<?> published;
+            CompletableFuture<PublishResult> published;
             try {
                 published = session.publish(request.getTopic(), request.getPayload().toByteArray(),
-                                request.getIdempotencyKey())
-                        .whenComplete((result, error) -> outcomes[index] = error == null
-                                ? PublishOutcome.newBuilder().setAck(PublishAck.newBuilder()
-                                        .setSequence(result.sequence()).setTimestampNs(result.timestampNs())).build()
-                                : refused(error, remote));
+                        request.getIdempotencyKey());
             } catch (RuntimeException e) {
-                outcomes[index] = refused(e, remote);
-                published = CompletableFuture.completedFuture(null);
+                outcomes.settle(i, null, e);
+                continue;
             }
-            published.whenComplete((r, e) -> {
-                if (unknown.decrementAndGet() == 0) {
-                    answer.complete(PublishAckBatch.newBuilder().addAllOutcomes(Arrays.asList(outcomes)));
-                }
-            });
+            int index = i;
+            if (published.isDone()) { // a store that appends at once: no stage per publish
+                outcomes.settle(index, published);
+            } else {
+                published.whenComplete((result, error) -> outcomes.settle(index, result, error));
+            }
         }
-        return answer;
+        return outcomes.answer;
+    }
+
+    /** The outcomes of one batch, answered once the last is known (whichever thread settles it). */
+    private static final class Outcomes {
+        final CompletableFuture<PublishAckBatch.Builder> answer = new CompletableFuture<>();
+        private final PublishOutcome[] outcomes;
+        private final AtomicInteger unknown;
+        private final String remote;
+
+        Outcomes(int count, String remote) {
+            this.outcomes = new PublishOutcome[count];
+            this.unknown = new AtomicInteger(count);
+            this.remote = remote;
+        }
+
+        void settle(int index, CompletableFuture<PublishResult> done) {
+            PublishResult result;
+            try {
+                result = done.join();
+            } catch (CompletionException | CancellationException e) {
+                settle(index, null, e);
+                return;
+            }
+            settle(index, result, null);
+        }
+
+        void settle(int index, PublishResult result, Throwable error) {
+            outcomes[index] = error == null
+                    ? PublishOutcome.newBuilder().setAck(PublishAck.newBuilder()
+                            .setSequence(result.sequence()).setTimestampNs(result.timestampNs())).build()
+                    : refused(error, remote);
+            if (unknown.decrementAndGet() == 0) { // after the write above: the answering thread sees every outcome
+                answer.complete(PublishAckBatch.newBuilder().addAllOutcomes(Arrays.asList(outcomes)));
+            }
+        }
     }
 
     private static PublishOutcome refused(Throwable error, String remote) {

@@ -4,14 +4,11 @@ import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
 import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
-import dev.parley.LimitExceededException;
-import dev.parley.ParleyException;
 import dev.parley.TransportException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.stream.SerialExecutor;
 import dev.parley.core.stream.StreamRuntime;
-import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.ConsentUpdate;
 import dev.parley.spi.GroupChange;
@@ -64,45 +61,29 @@ final class ClientState {
     }
 
     /**
-     * Publishes a message without waiting and stores it once the node did; completes with it as every
-     * member will see it. Encoding and argument errors throw at once; node failures fail the future
-     * (typed), after up to {@value #PUBLISH_ATTEMPTS} attempts with one idempotency key for transient ones.
+     * Publishes a message without waiting and stores it once the node did; completes with its id (as every
+     * member will see it) after the store holds it. Encoding and argument errors throw at once; node failures
+     * fail the future (typed), after up to {@value #PUBLISH_ATTEMPTS} attempts with one idempotency key for
+     * transient ones. Sends to one conversation complete in the order the node acknowledged them.
      */
-    CompletableFuture<DecodedMessage> sendAsync(String conversationId, Object content, ContentTypeId type) {
+    CompletableFuture<String> sendAsync(String conversationId, Object content, ContentTypeId type) {
         if (type.sameTypeAs(ContentTypeId.GROUP_UPDATED)) {
             throw new IllegalArgumentException("group updates are written by the node; use Group.addMembers,"
                     + " removeMembers, leave or updateName");
         }
         Codecs.Encoded encoded = codecs.encode(content, type);
         String topic = topics.get(conversationId);
-        CompletableFuture<PublishResult> published =
-                publishAsync(topic, payloads.encode(type, encoded), newIdempotencyKey(), PUBLISH_ATTEMPTS);
-        Function<PublishResult, DecodedMessage> stored = result -> {
-            DecodedMessage message = new DecodedMessage(EnvelopeProcessor.messageId(topic, result.sequence()),
-                    conversationId, inboxId, result.timestampNs(), type, content, encoded.fallback());
+        Function<PublishResult, String> stored = result -> {
+            String id = EnvelopeProcessor.messageId(topic, result.sequence());
             if (processor.consentOf(conversationId) != ConsentState.DENIED) {
-                store.putMessage(message, result.sequence());
+                store.putMessage(new DecodedMessage(id, conversationId, inboxId, result.timestampNs(), type, content,
+                        encoded.fallback()), result.sequence());
             }
-            return message;
+            return id;
         };
         // a durable store may wait (for its writer); the acknowledging thread may be an I/O thread other clients share
-        return sentStore == null ? published.thenApply(stored) : published.thenApplyAsync(stored, sentStore);
-    }
-
-    /**
-     * One publish, its transient failures retried with the same key (the asynchronous {@link #retryTransient}),
-     * each attempt bounded by {@code requestTimeout}: by the transport when it {@linkplain Transport#timesOutRequests()
-     * times out its requests}, else by a timer here.
-     */
-    private CompletableFuture<PublishResult> publishAsync(String topic, byte[] payload, String key, int attempts) {
-        long deadline = RequestDeadlines.fromNow(requestTimeout);
-        CompletableFuture<PublishResult> sent = transport.publish(topic, payload, key);
-        return (transport.timesOutRequests() ? sent : RequestDeadlines.bound(sent, deadline, requestTimeout))
-                .exceptionallyCompose(failure -> {
-                    ParleyException error = Futures.failure(failure, requestTimeout);
-                    return attempts > 1 && isTransient(error) ? publishAsync(topic, payload, key, attempts - 1)
-                            : CompletableFuture.failedFuture(error);
-                });
+        return RetriedPublish.start(transport, topic, payloads.encode(type, encoded), newIdempotencyKey(),
+                requestTimeout, PUBLISH_ATTEMPTS, stored, sentStore);
     }
 
     /** Records a consent decision on the preferences topic (so every installation sees it) and locally. */
@@ -128,7 +109,8 @@ final class ClientState {
 
     /** Publishes with one idempotency key across retries of transient failures, so a retry never duplicates. */
     private PublishResult publish(String topic, byte[] payload) {
-        return Futures.await(publishAsync(topic, payload, newIdempotencyKey(), PUBLISH_ATTEMPTS), publishWait());
+        return Futures.await(RetriedPublish.start(transport, topic, payload, newIdempotencyKey(), requestTimeout,
+                PUBLISH_ATTEMPTS, Function.identity(), null), publishWait());
     }
 
     /** The longest a blocking publish waits: every attempt its request timeout. */
@@ -141,19 +123,11 @@ final class ClientState {
             try {
                 return call.get();
             } catch (TransportException e) {
-                if (!isTransient(e) || attempt >= PUBLISH_ATTEMPTS) {
+                if (!RetriedPublish.isTransient(e) || attempt >= PUBLISH_ATTEMPTS) {
                     throw e;
                 }
             }
         }
-    }
-
-    /**
-     * A failure an immediate retry may cure: retryable, but not a limit (a limit that retrying can help
-     * needs time, not an immediate retry: the caller decides).
-     */
-    private static boolean isTransient(ParleyException error) {
-        return error instanceof TransportException t && t.isRetryable() && !(error instanceof LimitExceededException);
     }
 
     static String newIdempotencyKey() {

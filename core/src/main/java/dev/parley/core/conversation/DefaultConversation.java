@@ -57,7 +57,7 @@ abstract class DefaultConversation {
     public CompletableFuture<String> sendAsync(Object content, ContentTypeId contentType) {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(contentType, "contentType");
-        return client.sendAsync(record.id(), content, contentType).thenApply(DecodedMessage::id);
+        return client.sendAsync(record.id(), content, contentType);
     }
 
     public List<DecodedMessage> messages() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -53,7 +54,7 @@ public final class HistoryFollowingTransport implements Transport {
 
     @Override
     public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
-        return followingReset(transport.query(topic, afterSequence, limit), CompletableFuture::failedFuture);
+        return transport.query(topic, afterSequence, limit).exceptionallyCompose(new AfterReset<>(null, 0));
     }
 
     @Override
@@ -94,24 +95,33 @@ public final class HistoryFollowingTransport implements Transport {
 
     private <T> CompletableFuture<T> followingReset(Supplier<CompletableFuture<T>> request) {
         long deadline = RequestDeadlines.fromNow(requestTimeout);
-        return followingReset(request.get(),
-                failure -> RequestDeadlines.bound(request.get(), deadline, requestTimeout));
+        return request.get().exceptionallyCompose(new AfterReset<>(request, deadline));
     }
 
     /**
-     * {@code request}'s outcome; after a reset, the store adopts the node's history first (off the completing
-     * thread), then {@code afterReset} of the failure decides the outcome.
+     * What a failed request becomes (one object per request, nothing more on its success path): after a reset, the
+     * store adopts the node's history first (off the completing thread); then the request is sent once more, bounded
+     * by the first one's deadline, or, with nothing to send again (a query), fails; any other failure passes unwrapped.
      */
-    private <T> CompletableFuture<T> followingReset(CompletableFuture<T> request,
-                                                   Function<Throwable, CompletableFuture<T>> afterReset) {
-        return request.exceptionallyCompose(failure -> {
+    private final class AfterReset<T> implements Function<Throwable, CompletionStage<T>> {
+        private final Supplier<CompletableFuture<T>> resend;
+        private final long deadline;
+
+        AfterReset(Supplier<CompletableFuture<T>> resend, long deadline) {
+            this.resend = resend;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public CompletionStage<T> apply(Throwable failure) {
             NodeResetException reset = resetIn(failure);
             if (reset == null) {
                 return CompletableFuture.failedFuture(Failures.unwrap(failure));
             }
             return CompletableFuture.runAsync(() -> history.adopt(reset.nodeEpoch()), blocking.get())
-                    .thenCompose(adopted -> afterReset.apply(failure));
-        });
+                    .thenCompose(adopted -> resend == null ? CompletableFuture.failedFuture(failure)
+                            : RequestDeadlines.bound(resend.get(), deadline, requestTimeout));
+        }
     }
 
     /** The reset {@code failure} is or wraps; null for any other outcome. */

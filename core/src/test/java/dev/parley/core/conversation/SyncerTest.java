@@ -1,6 +1,6 @@
 package dev.parley.core.conversation;
 
-import dev.parley.spi.GroupChange;
+import dev.parley.core.UnsupportedTransport;
 import dev.parley.ConversationType;
 import dev.parley.ProtocolException;
 import dev.parley.core.codec.Codecs;
@@ -8,9 +8,6 @@ import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.InMemoryMessageStore;
 import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.PublishResult;
-import dev.parley.spi.Subscription;
-import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,7 +105,7 @@ class SyncerTest {
     }
 
     /** Answers queries of the welcome topic with {@code welcomesAfter}; nothing else. */
-    private class PagingTransport implements Transport {
+    private class PagingTransport extends UnsupportedTransport {
         private final LongFunction<List<Envelope>> welcomesAfter;
 
         PagingTransport(LongFunction<List<Envelope>> welcomesAfter) {
@@ -119,32 +116,6 @@ class SyncerTest {
         public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
             asked.add(afterSequence);
             return CompletableFuture.completedFuture(welcomesAfter.apply(afterSequence));
-        }
-
-        @Override
-        public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name,
-                                                            String idempotencyKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Subscription> subscribe(Map<String, Long> cursors, long initialDemand,
-                                                         SubscriptionListener listener) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -1,16 +1,13 @@
 package dev.parley.core.stream;
 
-import dev.parley.spi.GroupChange;
-import dev.parley.ConversationType;
+import dev.parley.core.UnsupportedTransport;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
 import dev.parley.spi.Envelope;
-import dev.parley.spi.PublishResult;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionLimits;
 import dev.parley.spi.SubscriptionListener;
-import dev.parley.spi.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -367,7 +364,7 @@ class SplitSubscriptionTest {
     }
 
     /** A node as the split sees it: transport subscriptions that keep its limits and record what they were asked. */
-    static final class Parts implements Transport {
+    static final class Parts extends UnsupportedTransport {
         final List<Part> parts = new CopyOnWriteArrayList<>();
         final Set<String> forbidden = ConcurrentHashMap.newKeySet();
         final SubscriptionLimits limits;
@@ -402,31 +399,6 @@ class SplitSubscriptionTest {
                 return CompletableFuture.failedFuture(new ProtocolException("too many subscriptions"));
             }
             return gate.thenCompose(v -> part.addTopics(cursors)).thenApply(m -> part);
-        }
-
-        @Override
-        public CompletableFuture<PublishResult> publish(String topic, byte[] payload, String idempotencyKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PublishResult> updateGroup(GroupChange change) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<String> createConversation(ConversationType type, List<String> members, String name,
-                                                            String idempotencyKey) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 
