@@ -7,15 +7,15 @@ import java.util.function.Function;
  * for look-ups that mostly repeat one key (sends to one conversation, of one content type). Thread-safe;
  * threads racing on different keys just compute again.
  */
-final class LastComputed<K, V> {
+public final class LastComputed<K, V> {
     private final Function<K, V> compute;
     private volatile Entry<K, V> last;
 
-    LastComputed(Function<K, V> compute) {
+    public LastComputed(Function<K, V> compute) {
         this.compute = compute;
     }
 
-    V get(K key) {
+    public V get(K key) {
         Entry<K, V> known = last;
         if (known == null || !known.key().equals(key)) {
             known = new Entry<>(key, compute.apply(key));

@@ -6,17 +6,34 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
-/** Runs tasks one at a time, in submission order, on a shared pool; holds no thread while idle. */
+/**
+ * Runs tasks one at a time, in submission order, on a shared pool; holds no thread while idle. A
+ * {@linkplain #yielding yielding} one also holds no thread between its tasks.
+ */
 public final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
     private final Executor pool;
+    private final boolean yielding;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private boolean scheduled;
     private volatile Thread runner;
 
     public SerialExecutor(Executor pool) {
+        this(pool, false);
+    }
+
+    private SerialExecutor(Executor pool, boolean yielding) {
         this.pool = pool;
+        this.yielding = yielding;
+    }
+
+    /**
+     * One whose every task goes to the back of the pool's queue, behind other work, so that one busy
+     * executor does not keep a pool thread to itself (for long tasks, such as a database's commits).
+     */
+    public static SerialExecutor yielding(Executor pool) {
+        return new SerialExecutor(pool, true);
     }
 
     @Override
@@ -28,6 +45,10 @@ public final class SerialExecutor implements Executor {
             }
             scheduled = true;
         }
+        schedule();
+    }
+
+    private void schedule() {
         try {
             pool.execute(this::drain);
         } catch (RuntimeException e) {
@@ -45,9 +66,10 @@ public final class SerialExecutor implements Executor {
     }
 
     private void drain() {
+        boolean more = false;
         runner = Thread.currentThread();
         try {
-            while (true) {
+            while (!more) {
                 Runnable task;
                 synchronized (tasks) {
                     task = tasks.poll();
@@ -61,9 +83,19 @@ public final class SerialExecutor implements Executor {
                 } catch (RuntimeException | Error e) {
                     log.error("stream task failed", e);
                 }
+                if (yielding) {
+                    synchronized (tasks) {
+                        if (tasks.isEmpty()) {
+                            scheduled = false;
+                            return;
+                        }
+                    }
+                    more = true;
+                }
             }
         } finally {
             runner = null;
         }
+        schedule(); // the next task waits its turn in the pool
     }
 }

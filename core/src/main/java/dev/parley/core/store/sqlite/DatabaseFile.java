@@ -1,6 +1,7 @@
 package dev.parley.core.store.sqlite;
 
 import dev.parley.LocalStoreException;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -107,7 +107,11 @@ final class DatabaseFile implements AutoCloseable {
     private static Connection connect(Path path, int schemaVersion) {
         Connection connection = null;
         try {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + path);
+            SQLiteConfig config = new SQLiteConfig();
+            // no "SELECT last_insert_rowid()" prepared, run and finalized after every INSERT or UPDATE:
+            // the store never asks for generated keys
+            config.setGetGeneratedKeys(false);
+            connection = config.createConnection("jdbc:sqlite:" + path);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode = WAL");
                 // a process crash loses nothing committed; a power cut may lose the last commits

@@ -5,6 +5,7 @@ import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
 import dev.parley.ParleyException;
 import dev.parley.core.codec.Codecs;
+import dev.parley.core.conversation.LastComputed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +14,16 @@ final class MessageContent {
     private static final Logger log = LoggerFactory.getLogger(MessageContent.class);
 
     private final Codecs codecs;
+    /** Messages mostly come in one content type: its name is built once, not once per row. */
+    private final LastComputed<ContentTypeId, String> typeNames = new LastComputed<>(ContentTypeId::toString);
 
     MessageContent(Codecs codecs) {
         this.codecs = codecs;
+    }
+
+    /** The name a content type is stored under. */
+    String typeName(ContentTypeId type) {
+        return typeNames.get(type);
     }
 
     /** The content's bytes; null when it has none (no codec knew its type when it arrived). */

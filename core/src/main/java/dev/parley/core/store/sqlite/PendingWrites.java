@@ -52,14 +52,24 @@ final class PendingWrites {
         return rows.isEmpty() && cursors.isEmpty() && durableCursors.isEmpty();
     }
 
-    /** Applies everything, unless a new node history was adopted since it was made (the old one is forgotten). */
-    void applyTo(Statements sql, long currentGeneration) throws SQLException {
+    /**
+     * Applies its rows and adds its cursors to {@code cursors} (written once for a whole commit by
+     * {@link #writeCursors}), unless a new node history was adopted since it was made (the old one is
+     * forgotten). Rows go into the statements' JDBC batch, shared with the next transaction's rows.
+     */
+    void applyTo(Statements sql, long currentGeneration, PendingWrites cursors) throws SQLException {
         if (currentGeneration != generation) {
             return; // rows and cursors of a replaced history
         }
         for (Write write : rows) {
             write.apply(sql);
         }
+        this.cursors.forEach(cursors::cursor);
+        durableCursors.forEach((key, sequence) -> cursors.durableCursors.merge(key, sequence, Math::max));
+    }
+
+    /** Writes its cursors (not its rows): one statement per topic and stream. */
+    void writeCursors(Statements sql) throws SQLException {
         sql.flushBatch();
         for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
             Rows.syncCursor(sql, cursor.getKey(), cursor.getValue());

@@ -72,7 +72,8 @@ final class Rows {
         return all;
     }
 
-    static void message(Statements sql, DecodedMessage m, long generation, long sequence, byte[] content)
+    static void message(Statements sql, DecodedMessage m, long generation, long sequence, String contentType,
+                        byte[] content)
             throws SQLException {
         sql.addBatch("INSERT OR IGNORE INTO messages (conversation_id, generation, sequence, id, sender_inbox_id,"
                 + " sent_at_ns, content_type, content, fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row -> {
@@ -82,7 +83,7 @@ final class Rows {
                     row.setString(4, m.id());
                     row.setString(5, m.senderInboxId());
                     row.setLong(6, m.sentAtNs());
-                    row.setString(7, m.contentType().toString());
+                    row.setString(7, contentType);
                     row.setBytes(8, content);
                     row.setString(9, m.fallback());
                 });

@@ -195,7 +195,8 @@ public final class SqliteMessageStore implements MessageStore {
     public boolean putMessage(DecodedMessage message, long sequence) {
         long in = currentGeneration();
         byte[] bytes = content.encode(message);
-        write(w -> w.add(sql -> Rows.message(sql, message, in, sequence, bytes)));
+        String type = content.typeName(message.contentType());
+        write(w -> w.add(sql -> Rows.message(sql, message, in, sequence, type, bytes)));
         return true;
     }
 

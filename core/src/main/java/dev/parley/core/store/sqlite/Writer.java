@@ -1,6 +1,7 @@
 package dev.parley.core.store.sqlite;
 
 import dev.parley.LocalStoreException;
+import dev.parley.core.stream.SerialExecutor;
 import dev.parley.internal.util.SharedResource;
 import dev.parley.internal.util.SharedThreads;
 import org.slf4j.Logger;
@@ -17,13 +18,14 @@ import java.util.function.LongSupplier;
 
 /**
  * Group commit: transactions handed over by delivering threads are written, in the order they came,
- * one commit at a time for whatever is waiting at once (one SQLite commit for many runs when they come
- * faster than commits). The commits run as tasks on the JVM's shared store pool ({@link SharedThreads#STORE}),
- * one task of this database at a time, so a database holds no thread of its own and many share a few.
- * Delivery does not wait for the disk; reads wait for what was handed over before them
- * ({@link #awaitWritten()}), so a thread reads its own writes. At most {@value #MAX_QUEUED_ROWS} rows wait;
- * beyond that handing over waits (back-pressure on delivery). A failed commit fails every later call with
- * its error.
+ * one commit for whatever is waiting when a commit starts (one SQLite commit for many transactions when
+ * they come faster than commits). Commits are tasks of a {@linkplain SerialExecutor#yielding yielding}
+ * serial executor on the JVM's shared store pool ({@link SharedThreads#STORE}): one at a time per
+ * database, each behind the other databases' work, so a database holds no thread of its own and many
+ * share a few. Delivery does not wait for the disk; reads wait for what was handed over before them
+ * ({@link #awaitWritten()}), so a thread reads its own writes. At most {@value #MAX_QUEUED_ROWS} rows
+ * wait; beyond that handing over waits until a commit made room (back-pressure on delivery: see
+ * {@link #submit}). A failed commit fails every later call with its error.
  */
 final class Writer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
@@ -33,13 +35,13 @@ final class Writer implements AutoCloseable {
     private final Database db;
     private final LongSupplier generation;
     private final SharedResource.Lease<ExecutorService> pool = SharedThreads.STORE.acquire();
+    private final SerialExecutor commits = SerialExecutor.yielding(pool.get());
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<PendingWrites> queue = new ArrayDeque<>();
     private int queuedRows;
     private long handedOver;
     private long written;
-    private boolean committing; // a commit task of this database is queued or running
     private boolean closed;
     private LocalStoreException failure;
 
@@ -49,7 +51,11 @@ final class Writer implements AutoCloseable {
         this.generation = generation;
     }
 
-    /** Hands {@code writes} over for the next commit. */
+    /**
+     * Hands {@code writes} over for the next commit. Waits while {@value #MAX_QUEUED_ROWS} rows are
+     * queued: the store is then far behind delivery, and dropping or holding rows without bound are the
+     * alternatives (commits run on the store pool, never on a caller's thread, so the wait always ends).
+     */
     void submit(PendingWrites writes) {
         lock.lock();
         try {
@@ -57,17 +63,17 @@ final class Writer implements AutoCloseable {
                 changed.awaitUninterruptibly();
             }
             check();
+            boolean idle = queue.isEmpty(); // else a commit is queued that takes these too
             queue.add(writes);
             queuedRows += writes.size();
             handedOver++;
-            if (committing) {
-                return; // the commit under way takes it next
+            if (!idle) {
+                return;
             }
-            committing = true;
         } finally {
             lock.unlock();
         }
-        pool.get().execute(this::commitWaiting);
+        commits.execute(this::commitWaiting);
     }
 
     /** Waits until everything handed over so far is committed. */
@@ -95,10 +101,7 @@ final class Writer implements AutoCloseable {
         }
     }
 
-    /**
-     * Commits what waits now in one transaction; what was handed over meanwhile goes to the next task,
-     * queued behind the other databases' so that one busy database does not keep a thread to itself.
-     */
+    /** Commits what waits now in one transaction; what is handed over meanwhile queues the next commit. */
     private void commitWaiting() {
         List<PendingWrites> batch;
         lock.lock();
@@ -109,20 +112,14 @@ final class Writer implements AutoCloseable {
             lock.unlock();
         }
         LocalStoreException failed = write(batch);
-        boolean more;
         lock.lock();
         try {
             written += batch.size();
             batch.forEach(w -> queuedRows -= w.size());
             failure = failure == null ? failed : failure;
-            more = !queue.isEmpty();
-            committing = more;
             changed.signalAll();
         } finally {
             lock.unlock();
-        }
-        if (more) {
-            pool.get().execute(this::commitWaiting);
         }
     }
 
@@ -130,9 +127,11 @@ final class Writer implements AutoCloseable {
         try {
             db.transaction("write", sql -> {
                 long current = generation.getAsLong();
+                PendingWrites cursors = new PendingWrites(current); // every cursor of the commit, at its highest
                 for (PendingWrites writes : batch) {
-                    writes.applyTo(sql, current);
+                    writes.applyTo(sql, current, cursors);
                 }
+                cursors.writeCursors(sql);
                 return null;
             });
             return null;
@@ -153,10 +152,10 @@ final class Writer implements AutoCloseable {
             closed = true;
             changed.signalAll();
             long left = TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
-            while (committing && left > 0) {
+            while (written < handedOver && failure == null && left > 0) {
                 left = changed.awaitNanos(left);
             }
-            if (committing) {
+            if (written < handedOver && failure == null) {
                 log.warn("the client's database writes did not finish within {} s", CLOSE_WAIT_SECONDS);
             }
         } catch (InterruptedException e) {
