@@ -66,10 +66,9 @@ public final class SerialExecutor implements Executor {
     }
 
     private void drain() {
-        boolean more = false;
         runner = Thread.currentThread();
         try {
-            while (!more) {
+            while (true) {
                 Runnable task;
                 synchronized (tasks) {
                     task = tasks.poll();
@@ -90,12 +89,12 @@ public final class SerialExecutor implements Executor {
                             return;
                         }
                     }
-                    more = true;
+                    break; // the next task waits its turn in the pool
                 }
             }
         } finally {
             runner = null;
         }
-        schedule(); // the next task waits its turn in the pool
+        schedule();
     }
 }
