@@ -8,6 +8,10 @@ import dev.parley.core.codec.Codecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import static dev.parley.protocol.MessagePayload.CONTENT_FIELD_NUMBER;
+import static dev.parley.protocol.MessagePayload.CONTENT_TYPE_FIELD_NUMBER;
+import static dev.parley.protocol.MessagePayload.FALLBACK_FIELD_NUMBER;
+
 /**
  * The wire payload ({@code MessagePayload}) of a message a client sends, written straight into one array of its
  * exact size: the same bytes as the generated message's {@code toByteArray} (proto3: empty fields left out; see
@@ -16,10 +20,6 @@ import java.io.UncheckedIOException;
  * so it is neither rebuilt nor encoded again per send.
  */
 final class OutgoingPayloads {
-    private static final int CONTENT_TYPE = 1; // MessagePayload's field numbers
-    private static final int CONTENT = 2;
-    private static final int FALLBACK = 3;
-
     private final LastComputed<ContentTypeId, ByteString> typeNames =
             new LastComputed<>(type -> ByteString.copyFromUtf8(type.toString()));
 
@@ -29,20 +29,20 @@ final class OutgoingPayloads {
         byte[] content = encoded.bytes();
         String fallback = encoded.fallback();
         boolean hasFallback = fallback != null && !fallback.isEmpty();
-        int size = (typeName.isEmpty() ? 0 : CodedOutputStream.computeBytesSize(CONTENT_TYPE, typeName))
-                + (content.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(CONTENT, content))
-                + (hasFallback ? CodedOutputStream.computeStringSize(FALLBACK, fallback) : 0);
+        int size = (typeName.isEmpty() ? 0 : CodedOutputStream.computeBytesSize(CONTENT_TYPE_FIELD_NUMBER, typeName))
+                + (content.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(CONTENT_FIELD_NUMBER, content))
+                + (hasFallback ? CodedOutputStream.computeStringSize(FALLBACK_FIELD_NUMBER, fallback) : 0);
         byte[] payload = new byte[size];
         CodedOutputStream out = CodedOutputStream.newInstance(payload);
         try {
             if (!typeName.isEmpty()) {
-                out.writeBytes(CONTENT_TYPE, typeName); // a string's wire form is its UTF-8 bytes'
+                out.writeBytes(CONTENT_TYPE_FIELD_NUMBER, typeName); // a string's wire form is its UTF-8 bytes'
             }
             if (content.length > 0) {
-                out.writeByteArray(CONTENT, content);
+                out.writeByteArray(CONTENT_FIELD_NUMBER, content);
             }
             if (hasFallback) {
-                out.writeString(FALLBACK, fallback);
+                out.writeString(FALLBACK_FIELD_NUMBER, fallback);
             }
             out.checkNoSpaceLeft();
         } catch (IOException e) { // an array of the computed size cannot run out of space
