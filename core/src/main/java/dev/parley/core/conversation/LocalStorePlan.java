@@ -43,6 +43,31 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         syncer.sync();
     }
 
+    /**
+     * Syncs all but the messages of the topics this stream stores itself from a cursor at or below the
+     * store's: the restart's subscription replays those from there, and storing what it replays is this
+     * plan's job ({@link #onEnvelope}), so the sync would only read them twice. A topic the stream stops
+     * following once consent is applied ({@link #keepsFollowing}) is synced as before.
+     */
+    @Override
+    public final Runnable restartCatchUp(Map<String, Long> resumed) {
+        Set<String> replayed = new HashSet<>();
+        resumed.forEach((topic, cursor) -> {
+            if (continuous.contains(topic) && cursor >= 0 && cursor <= store.cursor(topic)) {
+                replayed.add(topic);
+            }
+        });
+        return () -> syncer.sync(topic -> replayed.contains(topic) && keepsFollowing(topic));
+    }
+
+    /**
+     * True when the stream goes on following {@code topic} with the store as it is now (the catch-up
+     * applied welcomes and consent); asked on a pool thread. The default is true.
+     */
+    boolean keepsFollowing(String topic) {
+        return true;
+    }
+
     @Override
     public boolean notReadable(String topic, long sequence) {
         return MembershipGaps.endsAt(store, topic, sequence);

@@ -88,6 +88,13 @@ final class Plans {
             }
 
             @Override
+            boolean keepsFollowing(String topic) {
+                return store.conversation(Topics.subject(topic))
+                        .map(conversation -> conversation.active() && accepted(filter, conversation))
+                        .orElse(false);
+            }
+
+            @Override
             void handle(Envelope envelope, StreamContext<DecodedMessage> context) {
                 String kind = Topics.kind(envelope.topic());
                 if (kind.equals(Topics.CONVERSATION)) {

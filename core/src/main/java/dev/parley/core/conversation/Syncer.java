@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Brings the local store up to date: new conversations, consent decisions, then the messages of
@@ -55,7 +56,15 @@ public final class Syncer {
      * meanwhile, see {@link HistoryFollowingTransport}), starts over once from the new history's start.
      */
     public synchronized void sync() {
-        onceMoreAfterReset(this::syncOnce);
+        sync(topic -> false);
+    }
+
+    /**
+     * Syncs everything but the messages of conversations whose topic {@code replayed} accepts (asked once
+     * welcomes and consent are applied): a restarting stream's subscription brings and stores those anyway.
+     */
+    public synchronized void sync(Predicate<String> replayed) {
+        onceMoreAfterReset(() -> syncOnce(replayed));
     }
 
     /** Fetches new welcomes only (from the start of a new history, should the node's have changed). */
@@ -90,26 +99,31 @@ public final class Syncer {
      * consent are applied: new ones are read too, and a prefetched page of one now DENIED or left is dropped
      * unapplied.
      */
-    private void syncOnce() {
+    private void syncOnce(Predicate<String> replayed) {
         String welcomes = Topics.welcome(inboxId);
         String preferences = Topics.preferences(inboxId);
         List<String> first = new ArrayList<>(List.of(welcomes, preferences));
-        messageTopics().stream().limit(IN_FLIGHT - first.size()).forEach(first::add);
+        messageTopics(replayed).stream().limit(IN_FLIGHT - first.size()).forEach(first::add);
         Map<String, PendingPage> prefetched = new HashMap<>();
         for (String topic : first) {
             prefetched.put(topic, PendingPage.ask(transport, topic, store.cursor(topic)));
         }
         pullAll(List.of(welcomes), processor::welcome, prefetched);
         pullAll(List.of(preferences), processor::consent, prefetched);
-        pullAll(messageTopics(), processor::message, prefetched);
+        pullAll(messageTopics(replayed), processor::message, prefetched);
     }
 
-    /** The conversations a sync reads: active ones (the node stops at a removal) not DENIED. */
-    private List<String> messageTopics() {
+    /**
+     * The conversations a sync reads: active ones (the node stops at a removal) not DENIED, but for those
+     * {@code replayed} leaves to a subscription.
+     */
+    private List<String> messageTopics(Predicate<String> replayed) {
         List<String> topics = new ArrayList<>();
         for (ConversationRecord conversation : store.conversations()) {
-            if (conversation.active() && processor.consentOf(conversation.id()) != ConsentState.DENIED) {
-                topics.add(Topics.conversation(conversation.id()));
+            String topic = Topics.conversation(conversation.id());
+            if (conversation.active() && processor.consentOf(conversation.id()) != ConsentState.DENIED
+                    && !replayed.test(topic)) {
+                topics.add(topic);
             }
         }
         return topics;

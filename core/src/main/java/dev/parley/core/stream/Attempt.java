@@ -18,15 +18,20 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One try at a live subscription: catch up (optional), subscribe, then carry the subscription's
- * events to the stream on its serial executor. Once cancelled, an attempt reports nothing more and
- * cancels what it opens late, so the stream only ever hears from its current attempt.
+ * events to the stream on its serial executor. A restart may subscribe while it catches up: the
+ * attempt then goes live, and hands on what the subscription brought, only once both are done, so
+ * the stream sees the envelopes after the catch-up as before. Once cancelled, an attempt reports
+ * nothing more and cancels what it opens late, so the stream only ever hears from its current attempt.
  */
 final class Attempt implements SubscriptionListener {
     private static final Logger log = LoggerFactory.getLogger(Attempt.class);
 
     /** What the stream hears from an attempt; every call on the serial executor. */
     interface Events {
-        /** Caught up: time to subscribe. */
+        /**
+         * Caught up: time to subscribe, unless the attempt {@linkplain #subscribing() subscribed} already
+         * (it then goes live once its subscription is open).
+         */
         void ready(Attempt attempt);
 
         /** The node accepted the subscription. */
@@ -43,8 +48,11 @@ final class Attempt implements SubscriptionListener {
 
     private final Executor serial;
     private final Events events;
-    private final List<Envelope> early = new ArrayList<>(); // before the subscribe call completed; bounded by demand
-    private Subscription subscription;
+    private final List<Envelope> early = new ArrayList<>(); // before the attempt went live; bounded by demand
+    private Subscription opened; // accepted by the node while the catch-up still ran
+    private Subscription subscription; // live
+    private boolean caughtUp;
+    private boolean subscribing;
     private Scheduler.Timer deadline = Scheduler.Timer.NONE;
     private boolean cancelled;
 
@@ -60,8 +68,12 @@ final class Attempt implements SubscriptionListener {
         caughtUp.whenComplete((v, error) -> post(() -> {
             if (error != null) {
                 events.lost(this, error);
-            } else {
-                events.ready(this);
+                return;
+            }
+            this.caughtUp = true;
+            events.ready(this);
+            if (!cancelled && opened != null) {
+                goLive();
             }
         }));
     }
@@ -73,18 +85,19 @@ final class Attempt implements SubscriptionListener {
      */
     void subscribe(Transport transport, Map<String, Long> cursors, long demand, long window, Scheduler scheduler,
                    Duration timeout) {
+        subscribing = true;
         deadline = scheduler.scheduleIfRunning(timeout, () -> post(() -> {
             if (subscription == null) {
                 events.lost(this, new TransportException("node did not accept the subscription within " + timeout, true));
             }
         }));
-        CompletableFuture<Subscription> opened;
+        CompletableFuture<Subscription> opening;
         try {
-            opened = SplitSubscription.open(transport, cursors, demand, window, this);
+            opening = SplitSubscription.open(transport, cursors, demand, window, this);
         } catch (RuntimeException e) {
-            opened = CompletableFuture.failedFuture(e);
+            opening = CompletableFuture.failedFuture(e);
         }
-        opened.whenComplete((sub, error) -> serial.execute(() -> opened(sub, error)));
+        opening.whenComplete((sub, error) -> serial.execute(() -> opened(sub, error)));
     }
 
     private void opened(Subscription sub, Throwable error) {
@@ -99,7 +112,21 @@ final class Attempt implements SubscriptionListener {
             events.lost(this, error);
             return;
         }
-        subscription = sub;
+        opened = sub;
+        if (caughtUp) {
+            goLive();
+        }
+    }
+
+    /** Subscribed (or subscribing): the catch-up's end need not subscribe again. */
+    boolean subscribing() {
+        return subscribing;
+    }
+
+    /** Caught up and accepted by the node: live, with what arrived meanwhile delivered first. */
+    private void goLive() {
+        subscription = opened;
+        opened = null;
         events.live(this);
         if (!cancelled && !early.isEmpty()) {
             List<Envelope> pending = List.copyOf(early);
@@ -108,7 +135,7 @@ final class Attempt implements SubscriptionListener {
         }
     }
 
-    /** The live subscription; null until the node accepted it. */
+    /** The live subscription; null until the node accepted it and the catch-up is done. */
     Subscription subscription() {
         return subscription;
     }
@@ -118,9 +145,10 @@ final class Attempt implements SubscriptionListener {
         cancelled = true;
         early.clear();
         deadline.cancel();
-        if (subscription != null) {
-            Subscription old = subscription;
-            subscription = null;
+        Subscription old = subscription != null ? subscription : opened;
+        subscription = null;
+        opened = null;
+        if (old != null) {
             try {
                 old.cancel();
             } catch (RuntimeException e) {

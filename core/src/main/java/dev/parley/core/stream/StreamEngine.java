@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -75,10 +76,29 @@ final class StreamEngine<T> implements Attempt.Events {
         }
     }
 
+    /**
+     * The first attempt catches up, then subscribes from what the plan follows afterwards (the live start
+     * point). A restart subscribes from the stream's own cursors at once, while it catches up: nothing
+     * of the catch-up changes those cursors, and the attempt hands on what the subscription brings only
+     * once the catch-up is done, so a reconnect waits for the longer of the two instead of both in turn.
+     */
     private void newAttempt() {
         state = everLive || retries.failed() > 0 ? StreamState.RETRYING : StreamState.CONNECTING;
         current = new Attempt(serial, this);
-        current.start(options.disableSync() ? null : plan::catchUp, runtime.pool());
+        if (options.disableSync()) {
+            current.start(null, runtime.pool());
+        } else if (!initialized) {
+            current.start(plan::catchUp, runtime.pool());
+        } else {
+            Map<String, Long> cursors = delivery.cursors();
+            current.start(plan.restartCatchUp(cursors), runtime.pool());
+            subscribe(current, cursors);
+        }
+    }
+
+    private void subscribe(Attempt attempt, Map<String, Long> cursors) {
+        attempt.subscribe(runtime.transport(), cursors, delivery.openDemand(), options.bufferSize(),
+                runtime.scheduler(), runtime.requestTimeout());
     }
 
     @Override
@@ -98,9 +118,17 @@ final class StreamEngine<T> implements Attempt.Events {
         } else if (history.moved()) {
             history.planMoved(); // the catch-up met the node's new history: the cursors point into the old one
             followNewHistory();
+            if (attempt.subscribing()) {
+                // it subscribed with the old history's cursors: subscribe again, caught up already
+                dropAttempt();
+                current = new Attempt(serial, this);
+                current.start(null, runtime.pool());
+                return;
+            }
+        } else if (attempt.subscribing()) {
+            return; // it goes live once the node accepted the subscription
         }
-        attempt.subscribe(runtime.transport(), delivery.cursors(), delivery.openDemand(), options.bufferSize(),
-                runtime.scheduler(), runtime.requestTimeout());
+        subscribe(attempt, delivery.cursors());
     }
 
     @Override

@@ -17,6 +17,16 @@ public interface StreamPlan<T> {
      */
     void catchUp();
 
+    /**
+     * The catch-up of a restart, which runs while the stream subscribes again from {@code resumed} (its
+     * own cursors): a plan may leave out what that subscription's replay brings anyway. Called on the
+     * serial executor; the returned catch-up runs on a pool thread, like {@link #catchUp()}, and the
+     * stream gets the subscription's envelopes only once it is done. The default is {@link #catchUp()}.
+     */
+    default Runnable restartCatchUp(Map<String, Long> resumed) {
+        return this::catchUp;
+    }
+
     /** Topics and cursors of the first subscription, read after the first catch-up. */
     Map<String, Long> initialCursors();
 
