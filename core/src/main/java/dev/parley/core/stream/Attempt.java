@@ -87,7 +87,7 @@ final class Attempt implements SubscriptionListener {
                    Duration timeout) {
         subscribing = true;
         deadline = scheduler.scheduleIfRunning(timeout, () -> post(() -> {
-            if (subscription == null) {
+            if (subscription == null && opened == null) { // accepted, it may still wait for the catch-up
                 events.lost(this, new TransportException("node did not accept the subscription within " + timeout, true));
             }
         }));
