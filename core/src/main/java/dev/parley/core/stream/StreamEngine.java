@@ -197,6 +197,12 @@ final class StreamEngine<T> implements Attempt.Events {
             restartInNewHistory();
             return;
         }
+        if (error instanceof NodeResetException && history.moved()) {
+            // a restart's catch-up, running beside its subscribe, made the plan adopt the new history first
+            history.planMoved();
+            restartInNewHistory();
+            return;
+        }
         boolean retry = retries.allow(error);
         if (!retry && !firstAttempt.isDone()) {
             // the very first attempt failed for good: start() throws, no callback runs
