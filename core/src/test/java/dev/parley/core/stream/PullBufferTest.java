@@ -65,13 +65,7 @@ class PullBufferTest {
 
     @Test
     void aConsumerWaitingOnAnEmptyBufferWakesWhenTheRunOfArrivalsEnds() throws Exception {
-        CompletableFuture<Optional<Integer>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return buffer.poll(-1);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Optional<Integer>> waiting = waitingConsumer();
         buffer.hold();
         buffer.add(1, () -> { });
         buffer.add(2, () -> { });
@@ -84,13 +78,7 @@ class PullBufferTest {
 
     @Test
     void aValueAddedOutsideARunWakesAWaitingConsumer() throws Exception {
-        CompletableFuture<Optional<Integer>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return buffer.poll(-1);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Optional<Integer>> waiting = waitingConsumer();
         buffer.add(7, () -> { });
         assertThat(waiting.get(10, TimeUnit.SECONDS)).contains(7);
     }
@@ -119,5 +107,16 @@ class PullBufferTest {
         assertThat(buffer.poll(-1)).isEmpty();
         assertThat(buffer.isDrained()).isTrue();
         assertThat(buffer.failureAfterDrain()).isSameAs(failure);
+    }
+
+    /** A consumer waiting for a value (10 s at most), on another thread. */
+    private CompletableFuture<Optional<Integer>> waitingConsumer() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return buffer.poll(TimeUnit.SECONDS.toNanos(10));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }
