@@ -30,10 +30,9 @@ final class Delivery<T> implements StreamContext<T> {
     private final CursorBook cursors = new CursorBook();
     private final DemandWindow demand;
     private final PullBuffer<T> buffer; // null in push mode
-    private final AtomicBoolean replenishQueued = new AtomicBoolean();
     private final HandledProgress progress;
     private final ConcurrentLinkedQueue<HandledProgress.Mark> acknowledged = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean acknowledgementsQueued = new AtomicBoolean();
+    private final AtomicBoolean consumerProgressQueued = new AtomicBoolean();
     private Subscription subscription;  // the live one, or null
     private boolean sourceDone;
 
@@ -43,7 +42,7 @@ final class Delivery<T> implements StreamContext<T> {
         this.callbacks = callbacks;
         this.serial = serial;
         this.demand = new DemandWindow(options.bufferSize());
-        this.buffer = options.onValue().isPresent() ? null : new PullBuffer<>(this::consumerTook);
+        this.buffer = options.onValue().isPresent() ? null : new PullBuffer<>(this::consumerProgressed);
         this.progress = new HandledProgress(this::processed);
     }
 
@@ -77,6 +76,24 @@ final class Delivery<T> implements StreamContext<T> {
 
     /** Delivers a run of envelopes in order, as one run of the plan; true when the plan completed the stream. */
     boolean deliver(List<Envelope> envelopes) {
+        if (buffer != null) {
+            buffer.hold(); // the consumer wakes once for the run, not once per value
+        }
+        try {
+            handleRun(envelopes);
+        } finally {
+            if (buffer != null) {
+                buffer.release();
+            }
+        }
+        if (sourceDone) {
+            return true;
+        }
+        replenish();
+        return false;
+    }
+
+    private void handleRun(List<Envelope> envelopes) {
         plan.handleRun(() -> {
             for (Envelope envelope : envelopes) {
                 demand.delivered();
@@ -89,11 +106,6 @@ final class Delivery<T> implements StreamContext<T> {
                 }
             }
         });
-        if (sourceDone) {
-            return true;
-        }
-        replenish();
-        return false;
     }
 
     private void handle(Envelope envelope) {
@@ -144,17 +156,29 @@ final class Delivery<T> implements StreamContext<T> {
         }
     }
 
-    /** The pull consumer moved past a value (its thread): acknowledgements are applied in batches on the serial executor. */
+    /** The pull consumer moved past a value (its thread). */
     private void acknowledged(HandledProgress.Mark mark) {
         acknowledged.add(mark);
-        if (acknowledgementsQueued.compareAndSet(false, true)) {
+        consumerProgressed();
+    }
+
+    /**
+     * The pull consumer took or moved past values (its thread): one task on the serial executor, queued
+     * once for however many come before it runs, applies the acknowledgements in a batch and asks for
+     * the room made.
+     */
+    private void consumerProgressed() {
+        if (consumerProgressQueued.compareAndSet(false, true)) {
             serial.accept(() -> {
-                acknowledgementsQueued.set(false);
+                consumerProgressQueued.set(false);
                 List<HandledProgress.Mark> batch = new ArrayList<>();
                 for (HandledProgress.Mark next; (next = acknowledged.poll()) != null; ) {
                     batch.add(next);
                 }
-                progress.handled(batch);
+                if (!batch.isEmpty()) {
+                    progress.handled(batch);
+                }
+                replenish();
             });
         }
     }
@@ -209,16 +233,6 @@ final class Delivery<T> implements StreamContext<T> {
             if (more > 0) {
                 subscription.request(more);
             }
-        }
-    }
-
-    /** The pull consumer took a value (its thread): room for more, asked for on the serial executor. */
-    private void consumerTook() {
-        if (replenishQueued.compareAndSet(false, true)) {
-            serial.accept(() -> {
-                replenishQueued.set(false);
-                replenish();
-            });
         }
     }
 

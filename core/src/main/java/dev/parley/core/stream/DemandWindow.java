@@ -3,8 +3,10 @@ package dev.parley.core.stream;
 /**
  * Flow control toward the node: envelopes requested but not yet delivered ({@code outstanding})
  * plus values waiting in the pull buffer never exceed the window ({@code bufferSize}), so nothing
- * grows without bound. More is requested once a quarter of the window is free (or nothing is
- * outstanding), not one envelope at a time. Serial.
+ * grows without bound. More is requested once a quarter of the window is free, not one envelope at
+ * a time: also when the node has used up its demand (a consumer slower than the node), so a slow
+ * consumer costs a demand frame per quarter window, not one per value, while three quarters of
+ * the window are still buffered for it. Serial.
  */
 final class DemandWindow {
     private final long window;
@@ -35,7 +37,7 @@ final class DemandWindow {
     /** How much more to request now (0: not yet); counts it as outstanding. */
     long replenish(long buffered) {
         long free = window - outstanding - buffered;
-        if (free > 0 && (free >= threshold || outstanding == 0)) {
+        if (free >= threshold) {
             outstanding += free;
             return free;
         }

@@ -2,6 +2,8 @@ package dev.parley.core.stream;
 
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,51 +13,99 @@ import java.util.concurrent.locks.ReentrantLock;
  * free slots), so it needs no capacity check of its own. Each value carries what acknowledges it:
  * the consumer has handled a value once it comes back for the next one (or ends the stream, or a
  * Flow subscriber's {@code onNext} returned).
+ *
+ * <p>Two queues keep the two sides off each other's lock: values arrive in one (under the arrival
+ * lock), and a consumer that has run out takes all of them over in one swap, then returns them one
+ * by one under its own lock. A consumer waiting on an empty buffer is woken once per run of
+ * arrivals ({@link #hold()} ... {@link #release()}), not once per value.
  */
 final class PullBuffer<T> {
     private static final Runnable NOTHING = () -> { };
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock(); // arrivals, waiting, closing
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<Waiting<T>> values = new ArrayDeque<>();
+    private ArrayDeque<Waiting<T>> arrived = new ArrayDeque<>(); // guarded by lock
+    private int waiting; // consumers waiting for arrivals; guarded by lock
+    private boolean holding; // in a run: wake the consumer at its end; guarded by lock
+    private boolean heldArrivals; // something arrived while holding; guarded by lock
+    private volatile boolean closed;
+    private RuntimeException failure; // guarded by lock
+
+    private final ReentrantLock consumer = new ReentrantLock(); // the consumer's side
+    private ArrayDeque<Waiting<T>> taken = new ArrayDeque<>(); // guarded by consumer (swaps: both locks)
+    private volatile boolean discarded;
+
+    private final AtomicInteger buffered = new AtomicInteger(); // arrived + taken over, not yet returned
+    private final AtomicReference<Runnable> unacknowledged = new AtomicReference<>(NOTHING); // the value taken last
     private final Runnable onTake;
     private volatile Runnable onChange = NOTHING;
-    private Runnable unacknowledged = NOTHING; // the value taken last; guarded by lock
-    private boolean closed;
-    private RuntimeException failure;
 
     /** @param onTake runs on the consumer's thread after each value taken */
     PullBuffer(Runnable onTake) {
         this.onTake = onTake;
     }
 
-    /** Also tells {@code listener} (on the thread that made the change) whenever a value arrives or the buffer closes. */
+    /** Also tells {@code listener} (on the thread that made the change) whenever values arrive or the buffer closes. */
     void onChange(Runnable listener) {
         this.onChange = listener;
     }
 
     /** Adds a value; {@code acknowledge} runs (on the consumer's thread) once it has been handled. */
     void add(T value, Runnable acknowledge) {
+        boolean tell;
         lock.lock();
         try {
             if (closed) {
                 return;
             }
-            values.add(new Waiting<>(value, acknowledge));
-            changed.signalAll();
+            arrived.add(new Waiting<>(value, acknowledge));
+            buffered.incrementAndGet();
+            if (holding) {
+                heldArrivals = true;
+            } else if (waiting > 0) {
+                changed.signalAll();
+            }
+            tell = !holding;
         } finally {
             lock.unlock();
         }
-        onChange.run();
+        if (tell) {
+            onChange.run();
+        }
     }
 
-    int size() {
+    /** A run of arrivals begins: the consumer hears of them at {@link #release()}. Same thread as {@code add}. */
+    void hold() {
         lock.lock();
         try {
-            return values.size();
+            holding = true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The run of arrivals ended: a waiting consumer wakes once for all of them. */
+    void release() {
+        boolean tell;
+        lock.lock();
+        try {
+            holding = false;
+            tell = heldArrivals;
+            heldArrivals = false;
+            if (tell && waiting > 0) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (tell) {
+            onChange.run();
+        }
+    }
+
+    /** Values buffered: arrived and not yet returned to the consumer. Any thread, without locking. */
+    int size() {
+        return buffered.get();
     }
 
     /** No more values will come; waiting consumers wake up. With {@code discard} the buffered ones go too. */
@@ -65,7 +115,9 @@ final class PullBuffer<T> {
             closed = true;
             this.failure = failure;
             if (discard) {
-                values.clear();
+                discarded = true;
+                buffered.addAndGet(-arrived.size());
+                arrived.clear();
             }
             changed.signalAll();
         } finally {
@@ -81,22 +133,11 @@ final class PullBuffer<T> {
     Optional<T> poll(long timeoutNanos) throws InterruptedException {
         acknowledge();
         Waiting<T> value;
-        lock.lock();
+        consumer.lock();
         try {
-            long remaining = timeoutNanos;
-            while (values.isEmpty() && !closed) {
-                if (timeoutNanos < 0) {
-                    changed.await();
-                } else {
-                    if (remaining <= 0) {
-                        return Optional.empty();
-                    }
-                    remaining = changed.awaitNanos(remaining);
-                }
-            }
-            value = values.poll();
+            value = next(timeoutNanos);
         } finally {
-            lock.unlock();
+            consumer.unlock();
         }
         return took(value);
     }
@@ -105,40 +146,75 @@ final class PullBuffer<T> {
     Optional<T> take() {
         acknowledge();
         Waiting<T> value;
-        lock.lock();
+        consumer.lock();
         try {
-            value = values.poll();
+            value = next(0);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a poll without waiting does not wait", e);
         } finally {
-            lock.unlock();
+            consumer.unlock();
         }
         return took(value);
     }
 
-    private Optional<T> took(Waiting<T> taken) {
-        if (taken == null) {
-            return Optional.empty();
+    /** Under the consumer lock: the next value taken over, else the arrivals taken over (waiting for them if asked). */
+    private Waiting<T> next(long timeoutNanos) throws InterruptedException {
+        if (discarded && !taken.isEmpty()) {
+            buffered.addAndGet(-taken.size());
+            taken.clear();
         }
+        if (taken.isEmpty() && !takeOver(timeoutNanos)) {
+            return null;
+        }
+        buffered.decrementAndGet();
+        return taken.poll();
+    }
+
+    /** Moves every arrived value to the consumer's queue in one swap; false on timeout or when closed and empty. */
+    private boolean takeOver(long timeoutNanos) throws InterruptedException {
         lock.lock();
         try {
-            unacknowledged = taken.acknowledge;
+            long remaining = timeoutNanos;
+            while (arrived.isEmpty() && !closed) {
+                if (timeoutNanos >= 0 && remaining <= 0) {
+                    return false;
+                }
+                waiting++;
+                try {
+                    if (timeoutNanos < 0) {
+                        changed.await();
+                    } else {
+                        remaining = changed.awaitNanos(remaining);
+                    }
+                } finally {
+                    waiting--;
+                }
+            }
+            if (arrived.isEmpty()) {
+                return false;
+            }
+            ArrayDeque<Waiting<T>> empty = taken;
+            taken = arrived;
+            arrived = empty;
+            return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    private Optional<T> took(Waiting<T> value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        // another consumer thread's value still unacknowledged is done with too: never lose an acknowledgement
+        unacknowledged.getAndSet(value.acknowledge).run();
         onTake.run();
-        return Optional.of(taken.value);
+        return Optional.of(value.value);
     }
 
     /** The consumer is done with the value it took last (if it has not said so already). */
     void acknowledge() {
-        Runnable last;
-        lock.lock();
-        try {
-            last = unacknowledged;
-            unacknowledged = NOTHING;
-        } finally {
-            lock.unlock();
-        }
-        last.run();
+        unacknowledged.getAndSet(NOTHING).run();
     }
 
     private record Waiting<T>(T value, Runnable acknowledge) {
@@ -146,19 +222,17 @@ final class PullBuffer<T> {
 
     /** True once closed and drained: nothing will ever come out again. */
     boolean isDrained() {
-        lock.lock();
-        try {
-            return closed && values.isEmpty();
-        } finally {
-            lock.unlock();
-        }
+        return closed && buffered.get() == 0;
     }
 
     /** The failure the stream ended with, once closed and drained; null otherwise. */
     RuntimeException failureAfterDrain() {
+        if (!isDrained()) {
+            return null;
+        }
         lock.lock();
         try {
-            return closed && values.isEmpty() ? failure : null;
+            return failure;
         } finally {
             lock.unlock();
         }

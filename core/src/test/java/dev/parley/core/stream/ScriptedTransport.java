@@ -102,6 +102,7 @@ public final class ScriptedTransport implements Transport {
         final SubscriptionListener listener;
         final CompletableFuture<Subscription> pending = new CompletableFuture<>();
         long requested;
+        int requests; // demand frames
         boolean cancelled;
 
         public ScriptedSubscription(Map<String, Long> cursors, long initialDemand, SubscriptionListener listener) {
@@ -139,6 +140,7 @@ public final class ScriptedTransport implements Transport {
         @Override
         public void request(long n) {
             requested += n;
+            requests++;
         }
 
         @Override

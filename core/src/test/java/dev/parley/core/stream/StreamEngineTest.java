@@ -59,6 +59,40 @@ class StreamEngineTest {
     }
 
     @Test
+    void pullModeKeepsBufferedPlusInFlightWithinTheBufferAndAsksAgainBeforeTheBufferRunsEmpty() throws Exception {
+        int bufferSize = 16;
+        int total = 1_000;
+        MessageStream<String> stream = net.runtime.start(new OneTopicPlan(),
+                StreamOptions.<String>builder().bufferSize(bufferSize).build());
+        DefaultMessageStream<String> pull = (DefaultMessageStream<String>) stream;
+        ScriptedSubscription node = net.transport.last();
+        int delivered = 0;
+        int taken = 0;
+        while (taken < total) {
+            // the node sends what it may, in runs of up to 5 (what a node has at hand)
+            long granted = node.initialDemand + node.requested;
+            int run = (int) Math.min(Math.min(5, granted - delivered), total - delivered);
+            if (run > 0) {
+                node.deliver(envelopes(delivered + 1, delivered + run));
+                delivered += run;
+            }
+            // the consumer reads three values per run: slower than the node, so the buffer fills at times
+            for (int i = 0; i < 3 && pull.bufferedForTest() > 0; i++) {
+                assertThat(stream.poll(Duration.ZERO)).contains(Integer.toString(++taken));
+                long inFlight = node.initialDemand + node.requested - delivered;
+                assertThat(pull.bufferedForTest() + inFlight).as("buffered + in flight after %d", taken)
+                        .isLessThanOrEqualTo(bufferSize);
+                if (pull.bufferedForTest() == 0 && delivered < total) {
+                    assertThat(inFlight).as("demand asked before the buffer ran empty (after %d)", taken)
+                            .isGreaterThanOrEqualTo(bufferSize / 2);
+                }
+            }
+        }
+        assertThat(node.requests).as("demand frames for %d values: one per quarter window at most", total)
+                .isLessThanOrEqualTo(total / (bufferSize / 4));
+    }
+
+    @Test
     void aPlanThatCompletesEndsTheStreamAndPullConsumersStillReadWhatCameBefore() throws Exception {
         OneTopicPlan plan = new OneTopicPlan() {
             @Override
