@@ -43,7 +43,7 @@ public final class EnvelopeProcessor {
     // message, its hash computed once for the store's look-ups; bounded like the content types
     private final Map<String, String> conversationIds = new ConcurrentHashMap<>();
     // the content type of the last message, compared by its bytes: most messages repeat it, and so
-    // need neither a string decoded nor a hash computed for the cache
+    // need neither a string decoded, nor a hash computed for the cache, nor the codecs searched
     private volatile KnownType lastType;
     private final String inboxId;
     private final MessageStore store;
@@ -115,8 +115,9 @@ public final class EnvelopeProcessor {
         KnownType known = lastType;
         PayloadFields payload = parse(envelope, bytes -> PayloadFields.read(bytes, known == null ? null : known.text),
                 "message");
-        ContentTypeId type = contentType(payload, known);
-        Optional<ContentCodec<?>> codec = codecs.find(type);
+        KnownType resolved = contentType(payload, known);
+        ContentTypeId type = resolved.type;
+        Optional<ContentCodec<?>> codec = resolved.codec;
         Object content = codec.isPresent() ? decode(codec.get(), type, payload, envelope) : null;
         Optional<ConversationRecord> conversation = storedAfter(conversationId, content, envelope.sequence());
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
@@ -164,18 +165,25 @@ public final class EnvelopeProcessor {
         return cached(conversationIds, MAX_CACHED_TOPICS, topic, Topics::subject);
     }
 
-    /** The payload's content type: the last one resolved when the bytes are the same, else from the cache. */
-    private ContentTypeId contentType(PayloadFields payload, KnownType known) {
+    /**
+     * The payload's content type and its codec: the last ones resolved when the bytes are the same (a
+     * client's codecs do not change), else from the cache and the codecs.
+     */
+    private KnownType contentType(PayloadFields payload, KnownType known) {
         if (known != null && payload.typeIs(known.text)) {
-            return known.type;
+            return known;
         }
         ContentTypeId type = cached(contentTypes, MAX_CACHED_CONTENT_TYPES, payload.type(), ContentTypeId::parse);
-        lastType = new KnownType(payload.typeBytes(), type);
-        return type;
+        KnownType resolved = new KnownType(payload.typeBytes(), type, codecs.find(type));
+        lastType = resolved;
+        return resolved;
     }
 
-    /** A content type's UTF-8 text (valid: a payload carried it) and what it parsed to. Immutable, so shared without a lock. */
-    private record KnownType(byte[] text, ContentTypeId type) {
+    /**
+     * A content type's UTF-8 text (valid: a payload carried it), what it parsed to and the codec that
+     * decodes it. Immutable, so shared between threads without a lock.
+     */
+    private record KnownType(byte[] text, ContentTypeId type, Optional<ContentCodec<?>> codec) {
     }
 
     /** {@code cache}'s value of {@code key}; computed when missing, and kept while the cache has fewer than {@code max}. */

@@ -54,8 +54,7 @@ class EnvelopeProcessorTest {
     @Test
     void aContentTypeThatIsNotUtf8IsRefusedAfterAValidOne() {
         processor.message(envelope("parley.dev/text:1.0", ByteString.copyFromUtf8("hi"), ""));
-        byte[] payload = MessagePayload.newBuilder().setContentTypeBytes(ByteString.copyFrom(new byte[] {'p', (byte) 0xC3}))
-                .setContent(ByteString.copyFromUtf8("x")).build().toByteArray();
+        byte[] payload = new byte[] {(MessagePayload.CONTENT_TYPE_FIELD_NUMBER << 3) | 2, 2, 'p', (byte) 0xC3};
 
         assertThatThrownBy(() -> processor.message(new Envelope(TOPIC, ++sequence, 0, payload, "k", "other")))
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("malformed message");
