@@ -34,7 +34,6 @@ final class IdempotencyIndex {
     private final long k1;
     private long[] slots = new long[MIN_SLOTS]; // hash's high 32 bits | the sequence's low 32 bits; 0: empty
     private int mask = MIN_SLOTS - 1;
-    private int shift = Long.numberOfLeadingZeros(MIN_SLOTS - 1); // 64 - log2(slots): home is the hash's top bits
     private int size;
 
     IdempotencyIndex(Entries entries) {
@@ -79,7 +78,7 @@ final class IdempotencyIndex {
         if (2 * (size + 1) > slots.length) { // at most half the slots full
             grow();
         }
-        put(slots, mask, shift, hash | (sequence & 0xffffffffL));
+        put(slots, mask, hash | (sequence & 0xffffffffL));
         size++;
     }
 
@@ -115,18 +114,9 @@ final class IdempotencyIndex {
         return longest;
     }
 
-    /**
-     * Where look-ups of a hash (or of the slot holding it) start: the top bits of the hash, kept in the
-     * slot. Top bits keep homes in the order of the hashes at every size, so a growth reads the old
-     * table in order and writes the new one nearly in order (the entries of home h go to 2h or 2h + 1)
-     * instead of one cache miss per entry.
-     */
+    /** Where look-ups of a hash (or of the slot holding it) start: from the hash's bits, kept in the slot. */
     private int home(long hashOrSlot) {
-        return home(hashOrSlot, shift);
-    }
-
-    private static int home(long hashOrSlot, int shift) {
-        return (int) (hashOrSlot >>> shift);
+        return (int) (hashOrSlot >>> 32) & mask;
     }
 
     /** Backward-shift deletion: moves later entries of the run into the gap, so no tombstones build up. */
@@ -146,19 +136,17 @@ final class IdempotencyIndex {
         long[] old = slots;
         long[] grown = new long[2 * old.length];
         int grownMask = grown.length - 1;
-        int grownShift = shift - 1;
         for (long slot : old) {
             if (slot != 0) {
-                put(grown, grownMask, grownShift, slot);
+                put(grown, grownMask, slot);
             }
         }
         slots = grown;
         mask = grownMask;
-        shift = grownShift;
     }
 
-    private static void put(long[] slots, int mask, int shift, long slot) {
-        int i = home(slot, shift);
+    private static void put(long[] slots, int mask, long slot) {
+        int i = (int) (slot >>> 32) & mask;
         while (slots[i] != 0) {
             i = (i + 1) & mask;
         }
