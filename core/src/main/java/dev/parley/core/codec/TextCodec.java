@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
  * Text has no fallback (every client decodes it, as XMTP's text codec), so its content goes on the
  * wire and into every store once.
  */
-public final class TextCodec implements ContentCodec<String> {
+public final class TextCodec implements ContentCodec<String>, RangeDecoder<String> {
+    private static final char REPLACEMENT = '\uFFFD';
+
     @Override
     public ContentTypeId contentType() {
         return ContentTypeId.TEXT;
@@ -27,25 +29,28 @@ public final class TextCodec implements ContentCodec<String> {
 
     @Override
     public String decode(byte[] bytes) {
-        if (isAscii(bytes)) {
-            return new String(bytes, StandardCharsets.US_ASCII); // most text: one copy, no decoder
-        }
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /**
+     * The JDK's own decoding first (ASCII is one vectorised check and one copy): it replaces malformed
+     * input with U+FFFD, so a result without one came from valid UTF-8 and equals the strict decoding;
+     * only text holding a U+FFFD (sent, or replaced) is decoded again strictly, to tell the two apart.
+     */
+    @Override
+    public String decode(byte[] bytes, int offset, int length) {
+        String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        return text.indexOf(REPLACEMENT) < 0 ? text : strict(bytes, offset, length);
+    }
+
+    private static String strict(byte[] bytes, int offset, int length) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
         } catch (CharacterCodingException e) {
             throw new ProtocolException("text content is not valid UTF-8", e);
         }
-    }
-
-    private static boolean isAscii(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

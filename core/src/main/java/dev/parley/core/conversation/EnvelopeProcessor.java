@@ -1,6 +1,5 @@
 package dev.parley.core.conversation;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
@@ -11,12 +10,12 @@ import dev.parley.DecodedMessage;
 import dev.parley.GroupUpdated;
 import dev.parley.ProtocolException;
 import dev.parley.core.codec.Codecs;
+import dev.parley.core.codec.RangeDecoder;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
 import dev.parley.internal.Topics;
 import dev.parley.protocol.Consent;
 import dev.parley.protocol.ConsentUpdate;
-import dev.parley.protocol.MessagePayload;
 import dev.parley.protocol.Welcome;
 import dev.parley.spi.Envelope;
 
@@ -43,6 +42,9 @@ public final class EnvelopeProcessor {
     // conversation ids by topic, so a conversation's messages share one id string: no substring per
     // message, its hash computed once for the store's look-ups; bounded like the content types
     private final Map<String, String> conversationIds = new ConcurrentHashMap<>();
+    // the content type of the last message, compared by its bytes: most messages repeat it, and so
+    // need neither a string decoded, nor a hash computed for the cache, nor the codecs searched
+    private volatile KnownType lastType;
     private final String inboxId;
     private final MessageStore store;
     private final Codecs codecs;
@@ -110,15 +112,16 @@ public final class EnvelopeProcessor {
     /** {@link #message}, with the consent its conversation was judged by. */
     public Received receive(Envelope envelope) {
         String conversationId = conversationIdOf(envelope.topic());
-        MessagePayload payload = parse(envelope, EnvelopeProcessor::messagePayload, "message");
-        ContentTypeId type = contentType(payload.getContentType());
-        Optional<ContentCodec<?>> codec = codecs.find(type);
-        Object content = codec.isPresent() ? decode(codec.get(), type, payload.getContent().toByteArray(), envelope)
-                : null;
+        KnownType known = lastType;
+        PayloadFields payload = parse(envelope, bytes -> PayloadFields.read(bytes, known == null ? null : known.text),
+                "message");
+        KnownType resolved = contentType(payload, known);
+        ContentTypeId type = resolved.type;
+        Optional<ContentCodec<?>> codec = resolved.codec;
+        Object content = codec.isPresent() ? decode(codec.get(), type, payload, envelope) : null;
         Optional<ConversationRecord> conversation = storedAfter(conversationId, content, envelope.sequence());
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
-                envelope.senderInboxId(), envelope.timestampNs(), type, content,
-                payload.getFallback().isEmpty() ? null : payload.getFallback());
+                envelope.senderInboxId(), envelope.timestampNs(), type, content, payload.fallbackOrNull());
         ConsentState consent = consentOf(conversationId, () -> conversation);
         if (consent != ConsentState.DENIED) {
             store.putMessage(message, envelope.sequence());
@@ -162,8 +165,25 @@ public final class EnvelopeProcessor {
         return cached(conversationIds, MAX_CACHED_TOPICS, topic, Topics::subject);
     }
 
-    private ContentTypeId contentType(String text) {
-        return cached(contentTypes, MAX_CACHED_CONTENT_TYPES, text, ContentTypeId::parse);
+    /**
+     * The payload's content type and its codec: the last ones resolved when the bytes are the same (a
+     * client's codecs do not change), else from the cache and the codecs.
+     */
+    private KnownType contentType(PayloadFields payload, KnownType known) {
+        if (known != null && payload.typeIs(known.text)) {
+            return known;
+        }
+        ContentTypeId type = cached(contentTypes, MAX_CACHED_CONTENT_TYPES, payload.type(), ContentTypeId::parse);
+        KnownType resolved = new KnownType(payload.typeBytes(), type, codecs.find(type));
+        lastType = resolved;
+        return resolved;
+    }
+
+    /**
+     * A content type's UTF-8 text (valid: a payload carried it), what it parsed to and the codec that
+     * decodes it. Immutable, so shared between threads without a lock.
+     */
+    private record KnownType(byte[] text, ContentTypeId type, Optional<ContentCodec<?>> codec) {
     }
 
     /** {@code cache}'s value of {@code key}; computed when missing, and kept while the cache has fewer than {@code max}. */
@@ -197,25 +217,17 @@ public final class EnvelopeProcessor {
     }
 
     /** A codec (possibly the user's) failing on what a peer sent is a protocol error of that envelope, whatever it threw. */
-    private static Object decode(ContentCodec<?> codec, ContentTypeId type, byte[] bytes, Envelope envelope) {
+    private static Object decode(ContentCodec<?> codec, ContentTypeId type, PayloadFields payload, Envelope envelope) {
         try {
-            return codec.decode(bytes);
+            return codec instanceof RangeDecoder<?> inPlace
+                    ? inPlace.decode(payload.bytes, payload.contentAt, payload.contentLength)
+                    : codec.decode(payload.contentCopy());
         } catch (ProtocolException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new ProtocolException("undecodable " + type + " content at " + envelope.topic() + "#"
                     + envelope.sequence() + ": " + e, e);
         }
-    }
-
-    /**
-     * Parsed without copying the content: it stays a view of the envelope's payload (which nothing
-     * changes), and is copied once, for the codec.
-     */
-    private static MessagePayload messagePayload(byte[] bytes) throws InvalidProtocolBufferException {
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        in.enableAliasing(true);
-        return MessagePayload.parser().parseFrom(in);
     }
 
     private interface Parser<M> {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Message ids: the first 16 bytes, in hexadecimal, of SHA-256 over the UTF-8 of
@@ -14,12 +13,13 @@ import java.util.HexFormat;
  */
 final class MessageIds {
     private static final ThreadLocal<MessageIds> PER_THREAD = ThreadLocal.withInitial(MessageIds::new);
-    private static final HexFormat HEX = HexFormat.of();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final int ID_BYTES = 16;
 
     private final MessageDigest sha256;
     private final byte[] digest = new byte[32];
     private final byte[] sequenceDigits = new byte[20]; // '#' and up to 19 digits
+    private final byte[] hex = new byte[2 * ID_BYTES];
     private String lastTopic;
     private byte[] lastTopicBytes;
 
@@ -52,7 +52,11 @@ final class MessageIds {
         } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
-        return HEX.formatHex(digest, 0, ID_BYTES);
+        for (int i = 0; i < ID_BYTES; i++) { // HexFormat's lower case, without its StringBuilder and second copy
+            hex[2 * i] = HEX_DIGITS[(digest[i] >> 4) & 0xf];
+            hex[2 * i + 1] = HEX_DIGITS[digest[i] & 0xf];
+        }
+        return new String(hex, StandardCharsets.ISO_8859_1);
     }
 
     /** Writes "#" and the decimal {@code sequence} (not negative) at the end of the buffer; returns where they start. */

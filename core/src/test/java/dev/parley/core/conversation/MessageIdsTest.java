@@ -23,6 +23,13 @@ class MessageIdsTest {
     }
 
     @Test
+    void idsAreThoseEveryClientAlreadyUses() { // fixed values: a change of the derivation fails here
+        assertThat(EnvelopeProcessor.messageId("conv/0123456789abcdef0123456789abcdef", 42))
+                .isEqualTo("37db9c8a11b546f902312e5aa70c14e4");
+        assertThat(EnvelopeProcessor.messageId("welcome/ü-日本", 7)).isEqualTo("3e6b21c48732d07b05a7e229cdb7e747");
+    }
+
+    @Test
     void theSameOnEveryThread() throws Exception {
         String[] onOtherThread = new String[1];
         Thread other = new Thread(() -> onOtherThread[0] = EnvelopeProcessor.messageId("conv/x", 7));

@@ -20,7 +20,7 @@ final class InboxAccounts {
      * A topic an inbox may write, parsed: its kind ({@code conv/}, {@code prefs/}) and subject (the
      * conversation or inbox id), kept as one instance so a publish to it neither parses nor copies.
      */
-    record WritableTopic(String kind, String subject) {
+    record WritableTopic(String topic, String kind, String subject) {
     }
 
     /**
@@ -36,6 +36,11 @@ final class InboxAccounts {
         private final String inboxId;
         private final InboxAccounts accounts;
         private final ConcurrentMap<String, WritableTopic> writableTopics = new ConcurrentHashMap<>();
+        // the last topic found in writableTopics: publishes come in runs to one topic, each with a new
+        // string (decoded from a frame, or built by the caller), which equals() compares in a few
+        // vector steps where the map's look-up would first hash it. Read and written without a lock:
+        // a WritableTopic is immutable, so any instance seen is whole.
+        private WritableTopic lastWritable;
         // guarded by this
         private int sessions;
         private long bytesInFlight;
@@ -52,13 +57,21 @@ final class InboxAccounts {
 
         /** {@code topic} parsed, if {@link #foundWritable} was told of it; else {@code null}. */
         WritableTopic knownWritable(String topic) {
-            return writableTopics.get(topic);
+            WritableTopic last = lastWritable;
+            if (last != null && last.topic().equals(topic)) {
+                return last;
+            }
+            WritableTopic found = writableTopics.get(topic);
+            if (found != null) {
+                lastWritable = found;
+            }
+            return found;
         }
 
-        /** The access check allowed this inbox to write {@code topic} (remembered up to a bound). */
-        void foundWritable(String topic, WritableTopic parsed) {
+        /** The access check allowed this inbox to write {@code parsed.topic()} (remembered up to a bound). */
+        void foundWritable(WritableTopic parsed) {
             if (writableTopics.size() < MAX_WRITABLE_TOPICS) {
-                writableTopics.putIfAbsent(topic, parsed);
+                writableTopics.putIfAbsent(parsed.topic(), parsed);
             }
         }
 

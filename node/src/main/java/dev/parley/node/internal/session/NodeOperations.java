@@ -188,9 +188,10 @@ public final class NodeOperations {
         String inboxId = inbox.inboxId();
         InboxAccounts.WritableTopic writable = inbox.knownWritable(topic);
         if (writable == null) {
-            InboxAccounts.WritableTopic parsed = new InboxAccounts.WritableTopic(Topics.kind(topic), Topics.subject(topic));
+            InboxAccounts.WritableTopic parsed = new InboxAccounts.WritableTopic(topic, Topics.kind(topic),
+                    Topics.subject(topic));
             StoreFailures.checking(() -> policy.checkWrite(inboxId, parsed.kind(), parsed.subject(), topic));
-            inbox.foundWritable(topic, parsed);
+            inbox.foundWritable(parsed);
             writable = parsed;
         }
         String subject = writable.subject();

@@ -59,15 +59,31 @@ class InboxAccountsTest {
     @Test
     void writableTopicsAreRememberedUpToABound() {
         InboxAccounts.Account account = accounts.sessionStarted("alice", 1);
-        InboxAccounts.WritableTopic a = new InboxAccounts.WritableTopic("conv/", "a");
+        InboxAccounts.WritableTopic a = new InboxAccounts.WritableTopic("conv/a", "conv/", "a");
         assertThat(account.knownWritable("conv/a")).isNull();
-        account.foundWritable("conv/a", a);
+        account.foundWritable(a);
         assertThat(account.knownWritable(new String("conv/a"))).isSameAs(a);
         for (int i = 0; i < 5_000; i++) {
-            account.foundWritable("conv/" + i, new InboxAccounts.WritableTopic("conv/", String.valueOf(i)));
+            account.foundWritable(new InboxAccounts.WritableTopic("conv/" + i, "conv/", String.valueOf(i)));
         }
         assertThat(account.knownWritable("conv/a")).isSameAs(a);
         assertThat(account.knownWritable("conv/4999")).as("past the bound: checked again each time").isNull();
+    }
+
+    @Test
+    void theLastTopicAnsweredForgetsNoOtherTopic() {
+        InboxAccounts.Account account = accounts.sessionStarted("alice", 1);
+        InboxAccounts.WritableTopic a = new InboxAccounts.WritableTopic("conv/a", "conv/", "a");
+        InboxAccounts.WritableTopic b = new InboxAccounts.WritableTopic("conv/b", "conv/", "b");
+        account.foundWritable(a);
+        account.foundWritable(b);
+        for (int round = 0; round < 3; round++) {
+            assertThat(account.knownWritable(new String("conv/a"))).isSameAs(a);
+            assertThat(account.knownWritable(new String("conv/a"))).isSameAs(a);
+            assertThat(account.knownWritable(new String("conv/b"))).isSameAs(b);
+            assertThat(account.knownWritable("conv/c")).isNull();
+            assertThat(account.knownWritable("conv/")).isNull();
+        }
     }
 
     @Test

@@ -73,6 +73,24 @@ class IdempotencyIndexTest {
     }
 
     @Test
+    void everyKeyStaysFoundAndProbesStayShortThroughGrowths() {
+        List<String> keys = new ArrayList<>();
+        for (long sequence = 1; sequence <= 1 << 17; sequence++) {
+            String key = "key-" + sequence;
+            keysBySequence.put(sequence, key);
+            index.add(index.hash(key), sequence);
+            keys.add(key);
+            if (Long.bitCount(sequence) == 1) { // just after a growth, and before the next
+                for (int i = 0; i < keys.size(); i++) {
+                    assertThat(index.find(keys.get(i), index.hash(keys.get(i)))).isEqualTo(i + 1L);
+                }
+                assertThat(index.find("absent", index.hash("absent"))).isEqualTo(IdempotencyIndex.NONE);
+                assertThat(index.longestProbe()).as("at " + sequence + " keys").isLessThan(64);
+            }
+        }
+    }
+
+    @Test
     void aRemovedKeyIsForgottenAndOthersOfItsRunStayFound() {
         for (long sequence = 1; sequence <= 1000; sequence++) {
             keysBySequence.put(sequence, "key-" + sequence);
