@@ -2,6 +2,7 @@ package dev.parley.node.internal.store.sqlite;
 
 import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.internal.store.NodeStoreContract;
+import dev.parley.node.internal.store.TestClock;
 import dev.parley.ConversationType;
 import dev.parley.PermissionDeniedException;
 import dev.parley.node.store.Appended;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -80,8 +82,15 @@ class SqliteNodeStoreTest extends NodeStoreContract {
         assertThat(migrated.storedBytes("bob")).isEqualTo(7);
     }
 
+    /** Takes a database of schema version 4 back to what a node of version 3 left (with an index by timestamp). */
+    private static void undoVersion4(Connection raw) throws Exception {
+        raw.createStatement().execute("CREATE INDEX messages_by_time ON messages (ts)");
+        raw.createStatement().execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+    }
+
     /** Takes a database of schema version 3 back to what a node of version 2 left (members without spans or admins). */
     private static void undoVersion3(Connection raw) throws Exception {
+        undoVersion4(raw);
         for (String sql : List.of(
                 "CREATE TABLE members (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
                         + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID",
@@ -113,6 +122,48 @@ class SqliteNodeStoreTest extends NodeStoreContract {
         assertThat(append(migrated, "conv/c1", "hello", "k").envelope().sequence()).isEqualTo(1);
         assertThat(migrated.appendToConversation("c1", bytes("m"), "k2", "b"))
                 .succeedsWithin(WAIT).extracting(a -> a.envelope().sequence()).isEqualTo(2L);
+    }
+
+    @Test
+    void aVersion3DatabaseLosesItsIndexByTimeAndStillTrimsByAge() throws Exception {
+        append("t", "old");
+        wallClock.advance(Duration.ofHours(2));
+        append("t", "new");
+        store.close();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley-node.db"))) {
+            undoVersion4(raw);
+        }
+
+        NodeStore migrated = track(SqliteNodeStore.open(dir, new NodeClock(wallClock)));
+
+        assertThat(migrated.read("t", 0, 10)).extracting(Envelope::sequence).containsExactly(1L, 2L);
+        assertThat(migrated.trim(new Retention(Optional.of(Duration.ofHours(1)), OptionalLong.empty()))).isEqualTo(1);
+        assertThat(migrated.read("t", 0, 10)).extracting(Envelope::sequence).containsExactly(2L);
+        migrated.close();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley-node.db"));
+             ResultSet rs = raw.createStatement().executeQuery(
+                     "SELECT (SELECT count(*) FROM sqlite_schema WHERE name = 'messages_by_time'),"
+                             + " (SELECT value FROM meta WHERE key = 'schema_version')")) {
+            assertThat(rs.getInt(1)).isZero();
+            assertThat(rs.getString(2)).isEqualTo(Integer.toString(SqliteSchema.VERSION));
+        }
+    }
+
+    @Test
+    void aClockThatWentBackAcrossAReopenNeverLeavesAHoleInATopic() {
+        wallClock.advance(Duration.ofHours(2));
+        append("t", "stamped late");
+        store.close();
+        TestClock setBack = new TestClock(); // two hours behind the clock the first entry was stamped by
+        NodeStore reopened = track(SqliteNodeStore.open(dir, new NodeClock(setBack)));
+        append(reopened, "t", "stamped early", "k2");
+        setBack.advance(Duration.ofMinutes(90));
+
+        // the second entry is stamped before the cut, the first after it: the topic keeps both, in order
+        assertThat(reopened.trim(new Retention(Optional.of(Duration.ofHours(1)), OptionalLong.empty()))).isZero();
+
+        assertThat(reopened.read("t", 0, 10)).extracting(Envelope::sequence).containsExactly(1L, 2L);
+        assertThat(reopened.firstRetained("t")).isEqualTo(1);
     }
 
     @Test
