@@ -57,8 +57,10 @@ import java.util.regex.Pattern;
 public class NodeStoreBenchmark {
     static final int BATCH = 4_000;
     static final int PER_PUBLISHER = 32;
-    /** The node store's threads ({@code parley-store-<dir>-writer}, {@code -syncer}) and the baseline's. */
-    private static final Pattern STORE_THREADS = Pattern.compile("(parley-store-|bench-bare-sqlite-).*");
+    /** The node store's writer thread ({@code parley-store-<dir>-writer-N}) and the baseline's. */
+    private static final Pattern WRITERS = Pattern.compile("parley-store-.*-writer-\\d+|bench-bare-sqlite-writer");
+    /** The threads that fsync the log. */
+    private static final Pattern SYNCERS = Pattern.compile("parley-store-.*-syncer-\\d+|bench-bare-sqlite-syncer");
 
     @Param({"memory", "sqlite", "postgresql", "sqlite-bare"})
     public String store;
@@ -127,9 +129,9 @@ public class NodeStoreBenchmark {
     public void stop(Cost cost, IterationParams iteration) throws Exception {
         double perPublish = 1e3 * Math.max(1, published);
         cost.processCpuUsPerPublish = Bench.share((ThreadCpu.process() - processCpuAtStart) / perPublish, iteration);
-        cost.writerCpuUsPerPublish = Bench.share(ThreadCpu.ofThreadsNamed(STORE_THREADS, "-writer") / perPublish,
+        cost.writerCpuUsPerPublish = Bench.share(ThreadCpu.ofThreadsNamed(WRITERS) / perPublish,
                 iteration);
-        cost.syncerCpuUsPerPublish = Bench.share(ThreadCpu.ofThreadsNamed(STORE_THREADS, "-syncer") / perPublish,
+        cost.syncerCpuUsPerPublish = Bench.share(ThreadCpu.ofThreadsNamed(SYNCERS) / perPublish,
                 iteration);
         if (bare != null) {
             bare.close();

@@ -19,12 +19,11 @@ final class ThreadCpu {
         return OS.getProcessCpuTime();
     }
 
-    /** CPU time used so far by the live threads whose name matches {@code name} and ends with {@code suffix}, ns. */
-    static long ofThreadsNamed(Pattern name, String suffix) {
+    /** CPU time used so far by the live threads whose name matches {@code name}, ns. */
+    static long ofThreadsNamed(Pattern name) {
         long total = 0;
         for (ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-            if (thread != null && thread.getThreadName().endsWith(suffix)
-                    && name.matcher(thread.getThreadName()).matches()) {
+            if (thread != null && name.matcher(thread.getThreadName()).matches()) {
                 total += Math.max(0, THREADS.getThreadCpuTime(thread.getThreadId()));
             }
         }
