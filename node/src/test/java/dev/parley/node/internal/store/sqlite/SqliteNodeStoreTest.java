@@ -253,22 +253,11 @@ class SqliteNodeStoreTest extends NodeStoreContract {
 
     @Test
     void aCommittedBatchIsNeitherAcknowledgedNorReadBeforeTheLogIsSynced() throws Exception {
-        append("t", "durable");
-        SqliteNodeStore sqlite = (SqliteNodeStore) store;
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        sqlite.wal().beforeSync = () -> {
-            held.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        SyncerHold hold = holdSyncerAfterOneEntry();
         CompletableFuture<Appended> pending = store.append("t", bytes("pending"), "k-pending", "sender");
         CompletableFuture<Appended> first = store.append("u", bytes("new topic"), "k-u", "sender");
         try {
-            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue(); // committed; the syncer waits before its fsync
+            assertThat(hold.held().await(10, TimeUnit.SECONDS)).isTrue(); // committed; the syncer waits before its fsync
             // in the file, visible to readers ("first" too if it came in the same drain, else it waits for the sync)
             assertThat(committedEntries(2)).isGreaterThanOrEqualTo(2);
             assertThat(pending).isNotDone();
@@ -278,8 +267,7 @@ class SqliteNodeStoreTest extends NodeStoreContract {
             assertThat(store.read("u", 0, 10)).isEmpty();
             assertThat(store.lastSequence("u")).isZero();
         } finally {
-            sqlite.wal().beforeSync = () -> { };
-            release.countDown();
+            hold.letGo();
         }
         assertThat(pending.get(10, TimeUnit.SECONDS).envelope().sequence()).isEqualTo(2);
         assertThat(first.get(10, TimeUnit.SECONDS).envelope().sequence()).isEqualTo(1);
@@ -289,26 +277,15 @@ class SqliteNodeStoreTest extends NodeStoreContract {
 
     @Test
     void writesThatComeWhileTheLogIsSyncedWaitInOneTransactionForTheNextCommit() throws Exception {
-        append("t", "durable");
-        SqliteNodeStore sqlite = (SqliteNodeStore) store;
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        sqlite.wal().beforeSync = () -> {
-            held.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        SyncerHold hold = holdSyncerAfterOneEntry();
         List<CompletableFuture<Appended>> appends = new CopyOnWriteArrayList<>();
         try {
             appends.add(store.append("t", bytes("committed first"), "k1", "sender"));
-            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue(); // its commit is being synced
+            assertThat(hold.held().await(10, TimeUnit.SECONDS)).isTrue(); // its commit is being synced
             for (String topic : List.of("u", "v")) { // two drains: each waits until the writer applied it
                 appends.add(store.append(topic, bytes("meanwhile"), "k-" + topic, "sender"));
                 CountDownLatch applied = new CountDownLatch(1);
-                sqlite.writer().submit(new PendingWrite<Void>() {
+                hold.store().writer().submit(new PendingWrite<Void>() {
                     @Override
                     Void apply(WriteBatch batch) {
                         applied.countDown();
@@ -321,13 +298,36 @@ class SqliteNodeStoreTest extends NodeStoreContract {
             assertThat(committedEntries(2)).isEqualTo(2); // "durable" and "committed first" only: no commit meanwhile
             assertThat(appends).noneMatch(CompletableFuture::isDone);
         } finally {
-            sqlite.wal().beforeSync = () -> { };
-            release.countDown();
+            hold.letGo();
         }
         assertThat(CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
         assertThat(committedEntries(4)).isEqualTo(4);
         assertThat(store.read("u", 0, 10)).extracting(Envelope::sequence).containsExactly(1L);
         assertThat(store.read("v", 0, 10)).extracting(Envelope::sequence).containsExactly(1L);
+    }
+
+    /** The store, with the syncer counting {@code held} down before each fsync and then waiting (≤ 10 s) for {@code release}. */
+    private record SyncerHold(SqliteNodeStore store, CountDownLatch held, CountDownLatch release) {
+        /** Lets the syncer go on, and holds it no more. */
+        void letGo() {
+            store.wal().beforeSync = () -> { };
+            release.countDown();
+        }
+    }
+
+    /** Appends a first, durable entry to "t", then holds the syncer before its next fsyncs. */
+    private SyncerHold holdSyncerAfterOneEntry() {
+        append("t", "durable");
+        SyncerHold hold = new SyncerHold((SqliteNodeStore) store, new CountDownLatch(1), new CountDownLatch(1));
+        hold.store().wal().beforeSync = () -> {
+            hold.held().countDown();
+            try {
+                hold.release().await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        return hold;
     }
 
     /** Entries in the file as a reader sees them, once there are {@code expected} (or after 10 s). */
