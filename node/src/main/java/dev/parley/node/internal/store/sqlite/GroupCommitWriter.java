@@ -26,11 +26,11 @@ import java.util.function.Consumer;
  * write-ahead log durable ({@link WalSync}: one fsync for every commit made since the last one).
  * The writer commits when the syncer is free (at once when nothing is being synced); while the
  * syncer is busy it goes on applying what comes in the same transaction (until it holds
- * {@value #MAX_BATCH} writes), so a commit holds everything the next fsync can cover. Only after that fsync are new entries reported (on the syncer
- * thread; the listener only hands work on) and futures completed, in chunks on a small pool, so the
- * callers' continuations (network sends) run in parallel: a write is acknowledged only once it is
- * on disk. A failed transaction (or fsync) fails its writes with a {@link StoreException}; the
- * writer goes on with the next one.
+ * {@value #MAX_BATCH} writes), so a commit holds everything the next fsync can cover. Only after
+ * that fsync are new entries reported (on the syncer thread; the listener only hands work on) and
+ * futures completed, in chunks on a small pool, so the callers' continuations (network sends) run
+ * in parallel: a write is acknowledged only once it is on disk. A failed transaction (or fsync)
+ * fails its writes with a {@link StoreException}; the writer goes on with the next one.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -104,7 +104,7 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             queue.drainTo(drained, MAX_BATCH - 1);
             boolean last = drained.remove(Stop.INSTANCE);
-            if (drained.remove(SyncerIdle.INSTANCE)) {
+            if (drained.removeIf(write -> write == SyncerIdle.INSTANCE)) {
                 syncing = false;
             }
             apply(drained);
@@ -125,14 +125,15 @@ final class GroupCommitWriter implements AutoCloseable {
         if (writes.isEmpty()) {
             return;
         }
+        boolean begin = open.isEmpty();
+        open.addAll(writes); // a failure fails them all, applied or not
         try {
             if (batch == null) {
                 batch = batches.prepare();
             }
-            if (open.isEmpty()) {
+            if (begin) {
                 batch.begin();
             }
-            open.addAll(writes); // a failure fails them all, applied or not
             for (PendingWrite<?> write : writes) {
                 write.applyIn(batch);
             }
