@@ -216,6 +216,27 @@ public abstract class NodeStoreContract {
     }
 
     @Test
+    void trimByAgeAndCountTogetherTakeEachTopicsOldestOnly() {
+        append("old", "o1");
+        append("old", "o2");
+        append("mixed", "m1");
+        append("mixed", "m2");
+        wallClock.advance(Duration.ofHours(2));
+        LongStream.rangeClosed(3, 6).forEach(i -> append("mixed", "m" + i));
+        append("young", "y1");
+
+        Retention retention = new Retention(Optional.of(Duration.ofHours(1)), OptionalLong.of(3));
+        assertThat(store.trim(retention)).isEqualTo(5); // old: 2 by age; mixed: 2 by age, 1 more by count
+
+        assertThat(store.read("old", 0, 100)).isEmpty();
+        assertThat(store.firstRetained("old")).isEqualTo(3);
+        assertThat(store.read("mixed", 0, 100)).extracting(Envelope::sequence).containsExactly(4L, 5L, 6L);
+        assertThat(store.firstRetained("mixed")).isEqualTo(4);
+        assertThat(store.read("young", 0, 100)).extracting(Envelope::sequence).containsExactly(1L);
+        assertThat(store.trim(retention)).isZero();
+    }
+
+    @Test
     void trimmingEverythingNeverLowersTheLastSequence() {
         append("t", "a");
         append("t", "b");

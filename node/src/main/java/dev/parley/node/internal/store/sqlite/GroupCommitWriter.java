@@ -20,16 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Group commit: every write goes to one queue, drained by one writer thread; whatever is waiting
- * when the thread comes round is one transaction (at most {@value #MAX_BATCH} writes). Writes are
- * applied in the order they were submitted. The writer connection commits without waiting for the
- * disk ({@code synchronous=NORMAL}); a second thread, the syncer, then makes the write-ahead log
- * durable ({@link WalSync}: one fsync for every commit made since the last one) while the writer
- * already builds the next batch. Only after that fsync are new entries reported (on the syncer
- * thread; the listener only hands work on) and futures completed, in chunks on a small pool, so the
- * callers' continuations (network sends) run in parallel: a write is acknowledged only once it is
- * on disk. A failed batch (or fsync) fails its writes with a {@link StoreException}; the writer
- * goes on with the next one.
+ * Group commit: every write goes to one queue, drained by one writer thread, and applied in the
+ * order it was submitted in the writer's open transaction. The writer connection commits without
+ * waiting for the disk ({@code synchronous=NORMAL}); a second thread, the syncer, then makes the
+ * write-ahead log durable ({@link WalSync}: one fsync for every commit made since the last one).
+ * The writer commits when the syncer is free (at once when nothing is being synced); while the
+ * syncer is busy it goes on applying what comes in the same transaction (until it holds
+ * {@value #MAX_BATCH} writes), so a commit holds everything the next fsync can cover. Only after
+ * that fsync are new entries reported (on the syncer thread; the listener only hands work on) and
+ * futures completed, in chunks on a small pool, so the callers' continuations (network sends) run
+ * in parallel: a write is acknowledged only once it is on disk. A failed transaction (or fsync)
+ * fails its writes with a {@link StoreException}; the writer goes on with the next one.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -40,6 +41,10 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private final BatchFactory batches;
     private WriteBatch batch; // writer thread only; null after a failure until a new one is prepared
+    /** The writes applied in the open transaction, not yet committed (writer thread only). */
+    private final List<PendingWrite<?>> open = new ArrayList<>();
+    /** Whether the syncer has a commit to fsync; the writer then keeps gathering (writer thread only). */
+    private boolean syncing;
     private final Path database;
     private final Consumer<List<Envelope>> onCommitted;
     private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
@@ -89,20 +94,24 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<PendingWrite<?>> writes = new ArrayList<>();
+        List<PendingWrite<?>> drained = new ArrayList<>();
         while (true) {
             try {
-                writes.add(queue.take());
+                drained.add(queue.take());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return; // only close() stops us, and it waits for us
             }
-            queue.drainTo(writes, MAX_BATCH - 1);
-            boolean last = writes.remove(Stop.INSTANCE);
-            if (!writes.isEmpty()) {
-                commit(List.copyOf(writes));
+            queue.drainTo(drained, MAX_BATCH - 1);
+            boolean last = drained.remove(Stop.INSTANCE);
+            if (drained.removeIf(write -> write == SyncerIdle.INSTANCE)) {
+                syncing = false;
             }
-            writes.clear();
+            apply(drained);
+            drained.clear();
+            if (last || !syncing || open.size() >= MAX_BATCH) {
+                commit();
+            }
             if (last) {
                 Sql.closeQuietly(batch);
                 unsynced.add(Committed.END);
@@ -111,21 +120,49 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void commit(List<PendingWrite<?>> writes) {
-        List<Envelope> appended;
+    /** Applies {@code writes} in the open transaction (beginning one if none is); on a failure, fails it all. */
+    private void apply(List<PendingWrite<?>> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        boolean begin = open.isEmpty();
+        open.addAll(writes); // a failure fails them all, applied or not
         try {
             if (batch == null) {
                 batch = batches.prepare();
             }
-            batch.begin();
+            if (begin) {
+                batch.begin();
+            }
             for (PendingWrite<?> write : writes) {
                 write.applyIn(batch);
             }
-            appended = batch.commit();
         } catch (SQLException | RuntimeException e) {
-            failed(writes, e);
+            failed(e);
+        }
+    }
+
+    /**
+     * Commits the open transaction and hands it to the syncer. While the syncer is busy with an fsync, the
+     * writer keeps the transaction open and applies what comes meanwhile (up to {@value #MAX_BATCH} writes):
+     * those could not be acknowledged before the next fsync anyway, and one commit of them all writes each
+     * page they touch (a topic's last leaf, its index leaf) to the log once instead of once per commit.
+     */
+    private void commit() {
+        if (open.isEmpty()) {
             return;
         }
+        List<PendingWrite<?>> writes = List.copyOf(open);
+        open.clear();
+        List<Envelope> appended;
+        try {
+            appended = batch.commit();
+        } catch (SQLException | RuntimeException e) {
+            open.addAll(writes);
+            failed(e);
+            return;
+        }
+        syncing = true;
         unsynced.add(new Committed(writes, appended));
     }
 
@@ -147,6 +184,9 @@ final class GroupCommitWriter implements AutoCloseable {
             committed.clear();
             if (last) {
                 return;
+            }
+            if (unsynced.isEmpty()) {
+                queue.add(SyncerIdle.INSTANCE);
             }
         }
     }
@@ -178,8 +218,10 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** Rolls the batch back, prepares a new one next time, and fails its writes. */
-    private void failed(List<PendingWrite<?>> writes, Exception e) {
+    /** Rolls the open transaction back, prepares a new batch next time, and fails the transaction's writes. */
+    private void failed(Exception e) {
+        List<PendingWrite<?>> writes = List.copyOf(open);
+        open.clear();
         if (batch != null) {
             batch.rollback();
             batch.close();
@@ -227,6 +269,16 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         if (thread.isAlive() || syncer.isAlive()) {
             log.warn("node store {}: writer thread still running after {} s", database, CLOSE_TIMEOUT_SECONDS);
+        }
+    }
+
+    /** Queued by the syncer when it has made everything handed to it durable: the writer may commit again. */
+    private static final class SyncerIdle extends PendingWrite<Void> {
+        static final SyncerIdle INSTANCE = new SyncerIdle();
+
+        @Override
+        Void apply(WriteBatch batch) {
+            return null;
         }
     }
 

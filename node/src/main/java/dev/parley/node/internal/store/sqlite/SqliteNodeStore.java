@@ -240,14 +240,24 @@ public final class SqliteNodeStore implements NodeStore {
         long oldestKept = retention.maxAge().map(age -> clock.nowNs() - age.toNanos()).orElse(Long.MIN_VALUE);
         long maxCount = retention.maxPerTopic().orElse(Long.MAX_VALUE);
         try {
-            WriteBatch.Trimmed trimmed = writes.submit(new PendingWrite<WriteBatch.Trimmed>() {
+            return writes.submit(new PendingWrite<WriteBatch.Trimmed>() {
+                private Map<String, Long> freed = Map.of();
+
+                // the bytes are freed before the deletion commits: whoever sees the entries gone finds the quota freed
                 @Override
                 WriteBatch.Trimmed apply(WriteBatch batch) throws SQLException {
-                    return batch.trim(oldestKept, maxCount);
+                    WriteBatch.Trimmed trimmed = batch.trim(oldestKept, maxCount);
+                    freed = trimmed.freedBySender();
+                    bytes.removeAll(freed);
+                    return trimmed;
                 }
-            }).join();
-            bytes.removeAll(trimmed.freedBySender());
-            return trimmed.removed();
+
+                @Override
+                void undone() {
+                    bytes.addAll(freed);
+                    freed = Map.of();
+                }
+            }).join().removed();
         } catch (CompletionException e) {
             throw e.getCause() instanceof StoreException s ? s : new StoreException("trim failed: " + e.getCause(), e);
         }

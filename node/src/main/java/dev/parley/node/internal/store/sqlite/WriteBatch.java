@@ -37,8 +37,8 @@ final class WriteBatch implements AutoCloseable {
     private final PreparedStatement selectByKey;
     private final PreparedStatement selectByTopicKey;
     private final ConversationRows conversations;
-    private final PreparedStatement bytesByAge;
-    private final PreparedStatement trimByAge;
+    private final PreparedStatement allTopics;
+    private final PreparedStatement firstKeptByAge;
     private final PreparedStatement topicsOver;
     private final PreparedStatement bytesOfTopic;
     private final PreparedStatement trimTopic;
@@ -59,9 +59,10 @@ final class WriteBatch implements AutoCloseable {
         this.selectByTopicKey = c.prepareStatement("SELECT seq, ts, sender, payload FROM messages"
                 + " WHERE topic = (SELECT id FROM topics WHERE name = ?) AND idem_key = ?");
         this.conversations = new ConversationRows(writer);
-        this.bytesByAge = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages WHERE ts < ?"
-                + " GROUP BY sender");
-        this.trimByAge = c.prepareStatement("DELETE FROM messages WHERE ts < ?");
+        this.allTopics = c.prepareStatement("SELECT id, last_seq FROM topics");
+        // through the primary key, in sequence order, stopping at the first entry young enough
+        this.firstKeptByAge = c.prepareStatement("SELECT seq FROM messages WHERE topic = ? AND ts >= ?"
+                + " ORDER BY seq LIMIT 1");
         this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
         this.bytesOfTopic = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages"
                 + " WHERE topic = ? AND seq <= ? GROUP BY sender");
@@ -197,36 +198,55 @@ final class WriteBatch implements AutoCloseable {
     record Trimmed(long removed, Map<String, Long> freedBySender) {
     }
 
-    /** Removes entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount} of each topic. */
+    /**
+     * Removes entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount} of each
+     * topic. Both are a prefix of each topic by sequence (the clock stamping entries only rises), so each
+     * topic loses everything up to one sequence, found through the primary key: the last over the count,
+     * or the last before the first entry young enough. A topic's retained entries stay one range.
+     */
     Trimmed trim(long oldestKeptNs, long maxCount) throws SQLException {
         sequences.flush(); // count from this batch's last sequences too
-        long removed = 0;
-        Map<String, Long> freed = new HashMap<>();
-        if (oldestKeptNs != Long.MIN_VALUE) {
-            bytesByAge.setLong(1, oldestKeptNs);
-            sumBySender(bytesByAge, freed);
-            trimByAge.setLong(1, oldestKeptNs);
-            removed += trimByAge.executeUpdate();
-        }
+        Map<Long, Long> lastRemoved = new HashMap<>();
         if (maxCount != Long.MAX_VALUE) {
-            Map<Long, Long> over = new HashMap<>();
             topicsOver.setLong(1, maxCount);
             try (ResultSet rs = topicsOver.executeQuery()) {
                 while (rs.next()) {
-                    over.put(rs.getLong(1), rs.getLong(2));
+                    lastRemoved.put(rs.getLong(1), rs.getLong(2) - maxCount);
                 }
             }
-            for (Map.Entry<Long, Long> topic : over.entrySet()) {
-                bytesOfTopic.setLong(1, topic.getKey());
-                bytesOfTopic.setLong(2, topic.getValue() - maxCount);
-                sumBySender(bytesOfTopic, freed);
-                trimTopic.setLong(1, topic.getKey());
-                trimTopic.setLong(2, topic.getValue() - maxCount);
-                removed += trimTopic.executeUpdate();
+        }
+        if (oldestKeptNs != Long.MIN_VALUE) {
+            Map<Long, Long> lastSequences = new HashMap<>();
+            try (ResultSet rs = allTopics.executeQuery()) {
+                while (rs.next()) {
+                    lastSequences.put(rs.getLong(1), rs.getLong(2));
+                }
             }
+            for (Map.Entry<Long, Long> topic : lastSequences.entrySet()) {
+                lastRemoved.merge(topic.getKey(), lastBefore(topic.getKey(), topic.getValue(), oldestKeptNs), Math::max);
+            }
+        }
+        long removed = 0;
+        Map<String, Long> freed = new HashMap<>();
+        for (Map.Entry<Long, Long> topic : lastRemoved.entrySet()) {
+            bytesOfTopic.setLong(1, topic.getKey());
+            bytesOfTopic.setLong(2, topic.getValue());
+            sumBySender(bytesOfTopic, freed);
+            trimTopic.setLong(1, topic.getKey());
+            trimTopic.setLong(2, topic.getValue());
+            removed += trimTopic.executeUpdate();
         }
         freed.forEach((sender, bytes) -> byteChanges.merge(sender, -bytes, Long::sum));
         return new Trimmed(removed, freed);
+    }
+
+    /** The last sequence of {@code topic} stamped before {@code oldestKeptNs} ({@code last} when all are). */
+    private long lastBefore(long topic, long last, long oldestKeptNs) throws SQLException {
+        firstKeptByAge.setLong(1, topic);
+        firstKeptByAge.setLong(2, oldestKeptNs);
+        try (ResultSet rs = firstKeptByAge.executeQuery()) {
+            return rs.next() ? rs.getLong(1) - 1 : last;
+        }
     }
 
     /** Writes this transaction's changes of the bytes per sender (one row each), dropping senders left with none. */
@@ -291,7 +311,7 @@ final class WriteBatch implements AutoCloseable {
     /** Closes the prepared statements (not the connection). */
     @Override
     public void close() {
-        for (PreparedStatement s : List.of(insertMessage, selectByKey, selectByTopicKey, bytesByAge, trimByAge, topicsOver, bytesOfTopic, trimTopic, addSenderBytes, dropEmptySender)) {
+        for (PreparedStatement s : List.of(insertMessage, selectByKey, selectByTopicKey, allTopics, firstKeptByAge, topicsOver, bytesOfTopic, trimTopic, addSenderBytes, dropEmptySender)) {
             Sql.closeQuietly(s);
         }
         Sql.closeQuietly(transaction);
