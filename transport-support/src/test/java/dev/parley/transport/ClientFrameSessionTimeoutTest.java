@@ -73,8 +73,10 @@ class ClientFrameSessionTimeoutTest {
                     .get(5, TimeUnit.SECONDS);
             assertThat(answer.getPublishResult().getSequence()).isEqualTo(i + 1);
         }
-        // only the heartbeat task and the deadline sweep are scheduled: no timer per request
-        assertThat(timers.getQueue()).hasSize(2);
+        // only the heartbeat task and the deadline sweep are scheduled: no timer per request (those of the last
+        // requests would still be pending here). One of the two may be out of the queue while it runs on the
+        // timer's single thread, so 1 or 2.
+        assertThat(timers.getQueue().size()).isBetween(1, 2);
     }
 
     @Test
