@@ -83,9 +83,14 @@ final class StreamEngine<T> implements Attempt.Events {
      * once the catch-up is done, so a reconnect waits for the longer of the two instead of both in turn.
      */
     private void newAttempt() {
+        newAttempt(!options.disableSync());
+    }
+
+    /** A new attempt; without {@code catchUp} it subscribes as soon as it starts. */
+    private void newAttempt(boolean catchUp) {
         state = everLive || retries.failed() > 0 ? StreamState.RETRYING : StreamState.CONNECTING;
         current = new Attempt(serial, this);
-        if (options.disableSync()) {
+        if (!catchUp) {
             current.start(null, runtime.pool());
         } else if (!initialized) {
             current.start(plan::catchUp, runtime.pool());
@@ -121,8 +126,7 @@ final class StreamEngine<T> implements Attempt.Events {
             if (attempt.subscribing()) {
                 // it subscribed with the old history's cursors: subscribe again, caught up already
                 dropAttempt();
-                current = new Attempt(serial, this);
-                current.start(null, runtime.pool());
+                newAttempt(false);
                 return;
             }
         } else if (attempt.subscribing()) {
@@ -197,11 +201,8 @@ final class StreamEngine<T> implements Attempt.Events {
             restartInNewHistory();
             return;
         }
-        if (error instanceof NodeResetException && history.moved()) {
-            // a restart's catch-up, running beside its subscribe, made the plan adopt the new history first
-            history.planMoved();
-            restartInNewHistory();
-            return;
+        if (error instanceof NodeResetException && restartedBecauseHistoryMoved()) {
+            return; // a restart's catch-up, running beside its subscribe, made the plan adopt the new history first
         }
         boolean retry = retries.allow(error);
         if (!retry && !firstAttempt.isDone()) {
