@@ -13,15 +13,15 @@ import java.security.SecureRandom;
  * {@link String#hashCode()}), and a hostile writer cannot lengthen the probes of a topic others write
  * to. Not thread-safe: the log's lock guards it.
  */
-final class IdempotencyIndex {
+public final class IdempotencyIndex {
     /** What {@link #find} answers when the key is not indexed. */
-    static final long NONE = -1;
+    public static final long NONE = -1;
     private static final SecureRandom SEEDS = new SecureRandom();
     private static final int MIN_SLOTS = 16;
     private static final long TAG = 0xffffffff00000000L; // a slot's hash bits
 
     /** The log the index serves: its indexed entries are all retained, fewer than 2^31. */
-    interface Entries {
+    public interface Entries {
         /** The first retained sequence: every indexed one is at or after it. */
         long firstSequence();
 
@@ -40,21 +40,29 @@ final class IdempotencyIndex {
         this(entries, SEEDS.nextLong(), SEEDS.nextLong());
     }
 
-    /** With a given hash key: for tests that need the same layout every run. */
-    IdempotencyIndex(Entries entries, long k0, long k1) {
+    /**
+     * With a given hash key: for tests that need the same layout every run, and for a durable log
+     * that stores its keys' hashes (under a secret key of its own) and rebuilds the index from them.
+     */
+    public IdempotencyIndex(Entries entries, long k0, long k1) {
         this.entries = entries;
         this.k0 = k0;
         this.k1 = k1;
     }
 
     /** The keyed hash of {@code key}; what {@link #find} and {@link #add} take. */
-    long hash(String key) {
+    public long hash(String key) {
+        return hash(k0, k1, key);
+    }
+
+    /** The hash {@link #hash} gives under the hash key {@code k0, k1}: its high 32 bits, never all zero. */
+    public static long hash(long k0, long k1, String key) {
         long tag = SipHash13.hash(k0, k1, key) & TAG;
         return tag == 0 ? 1L << 32 : tag; // 0 marks an empty slot
     }
 
     /** The sequence indexed under {@code key} (whose {@link #hash} is {@code hash}), or {@link #NONE}. */
-    long find(String key, long hash) {
+    public long find(String key, long hash) {
         long first = -1;
         for (int i = home(hash); ; i = (i + 1) & mask) {
             long slot = slots[i];
@@ -74,7 +82,7 @@ final class IdempotencyIndex {
     }
 
     /** Indexes {@code sequence} under the key of hash {@code hash}, which is not indexed yet. */
-    void add(long hash, long sequence) {
+    public void add(long hash, long sequence) {
         if (2 * (size + 1) > slots.length) { // at most half the slots full
             grow();
         }
@@ -83,7 +91,7 @@ final class IdempotencyIndex {
     }
 
     /** Forgets {@code sequence}, indexed under {@code key}; nothing when it is not indexed. */
-    void remove(String key, long sequence) {
+    public void remove(String key, long sequence) {
         long hash = hash(key);
         long wanted = hash | (sequence & 0xffffffffL);
         for (int i = home(hash); ; i = (i + 1) & mask) {
@@ -99,7 +107,8 @@ final class IdempotencyIndex {
         }
     }
 
-    int size() {
+    /** How many keys are indexed. */
+    public int size() {
         return size;
     }
 

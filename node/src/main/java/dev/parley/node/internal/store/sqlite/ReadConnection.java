@@ -15,6 +15,7 @@ import java.util.Optional;
 /** One read-only connection with its prepared queries; used by one thread at a time (see {@link ReadPool}). */
 final class ReadConnection implements AutoCloseable {
     private final Connection c;
+    private final PreparedStatement topicId;
     private final PreparedStatement read;
     private final PreparedStatement lastSequence;
     private final PreparedStatement retained;
@@ -23,10 +24,13 @@ final class ReadConnection implements AutoCloseable {
     ReadConnection(Path database) throws SQLException {
         this.c = SqliteConnections.reader(database);
         try {
-            this.read = c.prepareStatement("SELECT seq, ts, payload, idem_key, sender FROM messages"
-                    + " WHERE topic = (SELECT id FROM topics WHERE name = ?) AND seq > ? ORDER BY seq LIMIT ?");
+            this.topicId = c.prepareStatement("SELECT id FROM topics WHERE name = ?");
+            // from the chunk holding the first sequence wanted (a seek on the primary key), in order
+            this.read = c.prepareStatement("SELECT first_seq, last_seq, body FROM chunks WHERE topic = ?1"
+                    + " AND first_seq >= coalesce((SELECT max(first_seq) FROM chunks WHERE topic = ?1 AND first_seq <= ?2), 0)"
+                    + " ORDER BY first_seq");
             this.lastSequence = c.prepareStatement("SELECT last_seq FROM topics WHERE name = ?");
-            this.retained = c.prepareStatement("SELECT (SELECT min(seq) FROM messages"
+            this.retained = c.prepareStatement("SELECT (SELECT min(first_seq) FROM chunks"
                     + " WHERE topic = (SELECT id FROM topics WHERE name = ?)),"
                     + " (SELECT last_seq FROM topics WHERE name = ?)");
             this.conversations = new ConversationQueries(c);
@@ -36,15 +40,29 @@ final class ReadConnection implements AutoCloseable {
         }
     }
 
+    /** Up to {@code limit} entries of {@code topic} after {@code afterSequence}, decoded from their chunks. */
     List<Envelope> read(String topic, long afterSequence, int limit) throws SQLException {
-        read.setString(1, topic);
-        read.setLong(2, afterSequence);
-        read.setInt(3, limit);
         List<Envelope> entries = new ArrayList<>();
+        if (limit <= 0) {
+            return entries;
+        }
+        topicId.setString(1, topic);
+        long id;
+        try (ResultSet rs = topicId.executeQuery()) {
+            if (!rs.next()) {
+                return entries;
+            }
+            id = rs.getLong(1);
+        }
+        long from = afterSequence == Long.MAX_VALUE ? afterSequence : afterSequence + 1;
+        read.setLong(1, id);
+        read.setLong(2, from);
         try (ResultSet rs = read.executeQuery()) {
-            while (rs.next()) {
-                entries.add(new Envelope(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getString(4),
-                        rs.getString(5)));
+            while (entries.size() < limit && rs.next()) {
+                if (rs.getLong(2) >= from) {
+                    entries.addAll(ChunkCodec.decode(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(3), from,
+                            limit - entries.size()));
+                }
             }
         }
         return entries;

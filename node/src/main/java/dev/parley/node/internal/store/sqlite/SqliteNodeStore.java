@@ -39,6 +39,8 @@ public final class SqliteNodeStore implements NodeStore {
     /** A topic no client can name (topics have a kind and a subject), read by {@link #probe()}. */
     private static final String PROBE_TOPIC = "health-probe";
     private static final int READERS = 4;
+    /** Topics whose idempotency keys the writer keeps in memory after a commit (least recently used dropped). */
+    static final int KEY_INDEXES = 4096;
 
     private final DataDirectory dir;
     private final Connection writer;
@@ -64,8 +66,8 @@ public final class SqliteNodeStore implements NodeStore {
     private final SenderBytes bytes = new SenderBytes();
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
 
-    private SqliteNodeStore(DataDirectory dir, Connection writer, WalSync wal, String epoch, NodeClock clock)
-            throws SQLException {
+    private SqliteNodeStore(DataDirectory dir, Connection writer, WalSync wal, String epoch, NodeClock clock,
+                            int keyIndexes) throws SQLException {
         try (PreparedStatement totals = writer.prepareStatement("SELECT sender, bytes FROM sender_bytes")) {
             Map<String, Long> stored = new HashMap<>();
             WriteBatch.sumBySender(totals, stored);
@@ -76,7 +78,9 @@ public final class SqliteNodeStore implements NodeStore {
         this.wal = wal;
         this.epoch = epoch;
         this.clock = clock;
-        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock, this::assigned), dir.database(), wal,
+        long[] keyHashKey = SqliteSchema.keyHashKey(writer);
+        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock, this::assigned, keyHashKey, keyIndexes),
+                dir.database(), wal,
                 "parley-store-" + dir.database().getParent().getFileName(), this::committed);
         this.reads = new ReadPool(dir.database(), READERS);
     }
@@ -88,6 +92,11 @@ public final class SqliteNodeStore implements NodeStore {
      *                        database is corrupt, foreign, or of a newer schema
      */
     public static SqliteNodeStore open(Path directory, NodeClock clock) {
+        return open(directory, clock, KEY_INDEXES);
+    }
+
+    /** As {@link #open(Path, NodeClock)}, keeping at most {@code keyIndexes} topics' key indexes in memory after a commit. */
+    static SqliteNodeStore open(Path directory, NodeClock clock, int keyIndexes) {
         DataDirectory dir = DataDirectory.lock(directory.toAbsolutePath());
         Connection writer = null;
         WalSync wal = null;
@@ -95,7 +104,7 @@ public final class SqliteNodeStore implements NodeStore {
             writer = SqliteConnections.writer(dir.database());
             String epoch = SqliteSchema.prepare(writer, dir.database());
             wal = WalSync.open(dir.database());
-            SqliteNodeStore store = new SqliteNodeStore(dir, writer, wal, epoch, clock);
+            SqliteNodeStore store = new SqliteNodeStore(dir, writer, wal, epoch, clock, keyIndexes);
             log.info("node store {} open (schema {}, epoch {})", dir.database(), SqliteSchema.VERSION, epoch);
             return store;
         } catch (SQLException e) {

@@ -21,8 +21,21 @@ final class SqliteSchema {
     /** "PRLY": what {@code PRAGMA application_id} holds in a Parley node database. */
     static final int APPLICATION_ID = 0x50524C59;
 
+    /** One step of the schema, run in the migration's transaction. */
+    private interface Migration {
+        void run(Connection c, Statement s) throws SQLException;
+    }
+
+    private static Migration sql(String... statements) {
+        return (c, s) -> {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        };
+    }
+
     /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
-    private static final List<List<String>> MIGRATIONS = List.of(List.of(
+    private static final List<Migration> MIGRATIONS = List.of(sql(
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             // messages refer to their topic by id: narrow keys in the table and both indexes
             "CREATE TABLE topics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, last_seq INTEGER NOT NULL)",
@@ -37,13 +50,13 @@ final class SqliteSchema {
                     + " PRIMARY KEY (conversation_id, inbox_id)) WITHOUT ROWID"),
             // v2: payload bytes of the retained entries per sender, kept with every write (the quota of
             // bytes stored per inbox), so opening never scans the messages; counted once here
-            List.of("CREATE TABLE sender_bytes (sender TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID",
+            sql("CREATE TABLE sender_bytes (sender TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID",
                     "INSERT INTO sender_bytes (sender, bytes) SELECT sender, sum(length(payload)) FROM messages"
                             + " GROUP BY sender"),
             // v3: group membership by sequence. Each membership of an inbox is a span of the conversation's
             // log [from_seq, to_seq] (to_seq NULL while it lasts); the current members have an open one.
             // Members so far are members from creation (from_seq 0), and the creator was the only admin.
-            List.of("CREATE TABLE member_spans (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
+            sql("CREATE TABLE member_spans (conversation_id TEXT NOT NULL, inbox_id TEXT NOT NULL,"
                             + " from_seq INTEGER NOT NULL, to_seq INTEGER,"
                             + " PRIMARY KEY (conversation_id, inbox_id, from_seq)) WITHOUT ROWID",
                     "INSERT INTO member_spans (conversation_id, inbox_id, from_seq, to_seq)"
@@ -58,7 +71,11 @@ final class SqliteSchema {
             // entries older than an age are a prefix of it by sequence, and retention by age trims that
             // prefix through the primary key (WriteBatch.trim); the index cost every append a third b-tree
             // insert for a trim that runs seldom.
-            List.of("DROP INDEX messages_by_time"));
+            sql("DROP INDEX messages_by_time"),
+            // v5: entries as chunks (ChunkCodec), one row per topic per transaction, and no index by
+            // idempotency key: the writer keeps the keys in memory (TopicKeyIndexes), built from the
+            // chunks' key-hash column, hashed under the database's secret key_hash_key
+            ChunkMigration::run);
     static final int VERSION = MIGRATIONS.size();
 
     private SqliteSchema() {
@@ -91,9 +108,7 @@ final class SqliteSchema {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             for (int v = from; v < VERSION; v++) {
-                for (String sql : MIGRATIONS.get(v)) {
-                    s.execute(sql);
-                }
+                MIGRATIONS.get(v).run(c, s);
             }
             if (from == 0) {
                 s.execute("PRAGMA application_id = " + APPLICATION_ID);
@@ -109,7 +124,16 @@ final class SqliteSchema {
         }
     }
 
-    private static void putMeta(Connection c, String key, String value) throws SQLException {
+    /** The secret key ({@code k0, k1}) the chunks' key hashes are made under. */
+    static long[] keyHashKey(Connection c) throws SQLException {
+        String[] halves = meta(c, ChunkMigration.KEY_HASH_KEY).split(":");
+        if (halves.length != 2) {
+            throw new StoreException("the node database's " + ChunkMigration.KEY_HASH_KEY + " is damaged");
+        }
+        return new long[]{Long.parseUnsignedLong(halves[0], 16), Long.parseUnsignedLong(halves[1], 16)};
+    }
+
+    static void putMeta(Connection c, String key, String value) throws SQLException {
         try (PreparedStatement put = c.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
             put.setString(1, key);
             put.setString(2, value);

@@ -52,6 +52,18 @@ final class TopicSequences implements AutoCloseable {
         return t;
     }
 
+    /** {@code topic} if stored (or made by this batch), else null; nothing is counted as used. */
+    Topic existing(String topic) throws SQLException {
+        Topic t = known.get(topic);
+        if (t == null) {
+            t = select(topic);
+            if (t != null) {
+                known.put(topic, t);
+            }
+        }
+        return t;
+    }
+
     /** The sequence {@link #next} gave for {@code topic} was not used after all (its key was stored before). */
     void giveBack(Topic topic) {
         topic.last--;

@@ -33,40 +33,31 @@ final class WriteBatch implements AutoCloseable {
     private final List<Envelope> appended = new ArrayList<>();
     /** Payload bytes per sender this transaction added (appends) or removed (trims), written at commit. */
     private final Map<String, Long> byteChanges = new HashMap<>();
-    private final PreparedStatement insertMessage;
-    private final PreparedStatement selectByKey;
-    private final PreparedStatement selectByTopicKey;
+    private final ChunkRows chunks;
+    private final TopicKeyIndexes keys;
     private final ConversationRows conversations;
     private final PreparedStatement allTopics;
-    private final PreparedStatement firstKeptByAge;
     private final PreparedStatement topicsOver;
-    private final PreparedStatement bytesOfTopic;
-    private final PreparedStatement trimTopic;
     private final PreparedStatement addSenderBytes;
     private final PreparedStatement dropEmptySender;
     private final Statement transaction;
 
-    /** {@code assigned} hears of each new entry when its sequence is assigned, before its commit. */
-    WriteBatch(Connection writer, NodeClock clock, Consumer<Envelope> assigned) throws SQLException {
+    /**
+     * {@code assigned} hears of each new entry when its sequence is assigned, before its commit;
+     * {@code keyHashKey} is the database's key of its stored key hashes; at most {@code maxKeyIndexes}
+     * topics' key indexes stay in memory after a commit.
+     */
+    WriteBatch(Connection writer, NodeClock clock, Consumer<Envelope> assigned, long[] keyHashKey, int maxKeyIndexes)
+            throws SQLException {
         this.c = writer;
         this.clock = clock;
         this.assigned = assigned;
         this.sequences = new TopicSequences(writer);
-        this.insertMessage = c.prepareStatement("INSERT INTO messages (topic, seq, ts, sender, idem_key, payload)"
-                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (topic, idem_key) DO NOTHING");
-        this.selectByKey = c.prepareStatement("SELECT seq, ts, sender, payload FROM messages"
-                + " WHERE topic = ? AND idem_key = ?");
-        this.selectByTopicKey = c.prepareStatement("SELECT seq, ts, sender, payload FROM messages"
-                + " WHERE topic = (SELECT id FROM topics WHERE name = ?) AND idem_key = ?");
+        this.chunks = new ChunkRows(writer);
+        this.keys = new TopicKeyIndexes(chunks, keyHashKey[0], keyHashKey[1], maxKeyIndexes);
         this.conversations = new ConversationRows(writer);
         this.allTopics = c.prepareStatement("SELECT id, last_seq FROM topics");
-        // through the primary key, in sequence order, stopping at the first entry young enough
-        this.firstKeptByAge = c.prepareStatement("SELECT seq FROM messages WHERE topic = ? AND ts >= ?"
-                + " ORDER BY seq LIMIT 1");
         this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
-        this.bytesOfTopic = c.prepareStatement("SELECT sender, sum(length(payload)) FROM messages"
-                + " WHERE topic = ? AND seq <= ? GROUP BY sender");
-        this.trimTopic = c.prepareStatement("DELETE FROM messages WHERE topic = ? AND seq <= ?");
         this.addSenderBytes = c.prepareStatement("INSERT INTO sender_bytes (sender, bytes) VALUES (?, ?)"
                 + " ON CONFLICT (sender) DO UPDATE SET bytes = bytes + excluded.bytes");
         this.dropEmptySender = c.prepareStatement("DELETE FROM sender_bytes WHERE sender = ? AND bytes <= 0");
@@ -85,15 +76,14 @@ final class WriteBatch implements AutoCloseable {
     /** The next entry of {@code topic}, or the one stored before under {@code key}. */
     Appended append(String topic, byte[] payload, String key, String sender) throws SQLException {
         TopicSequences.Topic t = sequences.next(topic);
-        Envelope envelope = insert(t, topic, payload, key, sender);
-        if (envelope != null) {
-            return new Appended(envelope, true);
+        TopicKeyIndexes.Keys topicKeys = keys.of(topic, t.id);
+        long hash = topicKeys.hash(key);
+        Envelope earlier = topicKeys.find(key, hash);
+        if (earlier != null) {
+            sequences.giveBack(t);
+            return new Appended(earlier, false);
         }
-        sequences.giveBack(t);
-        selectByKey.setLong(1, t.id);
-        selectByKey.setString(2, key);
-        return storedBy(selectByKey, topic, key)
-                .orElseThrow(() -> new SQLException("idempotency key conflict on " + topic + " but no entry with key " + key));
+        return new Appended(insert(t, topicKeys, hash, topic, payload, key, sender), true);
     }
 
     /**
@@ -140,28 +130,20 @@ final class WriteBatch implements AutoCloseable {
             append(side.topic(), side.payload(), side.idempotencyKey(), side.senderInboxId());
         }
         conversations.change(current, outcome.get().next());
-        Envelope envelope = insert(t, topic, outcome.get().payload(), key, sender);
-        if (envelope == null) { // the key was checked above: the transaction is broken
+        TopicKeyIndexes.Keys topicKeys = keys.of(topic, t.id);
+        long hash = topicKeys.hash(key);
+        if (topicKeys.find(key, hash) != null) { // the key was checked above: the transaction is broken
             throw new SQLException("idempotency key " + key + " of " + topic + " appeared during its change");
         }
-        return Optional.of(new Appended(envelope, true));
+        return Optional.of(new Appended(insert(t, topicKeys, hash, topic, outcome.get().payload(), key, sender), true));
     }
 
-    /** Inserts the entry at {@code t}'s sequence just assigned; null when {@code key} is stored on the topic already. */
-    private Envelope insert(TopicSequences.Topic t, String topic, byte[] payload, String key, String sender)
-            throws SQLException {
-        long seq = t.last;
-        long ts = clock.nowNs();
-        insertMessage.setLong(1, t.id);
-        insertMessage.setLong(2, seq);
-        insertMessage.setLong(3, ts);
-        insertMessage.setString(4, sender);
-        insertMessage.setString(5, key);
-        insertMessage.setBytes(6, payload);
-        if (insertMessage.executeUpdate() != 1) {
-            return null;
-        }
-        Envelope envelope = new Envelope(topic, seq, ts, payload, key, sender);
+    /** Adds the entry at {@code t}'s sequence just assigned, its key of hash {@code hash} not stored on the topic. */
+    private Envelope insert(TopicSequences.Topic t, TopicKeyIndexes.Keys topicKeys, long hash, String topic,
+                            byte[] payload, String key, String sender) {
+        Envelope envelope = new Envelope(topic, t.last, clock.nowNs(), payload, key, sender);
+        chunks.add(t.id, envelope, hash);
+        topicKeys.add(hash, t.last);
         assigned.accept(envelope);
         appended.add(envelope);
         byteChanges.merge(sender, (long) payload.length, Long::sum);
@@ -170,19 +152,12 @@ final class WriteBatch implements AutoCloseable {
 
     /** The entry stored on {@code topic} under {@code key} (committed or of this batch). */
     private Optional<Appended> stored(String topic, String key) throws SQLException {
-        selectByTopicKey.setString(1, topic);
-        selectByTopicKey.setString(2, key);
-        return storedBy(selectByTopicKey, topic, key);
-    }
-
-    private static Optional<Appended> storedBy(PreparedStatement query, String topic, String key) throws SQLException {
-        try (ResultSet rs = query.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Appended(new Envelope(topic, rs.getLong(1), rs.getLong(2), rs.getBytes(4), key,
-                    rs.getString(3)), false));
+        TopicSequences.Topic t = sequences.existing(topic);
+        if (t == null) {
+            return Optional.empty();
         }
+        TopicKeyIndexes.Keys topicKeys = keys.of(topic, t.id);
+        return Optional.ofNullable(topicKeys.find(key, topicKeys.hash(key))).map(e -> new Appended(e, false));
     }
 
     /** @throws IllegalStateException a conversation with that id exists (refuses this write only) */
@@ -206,6 +181,7 @@ final class WriteBatch implements AutoCloseable {
      */
     Trimmed trim(long oldestKeptNs, long maxCount) throws SQLException {
         sequences.flush(); // count from this batch's last sequences too
+        chunks.flush(); // and trim this batch's entries too
         Map<Long, Long> lastRemoved = new HashMap<>();
         if (maxCount != Long.MAX_VALUE) {
             topicsOver.setLong(1, maxCount);
@@ -223,30 +199,23 @@ final class WriteBatch implements AutoCloseable {
                 }
             }
             for (Map.Entry<Long, Long> topic : lastSequences.entrySet()) {
-                lastRemoved.merge(topic.getKey(), lastBefore(topic.getKey(), topic.getValue(), oldestKeptNs), Math::max);
+                lastRemoved.merge(topic.getKey(), chunks.lastBefore(topic.getKey(), topic.getValue(), oldestKeptNs), Math::max);
             }
         }
-        long removed = 0;
+        long[] removed = {0};
         Map<String, Long> freed = new HashMap<>();
         for (Map.Entry<Long, Long> topic : lastRemoved.entrySet()) {
-            bytesOfTopic.setLong(1, topic.getKey());
-            bytesOfTopic.setLong(2, topic.getValue());
-            sumBySender(bytesOfTopic, freed);
-            trimTopic.setLong(1, topic.getKey());
-            trimTopic.setLong(2, topic.getValue());
-            removed += trimTopic.executeUpdate();
+            TopicKeyIndexes.Keys resident = keys.ifResident(topic.getKey());
+            chunks.trimTopic(topic.getKey(), topic.getValue(), gone -> {
+                removed[0]++;
+                freed.merge(gone.senderInboxId(), (long) gone.payload().length, Long::sum);
+                if (resident != null) {
+                    resident.removed(gone);
+                }
+            });
         }
         freed.forEach((sender, bytes) -> byteChanges.merge(sender, -bytes, Long::sum));
-        return new Trimmed(removed, freed);
-    }
-
-    /** The last sequence of {@code topic} stamped before {@code oldestKeptNs} ({@code last} when all are). */
-    private long lastBefore(long topic, long last, long oldestKeptNs) throws SQLException {
-        firstKeptByAge.setLong(1, topic);
-        firstKeptByAge.setLong(2, oldestKeptNs);
-        try (ResultSet rs = firstKeptByAge.executeQuery()) {
-            return rs.next() ? rs.getLong(1) - 1 : last;
-        }
+        return new Trimmed(removed[0], freed);
     }
 
     /** Writes this transaction's changes of the bytes per sender (one row each), dropping senders left with none. */
@@ -283,9 +252,11 @@ final class WriteBatch implements AutoCloseable {
     /** Commits; returns the new entries, in order. */
     List<Envelope> commit() throws SQLException {
         sequences.flush();
+        chunks.flush();
         writeSenderBytes();
         transaction.execute("COMMIT");
         sequences.committed();
+        keys.committed();
         conversations.committed();
         List<Envelope> done = List.copyOf(appended);
         appended.clear();
@@ -300,6 +271,8 @@ final class WriteBatch implements AutoCloseable {
         appended.clear();
         byteChanges.clear();
         sequences.forget();
+        chunks.forget();
+        keys.forget();
         conversations.forget();
         try {
             transaction.execute("ROLLBACK");
@@ -311,11 +284,12 @@ final class WriteBatch implements AutoCloseable {
     /** Closes the prepared statements (not the connection). */
     @Override
     public void close() {
-        for (PreparedStatement s : List.of(insertMessage, selectByKey, selectByTopicKey, allTopics, firstKeptByAge, topicsOver, bytesOfTopic, trimTopic, addSenderBytes, dropEmptySender)) {
+        for (PreparedStatement s : List.of(allTopics, topicsOver, addSenderBytes, dropEmptySender)) {
             Sql.closeQuietly(s);
         }
         Sql.closeQuietly(transaction);
         sequences.close();
+        chunks.close();
         conversations.close();
     }
 }
