@@ -244,6 +244,11 @@ final class WriteBatch implements AutoCloseable {
         }
     }
 
+    /** How many topics' key indexes are in memory: for tests of their bound. */
+    int residentKeyIndexes() {
+        return keys.resident();
+    }
+
     /** The writer connection, for tests that inject faults (e.g. {@code PRAGMA max_page_count}). */
     Connection connection() {
         return c;

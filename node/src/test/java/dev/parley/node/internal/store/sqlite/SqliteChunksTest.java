@@ -156,6 +156,25 @@ class SqliteChunksTest {
     }
 
     @Test
+    void atMostTheBoundOfTopicsKeepTheirKeysInMemoryAfterACommit() {
+        SqliteNodeStore store = open(2);
+        for (int i = 1; i <= 5; i++) {
+            append(store, "t" + i, "m", "k", "alice");
+        }
+        int resident = store.writer().submit(new PendingWrite<Integer>() {
+            @Override
+            Integer apply(WriteBatch batch) {
+                return batch.residentKeyIndexes();
+            }
+        }).orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertThat(resident).isEqualTo(2);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(append(store, "t" + i, "again", "k", "alice").isNew()).isFalse();
+        }
+    }
+
+    @Test
     void aTrimInsideAChunkKeepsItsTailFreesTheTrimmedBytesAndForgetsTheirKeys() throws Exception {
         SqliteNodeStore store = open(SqliteNodeStore.KEY_INDEXES);
         appendInOneTransaction(store, "t", "alice", numbered("m", 10)); // payloads m1..m9: 2 bytes, m10: 3
