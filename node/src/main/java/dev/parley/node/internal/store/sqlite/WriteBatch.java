@@ -73,15 +73,23 @@ final class WriteBatch implements AutoCloseable {
         transaction.execute("BEGIN IMMEDIATE");
     }
 
-    /** The next entry of {@code topic}, or the one stored before under {@code key}. */
+    /**
+     * The next entry of {@code topic}, or the one stored before under {@code key}. The key is looked up
+     * before a sequence is taken, so a look-up that fails (a damaged chunk) refuses this write and leaves
+     * the topic's sequences dense.
+     */
     Appended append(String topic, byte[] payload, String key, String sender) throws SQLException {
-        TopicSequences.Topic t = sequences.next(topic);
-        TopicKeyIndexes.Keys topicKeys = keys.of(topic, t.id);
-        long hash = topicKeys.hash(key);
-        Envelope earlier = topicKeys.find(key, hash);
+        TopicSequences.Topic stored = sequences.existing(topic);
+        TopicKeyIndexes.Keys topicKeys = stored == null ? null : keys.of(topic, stored.id);
+        long hash = topicKeys == null ? 0 : topicKeys.hash(key);
+        Envelope earlier = topicKeys == null ? null : topicKeys.find(key, hash);
         if (earlier != null) {
-            sequences.giveBack(t);
             return new Appended(earlier, false);
+        }
+        TopicSequences.Topic t = sequences.next(topic);
+        if (topicKeys == null) { // a new topic: no keys stored
+            topicKeys = keys.of(topic, t.id);
+            hash = topicKeys.hash(key);
         }
         return new Appended(insert(t, topicKeys, hash, topic, payload, key, sender), true);
     }
@@ -130,12 +138,9 @@ final class WriteBatch implements AutoCloseable {
             append(side.topic(), side.payload(), side.idempotencyKey(), side.senderInboxId());
         }
         conversations.change(current, outcome.get().next());
-        TopicKeyIndexes.Keys topicKeys = keys.of(topic, t.id);
-        long hash = topicKeys.hash(key);
-        if (topicKeys.find(key, hash) != null) { // the key was checked above: the transaction is broken
-            throw new SQLException("idempotency key " + key + " of " + topic + " appeared during its change");
-        }
-        return Optional.of(new Appended(insert(t, topicKeys, hash, topic, outcome.get().payload(), key, sender), true));
+        TopicKeyIndexes.Keys topicKeys = keys.of(topic, t.id); // resident: built by stored() above, or a new topic
+        return Optional.of(new Appended(insert(t, topicKeys, topicKeys.hash(key), topic, outcome.get().payload(), key,
+                sender), true));
     }
 
     /** Adds the entry at {@code t}'s sequence just assigned, its key of hash {@code hash} not stored on the topic. */

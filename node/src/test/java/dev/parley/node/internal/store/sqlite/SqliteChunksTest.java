@@ -219,6 +219,7 @@ class SqliteChunksTest {
         assertThatThrownBy(() -> reopened.read("t", 0, 10)).isInstanceOf(StoreException.class).hasMessageContaining("damaged chunk");
         assertThat(reopened.append("t", bytes("x"), "k-m2", "alice")).failsWithin(WAIT)
                 .withThrowableThat().havingCause().isInstanceOf(StoreException.class).withMessageContaining("damaged chunk");
+        assertThat(append(reopened, "t", "new", "k-new", "alice").envelope().sequence()).isEqualTo(5); // still dense
         assertThat(reopened.read("u", 0, 10)).extracting(SqliteChunksTest::text).containsExactly("fine");
         assertThat(append(reopened, "u", "more", "k-u2", "bob").envelope().sequence()).isEqualTo(2);
     }
