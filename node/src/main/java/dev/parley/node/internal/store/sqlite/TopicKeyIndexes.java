@@ -71,10 +71,6 @@ final class TopicKeyIndexes {
             first = Math.max(first == Long.MAX_VALUE ? 0 : first, entry.sequence() + 1);
         }
 
-        int size() {
-            return index.size();
-        }
-
         @Override
         public long firstSequence() {
             return first;
