@@ -7,7 +7,6 @@ import dev.parley.transport.OutboundQueue;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -53,13 +52,15 @@ final class OrderedWrites implements OutboundQueue.Socket {
     }
 
     /**
-     * Writes {@code close} after everything written before, then stops sending (FIN) but keeps
-     * reading, so a peer still sending gets to read it instead of a reset; the channel closes when
-     * the peer does, or after {@code backstop}.
+     * Writes a close frame ({@code code}, {@code reason}) after everything written before, then stops
+     * sending (FIN) but keeps reading, so a peer still sending gets to read it instead of a reset; the
+     * channel closes when the peer does, or after {@code backstop}. Nothing when the writes were closed
+     * or discarded already. The frame is made only when it is written: a frame made for a queue that
+     * turns out to be closed would be a buffer nobody releases.
      */
-    void writeThenStopSending(CloseWebSocketFrame close, Duration backstop) {
+    void writeThenStopSending(int code, String reason, Duration backstop) {
         queue.close(() -> {
-            channel.writeAndFlush(close).addListener(written -> {
+            channel.writeAndFlush(CloseCodes.frame(code, reason)).addListener(written -> {
                 if (channel instanceof SocketChannel socket) {
                     socket.shutdownOutput();
                 }
@@ -68,10 +69,13 @@ final class OrderedWrites implements OutboundQueue.Socket {
         });
     }
 
-    /** Writes {@code close} after everything written before, then closes the channel. */
-    void writeAndClose(CloseWebSocketFrame close) {
+    /**
+     * Writes a close frame ({@code code}, {@code reason}) after everything written before, then closes
+     * the channel; nothing when the writes were closed or discarded already (see {@link #writeThenStopSending}).
+     */
+    void writeAndClose(int code, String reason) {
         queue.close(() -> {
-            channel.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(CloseCodes.frame(code, reason)).addListener(ChannelFutureListener.CLOSE);
             closeAfter(CLOSE_BACKSTOP); // a client that does not read would hold the channel open
         });
     }

@@ -185,7 +185,7 @@ final class WebSocketEndpoint implements Endpoint {
                 }
                 frames = new NodeFrameSession(session,
                         writes::send,
-                        () -> writes.writeAndClose(CloseCodes.frame(CloseCodes.GOING_AWAY, "connection closed by the node")),
+                        () -> writes.writeAndClose(CloseCodes.GOING_AWAY, "connection closed by the node"),
                         timers, String.valueOf(channel.remoteAddress()),
                         preAuthentication.minusNanos(System.nanoTime() - acceptedAt));
             } else {
@@ -248,7 +248,7 @@ final class WebSocketEndpoint implements Endpoint {
             if (writes == null) {
                 closeWith(channel, code, reason);
             } else {
-                writes.writeAndClose(CloseCodes.frame(code, reason));
+                writes.writeAndClose(code, reason);
             }
         }
 
@@ -264,7 +264,7 @@ final class WebSocketEndpoint implements Endpoint {
             if (writes == null) {
                 closeWith(channel, code, reason);
             } else {
-                writes.writeThenStopSending(CloseCodes.frame(code, reason), REFUSAL_BACKSTOP);
+                writes.writeThenStopSending(code, reason, REFUSAL_BACKSTOP);
             }
         }
 
