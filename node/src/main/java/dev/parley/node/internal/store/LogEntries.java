@@ -6,27 +6,57 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The retained entries of one memory topic log, oldest first, packed in arrays by field: a timestamp,
- * a sender, and the payload followed by the idempotency key's characters, copied into a shared chunk
- * of bytes. A log keeps every entry until retention trims it, and what it keeps the collector copies
+ * The retained entries of one memory topic log, oldest first, packed in arrays by field (in segments of
+ * {@value #SEGMENT} entries, so that a growing log never copies what it holds): a timestamp, a sender,
+ * and the payload followed by the idempotency key's characters, copied into a shared chunk of bytes. A log keeps every entry until retention trims it, and what it keeps the collector copies
  * (to a survivor space, then to the old generation): an {@link Envelope} with its payload and key
  * string was four objects per entry, here an entry is a few slots of arrays and bytes in a chunk that
  * thousands of entries share. An {@link Envelope} (with a copy of its payload) is made when one is
  * read. Not thread-safe: the log's lock guards it.
  */
 final class LogEntries {
-    private static final int INITIAL_CAPACITY = 8;
+    static final int SEGMENT = 1024;
+    private static final int SEGMENT_SHIFT = 10;
+    private static final int FIRST_CAPACITY = 8;
     private static final int FIRST_CHUNK = 512;
     private static final int MAX_CHUNK = 256 * 1024;
 
-    private String[] senders = new String[INITIAL_CAPACITY];
-    private long[] timestamps = new long[INITIAL_CAPACITY];
-    private byte[][] chunks = new byte[INITIAL_CAPACITY][]; // the chunk holding each entry's payload and key
-    private int[] offsets = new int[INITIAL_CAPACITY]; // where the payload starts in its chunk; the key follows
-    private int[] payloadLengths = new int[INITIAL_CAPACITY];
-    private int[] keyCodes = new int[INITIAL_CAPACITY]; // byte length of a Latin-1 key; ~(byte length) of a UTF-16 one
-    private int head; // physical index of the oldest retained entry
-    private int end;  // physical index after the newest
+    /** The fields of up to {@link #SEGMENT} entries; the first segment starts small and grows to that. */
+    private static final class Segment {
+        final String[] senders;
+        final long[] timestamps;
+        final byte[][] chunks; // the chunk holding each entry's payload and key
+        final int[] offsets; // where the payload starts in its chunk; the key follows
+        final int[] payloadLengths;
+        final int[] keyCodes; // byte length of a Latin-1 key; ~(byte length) of a UTF-16 one
+
+        Segment(int capacity) {
+            senders = new String[capacity];
+            timestamps = new long[capacity];
+            chunks = new byte[capacity][];
+            offsets = new int[capacity];
+            payloadLengths = new int[capacity];
+            keyCodes = new int[capacity];
+        }
+
+        Segment(Segment from, int capacity) {
+            senders = Arrays.copyOf(from.senders, capacity);
+            timestamps = Arrays.copyOf(from.timestamps, capacity);
+            chunks = Arrays.copyOf(from.chunks, capacity);
+            offsets = Arrays.copyOf(from.offsets, capacity);
+            payloadLengths = Arrays.copyOf(from.payloadLengths, capacity);
+            keyCodes = Arrays.copyOf(from.keyCodes, capacity);
+        }
+
+        int capacity() {
+            return senders.length;
+        }
+    }
+
+    private Segment[] segments = {new Segment(FIRST_CAPACITY)};
+    private int segmentCount = 1;
+    private int head; // slot of the oldest retained entry, counted from the first segment's first slot
+    private int end;  // slot after the newest
     private byte[] chunk = new byte[0]; // where the next entries go; a full one is left to the entries in it
     private int chunkUsed;
 
@@ -36,9 +66,8 @@ final class LogEntries {
 
     /** Adds an entry after the newest (its payload copied: the caller's array is not kept). */
     void add(long timestampNs, byte[] payload, String idempotencyKey, String senderInboxId) {
-        if (end == senders.length) {
-            makeRoom();
-        }
+        Segment segment = segmentForNext();
+        int slot = end & (SEGMENT - 1);
         int keyLength = idempotencyKey.length();
         boolean latin1 = true;
         for (int i = 0; i < keyLength && latin1; i++) {
@@ -48,28 +77,32 @@ final class LogEntries {
         int at = reserve(payload.length + keyBytes);
         System.arraycopy(payload, 0, chunk, at, payload.length);
         writeKey(idempotencyKey, latin1, chunk, at + payload.length);
-        senders[end] = senderInboxId;
-        timestamps[end] = timestampNs;
-        chunks[end] = chunk;
-        offsets[end] = at;
-        payloadLengths[end] = payload.length;
-        keyCodes[end] = latin1 ? keyBytes : ~keyBytes;
+        segment.senders[slot] = senderInboxId;
+        segment.timestamps[slot] = timestampNs;
+        segment.chunks[slot] = chunk;
+        segment.offsets[slot] = at;
+        segment.payloadLengths[slot] = payload.length;
+        segment.keyCodes[slot] = latin1 ? keyBytes : ~keyBytes;
         end++;
     }
 
     /** The entry {@code index} places after the oldest retained, as an envelope of {@code topic} at {@code sequence}. */
     Envelope envelope(String topic, long sequence, int index) {
         int at = head + index;
-        int from = offsets[at];
-        byte[] payload = Arrays.copyOfRange(chunks[at], from, from + payloadLengths[at]);
-        return new Envelope(topic, sequence, timestamps[at], payload, key(index), senders[at]);
+        Segment segment = segments[at >>> SEGMENT_SHIFT];
+        int slot = at & (SEGMENT - 1);
+        int from = segment.offsets[slot];
+        byte[] payload = Arrays.copyOfRange(segment.chunks[slot], from, from + segment.payloadLengths[slot]);
+        return new Envelope(topic, sequence, segment.timestamps[slot], payload, key(index), segment.senders[slot]);
     }
 
     String key(int index) {
         int at = head + index;
-        byte[] in = chunks[at];
-        int from = offsets[at] + payloadLengths[at];
-        int code = keyCodes[at];
+        Segment segment = segments[at >>> SEGMENT_SHIFT];
+        int slot = at & (SEGMENT - 1);
+        byte[] in = segment.chunks[slot];
+        int from = segment.offsets[slot] + segment.payloadLengths[slot];
+        int code = segment.keyCodes[slot];
         if (code >= 0) {
             return new String(in, from, code, StandardCharsets.ISO_8859_1);
         }
@@ -81,22 +114,55 @@ final class LogEntries {
     }
 
     long timestampNs(int index) {
-        return timestamps[head + index];
+        int at = head + index;
+        return segments[at >>> SEGMENT_SHIFT].timestamps[at & (SEGMENT - 1)];
     }
 
     String senderInboxId(int index) {
-        return senders[head + index];
+        int at = head + index;
+        return segments[at >>> SEGMENT_SHIFT].senders[at & (SEGMENT - 1)];
     }
 
     int payloadLength(int index) {
-        return payloadLengths[head + index];
+        int at = head + index;
+        return segments[at >>> SEGMENT_SHIFT].payloadLengths[at & (SEGMENT - 1)];
     }
 
-    /** Drops the oldest retained entry. */
+    /** Drops the oldest retained entry; a segment none of whose entries is retained goes. */
     void removeOldest() {
-        senders[head] = null;
-        chunks[head] = null; // a chunk goes once none of its entries is retained
+        Segment segment = segments[head >>> SEGMENT_SHIFT];
+        int slot = head & (SEGMENT - 1);
+        segment.senders[slot] = null;
+        segment.chunks[slot] = null; // a chunk goes once none of its entries is retained
         head++;
+        if (head == SEGMENT) { // the first segment is all trimmed (only a full one can be)
+            System.arraycopy(segments, 1, segments, 0, segmentCount - 1);
+            segments[--segmentCount] = null;
+            head -= SEGMENT;
+            end -= SEGMENT;
+            if (segmentCount == 0) {
+                segments[0] = new Segment(FIRST_CAPACITY);
+                segmentCount = 1;
+            }
+        }
+    }
+
+    /** The segment where the next entry goes: the first one grown while it is the only one, else a new one when full. */
+    private Segment segmentForNext() {
+        int index = end >>> SEGMENT_SHIFT;
+        if (index == segmentCount) {
+            if (segmentCount == segments.length) {
+                segments = Arrays.copyOf(segments, 2 * segments.length);
+            }
+            segments[segmentCount++] = new Segment(SEGMENT);
+        }
+        Segment segment = segments[index];
+        int slot = end & (SEGMENT - 1);
+        if (slot == segment.capacity()) { // only the first segment is ever smaller than SEGMENT
+            segment = new Segment(segment, Math.min(SEGMENT, 2 * segment.capacity()));
+            segments[index] = segment;
+        }
+        return segment;
     }
 
     /**
@@ -127,33 +193,5 @@ final class LogEntries {
                 to[at + 2 * i + 1] = (byte) c;
             }
         }
-    }
-
-    /** Moves the retained entries to the front when at least half the arrays is trimmed space, else doubles them. */
-    private void makeRoom() {
-        int size = size();
-        if (head > 0 && size <= senders.length / 2) {
-            shift(senders, size);
-            shift(chunks, size);
-            System.arraycopy(timestamps, head, timestamps, 0, size);
-            System.arraycopy(offsets, head, offsets, 0, size);
-            System.arraycopy(payloadLengths, head, payloadLengths, 0, size);
-            System.arraycopy(keyCodes, head, keyCodes, 0, size);
-            head = 0;
-            end = size;
-            return;
-        }
-        int capacity = 2 * senders.length;
-        senders = Arrays.copyOf(senders, capacity);
-        chunks = Arrays.copyOf(chunks, capacity);
-        timestamps = Arrays.copyOf(timestamps, capacity);
-        offsets = Arrays.copyOf(offsets, capacity);
-        payloadLengths = Arrays.copyOf(payloadLengths, capacity);
-        keyCodes = Arrays.copyOf(keyCodes, capacity);
-    }
-
-    private void shift(Object[] array, int size) {
-        System.arraycopy(array, head, array, 0, size);
-        Arrays.fill(array, size, end, null);
     }
 }

@@ -61,6 +61,23 @@ class LogEntriesTest {
     }
 
     @Test
+    void aLogTrimmedToNothingAtASegmentsEndTakesNewEntries() {
+        LogEntries entries = new LogEntries();
+        for (int i = 0; i < LogEntries.SEGMENT; i++) {
+            entries.add(i, new byte[] {1}, "k" + i, "s");
+        }
+        for (int i = 0; i < LogEntries.SEGMENT; i++) {
+            entries.removeOldest();
+        }
+        assertThat(entries.size()).isZero();
+        entries.add(7, new byte[] {2}, "again", "t");
+        assertThat(entries.size()).isEqualTo(1);
+        Envelope read = entries.envelope("conv/t", 1025, 0);
+        assertThat(read.payload()).containsExactly(2);
+        assertThat(read).isEqualTo(new Envelope("conv/t", 1025, 7, read.payload(), "again", "t"));
+    }
+
+    @Test
     void theLogKeepsItsOwnCopyOfAPayloadSoACallerReusingItsArrayCannotRewriteIt() {
         byte[] buffer = {1, 2, 3};
         log.append(buffer, "k1", "alice", clock, bytes);
