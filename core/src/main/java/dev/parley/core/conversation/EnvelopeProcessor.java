@@ -162,7 +162,16 @@ public final class EnvelopeProcessor {
     }
 
     private String conversationIdOf(String topic) {
-        return cached(conversationIds, MAX_CACHED_TOPICS, topic, Topics::subject);
+        return cached(conversationIds, MAX_CACHED_TOPICS, topic, this::subjectOf);
+    }
+
+    /**
+     * The conversation id of {@code topic}: the stored conversation's own id string when it is known,
+     * the same characters, so that the store's maps find it by identity instead of comparing them.
+     */
+    private String subjectOf(String topic) {
+        String id = Topics.subject(topic);
+        return store.conversation(id).map(ConversationRecord::id).orElse(id);
     }
 
     /**

@@ -29,6 +29,10 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     private String followedEpoch; // the node history the stream's envelopes come from
     private boolean inRun;
     private final Map<String, long[]> runCursors = new HashMap<>(); // serial: per topic, the run's last sequence
+    // serial: the topic (that instance) of the run's last envelope that moved a cursor, and its cell in runCursors;
+    // a run is mostly one topic's envelopes sharing one topic string, so they skip the set and the map
+    private String runTopic;
+    private long[] runCell;
 
     LocalStorePlan(MessageStore store, Syncer syncer, DurableCursors durable) {
         this.store = store;
@@ -83,10 +87,14 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
             handle(envelope, context);
         } finally {
             String topic = envelope.topic();
-            if (continuous.contains(topic)) {
+            if (inRun && topic == runTopic) { // the run's topic again: followed, its cell known
+                runCell[0] = Math.max(runCell[0], envelope.sequence());
+            } else if (continuous.contains(topic)) {
                 if (inRun) {
                     long[] last = runCursors.computeIfAbsent(topic, t -> new long[1]);
                     last[0] = Math.max(last[0], envelope.sequence());
+                    runTopic = topic;
+                    runCell = last;
                 } else {
                     store.advanceCursor(topic, envelope.sequence());
                 }
@@ -119,6 +127,8 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     }
 
     private void advanceRunCursors() {
+        runTopic = null;
+        runCell = null;
         if (!runCursors.isEmpty()) {
             runCursors.forEach((topic, last) -> store.advanceCursor(topic, last[0]));
             runCursors.clear();
@@ -155,6 +165,8 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
         followedEpoch = nodeEpoch;
         continuous.clear();
         runCursors.clear(); // of the old history
+        runTopic = null;
+        runCell = null;
         if (durable != null) {
             durable.reset(); // handled progress of the old history must not be written into the new one
         }
@@ -182,6 +194,8 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     /** Follows {@code topic} from its next entry on. */
     final void followFromNow(StreamContext<T> context, String topic) {
         continuous.remove(topic);
+        runTopic = null; // its later envelopes of this run no longer move the cursor
+        runCell = null;
         context.addTopic(topic, Subscription.LATEST);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * Message ids: the first 16 bytes, in hexadecimal, of SHA-256 over the UTF-8 of
@@ -15,13 +16,16 @@ final class MessageIds {
     private static final ThreadLocal<MessageIds> PER_THREAD = ThreadLocal.withInitial(MessageIds::new);
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final int ID_BYTES = 16;
+    private static final int MAX_SEQUENCE_TEXT = 20; // '#' and up to 19 digits
 
     private final MessageDigest sha256;
     private final byte[] digest = new byte[32];
-    private final byte[] sequenceDigits = new byte[20]; // '#' and up to 19 digits
+    private final byte[] sequenceDigits = new byte[MAX_SEQUENCE_TEXT];
     private final byte[] hex = new byte[2 * ID_BYTES];
     private String lastTopic;
-    private byte[] lastTopicBytes;
+    // the last topic's UTF-8, then room for '#' and up to 19 digits: the digest reads it in one update
+    private byte[] text = new byte[0];
+    private int topicLength;
 
     private MessageIds() {
         try {
@@ -37,14 +41,15 @@ final class MessageIds {
 
     private String id(String topic, long sequence) {
         if (!topic.equals(lastTopic)) {
-            lastTopicBytes = topic.getBytes(StandardCharsets.UTF_8);
+            byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
+            text = Arrays.copyOf(topicBytes, topicBytes.length + MAX_SEQUENCE_TEXT);
+            topicLength = topicBytes.length;
             lastTopic = topic;
         }
-        sha256.update(lastTopicBytes);
         if (sequence >= 0) {
-            int from = writeSequence(sequence);
-            sha256.update(sequenceDigits, from, sequenceDigits.length - from);
+            sha256.update(text, 0, writeSequence(sequence));
         } else { // never from a node that keeps the protocol, but an id all the same
+            sha256.update(text, 0, topicLength);
             sha256.update(("#" + sequence).getBytes(StandardCharsets.US_ASCII));
         }
         try {
@@ -59,7 +64,7 @@ final class MessageIds {
         return new String(hex, StandardCharsets.ISO_8859_1);
     }
 
-    /** Writes "#" and the decimal {@code sequence} (not negative) at the end of the buffer; returns where they start. */
+    /** Writes "#" and the decimal {@code sequence} (not negative) after the topic; returns where the text ends. */
     private int writeSequence(long sequence) {
         int at = sequenceDigits.length;
         long rest = sequence;
@@ -68,6 +73,8 @@ final class MessageIds {
             rest /= 10;
         } while (rest > 0);
         sequenceDigits[--at] = '#';
-        return at;
+        int length = sequenceDigits.length - at;
+        System.arraycopy(sequenceDigits, at, text, topicLength, length);
+        return topicLength + length;
     }
 }
