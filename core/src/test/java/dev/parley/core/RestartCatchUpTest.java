@@ -18,6 +18,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static dev.parley.core.GatedTransportProvider.GATE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,6 +122,49 @@ class RestartCatchUpTest {
             assertThat(messages(bob, denied)).as("never stored once denied").containsExactly("denied-1");
             assertThat(messages(bob, fresh)).containsExactly("fresh-1");
             assertThat(rec.maxConcurrent.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRestartWhileTheDroppedAttemptsCatchUpIsHeldWaitsForItWithoutTakingAThread() throws Exception {
+        ExecutorService twoThreads = Executors.newFixedThreadPool(2);
+        Client alice = net.client();
+        Client bob = net.client(Identity.generate(), options -> options
+                .endpoint(URI.create("gate://" + URI.create(net.endpoint()).getAuthority()))
+                .callbackExecutor(twoThreads));
+        try {
+            Group group = alice.conversations().newGroup(List.of(bob.inboxId()));
+            Recorder<DecodedMessage> rec = new Recorder<>(m -> (String) m.content());
+            try (MessageStream<DecodedMessage> stream = bob.conversations().streamAllMessages(rec.options()
+                    .retryDelay(Duration.ZERO).build())) {
+                group.send("before");
+                rec.awaitValues(1);
+
+                GATE.cut(); // attempt 2: its subscribe and its catch-up's queries are held, the catch-up takes a thread
+                await().atMost(WAIT).until(() -> GATE.calls().containsAll(List.of("subscribe",
+                        "query " + Topics.welcome(bob.inboxId()))));
+                group.send("during");
+                GATE.cut(); // attempt 2's subscription fails while its catch-up waits for its answers: attempt 3
+                await().atMost(WAIT).until(() -> GATE.calls().contains("subscribe"));
+                // attempt 3's catch-up waits for attempt 2's without a thread: the executor still runs other work
+                // (a catch-up blocked behind the one held would take the second thread until the gate opens)
+                CompletableFuture.runAsync(() -> { }, twoThreads).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(GATE.calls()).as("attempt 3 has not started its catch-up yet")
+                        .noneMatch(call -> call.startsWith("query "));
+                GATE.open();
+
+                rec.awaitValues(2);
+                group.send("after");
+                rec.awaitValues(3);
+                assertThat(rec.events).containsExactly("value:before", "error", "retry:1/10", "error", "retry:2/10",
+                        "restart", "value:during", "value:after");
+                assertThat(messages(bob, group)).as("stored once each").containsExactly("before", "during", "after");
+            }
+        } finally {
+            GATE.open();
+            bob.close();
+            twoThreads.shutdown();
+            assertThat(twoThreads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 

@@ -55,17 +55,20 @@ final class Attempt implements SubscriptionListener {
     private boolean subscribing;
     private Scheduler.Timer deadline = Scheduler.Timer.NONE;
     private boolean cancelled;
+    private CompletableFuture<Void> catchingUp;
 
     Attempt(Executor serial, Events events) {
         this.serial = serial;
         this.events = events;
     }
 
-    /** Runs {@code catchUp} on {@code pool} first, then reports {@link Events#ready}. */
-    void start(Runnable catchUp, Executor pool) {
-        CompletableFuture<Void> caughtUp = catchUp == null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(catchUp, pool);
-        caughtUp.whenComplete((v, error) -> post(() -> {
+    /**
+     * Reports {@link Events#ready} once {@code catchingUp} (the attempt's catch-up, see {@link CatchUps}) is done;
+     * cancelling the attempt cancels it.
+     */
+    void start(CompletableFuture<Void> catchingUp) {
+        this.catchingUp = catchingUp;
+        catchingUp.whenComplete((v, error) -> post(() -> {
             if (error != null) {
                 events.lost(this, error);
                 return;
@@ -143,6 +146,9 @@ final class Attempt implements SubscriptionListener {
     /** Frees the subscription and the deadline; nothing more is reported. Idempotent. */
     void cancel() {
         cancelled = true;
+        if (catchingUp != null) {
+            catchingUp.cancel(false); // not started yet: it never will
+        }
         early.clear();
         deadline.cancel();
         Subscription old = subscription != null ? subscription : opened;

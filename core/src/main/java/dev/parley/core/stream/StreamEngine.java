@@ -38,6 +38,7 @@ final class StreamEngine<T> implements Attempt.Events {
     private final Watchdog watchdog;
     private final Delivery<T> delivery;
     private final HistoryGuard history;
+    private final CatchUps catchUps;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile StreamState state = StreamState.CONNECTING;
@@ -61,6 +62,7 @@ final class StreamEngine<T> implements Attempt.Events {
         this.watchdog = new Watchdog(runtime.scheduler(), runtime.heartbeatInterval(), () -> post(this::checkSilence));
         this.delivery = new Delivery<>(plan, options, callbacks, this::post);
         this.history = new HistoryGuard(plan);
+        this.catchUps = new CatchUps(runtime.pool(), serial);
     }
 
     /** Runs the first attempt and returns once it is live or a retry is scheduled. */
@@ -80,7 +82,8 @@ final class StreamEngine<T> implements Attempt.Events {
      * The first attempt catches up, then subscribes from what the plan follows afterwards (the live start
      * point). A restart subscribes from the stream's own cursors at once, while it catches up: nothing
      * of the catch-up changes those cursors, and the attempt hands on what the subscription brings only
-     * once the catch-up is done, so a reconnect waits for the longer of the two instead of both in turn.
+     * once the catch-up is done, so a reconnect waits for the longer of the two instead of both in turn. A
+     * catch-up starts only once the previous attempt's has finished ({@link CatchUps}); the subscribe never waits.
      */
     private void newAttempt() {
         newAttempt(!options.disableSync());
@@ -89,14 +92,20 @@ final class StreamEngine<T> implements Attempt.Events {
     /** A new attempt; without {@code catchUp} it subscribes as soon as it starts. */
     private void newAttempt(boolean catchUp) {
         state = everLive || retries.failed() > 0 ? StreamState.RETRYING : StreamState.CONNECTING;
+        if (initialized && history.moved()) {
+            // another path (the catch-up of an attempt dropped since) met the node's new history: subscribing with
+            // the old history's cursors would only replay the wrong range, to be dropped once caught up
+            history.planMoved();
+            followNewHistory();
+        }
         current = new Attempt(serial, this);
         if (!catchUp) {
-            current.start(null, runtime.pool());
+            current.start(CompletableFuture.completedFuture(null));
         } else if (!initialized) {
-            current.start(plan::catchUp, runtime.pool());
+            current.start(catchUps.run(plan::catchUp));
         } else {
             Map<String, Long> cursors = delivery.cursors();
-            current.start(plan.restartCatchUp(cursors), runtime.pool());
+            current.start(catchUps.run(plan.restartCatchUp(cursors)));
             subscribe(current, cursors);
         }
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
 /**
@@ -74,10 +75,31 @@ final class FakeClockRuntime {
         }
     }
 
+    /** One topic from 0, tracking a node epoch that {@link #nodeReset} moves on (also from a pool thread). */
+    static class EpochPlan extends OneTopicPlan {
+        final List<String> resets = new CopyOnWriteArrayList<>();
+        volatile String epoch;
+
+        EpochPlan(String epoch) {
+            this.epoch = epoch;
+        }
+
+        @Override
+        public String epoch() {
+            return epoch;
+        }
+
+        @Override
+        public void nodeReset(String nodeEpoch) {
+            resets.add(nodeEpoch);
+            epoch = nodeEpoch;
+        }
+    }
+
     /** Callback events of streams, in order, each with the fake time it happened at. */
     static final class EventLog {
-        final List<String> events = new ArrayList<>();
-        final List<Long> atMillis = new ArrayList<>();
+        final List<String> events = new CopyOnWriteArrayList<>(); // read by tests with a real pool
+        final List<Long> atMillis = new CopyOnWriteArrayList<>();
 
         StreamOptions.Builder<String> record(StreamOptions.Builder<String> options, FakeClock clock) {
             return options

@@ -9,11 +9,11 @@ import dev.parley.spi.SubscriptionListener;
 import dev.parley.spi.Transport;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A transport whose subscriptions a test drives by hand: accept or refuse them, deliver envelopes
@@ -23,9 +23,9 @@ public final class ScriptedTransport implements Transport {
     /** How the next subscribe calls are answered. */
     enum Answer { ACCEPT, FAIL, FAIL_ONCE, NEVER }
 
-    final List<ScriptedSubscription> subscriptions = new ArrayList<>();
-    private Answer answer = Answer.ACCEPT;
-    private RuntimeException failure;
+    final List<ScriptedSubscription> subscriptions = new CopyOnWriteArrayList<>(); // read by tests with a real pool
+    private volatile Answer answer = Answer.ACCEPT;
+    private volatile RuntimeException failure;
 
     void accept() {
         answer = Answer.ACCEPT;
@@ -114,6 +114,11 @@ public final class ScriptedTransport implements Transport {
         /** The node accepts this subscription now (after {@link #neverAnswer} left it pending). */
         void acceptLate() {
             pending.complete(this);
+        }
+
+        /** The node refuses this subscription now (after {@link #neverAnswer} left it pending). */
+        void refuseLate(Throwable error) {
+            pending.completeExceptionally(error);
         }
 
         void deliver(Envelope... envelopes) {

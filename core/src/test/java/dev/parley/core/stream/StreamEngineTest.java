@@ -5,6 +5,7 @@ import dev.parley.NodeResetException;
 import dev.parley.StreamOptions;
 import dev.parley.StreamState;
 import dev.parley.TransportException;
+import dev.parley.core.stream.FakeClockRuntime.EpochPlan;
 import dev.parley.core.stream.FakeClockRuntime.EventLog;
 import dev.parley.core.stream.FakeClockRuntime.OneTopicPlan;
 import dev.parley.core.stream.ScriptedTransport.ScriptedSubscription;
@@ -267,27 +268,6 @@ class StreamEngineTest {
                 + ":NODE_RESET");
         net.transport.last().deliver(envelope(TOPIC, 1, "new-1"));
         assertThat(log.events).endsWith("value:new-1");
-    }
-
-    /** One topic from 0, tracking a node epoch that {@link #nodeReset} moves on. */
-    private static class EpochPlan extends OneTopicPlan {
-        final List<String> resets = new ArrayList<>();
-        String epoch;
-
-        EpochPlan(String epoch) {
-            this.epoch = epoch;
-        }
-
-        @Override
-        public String epoch() {
-            return epoch;
-        }
-
-        @Override
-        public void nodeReset(String nodeEpoch) {
-            resets.add(nodeEpoch);
-            epoch = nodeEpoch;
-        }
     }
 
     private static Envelope[] envelopes(int from, int to) {
