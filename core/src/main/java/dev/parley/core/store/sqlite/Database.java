@@ -39,7 +39,6 @@ final class Database implements AutoCloseable {
                 commits.incrementAndGet();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                sql.discardBatch();
                 connection.rollback();
                 throw e;
             } finally {

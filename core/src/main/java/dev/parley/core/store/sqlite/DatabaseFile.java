@@ -18,7 +18,8 @@ import java.sql.Statement;
 
 /**
  * One client's SQLite file, opened for it alone: an exclusive lock on {@code <file>.lock} (held
- * until close, so a second client in any process is refused), WAL, the schema migrated forward.
+ * until close, so a second client in any process is refused), WAL in SQLite's exclusive locking mode
+ * (no other connection reads the file while it is open), the schema migrated forward.
  */
 final class DatabaseFile implements AutoCloseable {
     private final Path path;
@@ -113,6 +114,10 @@ final class DatabaseFile implements AutoCloseable {
             config.setGetGeneratedKeys(false);
             connection = config.createConnection("jdbc:sqlite:" + path);
             try (Statement statement = connection.createStatement()) {
+                // one connection per file (the lock file above): SQLite's own locks are taken once and held
+                // until close, and (set before WAL is first used) the WAL index lives in this process's memory,
+                // not in a shared "-shm" file: no lock calls per transaction; the same durability
+                statement.execute("PRAGMA locking_mode = EXCLUSIVE");
                 statement.execute("PRAGMA journal_mode = WAL");
                 // a process crash loses nothing committed; a power cut may lose the last commits
                 statement.execute("PRAGMA synchronous = NORMAL");

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The writes of one transaction, held until it commits: rows in the order they were made, and
+ * The writes of one transaction, held until it commits: rows in the order they were made (messages
+ * apart, in their own order, written together by multi-row INSERTs: {@link MessageRows}), and
  * cursors coalesced to their highest value (written once per topic, however many envelopes moved
  * them). Belongs to one thread.
  */
@@ -22,6 +23,7 @@ final class PendingWrites {
     }
 
     private final List<Write> rows = new ArrayList<>();
+    private final MessageRows messages = new MessageRows();
     private final Map<String, Long> cursors = new HashMap<>();
     private final Map<DurableKey, Long> durableCursors = new HashMap<>();
     final long generation;
@@ -35,6 +37,10 @@ final class PendingWrites {
         rows.add(write);
     }
 
+    void message(MessageRow row) {
+        messages.add(row);
+    }
+
     void cursor(String topic, long sequence) {
         cursors.merge(topic, sequence, Math::max);
     }
@@ -45,32 +51,36 @@ final class PendingWrites {
 
     /** How many rows and cursors it writes. */
     int size() {
-        return rows.size() + cursors.size() + durableCursors.size();
+        return rows.size() + messages.size() + cursors.size() + durableCursors.size();
     }
 
     boolean isEmpty() {
-        return rows.isEmpty() && cursors.isEmpty() && durableCursors.isEmpty();
+        return rows.isEmpty() && messages.isEmpty() && cursors.isEmpty() && durableCursors.isEmpty();
     }
 
     /**
-     * Applies its rows and adds its cursors to {@code cursors} (written once for a whole commit by
-     * {@link #writeCursors}), unless a new node history was adopted since it was made (the old one is
-     * forgotten). Rows go into the statements' JDBC batch, shared with the next transaction's rows.
+     * Applies its rows and adds its messages and cursors to {@code commit} (written once for a whole
+     * commit by {@link #writeGathered}), unless a new node history was adopted since it was made (the
+     * old one is forgotten).
      */
-    void applyTo(Statements sql, long currentGeneration, PendingWrites cursors) throws SQLException {
+    void applyTo(Statements sql, long currentGeneration, PendingWrites commit) throws SQLException {
         if (currentGeneration != generation) {
             return; // rows and cursors of a replaced history
         }
         for (Write write : rows) {
             write.apply(sql);
         }
-        this.cursors.forEach(cursors::cursor);
-        durableCursors.forEach((key, sequence) -> cursors.durableCursors.merge(key, sequence, Math::max));
+        commit.messages.addAll(messages);
+        cursors.forEach(commit::cursor);
+        durableCursors.forEach((key, sequence) -> commit.durableCursors.merge(key, sequence, Math::max));
     }
 
-    /** Writes its cursors (not its rows): one statement per topic and stream. */
-    void writeCursors(Statements sql) throws SQLException {
-        sql.flushBatch();
+    /**
+     * Writes what {@link #applyTo} gathered here (not its own rows): the messages, then one cursor
+     * statement per topic and stream.
+     */
+    void writeGathered(Statements sql, Names names) throws SQLException {
+        messages.writeTo(sql, names);
         for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
             Rows.syncCursor(sql, cursor.getKey(), cursor.getValue());
         }

@@ -72,28 +72,12 @@ final class Rows {
         return all;
     }
 
-    static void message(Statements sql, DecodedMessage m, long generation, long sequence, String contentType,
-                        byte[] content)
-            throws SQLException {
-        sql.addBatch("INSERT OR IGNORE INTO messages (conversation_id, generation, sequence, id, sender_inbox_id,"
-                + " sent_at_ns, content_type, content, fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row -> {
-                    row.setString(1, m.conversationId());
-                    row.setLong(2, generation);
-                    row.setLong(3, sequence);
-                    row.setString(4, m.id());
-                    row.setString(5, m.senderInboxId());
-                    row.setLong(6, m.sentAtNs());
-                    row.setString(7, contentType);
-                    row.setBytes(8, content);
-                    row.setString(9, m.fallback());
-                });
-    }
-
     /** Messages of a conversation: earlier node histories first, then by sequence. */
     static List<DecodedMessage> messages(Statements sql, String conversationId, MessageContent content)
             throws SQLException {
-        return sql.query("SELECT id, sender_inbox_id, sent_at_ns, content_type, content, fallback FROM messages"
-                        + " WHERE conversation_id = ? ORDER BY generation, sequence",
+        return sql.query("SELECT m.id, s.name, m.sent_at_ns, t.name, m.content, m.fallback FROM messages m"
+                        + " JOIN names s ON s.key = m.sender JOIN names t ON t.key = m.content_type"
+                        + " WHERE m.conversation = (SELECT key FROM names WHERE name = ?) ORDER BY m.generation, m.sequence",
                 row -> {
                     ContentTypeId type = ContentTypeId.parse(row.getString(4));
                     return new DecodedMessage(row.getString(1), conversationId, row.getString(2), row.getLong(3),
@@ -119,7 +103,6 @@ final class Rows {
         return cursors(sql.query("SELECT topic, sequence FROM durable_cursors WHERE stream = ?", Rows::cursor, stream));
     }
 
-    /** Every cursor, sync and durable, goes: they belong to a replaced node history. */
     /** Forgets a replaced node history: its conversations, members, messages and cursors (consent stays). */
     static void dropHistory(Statements sql) throws SQLException {
         sql.update("DELETE FROM messages");

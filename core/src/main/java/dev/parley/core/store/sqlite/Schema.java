@@ -15,6 +15,8 @@ import java.util.List;
  * messages by (conversation, generation, sequence), so that no write of a replaced history can
  * land among the new one's rows. Version 3: group membership that changes: each conversation's
  * admins, whether this inbox is still in it, and the sequence of the group update its state comes from.
+ * Version 4: message rows keep their conversation id, sender inbox id and content type as integer keys
+ * of {@code names} (a row is about half as long: fewer pages written per message).
  */
 final class Schema {
     /** {@code PRAGMA application_id} of a Parley client database ("PRLY"). */
@@ -50,7 +52,21 @@ final class Schema {
                     "ALTER TABLE conversations ADD COLUMN admins TEXT NOT NULL DEFAULT ''",
                     "UPDATE conversations SET admins = creator_inbox_id",
                     "ALTER TABLE conversations ADD COLUMN active INTEGER NOT NULL DEFAULT 1",
-                    "ALTER TABLE conversations ADD COLUMN state_sequence INTEGER NOT NULL DEFAULT 0"));
+                    "ALTER TABLE conversations ADD COLUMN state_sequence INTEGER NOT NULL DEFAULT 0"),
+            List.of(
+                    "CREATE TABLE names (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+                    "INSERT OR IGNORE INTO names (name) SELECT conversation_id FROM messages",
+                    "INSERT OR IGNORE INTO names (name) SELECT sender_inbox_id FROM messages",
+                    "INSERT OR IGNORE INTO names (name) SELECT content_type FROM messages",
+                    "CREATE TABLE messages_v4 (conversation INTEGER NOT NULL, generation INTEGER NOT NULL,"
+                            + " sequence INTEGER NOT NULL, id TEXT NOT NULL, sender INTEGER NOT NULL,"
+                            + " sent_at_ns INTEGER NOT NULL, content_type INTEGER NOT NULL, content BLOB, fallback TEXT,"
+                            + " PRIMARY KEY (conversation, generation, sequence)) WITHOUT ROWID",
+                    "INSERT INTO messages_v4 SELECT c.key, m.generation, m.sequence, m.id, s.key, m.sent_at_ns, t.key,"
+                            + " m.content, m.fallback FROM messages m JOIN names c ON c.name = m.conversation_id"
+                            + " JOIN names s ON s.name = m.sender_inbox_id JOIN names t ON t.name = m.content_type",
+                    "DROP TABLE messages",
+                    "ALTER TABLE messages_v4 RENAME TO messages"));
 
     /** The version this code writes. */
     static final int LATEST = MIGRATIONS.size();

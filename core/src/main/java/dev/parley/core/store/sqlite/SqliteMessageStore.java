@@ -196,7 +196,9 @@ public final class SqliteMessageStore implements MessageStore {
         long in = currentGeneration();
         byte[] bytes = content.encode(message);
         String type = content.typeName(message.contentType());
-        write(w -> w.add(sql -> Rows.message(sql, message, in, sequence, type, bytes)));
+        MessageRow row = new MessageRow(message.conversationId(), in, sequence, message.id(), message.senderInboxId(),
+                message.sentAtNs(), type, bytes, message.fallback());
+        write(w -> w.message(row));
         return true;
     }
 

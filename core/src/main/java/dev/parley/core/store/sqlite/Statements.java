@@ -13,9 +13,8 @@ import java.util.Map;
 final class Statements implements AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
-    private PreparedStatement batching; // rows added but not yet executed
 
-    /** Binds one row's parameters. */
+    /** Binds a statement's parameters. */
     interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
@@ -33,45 +32,20 @@ final class Statements implements AutoCloseable {
         return statement;
     }
 
-    /**
-     * Adds a row to a JDBC batch of {@code sql} (many rows per call into SQLite, the hot path); the
-     * batch runs before any other statement and at {@link #flushBatch()}.
-     */
-    void addBatch(String sql, Binder binder) throws SQLException {
+    /** Runs {@code sql} with the values {@code binder} binds; returns the rows changed. */
+    int update(String sql, Binder binder) throws SQLException {
         PreparedStatement statement = get(sql);
-        if (batching != statement) {
-            flushBatch();
-        }
         binder.bind(statement);
-        statement.addBatch();
-        batching = statement;
-    }
-
-    void flushBatch() throws SQLException {
-        if (batching != null) {
-            PreparedStatement statement = batching;
-            batching = null;
-            statement.executeBatch();
-        }
-    }
-
-    /** Forgets rows added but not run (the transaction rolls back). */
-    void discardBatch() throws SQLException {
-        if (batching != null) {
-            PreparedStatement statement = batching;
-            batching = null;
-            statement.clearBatch();
-        }
+        return statement.executeUpdate();
     }
 
     /** Runs {@code sql} with {@code args} bound in order; returns the rows changed. */
     int update(String sql, Object... args) throws SQLException {
-        flushBatch();
-        PreparedStatement statement = get(sql);
-        for (int i = 0; i < args.length; i++) {
-            statement.setObject(i + 1, args[i]);
-        }
-        return statement.executeUpdate();
+        return update(sql, statement -> {
+            for (int i = 0; i < args.length; i++) {
+                statement.setObject(i + 1, args[i]);
+            }
+        });
     }
 
     /** Reads one result row. */
@@ -81,7 +55,6 @@ final class Statements implements AutoCloseable {
 
     /** Every row of {@code sql} with {@code args} bound in order. */
     <T> List<T> query(String sql, RowReader<T> reader, Object... args) throws SQLException {
-        flushBatch();
         PreparedStatement statement = get(sql);
         for (int i = 0; i < args.length; i++) {
             statement.setObject(i + 1, args[i]);

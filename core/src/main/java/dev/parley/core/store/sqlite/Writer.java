@@ -34,6 +34,7 @@ final class Writer implements AutoCloseable {
 
     private final Database db;
     private final LongSupplier generation;
+    private final Names names = new Names(); // used by one commit at a time
     private final SharedResource.Lease<ExecutorService> pool = SharedThreads.STORE.acquire();
     private final SerialExecutor commits = SerialExecutor.yielding(pool.get());
     private final ReentrantLock lock = new ReentrantLock();
@@ -127,18 +128,21 @@ final class Writer implements AutoCloseable {
         try {
             db.transaction("write", sql -> {
                 long current = generation.getAsLong();
-                PendingWrites cursors = new PendingWrites(current); // every cursor of the commit, at its highest
+                // every message of the commit, and every cursor at its highest
+                PendingWrites gathered = new PendingWrites(current);
                 for (PendingWrites writes : batch) {
-                    writes.applyTo(sql, current, cursors);
+                    writes.applyTo(sql, current, gathered);
                 }
-                cursors.writeCursors(sql);
+                gathered.writeGathered(sql, names);
                 return null;
             });
             return null;
         } catch (LocalStoreException e) {
+            names.forget();
             log.error("the client's database failed; nothing more is stored", e);
             return e;
         } catch (RuntimeException e) {
+            names.forget();
             log.error("the client's database failed; nothing more is stored", e);
             return new LocalStoreException(LocalStoreException.Reason.CORRUPT, "writing failed: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.parley.core.store.sqlite;
 
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
+import dev.parley.DecodedMessage;
 import dev.parley.LocalStoreException;
 import dev.parley.core.codec.Codecs;
 import dev.parley.core.store.ConversationRecord;
@@ -15,12 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -237,6 +240,45 @@ class SqliteMessageStoreTest extends MessageStoreContract {
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             assertThat(Schema.pragma(c, "user_version")).isEqualTo(Schema.LATEST);
+        }
+    }
+
+    @Test
+    void aVersionThreeFileGetsItsMessageNamesAsKeysAndKeepsItsMessages() throws SQLException {
+        Path file = dir.resolve("v3.db");
+        try (DatabaseFile v3 = DatabaseFile.open(file, 3); Statement sql = v3.connection().createStatement()) {
+            sql.execute("INSERT INTO meta VALUES ('inbox_id', '" + ME + "')");
+            for (String conversation : List.of("c", "d")) {
+                for (int i = 1; i <= 3; i++) {
+                    DecodedMessage m = message(conversation, i);
+                    sql.execute("INSERT INTO messages VALUES ('" + conversation + "', 0, " + i + ", '" + m.id() + "', '"
+                            + m.senderInboxId() + "', " + m.sentAtNs() + ", '" + m.contentType() + "', X'"
+                            + HexFormat.of().formatHex(((String) m.content()).getBytes(StandardCharsets.UTF_8))
+                            + "', NULL)");
+                }
+            }
+        }
+
+        try (SqliteMessageStore migrated = reopen(file)) {
+            assertThat(migrated.messages("c")).containsExactly(message("c", 1), message("c", 2), message("c", 3));
+            assertThat(migrated.messages("d")).containsExactly(message("d", 1), message("d", 2), message("d", 3));
+            migrated.putMessage(message("c", 4), 4);
+            migrated.putMessage(message("e", 1), 1);
+            assertThat(migrated.messages("c")).hasSize(4).last().isEqualTo(message("c", 4));
+            assertThat(migrated.messages("e")).containsExactly(message("e", 1));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             var names = s.executeQuery("SELECT count(*) FROM names")) {
+            assertThat(Schema.pragma(c, "user_version")).isEqualTo(4);
+            assertThat(names.next()).isTrue();
+            assertThat(names.getInt(1)).as("c, d, e, one sender, one content type").isEqualTo(5);
+        }
+        try (SqliteMessageStore reopened = reopen(file)) {
+            assertThat(reopened.messages("c")).hasSize(4);
+            reopened.putMessage(message("f", 1), 1); // keys are read back from the file, none taken twice
+            assertThat(reopened.messages("f")).containsExactly(message("f", 1));
+            assertThat(reopened.messages("e")).containsExactly(message("e", 1));
         }
     }
 

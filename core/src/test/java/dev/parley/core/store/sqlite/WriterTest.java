@@ -53,7 +53,9 @@ class WriterTest {
             for (int i = 0; i < cursors.length; i++) {
                 PendingWrites next = new PendingWrites(0);
                 long sequence = i + 1;
-                next.add(sql -> Rows.message(sql, message("c", sequence), 0, sequence, ContentTypeId.TEXT.toString(), null));
+                DecodedMessage m = message("c", sequence);
+                next.message(new MessageRow("c", 0, sequence, m.id(), m.senderInboxId(), m.sentAtNs(),
+                        ContentTypeId.TEXT.toString(), null, m.fallback()));
                 next.cursor(TOPIC, cursors[i]);
                 next.durableCursor("s", TOPIC, cursors[i]);
                 writer.submit(next);

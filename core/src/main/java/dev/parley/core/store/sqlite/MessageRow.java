@@ -1,0 +1,20 @@
+package dev.parley.core.store.sqlite;
+
+/**
+ * One message as the {@code messages} table holds it, waiting for its commit.
+ *
+ * @param contentType the stored name of the content type
+ * @param content     the encoded content; null without one
+ */
+record MessageRow(String conversationId, long generation, long sequence, String id, String senderInboxId,
+                  long sentAtNs, String contentType, byte[] content, String fallback) {
+
+    /**
+     * Whether the two rows share the columns a multi-row INSERT binds once ({@link MessageRows}), and
+     * both have a fallback text or neither has.
+     */
+    boolean sharesStatementWith(MessageRow other) {
+        return generation == other.generation && conversationId.equals(other.conversationId)
+                && contentType.equals(other.contentType) && (fallback == null) == (other.fallback == null);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.parley.core.store.sqlite;
+
+import dev.parley.ContentTypeId;
+import dev.parley.DecodedMessage;
+import dev.parley.core.codec.Codecs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Multi-row INSERTs: whatever mix of conversations, content types, senders and fallbacks a commit holds,
+ * and however long its runs (cut into statements of 64, 32, ... rows), every message is stored once, as
+ * it came, and a row stored already (or twice in one commit) keeps its first version.
+ */
+class MessageRowsTest {
+    private static final ContentTypeId OTHER = new ContentTypeId("example.com", "other", 1, 0);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRowOfAMixedCommitIsStoredOnceAndTheFirstOfTwoWins() {
+        List<MessageRow> first = new ArrayList<>();
+        Map<String, Map<Long, MessageRow>> expected = Map.of("c", new TreeMap<>(), "d", new TreeMap<>());
+        for (long s = 1; s <= 100; s++) { // a run of 100: 64 + 32 + 4 rows
+            first.add(row("c", s, ContentTypeId.TEXT, "sender-" + (s % 3), null));
+        }
+        first.add(row("c", 5, ContentTypeId.TEXT, "sender-x", null)); // the same sequence again: ignored
+        for (long s = 1; s <= 7; s++) { // another conversation, fallbacks on some rows, another content type
+            first.add(row("d", s, s % 2 == 0 ? OTHER : ContentTypeId.TEXT, "sender-d", s % 3 == 0 ? "fallback " + s : null));
+        }
+        for (long s = 101; s <= 171; s++) { // back to the first conversation: 64 + 4 + 2 + 1
+            first.add(row("c", s, ContentTypeId.TEXT, "sender-" + (s % 5), s == 150 ? "one fallback" : null));
+        }
+        first.forEach(r -> expected.get(r.conversationId()).putIfAbsent(r.sequence(), r));
+
+        try (Database db = new Database(DatabaseFile.open(dir.resolve("rows.db"), Schema.LATEST))) {
+            Names names = new Names();
+            write(db, names, first);
+            // a second commit repeating stored rows with other values, and one new row: only the new one lands
+            write(db, names, List.of(row("c", 1, ContentTypeId.TEXT, "sender-y", "changed"),
+                    row("d", 8, ContentTypeId.TEXT, "sender-new", null)));
+            expected.get("d").put(8L, row("d", 8, ContentTypeId.TEXT, "sender-new", null));
+
+            for (String conversation : List.of("c", "d")) {
+                List<DecodedMessage> stored = db.read("read", sql -> Rows.messages(sql, conversation,
+                        new MessageContent(new Codecs(List.of()))));
+                assertThat(stored).as(conversation).containsExactlyElementsOf(
+                        expected.get(conversation).values().stream().map(MessageRowsTest::decoded).toList());
+            }
+        }
+    }
+
+    private static void write(Database db, Names names, List<MessageRow> rows) {
+        MessageRows commit = new MessageRows();
+        rows.forEach(commit::add);
+        db.transaction("write", sql -> {
+            commit.writeTo(sql, names);
+            return null;
+        });
+    }
+
+    private static MessageRow row(String conversation, long sequence, ContentTypeId type, String sender, String fallback) {
+        return new MessageRow(conversation, 0, sequence, conversation + "#" + sequence + "/" + sender, sender,
+                1_000 + sequence, type.toString(), (sender + " says " + sequence).getBytes(StandardCharsets.UTF_8),
+                fallback);
+    }
+
+    /** As read back: text decoded by the built-in codec, another type's content unknown (no codec). */
+    private static DecodedMessage decoded(MessageRow row) {
+        ContentTypeId type = ContentTypeId.parse(row.contentType());
+        Object content = type.equals(ContentTypeId.TEXT) ? new String(row.content(), StandardCharsets.UTF_8) : null;
+        return new DecodedMessage(row.id(), row.conversationId(), row.senderInboxId(), row.sentAtNs(), type, content,
+                row.fallback());
+    }
+}
