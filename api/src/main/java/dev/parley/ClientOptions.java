@@ -211,7 +211,9 @@ public final class ClientOptions {
         /**
          * Keeps the client's state in this SQLite file (created if missing), so conversations,
          * messages, consent and durable stream progress survive a restart. The file belongs to one
-         * inbox and one client at a time; otherwise {@link LocalStoreException} at creation.
+         * inbox and one client at a time; otherwise {@link LocalStoreException} at creation. While the
+         * client is open it holds the file locked (SQLite's exclusive locking mode): other programs,
+         * such as the {@code sqlite3} shell, can read it once {@link Client#close()} returned.
          */
         public Builder dbPath(Path dbPath) {
             this.dbPath = dbPath;
