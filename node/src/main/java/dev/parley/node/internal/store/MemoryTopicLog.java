@@ -4,31 +4,30 @@ import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.store.Appended;
 import dev.parley.spi.Envelope;
 
-import java.util.Arrays;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
  * The log of one topic in memory: sequences from 1, idempotent appends, the oldest entries trimmed
- * by retention (their keys with them) while sequences go on. The entries are packed ({@link LogEntries});
- * envelopes are made when read. Thread-safe.
+ * by retention (their keys with them) while sequences go on. Thread-safe.
  */
 final class MemoryTopicLog {
     private final String topic;
-    private final LogEntries entries = new LogEntries(); // the retained, dense: the newest is lastSequence
+    private final ArrayList<Envelope> entries = new ArrayList<>(); // entries[head..] are retained, dense
     private final IdempotencyIndex byIdempotencyKey = new IdempotencyIndex(new IdempotencyIndex.Entries() {
         @Override
         public long firstSequence() {
-            return first(); // only asked while a key is indexed: an entry is retained
+            return entries.get(head).sequence(); // only asked while a key is indexed: an entry is retained
         }
 
         @Override
         public String keyAt(long sequence) {
-            return entries.key(indexOf(sequence));
+            return entry(sequence).idempotencyKey();
         }
     });
+    private int head;
     private long lastSequence;
 
     MemoryTopicLog(String topic) {
@@ -47,9 +46,6 @@ final class MemoryTopicLog {
      */
     synchronized Optional<Appended> appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
                                                   SenderBytes bytes, LongFunction<byte[]> decide) {
-        // stamped first: the clock is a fence (an ordered time-stamp read, a compare-and-set), and after the
-        // look-up it waited for the look-up's cache miss, which the work after the look-up can overlap
-        long now = clock.nowNs();
         long keyHash = byIdempotencyKey.hash(idempotencyKey);
         long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
         if (existing != IdempotencyIndex.NONE) {
@@ -59,8 +55,8 @@ final class MemoryTopicLog {
         if (payload == null) {
             return Optional.empty();
         }
-        Envelope envelope = new Envelope(topic, ++lastSequence, now, payload, idempotencyKey, senderInboxId);
-        entries.add(envelope.timestampNs(), payload, idempotencyKey, senderInboxId);
+        Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
+        entries.add(envelope);
         byIdempotencyKey.add(keyHash, lastSequence);
         bytes.add(senderInboxId, payload.length);
         return Optional.of(new Appended(envelope, true));
@@ -68,32 +64,18 @@ final class MemoryTopicLog {
 
     /** The retained entry at {@code sequence}. */
     private Envelope entry(long sequence) {
-        return entries.envelope(topic, sequence, indexOf(sequence));
-    }
-
-    /** Where the retained entry at {@code sequence} is in {@link #entries}. */
-    private int indexOf(long sequence) {
-        return (int) (sequence - first());
-    }
-
-    /** The first retained sequence; {@code lastSequence + 1} when none is. */
-    private long first() {
-        return lastSequence - entries.size() + 1;
+        return entries.get(head + (int) (sequence - entries.get(head).sequence()));
     }
 
     /** Up to {@code limit} retained entries after {@code afterSequence}, in order. */
     synchronized List<Envelope> read(long afterSequence, int limit) {
-        long first = first();
-        int from = (int) Math.min(entries.size(), Math.max(0, afterSequence - first + 1));
-        int to = (int) Math.min(entries.size(), (long) from + limit);
-        if (from >= to) {
+        if (head == entries.size()) {
             return List.of();
         }
-        Envelope[] read = new Envelope[to - from];
-        for (int i = from; i < to; i++) {
-            read[i - from] = entries.envelope(topic, first + i, i);
-        }
-        return Collections.unmodifiableList(Arrays.asList(read));
+        long skip = Math.max(0, afterSequence - firstRetained() + 1);
+        int from = (int) Math.min(entries.size(), head + skip);
+        int to = (int) Math.min(entries.size(), (long) from + limit);
+        return List.copyOf(entries.subList(from, to));
     }
 
     synchronized long lastSequence() {
@@ -101,7 +83,7 @@ final class MemoryTopicLog {
     }
 
     synchronized long firstRetained() {
-        return first();
+        return head == entries.size() ? lastSequence + 1 : entries.get(head).sequence();
     }
 
     /**
@@ -110,11 +92,16 @@ final class MemoryTopicLog {
      */
     synchronized long trim(long oldestKeptNs, long maxCount, SenderBytes bytes) {
         long removed = 0;
-        while (entries.size() > 0 && (entries.size() > maxCount || entries.timestampNs(0) < oldestKeptNs)) {
-            byIdempotencyKey.remove(entries.key(0), first());
-            bytes.add(entries.senderInboxId(0), -entries.payloadLength(0));
-            entries.removeOldest();
+        while (head < entries.size()
+                && (entries.size() - head > maxCount || entries.get(head).timestampNs() < oldestKeptNs)) {
+            Envelope gone = entries.set(head++, null);
+            byIdempotencyKey.remove(gone.idempotencyKey(), gone.sequence());
+            bytes.add(gone.senderInboxId(), -gone.payload().length);
             removed++;
+        }
+        if (head > 1024 && head > entries.size() / 2) {
+            entries.subList(0, head).clear();
+            head = 0;
         }
         return removed;
     }
