@@ -63,17 +63,22 @@ final class ChunkCodec {
         return out.array();
     }
 
-    /** The key hashes of a chunk of {@code count} entries, each as {@code IdempotencyIndex.hash} gives it. */
-    static long[] hashes(byte[] column, int count, String where) {
-        if (column == null || column.length != 4 * count) {
-            throw damaged(where, "key hashes of " + (column == null ? 0 : column.length) + " bytes for " + count + " entries");
+    /**
+     * The key hashes of a chunk of {@code topic} holding sequences {@code first..last}, each as
+     * {@code IdempotencyIndex.hash} gives it.
+     */
+    static long[] hashes(byte[] column, String topic, long first, long last) {
+        int count = (int) (last - first + 1);
+        if (column == null || column.length != 4L * count) {
+            throw damaged(topic, first, last, "key hashes of " + (column == null ? 0 : column.length) + " bytes for "
+                    + count + " entries");
         }
         ByteBuffer in = ByteBuffer.wrap(column);
         long[] hashes = new long[count];
         for (int i = 0; i < count; i++) {
             hashes[i] = (long) in.getInt() << 32;
             if (hashes[i] == 0) {
-                throw damaged(where, "a key hash of zero");
+                throw damaged(topic, first, last, "a key hash of zero");
             }
         }
         return hashes;
@@ -91,21 +96,20 @@ final class ChunkCodec {
      * @throws StoreException the body is damaged or does not hold {@code first..last}
      */
     static List<Envelope> decode(String topic, long first, long last, byte[] body, long from, int limit) {
-        String where = "topic " + topic + " sequences " + first + ".." + last;
         long count = last - first + 1;
         if (body == null || body.length < HEADER + CHECKSUM || count < 1 || count > body.length) {
-            throw damaged(where, "a body of " + (body == null ? 0 : body.length) + " bytes");
+            throw damaged(topic, first, last, "a body of " + (body == null ? 0 : body.length) + " bytes");
         }
         ByteBuffer in = ByteBuffer.wrap(body, 0, body.length - CHECKSUM);
         if (in.get() != FORMAT) {
-            throw damaged(where, "format " + body[0]);
+            throw damaged(topic, first, last, "format " + body[0]);
         }
         if (ByteBuffer.wrap(body, body.length - CHECKSUM, CHECKSUM).getInt() != checksum(body, body.length - CHECKSUM)) {
-            throw damaged(where, "a wrong checksum");
+            throw damaged(topic, first, last, "a wrong checksum");
         }
         int stored = in.getInt();
         if (stored != count) {
-            throw damaged(where, stored + " entries, not " + count);
+            throw damaged(topic, first, last, stored + " entries, not " + count);
         }
         List<Envelope> entries = new ArrayList<>((int) Math.min(limit, count));
         try {
@@ -122,10 +126,10 @@ final class ChunkCodec {
                 entries.add(new Envelope(topic, seq, ts, bytes(in), key, sender));
             }
         } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw damaged(where, "entries longer than the body");
+            throw damaged(topic, first, last, "entries longer than the body");
         }
         if (entries.size() < limit && in.hasRemaining()) {
-            throw damaged(where, in.remaining() + " bytes after the last entry");
+            throw damaged(topic, first, last, in.remaining() + " bytes after the last entry");
         }
         return entries;
     }
@@ -158,8 +162,10 @@ final class ChunkCodec {
         return (int) crc.getValue();
     }
 
-    private static StoreException damaged(String where, String what) {
-        return new StoreException("damaged chunk of " + where + " in the node database: " + what
+    /** Names the chunk only here: reads and index builds decode chunks on their hot paths, and mostly nothing is damaged. */
+    private static StoreException damaged(String topic, long first, long last, String what) {
+        return new StoreException("damaged chunk of topic " + topic + " sequences " + first + ".." + last
+                + " in the node database: " + what
                 + "; restore the database from a backup");
     }
 }

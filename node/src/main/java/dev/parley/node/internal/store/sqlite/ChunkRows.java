@@ -95,13 +95,14 @@ final class ChunkRows implements AutoCloseable {
     /** Gives {@code sink} the stored key hashes of topic {@code topicId}; returns its first stored sequence (or none: MAX_VALUE). */
     long storedHashes(long topicId, HashSink sink) throws SQLException {
         long first = Long.MAX_VALUE;
+        String topic = "#" + topicId;
         hashes.setLong(1, topicId);
         try (ResultSet rs = hashes.executeQuery()) {
             while (rs.next()) {
                 long from = rs.getLong(1);
                 long to = rs.getLong(2);
                 first = Math.min(first, from);
-                long[] stored = ChunkCodec.hashes(rs.getBytes(3), (int) (to - from + 1), "topic #" + topicId + " sequences " + from + ".." + to);
+                long[] stored = ChunkCodec.hashes(rs.getBytes(3), topic, from, to);
                 for (int i = 0; i < stored.length; i++) {
                     sink.accept(stored[i], from + i);
                 }
@@ -193,8 +194,7 @@ final class ChunkRows implements AutoCloseable {
             int kept = (int) Math.max(0, to - lastRemoved);
             entries.subList(0, entries.size() - kept).forEach(removed);
             if (kept > 0) {
-                String where = "topic #" + topicId + " sequences " + from + ".." + to;
-                long[] hashes = ChunkCodec.hashes(keyHashes, entries.size(), where);
+                long[] hashes = ChunkCodec.hashes(keyHashes, "#" + topicId, from, to);
                 int[] tags = new int[entries.size()];
                 for (int i = 0; i < tags.length; i++) {
                     tags[i] = (int) (hashes[i] >>> 32);

@@ -40,7 +40,7 @@ class ChunkCodecTest {
         assertThatThrownBy(() -> ChunkCodec.decode("t", 5, 8, body)).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> ChunkCodec.decode("t", 5, 7, new byte[3])).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> ChunkCodec.decode("t", 5, 7, null)).isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> ChunkCodec.hashes(new byte[11], 3, "t")).isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> ChunkCodec.hashes(new byte[12], 3, "t")).isInstanceOf(StoreException.class); // zero hashes
+        assertThatThrownBy(() -> ChunkCodec.hashes(new byte[11], "t", 5, 7)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> ChunkCodec.hashes(new byte[12], "t", 5, 7)).isInstanceOf(StoreException.class); // zero hashes
     }
 }
