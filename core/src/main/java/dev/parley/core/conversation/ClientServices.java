@@ -23,8 +23,8 @@ public final class ClientServices implements AutoCloseable {
     public ClientServices(String inboxId, Transport transport, MessageStore store, Codecs codecs,
                           Duration heartbeatInterval, Duration requestTimeout, Executor callbackExecutor) {
         EnvelopeProcessor processor = new EnvelopeProcessor(inboxId, store, codecs);
-        Syncer syncer = new Syncer(inboxId, transport, store, processor, requestTimeout);
         this.threads = new StreamThreads(callbackExecutor);
+        Syncer syncer = new Syncer(inboxId, transport, store, processor, requestTimeout, threads.pool());
         StreamRuntime runtime = new StreamRuntime(transport, threads.pool(), threads.scheduler(),
                 () -> ThreadLocalRandom.current().nextLong(), heartbeatInterval, requestTimeout);
         this.state = new ClientState(inboxId, transport, store, processor, codecs, syncer, runtime, requestTimeout,

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A stream over the client's local store: it catches up by syncing, starts its topics at the
@@ -43,8 +45,8 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
     }
 
     @Override
-    public final void catchUp() {
-        syncer.sync();
+    public final CompletableFuture<Void> catchUp() {
+        return syncer.syncAsync(topic -> false);
     }
 
     /**
@@ -54,14 +56,14 @@ abstract class LocalStorePlan<T> implements StreamPlan<T> {
      * following once consent is applied ({@link #keepsFollowing}) is synced as before.
      */
     @Override
-    public final Runnable restartCatchUp(Map<String, Long> resumed) {
+    public final Supplier<CompletableFuture<Void>> restartCatchUp(Map<String, Long> resumed) {
         Set<String> replayed = new HashSet<>();
         resumed.forEach((topic, cursor) -> {
             if (continuous.contains(topic) && cursor >= 0 && cursor <= store.cursor(topic)) {
                 replayed.add(topic);
             }
         });
-        return () -> syncer.sync(topic -> replayed.contains(topic) && keepsFollowing(topic));
+        return () -> syncer.syncAsync(topic -> replayed.contains(topic) && keepsFollowing(topic));
     }
 
     /**

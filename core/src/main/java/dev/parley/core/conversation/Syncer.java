@@ -2,9 +2,12 @@ package dev.parley.core.conversation;
 
 import dev.parley.ConsentState;
 import dev.parley.NodeResetException;
+import dev.parley.ParleyException;
 import dev.parley.ProtocolException;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
+import dev.parley.internal.Failures;
+import dev.parley.internal.RequestDeadlines;
 import dev.parley.internal.Topics;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Transport;
@@ -18,8 +21,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -28,7 +37,9 @@ import java.util.function.Predicate;
  * its stored cursor, page by page, until an empty page. Pages of many conversations are asked for
  * at once (at most {@value #IN_FLIGHT} queries in flight), so a sync costs about a few round trips
  * per {@value #IN_FLIGHT} conversations rather than per conversation; pages are applied on the
- * calling thread, each topic's in order.
+ * client's pool ({@link SyncLane}), each topic's in order. A sync holds no thread while it waits for the node, and a
+ * client's syncs run one at a time ({@link SyncTurns}): the streams' catch-ups ({@link #syncAsync}) wait for their
+ * turn without a thread, the blocking calls on their caller's, which runs sync work meanwhile.
  */
 public final class Syncer {
     private static final Logger log = LoggerFactory.getLogger(Syncer.class);
@@ -40,56 +51,87 @@ public final class Syncer {
     private final MessageStore store;
     private final EnvelopeProcessor processor;
     private final Duration timeout;
-    private String syncingEpoch = ""; // the node history this sync reads
+    private final SyncLane lane;
+    private final SyncTurns turns;
 
+    /**
+     * @param timeout the longest the node may take to answer one page
+     * @param pool    where pages are applied (the client's stream pool)
+     */
     public Syncer(String inboxId, Transport transport, MessageStore store, EnvelopeProcessor processor,
-                  Duration timeout) {
+                  Duration timeout, Executor pool) {
         this.inboxId = inboxId;
         this.transport = transport;
         this.store = store;
         this.processor = processor;
         this.timeout = timeout;
+        this.lane = new SyncLane(pool);
+        this.turns = new SyncTurns(lane, replayed -> onceMoreAfterReset(epoch -> syncOnce(epoch, replayed)));
     }
 
     /**
      * Syncs everything; when the node turns out to serve a new history (the store forgot the old one
      * meanwhile, see {@link HistoryFollowingTransport}), starts over once from the new history's start.
      */
-    public synchronized void sync() {
-        sync(topic -> false);
+    public void sync() {
+        await(syncAsync(topic -> false));
     }
 
     /**
      * Syncs everything but the messages of conversations whose topic {@code replayed} accepts (asked once
-     * welcomes and consent are applied): a restarting stream's subscription brings and stores those anyway.
+     * welcomes and consent are applied, on the pool): a restarting stream's subscription brings and stores those
+     * anyway. Returns at once; the future completes when the sync is done.
      */
-    public synchronized void sync(Predicate<String> replayed) {
-        onceMoreAfterReset(() -> syncOnce(replayed));
+    public CompletableFuture<Void> syncAsync(Predicate<String> replayed) {
+        return turns.full(replayed);
     }
 
     /** Fetches new welcomes only (from the start of a new history, should the node's have changed). */
-    public synchronized void syncConversations() {
-        onceMoreAfterReset(this::pullWelcomes);
+    public void syncConversations() {
+        await(turns.one(() -> onceMoreAfterReset(
+                epoch -> new PagePull(epoch, List.of(Topics.welcome(inboxId)), processor::welcome, Map.of()).run())));
     }
 
     /** Fetches what is new in one conversation (after a change this client asked for). */
-    public synchronized void syncConversation(String conversationId) {
-        onceMoreAfterReset(() -> pull(Topics.conversation(conversationId), processor::message));
+    public void syncConversation(String conversationId) {
+        await(turns.one(() -> onceMoreAfterReset(epoch -> new PagePull(epoch,
+                List.of(Topics.conversation(conversationId)), processor::message, Map.of()).run())));
     }
 
-    private void onceMoreAfterReset(Runnable sync) {
+    /**
+     * Waits for {@code sync} (its every request bounded by the request timeout) on the caller's thread, with the
+     * typed exceptions users expect.
+     */
+    private void await(CompletableFuture<Void> sync) {
         try {
-            syncingEpoch = store.followedEpoch();
-            sync.run();
-        } catch (NodeResetException reset) {
-            log.info("the node's history changed during sync; syncing the new one from its start");
-            syncingEpoch = store.followedEpoch();
-            sync.run();
+            lane.await(sync);
+        } catch (ExecutionException e) {
+            throw Failures.asParley(e.getCause());
+        } catch (CancellationException e) {
+            throw Failures.asParley(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ParleyException("interrupted while waiting for the node", e);
         }
     }
 
-    private void pullWelcomes() {
-        pull(Topics.welcome(inboxId), processor::welcome);
+    /** {@code sync} of the history the store follows; once more, from the new one, when a reset meets it. */
+    private CompletableFuture<Void> onceMoreAfterReset(Function<String, CompletableFuture<Void>> sync) {
+        return started(sync).exceptionallyCompose(failure -> {
+            if (!(Failures.unwrap(failure) instanceof NodeResetException)) {
+                return CompletableFuture.failedFuture(Failures.unwrap(failure));
+            }
+            log.info("the node's history changed during sync; syncing the new one from its start");
+            return started(sync);
+        });
+    }
+
+    private CompletableFuture<Void> started(Function<String, CompletableFuture<Void>> sync) {
+        try {
+            return sync.apply(store.followedEpoch());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -99,18 +141,18 @@ public final class Syncer {
      * consent are applied: new ones are read too, and a prefetched page of one now DENIED or left is dropped
      * unapplied.
      */
-    private void syncOnce(Predicate<String> replayed) {
+    private CompletableFuture<Void> syncOnce(String epoch, Predicate<String> replayed) {
         String welcomes = Topics.welcome(inboxId);
         String preferences = Topics.preferences(inboxId);
         List<String> first = new ArrayList<>(List.of(welcomes, preferences));
         messageTopics(replayed).stream().limit(IN_FLIGHT - first.size()).forEach(first::add);
         Map<String, PendingPage> prefetched = new HashMap<>();
         for (String topic : first) {
-            prefetched.put(topic, PendingPage.ask(transport, topic, store.cursor(topic)));
+            prefetched.put(topic, ask(topic, store.cursor(topic)));
         }
-        pullAll(List.of(welcomes), processor::welcome, prefetched);
-        pullAll(List.of(preferences), processor::consent, prefetched);
-        pullAll(messageTopics(replayed), processor::message, prefetched);
+        return new PagePull(epoch, List.of(welcomes), processor::welcome, prefetched).run()
+                .thenCompose(welcomed -> new PagePull(epoch, List.of(preferences), processor::consent, prefetched).run())
+                .thenCompose(consented -> new PagePull(epoch, messageTopics(replayed), processor::message, prefetched).run());
     }
 
     /**
@@ -129,35 +171,80 @@ public final class Syncer {
         return topics;
     }
 
-    private void pull(String topic, Consumer<Envelope> handler) {
-        pullAll(List.of(topic), handler, Map.of());
+    /** A query of {@code topic} after {@code after}, bounded by the request timeout. */
+    private PendingPage ask(String topic, long after) {
+        CompletableFuture<List<Envelope>> page = transport.query(topic, after, PAGE);
+        if (!transport.timesOutRequests()) {
+            page = RequestDeadlines.bound(page, RequestDeadlines.fromNow(timeout), timeout);
+        }
+        return new PendingPage(topic, after, page);
     }
 
     /**
-     * Every topic from its cursor to its end. Only an empty page ends a topic: the node caps a page
+     * Every topic of a list from its cursor to its end. Only an empty page ends a topic: the node caps a page
      * by bytes too, so a short page need not be the last. Pages are pipelined across topics (one
      * query per topic in flight, the next asked for once its page is applied, so a topic's pages
-     * apply in order). A topic's first page comes from {@code prefetched} when it was asked for from the
-     * cursor the store still has.
+     * apply in order, in the order they were asked). A topic's first page comes from {@code prefetched} when it
+     * was asked for from the cursor the store still has. Pages that have arrived are applied on the thread that
+     * runs {@link #run} or {@link #step}; one still on its way resumes the pull on the pool when it comes.
      */
-    private void pullAll(List<String> topics, Consumer<Envelope> handler, Map<String, PendingPage> prefetched) {
-        Iterator<String> waiting = topics.iterator();
-        ArrayDeque<PendingPage> inFlight = new ArrayDeque<>();
-        while (waiting.hasNext() || !inFlight.isEmpty()) {
-            while (inFlight.size() < IN_FLIGHT && waiting.hasNext()) {
-                String topic = waiting.next();
-                long cursor = store.cursor(topic);
-                PendingPage early = prefetched.get(topic);
-                inFlight.add(early != null && early.after() == cursor ? early : PendingPage.ask(transport, topic, cursor));
+    private final class PagePull {
+        private final String epoch;
+        private final Iterator<String> waiting;
+        private final Consumer<Envelope> handler;
+        private final Map<String, PendingPage> prefetched;
+        private final ArrayDeque<PendingPage> inFlight = new ArrayDeque<>();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        PagePull(String epoch, List<String> topics, Consumer<Envelope> handler, Map<String, PendingPage> prefetched) {
+            this.epoch = epoch;
+            this.waiting = topics.iterator();
+            this.handler = handler;
+            this.prefetched = prefetched;
+        }
+
+        CompletableFuture<Void> run() {
+            step();
+            return done;
+        }
+
+        private void step() {
+            try {
+                while (true) {
+                    while (inFlight.size() < IN_FLIGHT && waiting.hasNext()) {
+                        String topic = waiting.next();
+                        long cursor = store.cursor(topic);
+                        PendingPage early = prefetched.get(topic);
+                        inFlight.add(early != null && early.after() == cursor ? early : ask(topic, cursor));
+                    }
+                    PendingPage next = inFlight.peek();
+                    if (next == null) {
+                        done.complete(null);
+                        return;
+                    }
+                    if (!next.page().isDone()) {
+                        next.page().whenComplete((page, failure) -> resume());
+                        return;
+                    }
+                    inFlight.poll();
+                    List<Envelope> page = next.answer(timeout);
+                    if (!page.isEmpty()) {
+                        next.check(page);
+                        long after = apply(epoch, next.topic(), page, handler);
+                        inFlight.add(ask(next.topic(), after));
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
             }
-            PendingPage next = inFlight.poll();
-            List<Envelope> page = Futures.await(next.page(), timeout);
-            if (page.isEmpty()) {
-                continue;
+        }
+
+        private void resume() {
+            try {
+                lane.execute(this::step);
+            } catch (RejectedExecutionException closed) {
+                done.completeExceptionally(new ParleyException("the client closed during a sync", closed));
             }
-            next.check(page);
-            long after = apply(next.topic(), page, handler);
-            inFlight.add(PendingPage.ask(transport, next.topic(), after));
         }
     }
 
@@ -167,13 +254,13 @@ public final class Syncer {
      * @throws NodeResetException when the store adopted a new node history during this sync (the
      *                            page, of the old one, wrote nothing): the sync starts over
      */
-    private long apply(String topic, List<Envelope> page, Consumer<Envelope> handler) {
+    private long apply(String epoch, String topic, List<Envelope> page, Consumer<Envelope> handler) {
         String now = store.followedEpoch();
-        if (!now.equals(syncingEpoch)) {
-            throw new NodeResetException(syncingEpoch, now);
+        if (!now.equals(epoch)) {
+            throw new NodeResetException(epoch, now);
         }
         long[] after = {store.cursor(topic)};
-        store.inTransaction(syncingEpoch, () -> { // one commit per page
+        store.inTransaction(epoch, () -> { // one commit per page
             for (Envelope envelope : page) {
                 if (envelope.sequence() > after[0] + 1 && !MembershipGaps.endsAt(store, topic, envelope.sequence())) {
                     log.warn("{} entries of {} ({} to {}) are no longer kept by the node; synced what remains",
@@ -193,8 +280,13 @@ public final class Syncer {
 
     /** A query of {@code topic} after {@code after}, in flight. */
     private record PendingPage(String topic, long after, CompletableFuture<List<Envelope>> page) {
-        static PendingPage ask(Transport transport, String topic, long after) {
-            return new PendingPage(topic, after, transport.query(topic, after, PAGE));
+        /** The page, once it has arrived; a failure as the typed exception users expect. */
+        List<Envelope> answer(Duration timeout) {
+            try {
+                return page.join();
+            } catch (CompletionException | CancellationException e) {
+                throw Futures.failure(e, timeout);
+            }
         }
 
         /**

@@ -6,35 +6,34 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
- * Runs one stream's catch-ups on the pool one at a time. A restart's catch-up starts only once the one
+ * Runs one stream's catch-ups one at a time. A restart's catch-up starts only once the one
  * before it has finished: that one may belong to an attempt the stream dropped meanwhile (its subscription
  * failed first) and still be writing to the store. While one runs, at most one waits: a newer catch-up
  * replaces the waiting one, which never runs (its attempt was dropped before it started), so restarts while
- * a catch-up hangs queue nothing more and hold no thread. Every method but the completion of a running
- * catch-up is called on the stream's serial executor.
+ * a catch-up hangs queue nothing more and hold no thread. Catch-ups are started on the stream's serial
+ * executor and must not block it; every method but the completion of a running catch-up is called there.
  */
 final class CatchUps {
     private static final Logger log = LoggerFactory.getLogger(CatchUps.class);
 
-    private final Executor pool;
     private final Executor serial;
     // serial
     private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
     private Waiting waiting;
     private boolean listening; // a completion of running will look at waiting
 
-    CatchUps(Executor pool, Executor serial) {
-        this.pool = pool;
+    CatchUps(Executor serial) {
         this.serial = serial;
     }
 
     /**
-     * Runs {@code catchUp} on the pool once the previous catch-up has finished. The future completes when it
-     * has run; cancelled before it started, it never starts.
+     * Starts {@code catchUp} once the previous catch-up has finished. The future completes when the catch-up's
+     * does; cancelled before it started, it never starts.
      */
-    CompletableFuture<Void> run(Runnable catchUp) {
+    CompletableFuture<Void> run(Supplier<CompletableFuture<Void>> catchUp) {
         if (waiting != null) {
             waiting.done.cancel(false); // superseded: its attempt is gone
             waiting = null;
@@ -72,8 +71,12 @@ final class CatchUps {
         }
     }
 
-    private void start(Runnable catchUp, CompletableFuture<Void> done) {
-        running = CompletableFuture.runAsync(catchUp, pool);
+    private void start(Supplier<CompletableFuture<Void>> catchUp, CompletableFuture<Void> done) {
+        try {
+            running = catchUp.get();
+        } catch (RuntimeException e) {
+            running = CompletableFuture.failedFuture(e);
+        }
         running.whenComplete((v, error) -> {
             if (error != null) {
                 done.completeExceptionally(error);
@@ -91,6 +94,6 @@ final class CatchUps {
         }
     }
 
-    private record Waiting(Runnable catchUp, CompletableFuture<Void> done) {
+    private record Waiting(Supplier<CompletableFuture<Void>> catchUp, CompletableFuture<Void> done) {
     }
 }

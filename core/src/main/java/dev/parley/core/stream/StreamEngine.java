@@ -62,7 +62,7 @@ final class StreamEngine<T> implements Attempt.Events {
         this.watchdog = new Watchdog(runtime.scheduler(), runtime.heartbeatInterval(), () -> post(this::checkSilence));
         this.delivery = new Delivery<>(plan, options, callbacks, this::post);
         this.history = new HistoryGuard(plan);
-        this.catchUps = new CatchUps(runtime.pool(), serial);
+        this.catchUps = new CatchUps(serial);
     }
 
     /** Runs the first attempt and returns once it is live or a retry is scheduled. */

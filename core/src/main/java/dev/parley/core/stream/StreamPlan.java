@@ -3,27 +3,29 @@ package dev.parley.core.stream;
 import dev.parley.spi.Envelope;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * What one kind of stream follows and makes of each envelope; the engine does everything else
- * (connection, retry, cursors, demand, callbacks). Every method but {@link #catchUp()} runs on the
- * stream's serial executor.
+ * (connection, retry, cursors, demand, callbacks). Every method runs on the stream's serial executor; a
+ * catch-up's work goes on elsewhere, without holding that thread.
  */
 public interface StreamPlan<T> {
     /**
-     * Brings what the plan reads up to date before each attempt (the client's sync), unless the
-     * stream was started with {@code disableSync}. Runs on a pool thread; a failure counts as a
-     * failed attempt.
+     * Starts bringing what the plan reads up to date before each attempt (the client's sync), unless the
+     * stream was started with {@code disableSync}, and returns at once: the future completes when it is done
+     * (it must wait for the node without holding a thread); a failure counts as a failed attempt.
      */
-    void catchUp();
+    CompletableFuture<Void> catchUp();
 
     /**
      * The catch-up of a restart, which runs while the stream subscribes again from {@code resumed} (its
-     * own cursors): a plan may leave out what that subscription's replay brings anyway. Called on the
-     * serial executor; the returned catch-up runs on a pool thread, like {@link #catchUp()}, and the
-     * stream gets the subscription's envelopes only once it is done. The default is {@link #catchUp()}.
+     * own cursors): a plan may leave out what that subscription's replay brings anyway. The returned catch-up
+     * is started later, on the serial executor, like {@link #catchUp()}, and the stream gets the subscription's
+     * envelopes only once it is done. The default is {@link #catchUp()}.
      */
-    default Runnable restartCatchUp(Map<String, Long> resumed) {
+    default Supplier<CompletableFuture<Void>> restartCatchUp(Map<String, Long> resumed) {
         return this::catchUp;
     }
 

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
@@ -38,7 +40,7 @@ class SyncerTest {
 
     private Syncer syncer(LongFunction<List<Envelope>> welcomesAfter) {
         return new Syncer(INBOX, new PagingTransport(welcomesAfter), store,
-                new EnvelopeProcessor(INBOX, store, new Codecs(List.of())), Duration.ofSeconds(5));
+                new EnvelopeProcessor(INBOX, store, new Codecs(List.of())), Duration.ofSeconds(5), Runnable::run);
     }
 
     private static Envelope welcome(long sequence) {
@@ -94,7 +96,7 @@ class SyncerTest {
             }
         };
         Syncer syncer = new Syncer(INBOX, held, store, new EnvelopeProcessor(INBOX, store, new Codecs(List.of())),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Runnable::run);
         CompletableFuture<Void> synced = CompletableFuture.runAsync(syncer::sync);
         Set<String> together = Set.of(WELCOMES, Topics.preferences(INBOX), Topics.conversation(conversation));
         // nothing is answered until all three are asked: a sync that asked one after the other would wait forever
@@ -102,6 +104,69 @@ class SyncerTest {
         pending.values().forEach(page -> page.complete(List.of()));
         synced.get(5, TimeUnit.SECONDS);
         assertThat(pending.keySet()).isEqualTo(together);
+    }
+
+    @Test
+    void syncsWaitingForTheNodeOrForTheirTurnHoldNoThreadAndRunOneAfterTheOther() throws Exception {
+        HeldPages held = new HeldPages();
+        List<CompletableFuture<List<Envelope>>> asked = held.asked;
+        ExecutorService onePoolThread = Executors.newSingleThreadExecutor();
+        try {
+            Syncer syncer = new Syncer(INBOX, held, store, new EnvelopeProcessor(INBOX, store, new Codecs(List.of())),
+                    Duration.ofSeconds(5), onePoolThread);
+            CompletableFuture<Void> first = syncer.syncAsync(topic -> false);
+            CompletableFuture<Void> second = syncer.syncAsync(topic -> false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 2); // welcomes and preferences
+            CompletableFuture.runAsync(() -> { }, onePoolThread).get(5, TimeUnit.SECONDS); // the pool's thread is free
+            assertThat(asked).as("the second sync waits for the first, asking nothing").hasSize(2);
+
+            asked.forEach(page -> page.complete(List.of()));
+            first.get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 4);
+            assertThat(second).isNotDone();
+            asked.forEach(page -> page.complete(List.of()));
+            second.get(5, TimeUnit.SECONDS);
+        } finally {
+            onePoolThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallbackThatSyncsOnTheOnlyThreadOfItsExecutorWhileACatchUpWaitsForTheNodeRunsBothToTheEnd() throws Exception {
+        HeldPages held = new HeldPages();
+        List<CompletableFuture<List<Envelope>>> asked = held.asked;
+        ExecutorService callbackThread = Executors.newSingleThreadExecutor(); // an application's executor
+        try {
+            Syncer syncer = new Syncer(INBOX, held, store, new EnvelopeProcessor(INBOX, store, new Codecs(List.of())),
+                    Duration.ofSeconds(5), callbackThread);
+            CompletableFuture<Void> catchUp = syncer.syncAsync(topic -> false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 2);
+            CompletableFuture<Void> callback = CompletableFuture.runAsync(syncer::sync, callbackThread);
+            // the catch-up's pages arrive; what applies them is queued behind the callback, which waits for its turn
+            asked.forEach(page -> page.complete(List.of()));
+            catchUp.get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 4);
+            asked.forEach(page -> page.complete(List.of()));
+            callback.get(5, TimeUnit.SECONDS);
+        } finally {
+            callbackThread.shutdownNow();
+        }
+    }
+
+    /** Answers no query until the test completes its page (every query asked, in order, in {@link #asked}). */
+    private class HeldPages extends PagingTransport {
+        final List<CompletableFuture<List<Envelope>>> asked = new CopyOnWriteArrayList<>();
+
+        HeldPages() {
+            super(after -> List.of());
+        }
+
+        @Override
+        public CompletableFuture<List<Envelope>> query(String topic, long afterSequence, int limit) {
+            CompletableFuture<List<Envelope>> page = new CompletableFuture<>();
+            asked.add(page);
+            return page;
+        }
     }
 
     /** Answers queries of the welcome topic with {@code welcomesAfter}; nothing else. */

@@ -3,86 +3,90 @@ package dev.parley.core.stream;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link CatchUps} with a pool and a serial executor the test runs by hand, one task at a time. */
+/** {@link CatchUps} with a serial executor the test runs by hand and catch-ups the test finishes by hand. */
 class CatchUpsTest {
-    private final ArrayDeque<Runnable> poolTasks = new ArrayDeque<>();
     private final ArrayDeque<Runnable> serialTasks = new ArrayDeque<>();
-    private final Executor pool = poolTasks::add;
-    private final Executor serial = serialTasks::add;
-    private final CatchUps catchUps = new CatchUps(pool, serial);
-    private final List<String> ran = new ArrayList<>();
+    private final CatchUps catchUps = new CatchUps(serialTasks::add);
+    private final Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>(); // in the order they started
 
     @Test
     void aCatchUpStartsOnlyOnceTheOneBeforeHasFinishedAndOnlyTheNewestOfThoseWaitingRuns() {
-        CompletableFuture<Void> a = catchUps.run(() -> ran.add("a"));
-        CompletableFuture<Void> b = catchUps.run(() -> ran.add("b"));
-        CompletableFuture<Void> c = catchUps.run(() -> ran.add("c"));
-        assertThat(poolTasks).as("only a was given to the pool").hasSize(1);
+        CompletableFuture<Void> a = catchUps.run(catchUp("a"));
+        CompletableFuture<Void> b = catchUps.run(catchUp("b"));
+        CompletableFuture<Void> c = catchUps.run(catchUp("c"));
+        assertThat(started).as("only a has started").containsOnlyKeys("a");
         assertThat(b).as("replaced by c while waiting").isCancelled();
 
-        runPool();
+        finish("a");
         assertThat(a).isCompleted();
-        assertThat(poolTasks).as("c waits for the serial executor's turn").isEmpty();
+        assertThat(started).as("c waits for the serial executor's turn").containsOnlyKeys("a");
         runSerial();
-        runPool();
-        assertThat(ran).containsExactly("a", "c");
+        assertThat(started.keySet()).containsExactly("a", "c");
+        assertThat(c).isNotDone();
+        finish("c");
         assertThat(c).isCompleted();
     }
 
     @Test
     void aCatchUpCancelledWhileWaitingNeverStarts() {
-        catchUps.run(() -> ran.add("a"));
-        catchUps.run(() -> ran.add("b")).cancel(false); // its attempt was dropped, no newer one came
-        runPool();
+        catchUps.run(catchUp("a"));
+        catchUps.run(catchUp("b")).cancel(false); // its attempt was dropped, no newer one came
+        finish("a");
         runSerial();
-        assertThat(poolTasks).isEmpty();
-        assertThat(ran).containsExactly("a");
-        catchUps.run(() -> ran.add("c"));
-        runPool();
-        assertThat(ran).as("the next one starts at once").containsExactly("a", "c");
+        assertThat(started.keySet()).containsExactly("a");
+        catchUps.run(catchUp("c"));
+        assertThat(started.keySet()).as("the next one starts at once").containsExactly("a", "c");
     }
 
     @Test
     void oneThatWaitsBehindACatchUpStartedBeforeTheLastCompletionWasSeenStillWaitsForIt() {
-        catchUps.run(() -> ran.add("a"));
-        catchUps.run(() -> ran.add("b"));
-        runPool(); // a finished; the serial executor has not looked at it yet
-        catchUps.run(() -> ran.add("c")); // a is done: c starts at once, b is replaced
-        catchUps.run(() -> ran.add("d")); // waits for c
+        catchUps.run(catchUp("a"));
+        catchUps.run(catchUp("b"));
+        finish("a"); // the serial executor has not looked at it yet
+        catchUps.run(catchUp("c")); // a is done: c starts at once, b is replaced
+        catchUps.run(catchUp("d")); // waits for c
         runSerial(); // a's completion, seen late: d must go on waiting for c
-        assertThat(poolTasks).as("only c is on the pool").hasSize(1);
-        runPool();
-        assertThat(ran).containsExactly("a", "c");
+        assertThat(started.keySet()).containsExactly("a", "c");
+        finish("c");
         runSerial();
-        runPool();
-        assertThat(ran).containsExactly("a", "c", "d");
+        assertThat(started.keySet()).containsExactly("a", "c", "d");
     }
 
     @Test
     void aFailedCatchUpFailsItsFutureAndTheNextStillRuns() {
-        CompletableFuture<Void> a = catchUps.run(() -> {
-            throw new IllegalStateException("sync failed");
-        });
-        catchUps.run(() -> ran.add("b"));
-        runPool();
+        CompletableFuture<Void> a = catchUps.run(catchUp("a"));
+        catchUps.run(catchUp("b"));
+        started.get("a").completeExceptionally(new IllegalStateException("sync failed"));
         assertThat(a).isCompletedExceptionally();
         runSerial();
-        runPool();
-        assertThat(ran).containsExactly("b");
+        assertThat(started.keySet()).containsExactly("a", "b");
     }
 
-    private void runPool() {
-        Runnable task = poolTasks.poll();
-        if (task != null) {
-            task.run();
-        }
+    @Test
+    void aCatchUpThatThrowsWhenStartedFailsItsFutureAndTheNextStillRuns() {
+        CompletableFuture<Void> a = catchUps.run(() -> {
+            throw new IllegalStateException("store closed");
+        });
+        assertThat(a).isCompletedExceptionally();
+        catchUps.run(catchUp("b"));
+        runSerial();
+        assertThat(started.keySet()).containsExactly("b");
+    }
+
+    /** A catch-up that, once started, runs until the test finishes it. */
+    private Supplier<CompletableFuture<Void>> catchUp(String name) {
+        return () -> started.computeIfAbsent(name, n -> new CompletableFuture<>());
+    }
+
+    private void finish(String name) {
+        started.get(name).complete(null);
     }
 
     private void runSerial() {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
@@ -55,8 +56,9 @@ final class FakeClockRuntime {
         int catchUps;
 
         @Override
-        public void catchUp() {
+        public CompletableFuture<Void> catchUp() {
             catchUps++;
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

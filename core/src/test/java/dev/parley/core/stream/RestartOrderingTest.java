@@ -46,7 +46,7 @@ class RestartOrderingTest {
     @AfterEach
     void stop() throws InterruptedException {
         if (plan != null) {
-            plan.release.countDown(); // a failed test leaves no catch-up waiting
+            plan.release.complete(null); // a failed test leaves no catch-up waiting
         }
         runtime.close();
         pool.shutdown();
@@ -75,7 +75,7 @@ class RestartOrderingTest {
         CompletableFuture.runAsync(() -> { }, pool).get(10, TimeUnit.SECONDS);
         assertThat(plan.started).as("no catch-up starts while the dropped attempt's still runs").hasValue(2);
 
-        plan.release.countDown();
+        plan.release.complete(null);
         awaitEvent("restart");
         assertThat(plan.started).as("attempt 3's catch-up, replaced by attempt 4's while waiting, never ran")
                 .hasValue(3);
@@ -117,7 +117,7 @@ class RestartOrderingTest {
                 .startsWith("value:1", "value:2", "error", "retry:1/10",
                         "lost:" + CONVERSATION + "#3.." + Long.MAX_VALUE + ":NODE_RESET");
         assertThat(plan.resets).as("the plan drops what it holds of the old history").containsExactly("new");
-        plan.release.countDown();
+        plan.release.complete(null);
         awaitEvent("restart");
         transport.last().deliver(envelope(TOPIC, 1, "new-1"), envelope(TOPIC, 2, "new-2"));
         awaitEvent("value:new-2");
@@ -153,7 +153,7 @@ class RestartOrderingTest {
                 .isEqualTo(Map.of(TOPIC, 0L));
         assertThat(log.events).containsExactly("value:1", "value:2", "error", "retry:1/10", "error", "retry:2/10",
                 "lost:" + CONVERSATION + "#3.." + Long.MAX_VALUE + ":NODE_RESET");
-        plan.release.countDown();
+        plan.release.complete(null);
         awaitEvent("restart");
         transport.last().deliver(envelope(TOPIC, 1, "new-1"), envelope(TOPIC, 2, "new-2"));
         awaitEvent("value:new-2");
@@ -185,12 +185,12 @@ class RestartOrderingTest {
     }
 
     /**
-     * One topic from 0 in a node history; the catch-up number {@code held} stays open until
+     * One topic from 0 in a node history; the catch-up number {@code held} stays open (holding no thread, as a sync waiting for the node) until
      * {@link #release}. Counts the catch-ups started and the most that ran at once.
      */
     private static class HeldPlan extends EpochPlan {
         final CountDownLatch heldStarted = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
+        final CompletableFuture<Void> release = new CompletableFuture<>();
         final AtomicInteger started = new AtomicInteger();
         final AtomicInteger maxRunning = new AtomicInteger();
         private final AtomicInteger running = new AtomicInteger();
@@ -202,23 +202,16 @@ class RestartOrderingTest {
         }
 
         @Override
-        public void catchUp() {
+        public CompletableFuture<Void> catchUp() {
             int number = started.incrementAndGet();
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                if (number == held) {
-                    whileHeld();
-                    heldStarted.countDown();
-                    if (!release.await(20, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the test never released the catch-up");
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } finally {
-                running.decrementAndGet();
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            if (number == held) {
+                whileHeld();
+                heldStarted.countDown();
+                done = release.copy().orTimeout(20, TimeUnit.SECONDS); // a test that never releases it fails
             }
+            return done.whenComplete((v, failure) -> running.decrementAndGet());
         }
 
         /** What the held catch-up does before it waits. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.parley.core.stream.FakeClockRuntime.TOPIC;
 import static dev.parley.core.stream.ScriptedTransport.envelope;
@@ -251,11 +252,12 @@ class StreamEngineTest {
     void aCatchUpThatMeetsTheNewHistorySubscribesFromItsStartNotWithTheOldCursors() {
         EpochPlan plan = new EpochPlan("old") {
             @Override
-            public void catchUp() {
-                super.catchUp();
+            public CompletableFuture<Void> catchUp() {
+                CompletableFuture<Void> done = super.catchUp();
                 if (catchUps == 2) {
                     epoch = "new"; // the sync met the node's new history and the store adopted it
                 }
+                return done;
             }
         };
         net.runtime.start(plan, log.record(StreamOptions.<String>builder().retryDelay(Duration.ofMillis(1)), net.clock)

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,7 +114,8 @@ public class StreamPublisherVerification extends FlowPublisherVerification<Strin
         }
 
         @Override
-        public void catchUp() {
+        public CompletableFuture<Void> catchUp() {
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
