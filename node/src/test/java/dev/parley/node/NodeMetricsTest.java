@@ -18,9 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +54,20 @@ class NodeMetricsTest {
 
     private double gauge(String name, String... tags) {
         return registry.get(name).tags(tags).gauge().value();
+    }
+
+    @Test
+    void aDurableStoresReSentKeyIsAnsweredWithTheFirstSequenceAndCountedOnce(@TempDir Path dir) {
+        node = Node.builder().name("metrics-durable-node").store("sqlite:" + dir.toAbsolutePath())
+                .meterRegistry(registry).build().start();
+        NodeSession alice = Collector.login(node, Identity.generate());
+        String topic = Topics.conversation(alice.createConversation(ConversationType.GROUP, List.of(), "").join());
+        for (int i = 1; i <= 3; i++) {
+            assertThat(alice.publish(topic, new byte[] {(byte) i}, "k" + i).join().sequence()).isEqualTo(i);
+        }
+        assertThat(alice.publish(topic, new byte[] {2}, "k2").join().sequence()).isEqualTo(2); // a re-send
+        assertThat(counter("parley.node.publishes.duplicate")).isEqualTo(1);
+        assertThat(alice.publish(topic, new byte[] {4}, "k4").join().sequence()).isEqualTo(4);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.parley.LimitExceededException;
 import dev.parley.PermissionDeniedException;
 import dev.parley.ProtocolException;
 import dev.parley.TransportException;
+import dev.parley.internal.Failures;
 import dev.parley.internal.Heartbeats;
 import dev.parley.internal.Topics;
 import dev.parley.node.internal.access.AccessPolicy;
@@ -41,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -71,8 +73,6 @@ public final class NodeOperations {
     private final NodeMetrics metrics;
     private final StoreHealth storeHealth;
     private final ResumptionTickets tickets;
-    /** One instance for every publish (no allocation per publish): counts re-sent keys. */
-    private final Function<Appended, PublishResult> published = this::published;
     /** One instance for every write: counts the refusal, then fails it as the client should see it. */
     private final Function<Throwable, CompletionStage<Object>> failedWrite = this::failedWrite;
 
@@ -215,8 +215,44 @@ public final class NodeOperations {
             storedBytes.release(inbox, bytes);
             return CompletableFuture.completedFuture(published(appended.join()));
         }
-        return writing(appended.whenComplete((result, error) -> storedBytes.release(inbox, bytes)))
-                .thenApply(published);
+        PendingPublish pending = new PendingPublish(inbox, bytes);
+        appended.whenComplete(pending);
+        return pending;
+    }
+
+    /**
+     * A publish the store has not yet made durable: one stage on the store's future releases the quota held for
+     * it and completes this future with the client's answer (the store's failure counted and mapped as
+     * {@link #writing} does), instead of a chain of three stages per publish on the store's completing thread.
+     */
+    private final class PendingPublish extends CompletableFuture<PublishResult>
+            implements BiConsumer<Appended, Throwable> {
+        private final InboxAccounts.Account inbox;
+        private final int bytes;
+
+        PendingPublish(InboxAccounts.Account inbox, int bytes) {
+            this.inbox = inbox;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void accept(Appended appended, Throwable error) {
+            storedBytes.release(inbox, bytes);
+            if (error != null) {
+                Throwable cause = Failures.unwrap(error);
+                refused(cause);
+                completeExceptionally(StoreFailures.forClient(cause));
+                return;
+            }
+            PublishResult result;
+            try {
+                result = published(appended);
+            } catch (RuntimeException e) {
+                completeExceptionally(e);
+                return;
+            }
+            complete(result);
+        }
     }
 
     private static void requireIdempotencyKey(String idempotencyKey) {
