@@ -174,6 +174,37 @@ class SqliteChunksTest {
         }
     }
 
+    private static long[] residentKeyIndexes(SqliteNodeStore store) {
+        return store.writer().submit(new PendingWrite<long[]>() {
+            @Override
+            long[] apply(WriteBatch batch) {
+                return new long[]{batch.residentKeyIndexes(), batch.residentKeyIndexEntries()};
+            }
+        }).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void theKeyIndexesHoldAtMostTheBoundOfEntriesAfterACommitButAlwaysTheLastUsedTopics() {
+        SqliteNodeStore store = SqliteNodeStore.open(dir, new NodeClock(wallClock), SqliteNodeStore.KEY_INDEXES, 10);
+        opened.add(store);
+        appendInOneTransaction(store, "a", "alice", numbered("a", 6));
+        appendInOneTransaction(store, "b", "alice", numbered("b", 3));
+        assertThat(residentKeyIndexes(store)).containsExactly(2, 9);
+
+        appendInOneTransaction(store, "c", "alice", numbered("c", 4)); // 13 > 10: a, the least recently used, goes
+
+        assertThat(residentKeyIndexes(store)).containsExactly(2, 7);
+        appendInOneTransaction(store, "d", "alice", numbered("d", 12)); // d alone is over the bound: it stays
+        assertThat(residentKeyIndexes(store)).containsExactly(1, 12);
+        for (String topic : List.of("a", "b", "c", "d")) { // a dropped index is built again from the file
+            Appended again = append(store, topic, "x", "k-" + topic + "2", "alice");
+            assertThat(again.isNew()).isFalse();
+            assertThat(again.envelope().sequence()).isEqualTo(2);
+        }
+        assertThat(store.trim(new Retention(Optional.empty(), OptionalLong.of(5)))).isEqualTo(8); // d keeps 8..12
+        assertThat(residentKeyIndexes(store)).containsExactly(1, 5);
+    }
+
     @Test
     void aTrimInsideAChunkKeepsItsTailFreesTheTrimmedBytesAndForgetsTheirKeys() throws Exception {
         SqliteNodeStore store = open(SqliteNodeStore.KEY_INDEXES);
