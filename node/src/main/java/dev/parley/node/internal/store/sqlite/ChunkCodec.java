@@ -31,9 +31,15 @@ final class ChunkCodec {
     static byte[] body(List<Envelope> entries, int from, int to) {
         byte[][] strings = new byte[2 * (to - from)][];
         int size = HEADER + CHECKSUM;
+        String lastSender = null;
+        byte[] sender = null;
         for (int i = from; i < to; i++) {
             Envelope e = entries.get(i);
-            byte[] sender = strings[2 * (i - from)] = e.senderInboxId().getBytes(StandardCharsets.UTF_8);
+            if (!e.senderInboxId().equals(lastSender)) { // a chunk's entries mostly have one sender: encode it once
+                lastSender = e.senderInboxId();
+                sender = lastSender.getBytes(StandardCharsets.UTF_8);
+            }
+            strings[2 * (i - from)] = sender;
             byte[] key = strings[2 * (i - from) + 1] = e.idempotencyKey().getBytes(StandardCharsets.UTF_8);
             size += 8 + 12 + sender.length + key.length + e.payload().length;
         }

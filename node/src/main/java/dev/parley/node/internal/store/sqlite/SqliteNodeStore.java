@@ -41,6 +41,11 @@ public final class SqliteNodeStore implements NodeStore {
     private static final int READERS = 4;
     /** Topics whose idempotency keys the writer keeps in memory after a commit (least recently used dropped). */
     static final int KEY_INDEXES = 4096;
+    /**
+     * Entries those key indexes hold together after a commit (16-32 B each: 64-128 MiB), the last used topic's
+     * always: a few very large topics no longer hold unbounded memory.
+     */
+    static final long KEY_INDEX_ENTRIES = 1L << 22;
 
     private final DataDirectory dir;
     private final Connection writer;
@@ -67,7 +72,7 @@ public final class SqliteNodeStore implements NodeStore {
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
 
     private SqliteNodeStore(DataDirectory dir, Connection writer, WalSync wal, String epoch, NodeClock clock,
-                            int keyIndexes) throws SQLException {
+                            int keyIndexes, long keyIndexEntries) throws SQLException {
         try (PreparedStatement totals = writer.prepareStatement("SELECT sender, bytes FROM sender_bytes")) {
             Map<String, Long> stored = new HashMap<>();
             WriteBatch.sumBySender(totals, stored);
@@ -79,7 +84,8 @@ public final class SqliteNodeStore implements NodeStore {
         this.epoch = epoch;
         this.clock = clock;
         long[] keyHashKey = SqliteSchema.keyHashKey(writer);
-        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock, this::assigned, keyHashKey, keyIndexes),
+        this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock, this::assigned, keyHashKey, keyIndexes,
+                        keyIndexEntries),
                 dir.database(), wal,
                 "parley-store-" + dir.database().getParent().getFileName(), this::committed);
         this.reads = new ReadPool(dir.database(), READERS);
@@ -97,6 +103,11 @@ public final class SqliteNodeStore implements NodeStore {
 
     /** As {@link #open(Path, NodeClock)}, keeping at most {@code keyIndexes} topics' key indexes in memory after a commit. */
     static SqliteNodeStore open(Path directory, NodeClock clock, int keyIndexes) {
+        return open(directory, clock, keyIndexes, KEY_INDEX_ENTRIES);
+    }
+
+    /** As {@link #open(Path, NodeClock, int)}, the key indexes also holding at most {@code keyIndexEntries} entries together. */
+    static SqliteNodeStore open(Path directory, NodeClock clock, int keyIndexes, long keyIndexEntries) {
         DataDirectory dir = DataDirectory.lock(directory.toAbsolutePath());
         Connection writer = null;
         WalSync wal = null;
@@ -104,7 +115,7 @@ public final class SqliteNodeStore implements NodeStore {
             writer = SqliteConnections.writer(dir.database());
             String epoch = SqliteSchema.prepare(writer, dir.database());
             wal = WalSync.open(dir.database());
-            SqliteNodeStore store = new SqliteNodeStore(dir, writer, wal, epoch, clock, keyIndexes);
+            SqliteNodeStore store = new SqliteNodeStore(dir, writer, wal, epoch, clock, keyIndexes, keyIndexEntries);
             log.info("node store {} open (schema {}, epoch {})", dir.database(), SqliteSchema.VERSION, epoch);
             return store;
         } catch (SQLException e) {
@@ -312,11 +323,20 @@ public final class SqliteNodeStore implements NodeStore {
         return writes;
     }
 
+    /**
+     * A commit's entries are durable: each topic's durable sequence rises to its last entry, and each sender's
+     * total by its entries' bytes, once per topic and per sender (the syncer runs this before the commit's
+     * publishes are acknowledged, so it is on every round's path); then the listener hears of every entry.
+     */
     private void committed(List<Envelope> entries) {
+        Map<String, Long> lastByTopic = new HashMap<>();
+        Map<String, Long> bytesBySender = new HashMap<>();
         for (Envelope e : entries) {
-            lastSequences.merge(e.topic(), e.sequence(), Math::max);
-            bytes.add(e.senderInboxId(), e.payload().length);
+            lastByTopic.put(e.topic(), e.sequence()); // a commit's entries of a topic come in sequence order
+            bytesBySender.merge(e.senderInboxId(), (long) e.payload().length, Long::sum);
         }
+        lastByTopic.forEach((topic, last) -> lastSequences.merge(topic, last, Math::max));
+        bytes.addAll(bytesBySender);
         BiConsumer<String, Long> listener = appended;
         for (Envelope e : entries) {
             listener.accept(e.topic(), e.sequence());

@@ -75,7 +75,20 @@ final class SqliteSchema {
             // v5: entries as chunks (ChunkCodec), one row per topic per transaction, and no index by
             // idempotency key: the writer keeps the keys in memory (TopicKeyIndexes), built from the
             // chunks' key-hash column, hashed under the database's secret key_hash_key
-            ChunkMigration::run);
+            ChunkMigration::run,
+            // v6: chunks in a rowid table, found through the index of its primary key (topic, first_seq).
+            // WITHOUT ROWID kept each chunk (kilobytes) inside the b-tree of that key: a commit inserted one
+            // per topic into the middle of it, splitting leaves, and index pages hold whole keys, so every
+            // split copied a chunk into the interior pages with its overflow. A rowid table appends each
+            // chunk at its right edge, and the index holds only (topic, first_seq, rowid).
+            sql("ALTER TABLE chunks RENAME TO chunks_v5",
+                    "CREATE TABLE chunks (topic INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,"
+                            + " last_ts INTEGER NOT NULL, key_hashes BLOB NOT NULL, body BLOB NOT NULL,"
+                            + " PRIMARY KEY (topic, first_seq))",
+                    "INSERT INTO chunks (topic, first_seq, last_seq, last_ts, key_hashes, body)"
+                            + " SELECT topic, first_seq, last_seq, last_ts, key_hashes, body FROM chunks_v5"
+                            + " ORDER BY topic, first_seq",
+                    "DROP TABLE chunks_v5"));
     static final int VERSION = MIGRATIONS.size();
 
     private SqliteSchema() {

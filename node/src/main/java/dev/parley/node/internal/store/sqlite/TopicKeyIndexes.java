@@ -20,12 +20,21 @@ import java.util.Set;
  * (table {@code meta}), the same key the stored hashes were made with. An index the open transaction
  * changed (appends, trims) is dropped when the transaction rolls back, and built again from what is
  * stored. Only the writer thread uses it.
+ *
+ * <p>Besides the topics, the entries indexed are bounded ({@code maxEntries}): a topic's index costs 16-32
+ * bytes per retained entry, so a bound on topics alone let a few very large topics hold any amount of memory.
+ * After a commit the least recently used indexes are dropped while either bound is exceeded, except the most
+ * recently used one (a topic larger than the bound on its own keeps its index rather than rebuilding it for
+ * every write).
  */
 final class TopicKeyIndexes {
     private final ChunkRows chunks;
     private final long k0;
     private final long k1;
     private final int maxResident;
+    private final long maxEntries;
+    /** Entries indexed by the resident indexes together. */
+    private long entries;
     private final LinkedHashMap<Long, Keys> resident = new LinkedHashMap<>(16, 0.75f, true);
     private final Set<Long> touched = new HashSet<>();
 
@@ -62,12 +71,15 @@ final class TopicKeyIndexes {
             touched.add(topicId);
             first = Math.min(first, sequence);
             index.add(hash, sequence);
+            entries++;
         }
 
         /** Forgets a trimmed entry; every entry up to its sequence is gone. */
         void removed(Envelope entry) {
             touched.add(topicId);
+            int before = index.size();
             index.remove(entry.idempotencyKey(), entry.sequence());
+            entries -= before - index.size();
             first = Math.max(first == Long.MAX_VALUE ? 0 : first, entry.sequence() + 1);
         }
 
@@ -86,12 +98,16 @@ final class TopicKeyIndexes {
         }
     }
 
-    /** {@code k0, k1}: the database's key of the stored hashes. */
-    TopicKeyIndexes(ChunkRows chunks, long k0, long k1, int maxResident) {
+    /**
+     * {@code k0, k1}: the database's key of the stored hashes; after a commit at most {@code maxResident}
+     * topics' indexes of at most {@code maxEntries} entries together stay (see the class comment).
+     */
+    TopicKeyIndexes(ChunkRows chunks, long k0, long k1, int maxResident, long maxEntries) {
         this.chunks = chunks;
         this.k0 = k0;
         this.k1 = k1;
         this.maxResident = maxResident;
+        this.maxEntries = maxEntries;
     }
 
     /** The index of {@code topic} (id {@code topicId}), built from its stored key hashes if not resident. */
@@ -102,6 +118,7 @@ final class TopicKeyIndexes {
             built.first = chunks.storedHashes(topicId, built.index::add);
             keys = built;
             resident.put(topicId, keys);
+            entries += built.index.size();
         }
         return keys;
     }
@@ -111,25 +128,35 @@ final class TopicKeyIndexes {
         return resident.get(topicId);
     }
 
-    /** The open transaction committed: drops the least recently used indexes beyond the bound. */
+    /** The open transaction committed: drops the least recently used indexes beyond the bounds, keeping the last used. */
     void committed() {
         touched.clear();
         Iterator<Map.Entry<Long, Keys>> eldest = resident.entrySet().iterator();
-        while (resident.size() > maxResident && eldest.hasNext()) {
-            eldest.next();
+        while ((resident.size() > maxResident || entries > maxEntries) && resident.size() > 1) {
+            entries -= eldest.next().getValue().index.size();
             eldest.remove();
         }
     }
 
     /** The open transaction was rolled back: the indexes it changed are dropped, to be built again from the file. */
     void forget() {
-        touched.forEach(resident::remove);
+        for (Long topicId : touched) {
+            Keys dropped = resident.remove(topicId);
+            if (dropped != null) {
+                entries -= dropped.index.size();
+            }
+        }
         touched.clear();
     }
 
     /** How many topics' indexes are in memory: for tests. */
     int resident() {
         return resident.size();
+    }
+
+    /** How many entries the resident indexes hold together: for tests. */
+    long residentEntries() {
+        return entries;
     }
 
     /** Carries a read's failure out of {@link IdempotencyIndex.Entries#keyAt}. */

@@ -45,16 +45,17 @@ final class WriteBatch implements AutoCloseable {
     /**
      * {@code assigned} hears of each new entry when its sequence is assigned, before its commit;
      * {@code keyHashKey} is the database's key of its stored key hashes; at most {@code maxKeyIndexes}
-     * topics' key indexes stay in memory after a commit.
+     * topics' key indexes, of at most {@code maxKeyIndexEntries} entries together, stay in memory after a commit
+     * (the last used one always: {@link TopicKeyIndexes}).
      */
-    WriteBatch(Connection writer, NodeClock clock, Consumer<Envelope> assigned, long[] keyHashKey, int maxKeyIndexes)
-            throws SQLException {
+    WriteBatch(Connection writer, NodeClock clock, Consumer<Envelope> assigned, long[] keyHashKey, int maxKeyIndexes,
+               long maxKeyIndexEntries) throws SQLException {
         this.c = writer;
         this.clock = clock;
         this.assigned = assigned;
         this.sequences = new TopicSequences(writer);
         this.chunks = new ChunkRows(writer);
-        this.keys = new TopicKeyIndexes(chunks, keyHashKey[0], keyHashKey[1], maxKeyIndexes);
+        this.keys = new TopicKeyIndexes(chunks, keyHashKey[0], keyHashKey[1], maxKeyIndexes, maxKeyIndexEntries);
         this.conversations = new ConversationRows(writer);
         this.allTopics = c.prepareStatement("SELECT id, last_seq FROM topics");
         this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
@@ -252,6 +253,11 @@ final class WriteBatch implements AutoCloseable {
     /** How many topics' key indexes are in memory: for tests of their bound. */
     int residentKeyIndexes() {
         return keys.resident();
+    }
+
+    /** How many entries the resident key indexes hold: for tests of their bound. */
+    long residentKeyIndexEntries() {
+        return keys.residentEntries();
     }
 
     /** The writer connection, for tests that inject faults (e.g. {@code PRAGMA max_page_count}). */

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The store's layout of schema v5: entries as chunks, idempotency keys in memory on the writer. */
+/** The store's layout of schema v5 and v6: entries as chunks, idempotency keys in memory on the writer. */
 @Timeout(60)
 class SqliteChunksTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -174,6 +174,37 @@ class SqliteChunksTest {
         }
     }
 
+    private static long[] residentKeyIndexes(SqliteNodeStore store) {
+        return store.writer().submit(new PendingWrite<long[]>() {
+            @Override
+            long[] apply(WriteBatch batch) {
+                return new long[]{batch.residentKeyIndexes(), batch.residentKeyIndexEntries()};
+            }
+        }).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void theKeyIndexesHoldAtMostTheBoundOfEntriesAfterACommitButAlwaysTheLastUsedTopics() {
+        SqliteNodeStore store = SqliteNodeStore.open(dir, new NodeClock(wallClock), SqliteNodeStore.KEY_INDEXES, 10);
+        opened.add(store);
+        appendInOneTransaction(store, "a", "alice", numbered("a", 6));
+        appendInOneTransaction(store, "b", "alice", numbered("b", 3));
+        assertThat(residentKeyIndexes(store)).containsExactly(2, 9);
+
+        appendInOneTransaction(store, "c", "alice", numbered("c", 4)); // 13 > 10: a, the least recently used, goes
+
+        assertThat(residentKeyIndexes(store)).containsExactly(2, 7);
+        appendInOneTransaction(store, "d", "alice", numbered("d", 12)); // d alone is over the bound: it stays
+        assertThat(residentKeyIndexes(store)).containsExactly(1, 12);
+        for (String topic : List.of("a", "b", "c", "d")) { // a dropped index is built again from the file
+            Appended again = append(store, topic, "x", "k-" + topic + "2", "alice");
+            assertThat(again.isNew()).isFalse();
+            assertThat(again.envelope().sequence()).isEqualTo(2);
+        }
+        assertThat(store.trim(new Retention(Optional.empty(), OptionalLong.of(5)))).isEqualTo(8); // d keeps 8..12
+        assertThat(residentKeyIndexes(store)).containsExactly(1, 5);
+    }
+
     @Test
     void aTrimInsideAChunkKeepsItsTailFreesTheTrimmedBytesAndForgetsTheirKeys() throws Exception {
         SqliteNodeStore store = open(SqliteNodeStore.KEY_INDEXES);
@@ -284,6 +315,44 @@ class SqliteChunksTest {
                      + " IN ('messages', 'messages_by_key')), (SELECT value FROM meta WHERE key = 'schema_version')")) {
             assertThat(rs.getInt(1)).isZero();
             assertThat(rs.getString(2)).isEqualTo(Integer.toString(SqliteSchema.VERSION));
+        }
+    }
+
+    @Test
+    void aVersion5DatabaseKeepsEveryChunkInARowidTable() throws Exception {
+        SqliteNodeStore store = open(SqliteNodeStore.KEY_INDEXES);
+        appendInOneTransaction(store, "t", "alice", numbered("t", 3));
+        appendInOneTransaction(store, "u", "bob", numbered("u", 2));
+        appendInOneTransaction(store, "t", "alice", numbered("s", 2));
+        store.trim(new Retention(Optional.empty(), OptionalLong.of(4))); // t keeps 2..5: its first chunk rewritten
+        List<Envelope> tBefore = store.read("t", 0, 100);
+        List<Envelope> uBefore = store.read("u", 0, 100);
+        long alice = store.storedBytes("alice");
+        store.close();
+        try (Connection raw = raw()) {
+            Version5Files.undoVersion6(raw);
+        }
+
+        SqliteNodeStore migrated = open(SqliteNodeStore.KEY_INDEXES);
+
+        assertThat(migrated.read("t", 0, 100)).usingRecursiveFieldByFieldElementComparator().isEqualTo(tBefore);
+        assertThat(migrated.read("u", 0, 100)).usingRecursiveFieldByFieldElementComparator().isEqualTo(uBefore);
+        assertThat(migrated.read("t", 3, 1)).extracting(Envelope::sequence).containsExactly(4L);
+        assertThat(migrated.firstRetained("t")).isEqualTo(2);
+        assertThat(migrated.storedBytes("alice")).isEqualTo(alice);
+        for (Envelope e : tBefore) {
+            Appended again = append(migrated, "t", "x", e.idempotencyKey(), "alice");
+            assertThat(again.isNew()).isFalse();
+            assertThat(again.envelope().sequence()).isEqualTo(e.sequence());
+        }
+        assertThat(append(migrated, "t", "next", "kt-next", "alice").envelope().sequence()).isEqualTo(6);
+        try (Connection raw = raw();
+             ResultSet rs = raw.createStatement().executeQuery("SELECT (SELECT sql FROM sqlite_schema WHERE name = 'chunks'),"
+                     + " (SELECT count(*) FROM sqlite_schema WHERE name = 'chunks_v5'),"
+                     + " (SELECT value FROM meta WHERE key = 'schema_version')")) {
+            assertThat(rs.getString(1)).doesNotContainIgnoringCase("WITHOUT ROWID");
+            assertThat(rs.getInt(2)).isZero();
+            assertThat(rs.getString(3)).isEqualTo(Integer.toString(SqliteSchema.VERSION));
         }
     }
 }

@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Takes a node database of schema version 5 back to what a node of version 4 left: a row per entry, an index by key. */
+/** Takes a node database of schema version 5 or 6 (entries as chunks) back to what a node of version 4 left: a row per entry, an index by key. */
 final class Version4Files {
     private Version4Files() {
     }
