@@ -4,30 +4,31 @@ import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.store.Appended;
 import dev.parley.spi.Envelope;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
  * The log of one topic in memory: sequences from 1, idempotent appends, the oldest entries trimmed
- * by retention (their keys with them) while sequences go on. Thread-safe.
+ * by retention (their keys with them) while sequences go on. The entries' small fields are packed
+ * ({@link PackedEntries}), their payloads kept by reference; envelopes are made when read. Thread-safe.
  */
 final class MemoryTopicLog {
     private final String topic;
-    private final ArrayList<Envelope> entries = new ArrayList<>(); // entries[head..] are retained, dense
+    private final PackedEntries entries = new PackedEntries(); // the retained, dense: the newest is lastSequence
     private final IdempotencyIndex byIdempotencyKey = new IdempotencyIndex(new IdempotencyIndex.Entries() {
         @Override
         public long firstSequence() {
-            return entries.get(head).sequence(); // only asked while a key is indexed: an entry is retained
+            return first(); // only asked while a key is indexed: an entry is retained
         }
 
         @Override
         public String keyAt(long sequence) {
-            return entry(sequence).idempotencyKey();
+            return entries.key(indexOf(sequence));
         }
     });
-    private int head;
     private long lastSequence;
 
     MemoryTopicLog(String topic) {
@@ -49,33 +50,42 @@ final class MemoryTopicLog {
         long keyHash = byIdempotencyKey.hash(idempotencyKey);
         long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
         if (existing != IdempotencyIndex.NONE) {
-            return Optional.of(new Appended(entry(existing), false));
+            return Optional.of(new Appended(entries.envelope(topic, existing, indexOf(existing)), false));
         }
         byte[] payload = decide.apply(lastSequence + 1);
         if (payload == null) {
             return Optional.empty();
         }
         Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
-        entries.add(envelope);
+        entries.add(envelope.timestampNs(), payload, idempotencyKey, (int) (keyHash >>> 32), senderInboxId);
         byIdempotencyKey.add(keyHash, lastSequence);
         bytes.add(senderInboxId, payload.length);
         return Optional.of(new Appended(envelope, true));
     }
 
-    /** The retained entry at {@code sequence}. */
-    private Envelope entry(long sequence) {
-        return entries.get(head + (int) (sequence - entries.get(head).sequence()));
+    /** Where the retained entry at {@code sequence} is in {@link #entries}. */
+    private int indexOf(long sequence) {
+        return (int) (sequence - first());
+    }
+
+    /** The first retained sequence; {@code lastSequence + 1} when none is. */
+    private long first() {
+        return lastSequence - entries.size() + 1;
     }
 
     /** Up to {@code limit} retained entries after {@code afterSequence}, in order. */
     synchronized List<Envelope> read(long afterSequence, int limit) {
-        if (head == entries.size()) {
+        long first = first();
+        int from = (int) Math.min(entries.size(), Math.max(0, afterSequence - first + 1));
+        int to = (int) Math.min(entries.size(), (long) from + limit);
+        if (from >= to) {
             return List.of();
         }
-        long skip = Math.max(0, afterSequence - firstRetained() + 1);
-        int from = (int) Math.min(entries.size(), head + skip);
-        int to = (int) Math.min(entries.size(), (long) from + limit);
-        return List.copyOf(entries.subList(from, to));
+        Envelope[] read = new Envelope[to - from];
+        for (int i = from; i < to; i++) {
+            read[i - from] = entries.envelope(topic, first + i, i);
+        }
+        return Collections.unmodifiableList(Arrays.asList(read));
     }
 
     synchronized long lastSequence() {
@@ -83,7 +93,7 @@ final class MemoryTopicLog {
     }
 
     synchronized long firstRetained() {
-        return head == entries.size() ? lastSequence + 1 : entries.get(head).sequence();
+        return first();
     }
 
     /**
@@ -92,16 +102,11 @@ final class MemoryTopicLog {
      */
     synchronized long trim(long oldestKeptNs, long maxCount, SenderBytes bytes) {
         long removed = 0;
-        while (head < entries.size()
-                && (entries.size() - head > maxCount || entries.get(head).timestampNs() < oldestKeptNs)) {
-            Envelope gone = entries.set(head++, null);
-            byIdempotencyKey.remove(gone.idempotencyKey(), gone.sequence());
-            bytes.add(gone.senderInboxId(), -gone.payload().length);
+        while (entries.size() > 0 && (entries.size() > maxCount || entries.timestampNs(0) < oldestKeptNs)) {
+            byIdempotencyKey.removeHashed((long) entries.keyTag(0) << 32, first());
+            bytes.add(entries.senderInboxId(0), -entries.payloadLength(0));
+            entries.removeOldest();
             removed++;
-        }
-        if (head > 1024 && head > entries.size() / 2) {
-            entries.subList(0, head).clear();
-            head = 0;
         }
         return removed;
     }
