@@ -47,6 +47,9 @@ final class MemoryTopicLog {
      */
     synchronized Optional<Appended> appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
                                                   SenderBytes bytes, LongFunction<byte[]> decide) {
+        // stamped first: the clock is a fence (an ordered time read, a compare-and-set), and after the
+        // look-up it waited for the look-up's cache miss, which the work after the look-up can overlap
+        long now = clock.nowNs();
         long keyHash = byIdempotencyKey.hash(idempotencyKey);
         long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
         if (existing != IdempotencyIndex.NONE) {
@@ -56,7 +59,7 @@ final class MemoryTopicLog {
         if (payload == null) {
             return Optional.empty();
         }
-        Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
+        Envelope envelope = new Envelope(topic, ++lastSequence, now, payload, idempotencyKey, senderInboxId);
         entries.add(envelope.timestampNs(), payload, idempotencyKey, (int) (keyHash >>> 32), senderInboxId);
         byIdempotencyKey.add(keyHash, lastSequence);
         bytes.add(senderInboxId, payload.length);

@@ -20,8 +20,8 @@ import java.util.Arrays;
 final class PackedEntries {
     static final int SEGMENT = 1024;
     private static final int SEGMENT_SHIFT = 10;
-    private static final int FIRST_CAPACITY = 2;
-    private static final int FIRST_CHUNK = 64;
+    private static final int FIRST_CAPACITY = 1;
+    private static final int FIRST_CHUNK = 32;
     private static final int MAX_CHUNK = 16 * 1024;
 
     /** The fields of up to {@link #SEGMENT} entries; the first segment starts small and grows to that. */
