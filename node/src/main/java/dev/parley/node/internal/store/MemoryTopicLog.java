@@ -13,9 +13,12 @@ import java.util.function.LongFunction;
 /**
  * The log of one topic in memory: sequences from 1, idempotent appends, the oldest entries trimmed
  * by retention (their keys with them) while sequences go on. The entries' small fields are packed
- * ({@link PackedEntries}), their payloads kept by reference; envelopes are made when read. Thread-safe.
+ * ({@link PackedEntries}), their payloads kept by reference; envelopes are made when read, except
+ * for the newest few: the envelope an append made is kept in a small ring ({@link #RECENT} at most),
+ * and a read of its sequence (a live subscriber's, right after the append) gets it as it is. Thread-safe.
  */
 final class MemoryTopicLog {
+    static final int RECENT = 256;
     private final String topic;
     private final PackedEntries entries = new PackedEntries(); // the retained, dense: the newest is lastSequence
     private final IdempotencyIndex byIdempotencyKey = new IdempotencyIndex(new IdempotencyIndex.Entries() {
@@ -30,6 +33,8 @@ final class MemoryTopicLog {
         }
     });
     private long lastSequence;
+    // the envelopes of the newest appends, at sequence & (length - 1); grows with the log up to RECENT
+    private Envelope[] recent = new Envelope[1];
 
     MemoryTopicLog(String topic) {
         this.topic = topic;
@@ -53,7 +58,7 @@ final class MemoryTopicLog {
         long keyHash = byIdempotencyKey.hash(idempotencyKey);
         long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
         if (existing != IdempotencyIndex.NONE) {
-            return Optional.of(new Appended(entries.envelope(topic, existing, indexOf(existing)), false));
+            return Optional.of(new Appended(envelope(existing), false));
         }
         byte[] payload = decide.apply(lastSequence + 1);
         if (payload == null) {
@@ -62,8 +67,28 @@ final class MemoryTopicLog {
         Envelope envelope = new Envelope(topic, ++lastSequence, now, payload, idempotencyKey, senderInboxId);
         entries.add(envelope.timestampNs(), payload, idempotencyKey, (int) (keyHash >>> 32), senderInboxId);
         byIdempotencyKey.add(keyHash, lastSequence);
+        keepRecent(envelope);
         bytes.add(senderInboxId, payload.length);
         return Optional.of(new Appended(envelope, true));
+    }
+
+    /** The retained entry at {@code sequence}: the envelope its append made while that is in the ring. */
+    private Envelope envelope(long sequence) {
+        Envelope kept = recent[(int) sequence & (recent.length - 1)];
+        return kept != null && kept.sequence() == sequence ? kept : entries.envelope(topic, sequence, indexOf(sequence));
+    }
+
+    private void keepRecent(Envelope envelope) {
+        if (entries.size() > recent.length && recent.length < RECENT) {
+            Envelope[] grown = new Envelope[2 * recent.length];
+            for (Envelope kept : recent) {
+                if (kept != null) {
+                    grown[(int) kept.sequence() & (grown.length - 1)] = kept;
+                }
+            }
+            recent = grown;
+        }
+        recent[(int) envelope.sequence() & (recent.length - 1)] = envelope;
     }
 
     /** Where the retained entry at {@code sequence} is in {@link #entries}. */
@@ -86,7 +111,7 @@ final class MemoryTopicLog {
         }
         Envelope[] read = new Envelope[to - from];
         for (int i = from; i < to; i++) {
-            read[i - from] = entries.envelope(topic, first + i, i);
+            read[i - from] = envelope(first + i);
         }
         return Collections.unmodifiableList(Arrays.asList(read));
     }
@@ -106,7 +131,12 @@ final class MemoryTopicLog {
     synchronized long trim(long oldestKeptNs, long maxCount, SenderBytes bytes) {
         long removed = 0;
         while (entries.size() > 0 && (entries.size() > maxCount || entries.timestampNs(0) < oldestKeptNs)) {
-            byIdempotencyKey.removeHashed((long) entries.keyTag(0) << 32, first());
+            long gone = first();
+            byIdempotencyKey.removeHashed((long) entries.keyTag(0) << 32, gone);
+            int slot = (int) gone & (recent.length - 1);
+            if (recent[slot] != null && recent[slot].sequence() == gone) {
+                recent[slot] = null; // its payload goes with the entry
+            }
             bytes.add(entries.senderInboxId(0), -entries.payloadLength(0));
             entries.removeOldest();
             removed++;
