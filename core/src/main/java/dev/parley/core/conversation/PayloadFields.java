@@ -43,6 +43,10 @@ final class PayloadFields {
      */
     static PayloadFields read(byte[] payload, byte[] validType) throws InvalidProtocolBufferException {
         PayloadFields fields = new PayloadFields(payload);
+        if (fields.readPlain(validType)) {
+            return fields;
+        }
+        fields = new PayloadFields(payload);
         CodedInputStream in = CodedInputStream.newInstance(payload);
         UnknownFieldSet.Builder unknown = null;
         try {
@@ -73,6 +77,51 @@ final class PayloadFields {
             throw new InvalidProtocolBufferException(e);
         }
         return fields;
+    }
+
+    /**
+     * The common payload read without a {@link CodedInputStream}: only the three known fields, each
+     * tag one byte and each length a varint of one or two bytes within the payload. Answers false,
+     * having checked nothing that throws, at the first thing outside that (another tag, a longer
+     * varint, a length past the end), and the caller reads the payload again the general way, which
+     * accepts or refuses it as the generated parser does; what this accepts, that reads the same.
+     */
+    private boolean readPlain(byte[] validType) throws InvalidProtocolBufferException {
+        int end = bytes.length;
+        int at = 0;
+        while (at < end) {
+            int tag = bytes[at];
+            if (tag != CONTENT_TYPE_TAG && tag != CONTENT_TAG && tag != FALLBACK_TAG || at + 1 == end) {
+                return false;
+            }
+            int length = bytes[at + 1];
+            at += 2;
+            if (length < 0) { // a second varint byte
+                if (at == end || bytes[at] < 0) {
+                    return false;
+                }
+                length = (length & 0x7f) | bytes[at++] << 7;
+            }
+            if (length > end - at) {
+                return false;
+            }
+            if (tag == CONTENT_TYPE_TAG) {
+                typeAt = at;
+                typeLength = length;
+            } else if (tag == CONTENT_TAG) {
+                contentAt = at;
+                contentLength = length;
+            } else {
+                fallbackAt = at;
+                fallbackLength = length;
+                requireUtf8(bytes, at, length);
+            }
+            if (tag == CONTENT_TYPE_TAG && !typeIs(validType)) {
+                requireUtf8(bytes, at, length);
+            }
+            at += length;
+        }
+        return true;
     }
 
     /** Whether the content type's bytes are {@code text}'s (false for null). */

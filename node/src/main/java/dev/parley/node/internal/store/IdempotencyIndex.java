@@ -92,7 +92,11 @@ public final class IdempotencyIndex {
 
     /** Forgets {@code sequence}, indexed under {@code key}; nothing when it is not indexed. */
     public void remove(String key, long sequence) {
-        long hash = hash(key);
+        removeHashed(hash(key), sequence);
+    }
+
+    /** {@link #remove} of the key whose {@link #hash} is {@code hash}, for a log that kept the hash. */
+    public void removeHashed(long hash, long sequence) {
         long wanted = hash | (sequence & 0xffffffffL);
         for (int i = home(hash); ; i = (i + 1) & mask) {
             long slot = slots[i];

@@ -4,31 +4,37 @@ import dev.parley.node.internal.log.NodeClock;
 import dev.parley.node.store.Appended;
 import dev.parley.spi.Envelope;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
  * The log of one topic in memory: sequences from 1, idempotent appends, the oldest entries trimmed
- * by retention (their keys with them) while sequences go on. Thread-safe.
+ * by retention (their keys with them) while sequences go on. The entries' small fields are packed
+ * ({@link PackedEntries}), their payloads kept by reference; envelopes are made when read, except
+ * for the newest few: the envelope an append made is kept in a small ring ({@link #RECENT} at most),
+ * and a read of its sequence (a live subscriber's, right after the append) gets it as it is. Thread-safe.
  */
 final class MemoryTopicLog {
+    static final int RECENT = 256;
     private final String topic;
-    private final ArrayList<Envelope> entries = new ArrayList<>(); // entries[head..] are retained, dense
+    private final PackedEntries entries = new PackedEntries(); // the retained, dense: the newest is lastSequence
     private final IdempotencyIndex byIdempotencyKey = new IdempotencyIndex(new IdempotencyIndex.Entries() {
         @Override
         public long firstSequence() {
-            return entries.get(head).sequence(); // only asked while a key is indexed: an entry is retained
+            return first(); // only asked while a key is indexed: an entry is retained
         }
 
         @Override
         public String keyAt(long sequence) {
-            return entry(sequence).idempotencyKey();
+            return entries.key(indexOf(sequence));
         }
     });
-    private int head;
     private long lastSequence;
+    // the envelopes of the newest appends, at sequence & (length - 1); grows with the log up to RECENT
+    private Envelope[] recent = new Envelope[1];
 
     MemoryTopicLog(String topic) {
         this.topic = topic;
@@ -46,36 +52,68 @@ final class MemoryTopicLog {
      */
     synchronized Optional<Appended> appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
                                                   SenderBytes bytes, LongFunction<byte[]> decide) {
+        // stamped first: the clock is a fence (an ordered time read, a compare-and-set), and after the
+        // look-up it waited for the look-up's cache miss, which the work after the look-up can overlap
+        long now = clock.nowNs();
         long keyHash = byIdempotencyKey.hash(idempotencyKey);
         long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
         if (existing != IdempotencyIndex.NONE) {
-            return Optional.of(new Appended(entry(existing), false));
+            return Optional.of(new Appended(envelope(existing), false));
         }
         byte[] payload = decide.apply(lastSequence + 1);
         if (payload == null) {
             return Optional.empty();
         }
-        Envelope envelope = new Envelope(topic, ++lastSequence, clock.nowNs(), payload, idempotencyKey, senderInboxId);
-        entries.add(envelope);
+        Envelope envelope = new Envelope(topic, ++lastSequence, now, payload, idempotencyKey, senderInboxId);
+        entries.add(envelope.timestampNs(), payload, idempotencyKey, (int) (keyHash >>> 32), senderInboxId);
         byIdempotencyKey.add(keyHash, lastSequence);
+        keepRecent(envelope);
         bytes.add(senderInboxId, payload.length);
         return Optional.of(new Appended(envelope, true));
     }
 
-    /** The retained entry at {@code sequence}. */
-    private Envelope entry(long sequence) {
-        return entries.get(head + (int) (sequence - entries.get(head).sequence()));
+    /** The retained entry at {@code sequence}: the envelope its append made while that is in the ring. */
+    private Envelope envelope(long sequence) {
+        Envelope kept = recent[(int) sequence & (recent.length - 1)];
+        return kept != null && kept.sequence() == sequence ? kept : entries.envelope(topic, sequence, indexOf(sequence));
+    }
+
+    private void keepRecent(Envelope envelope) {
+        if (entries.size() > recent.length && recent.length < RECENT) {
+            Envelope[] grown = new Envelope[2 * recent.length];
+            for (Envelope kept : recent) {
+                if (kept != null) {
+                    grown[(int) kept.sequence() & (grown.length - 1)] = kept;
+                }
+            }
+            recent = grown;
+        }
+        recent[(int) envelope.sequence() & (recent.length - 1)] = envelope;
+    }
+
+    /** Where the retained entry at {@code sequence} is in {@link #entries}. */
+    private int indexOf(long sequence) {
+        return (int) (sequence - first());
+    }
+
+    /** The first retained sequence; {@code lastSequence + 1} when none is. */
+    private long first() {
+        return lastSequence - entries.size() + 1;
     }
 
     /** Up to {@code limit} retained entries after {@code afterSequence}, in order. */
     synchronized List<Envelope> read(long afterSequence, int limit) {
-        if (head == entries.size()) {
+        long first = first();
+        int from = (int) Math.min(entries.size(), Math.max(0, afterSequence - first + 1));
+        int to = (int) Math.min(entries.size(), (long) from + limit);
+        if (from >= to) {
             return List.of();
         }
-        long skip = Math.max(0, afterSequence - firstRetained() + 1);
-        int from = (int) Math.min(entries.size(), head + skip);
-        int to = (int) Math.min(entries.size(), (long) from + limit);
-        return List.copyOf(entries.subList(from, to));
+        Envelope[] read = new Envelope[to - from];
+        for (int i = from; i < to; i++) {
+            read[i - from] = envelope(first + i);
+        }
+        return Collections.unmodifiableList(Arrays.asList(read));
     }
 
     synchronized long lastSequence() {
@@ -83,7 +121,7 @@ final class MemoryTopicLog {
     }
 
     synchronized long firstRetained() {
-        return head == entries.size() ? lastSequence + 1 : entries.get(head).sequence();
+        return first();
     }
 
     /**
@@ -92,16 +130,16 @@ final class MemoryTopicLog {
      */
     synchronized long trim(long oldestKeptNs, long maxCount, SenderBytes bytes) {
         long removed = 0;
-        while (head < entries.size()
-                && (entries.size() - head > maxCount || entries.get(head).timestampNs() < oldestKeptNs)) {
-            Envelope gone = entries.set(head++, null);
-            byIdempotencyKey.remove(gone.idempotencyKey(), gone.sequence());
-            bytes.add(gone.senderInboxId(), -gone.payload().length);
+        while (entries.size() > 0 && (entries.size() > maxCount || entries.timestampNs(0) < oldestKeptNs)) {
+            long gone = first();
+            byIdempotencyKey.removeHashed((long) entries.keyTag(0) << 32, gone);
+            int slot = (int) gone & (recent.length - 1);
+            if (recent[slot] != null && recent[slot].sequence() == gone) {
+                recent[slot] = null; // its payload goes with the entry
+            }
+            bytes.add(entries.senderInboxId(0), -entries.payloadLength(0));
+            entries.removeOldest();
             removed++;
-        }
-        if (head > 1024 && head > entries.size() / 2) {
-            entries.subList(0, head).clear();
-            head = 0;
         }
         return removed;
     }

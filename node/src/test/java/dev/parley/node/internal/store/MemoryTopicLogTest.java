@@ -53,4 +53,26 @@ class MemoryTopicLogTest {
         assertThat(later.isNew()).isTrue();
         assertThat(later.envelope().sequence()).isEqualTo(1);
     }
+
+    @Test
+    void readsOfTheNewestAndOfOlderEntriesAgreeAcrossTrimsAndRetries() {
+        int count = 3 * MemoryTopicLog.RECENT + 17;
+        for (int i = 1; i <= count; i++) {
+            log.append(new byte[] {(byte) i}, "key-" + i, i % 2 == 0 ? "alice" : "bob", clock, bytes);
+            if (i % 100 == 0) {
+                log.trim(Long.MIN_VALUE, 150, bytes);
+            }
+        }
+        long first = log.firstRetained();
+        assertThat(log.read(0, Integer.MAX_VALUE)).hasSize((int) (count - first + 1)).allSatisfy(e -> {
+            assertThat(e.idempotencyKey()).isEqualTo("key-" + e.sequence());
+            assertThat(e.payload()).containsExactly((byte) e.sequence());
+            assertThat(e.senderInboxId()).isEqualTo(e.sequence() % 2 == 0 ? "alice" : "bob");
+            assertThat(e.topic()).isEqualTo("conv/t");
+        });
+        assertThat(log.append(new byte[] {0}, "key-" + first, "alice", clock, bytes).envelope().sequence()).isEqualTo(first);
+        assertThat(log.append(new byte[] {0}, "key-" + count, "bob", clock, bytes).envelope().payload())
+                .containsExactly((byte) count);
+        assertThat(log.append(new byte[] {0}, "key-" + (first - 1), "bob", clock, bytes).isNew()).isTrue();
+    }
 }
