@@ -8,21 +8,25 @@ import java.util.List;
 /**
  * The message rows of one commit, in the order they came, written with multi-row INSERTs: one statement
  * (one step into SQLite) per up to {@value #MAX_ROWS} consecutive rows of one conversation, history and
- * content type, those three bound once per statement ({@code ?1 ?2 ?3}), then six values per row, or
- * five when none of the statement's rows has a fallback text (the statement says {@code NULL}). The
- * conversation, sender and content type are bound as their {@link Names} keys. A JDBC batch instead
- * resets, binds nine values, steps and counts changes per row, each a call into the native library.
- * Runs are cut into powers of two, so at most {@code 2 * (log2(MAX_ROWS) + 1)} statement shapes are ever
- * prepared. {@code INSERT OR IGNORE}: a row already stored (same conversation, history and sequence)
- * stays as it was, and of two in one commit the first wins, as with one statement per row.
+ * content type, those three bound once per statement ({@code ?1 ?2 ?3}), then up to six values per row:
+ * sequence, id, sender, time, content, fallback. A statement whose rows have no fallback text says
+ * {@code NULL} instead of binding one; one whose rows' ids are those their conversation and sequence give
+ * ({@link MessageRow#id()} null) says {@code X''} (an empty blob: the id is made again when read,
+ * {@link Rows#messages}) instead of binding 32 characters per row. The conversation, sender and content type
+ * are bound as their {@link Names} keys. A JDBC batch instead resets, binds nine values, steps and counts
+ * changes per row, each a call into the native library. Runs are cut into powers of two, so at most
+ * {@code 4 * (log2(MAX_ROWS) + 1)} statement shapes are ever prepared. {@code INSERT OR IGNORE}: a row
+ * already stored (same conversation, history and sequence) stays as it was, and of two in one commit the
+ * first wins, as with one statement per row.
  */
 final class MessageRows {
     /** Rows per statement at most (6 values each: well below SQLite's limit of bound values). */
     static final int MAX_ROWS = 64;
     private static final int SHARED = 3;
-    private static final int PER_ROW = 6; // with a fallback; 5 without
-    private static final String[] WITH_FALLBACK = statements(true);
-    private static final String[] WITHOUT_FALLBACK = statements(false);
+    /** Statements by [fallback bound][id bound][log2 of the rows]. */
+    private static final String[][][] STATEMENTS = {
+            {statements(false, false), statements(false, true)},
+            {statements(true, false), statements(true, true)}};
 
     private final List<MessageRow> rows = new ArrayList<>();
 
@@ -65,46 +69,53 @@ final class MessageRows {
             senders[i] = names.key(sql, rows.get(from + i).senderInboxId());
         }
         boolean fallback = first.fallback() != null; // the same for every row of the statement
-        String[] shapes = fallback ? WITH_FALLBACK : WITHOUT_FALLBACK;
-        sql.update(shapes[Integer.numberOfTrailingZeros(count)], statement -> {
-            statement.setLong(1, conversation);
-            statement.setLong(2, first.generation());
-            statement.setLong(3, contentType);
+        boolean id = first.id() != null; // likewise
+        int perRow = perRow(fallback, id);
+        String statement = STATEMENTS[fallback ? 1 : 0][id ? 1 : 0][Integer.numberOfTrailingZeros(count)];
+        sql.update(statement, bound -> {
+            bound.setLong(1, conversation);
+            bound.setLong(2, first.generation());
+            bound.setLong(3, contentType);
             for (int i = 0; i < count; i++) {
-                bind(statement, SHARED + i * perRow(fallback), rows.get(from + i), senders[i], fallback);
+                bind(bound, SHARED + i * perRow, rows.get(from + i), senders[i], fallback, id);
             }
         });
     }
 
-    private static void bind(PreparedStatement statement, int at, MessageRow row, long sender, boolean fallback)
-            throws SQLException {
-        statement.setLong(at + 1, row.sequence());
-        statement.setString(at + 2, row.id());
-        statement.setLong(at + 3, sender);
-        statement.setLong(at + 4, row.sentAtNs());
-        statement.setBytes(at + 5, row.content());
+    private static void bind(PreparedStatement statement, int at, MessageRow row, long sender, boolean fallback,
+                             boolean id) throws SQLException {
+        int next = at;
+        statement.setLong(++next, row.sequence());
+        if (id) {
+            statement.setString(++next, row.id());
+        }
+        statement.setLong(++next, sender);
+        statement.setLong(++next, row.sentAtNs());
+        statement.setBytes(++next, row.content());
         if (fallback) {
-            statement.setString(at + 6, row.fallback());
+            statement.setString(++next, row.fallback());
         }
     }
 
-    private static int perRow(boolean fallback) {
-        return fallback ? PER_ROW : PER_ROW - 1;
+    /** Values bound per row: sequence, sender, time and content, and the id and fallback where bound. */
+    private static int perRow(boolean fallback, boolean id) {
+        return 4 + (fallback ? 1 : 0) + (id ? 1 : 0);
     }
 
-    /** Element {@code k} inserts {@code 2^k} rows; without fallback, their sixth value is {@code NULL}, not bound. */
-    private static String[] statements(boolean fallback) {
+    /** Element {@code k} inserts {@code 2^k} rows. */
+    private static String[] statements(boolean fallback, boolean id) {
         String[] sql = new String[Integer.numberOfTrailingZeros(MAX_ROWS) + 1];
         for (int k = 0; k < sql.length; k++) {
             StringBuilder insert = new StringBuilder("INSERT OR IGNORE INTO messages (conversation, generation,"
                     + " content_type, sequence, id, sender, sent_at_ns, content, fallback) VALUES ");
+            int at = SHARED;
             for (int row = 0; row < 1 << k; row++) {
-                int at = SHARED + row * perRow(fallback);
-                insert.append(row == 0 ? "" : ", ").append("(?1, ?2, ?3");
-                for (int column = 1; column <= 5; column++) {
-                    insert.append(", ?").append(at + column);
+                insert.append(row == 0 ? "" : ", ").append("(?1, ?2, ?3, ?").append(++at);
+                insert.append(id ? ", ?" + ++at : ", X''");
+                for (int column = 0; column < 3; column++) {
+                    insert.append(", ?").append(++at);
                 }
-                insert.append(fallback ? ", ?" + (at + PER_ROW) : ", NULL");
+                insert.append(fallback ? ", ?" + ++at : ", NULL");
                 insert.append(')');
             }
             sql[k] = insert.toString();
