@@ -8,25 +8,33 @@ import java.util.List;
 /**
  * The message rows of one commit, in the order they came, written with multi-row INSERTs: one statement
  * (one step into SQLite) per up to {@value #MAX_ROWS} consecutive rows of one conversation, history and
- * content type, those three bound once per statement ({@code ?1 ?2 ?3}), then up to six values per row:
- * sequence, id, sender, time, content, fallback. A statement whose rows have no fallback text says
- * {@code NULL} instead of binding one; one whose rows' ids are those their conversation and sequence give
- * ({@link MessageRow#id()} null) says {@code X''} (an empty blob: the id is made again when read,
- * {@link Rows#messages}) instead of binding 32 characters per row. The conversation, sender and content type
- * are bound as their {@link Names} keys. A JDBC batch instead resets, binds nine values, steps and counts
- * changes per row, each a call into the native library. Runs are cut into powers of two, so at most
- * {@code 4 * (log2(MAX_ROWS) + 1)} statement shapes are ever prepared. {@code INSERT OR IGNORE}: a row
- * already stored (same conversation, history and sequence) stays as it was, and of two in one commit the
- * first wins, as with one statement per row.
+ * content type, those three bound once per statement ({@code ?1 ?2 ?3}), then per row its time and content
+ * and, only where the rows need them, its sequence, sender, id and fallback:
+ * <ul>
+ *   <li>rows of consecutive sequences (a run of one topic) bind the first one; the others say {@code ?4 + i};</li>
+ *   <li>rows of one sender bind it once;</li>
+ *   <li>rows whose ids are those their conversation and sequence give ({@link MessageRow#id()} null) say
+ *       {@code X''} (an empty blob: the id is made again when read, {@link Rows#messages});</li>
+ *   <li>rows without a fallback text say {@code NULL}.</li>
+ * </ul>
+ * Each value bound is a call into the native library (and a boxed value in the driver); a JDBC batch
+ * instead resets, binds nine values, steps and counts changes per row. The conversation, sender and content
+ * type are bound as their {@link Names} keys. Runs are cut into powers of two, so at most
+ * {@code 16 * (log2(MAX_ROWS) + 1)} statement shapes exist, each prepared when first used.
+ * {@code INSERT OR IGNORE}: a row already stored (same conversation, history and sequence) stays as it was,
+ * and of two in one commit the first wins, as with one statement per row.
  */
 final class MessageRows {
     /** Rows per statement at most (6 values each: well below SQLite's limit of bound values). */
     static final int MAX_ROWS = 64;
-    private static final int SHARED = 3;
-    /** Statements by [fallback bound][id bound][log2 of the rows]. */
-    private static final String[][][] STATEMENTS = {
-            {statements(false, false), statements(false, true)},
-            {statements(true, false), statements(true, true)}};
+    private static final int SIZES = Integer.numberOfTrailingZeros(MAX_ROWS) + 1;
+    // what a statement binds per row beyond time and content (else it is shared or said in the SQL)
+    private static final int SEQUENCE = 1;
+    private static final int SENDER = 2;
+    private static final int ID = 4;
+    private static final int FALLBACK = 8;
+    /** By the bits above, then log2 of the rows; made when first asked for (a race makes equal strings). */
+    private static final String[][] STATEMENTS = new String[16][SIZES];
 
     private final List<MessageRow> rows = new ArrayList<>();
 
@@ -65,61 +73,85 @@ final class MessageRows {
         long conversation = names.key(sql, first.conversationId());
         long contentType = names.key(sql, first.contentType());
         long[] senders = new long[count];
+        int bound = (first.id() != null ? ID : 0) | (first.fallback() != null ? FALLBACK : 0); // alike in every row
         for (int i = 0; i < count; i++) {
-            senders[i] = names.key(sql, rows.get(from + i).senderInboxId());
+            MessageRow row = rows.get(from + i);
+            senders[i] = names.key(sql, row.senderInboxId());
+            if (senders[i] != senders[0]) {
+                bound |= SENDER;
+            }
+            if (row.sequence() != first.sequence() + i) {
+                bound |= SEQUENCE;
+            }
         }
-        boolean fallback = first.fallback() != null; // the same for every row of the statement
-        boolean id = first.id() != null; // likewise
-        int perRow = perRow(fallback, id);
-        String statement = STATEMENTS[fallback ? 1 : 0][id ? 1 : 0][Integer.numberOfTrailingZeros(count)];
-        sql.update(statement, bound -> {
-            bound.setLong(1, conversation);
-            bound.setLong(2, first.generation());
-            bound.setLong(3, contentType);
+        int shape = bound;
+        sql.update(statement(shape, Integer.numberOfTrailingZeros(count)), statement -> {
+            int at = 0;
+            statement.setLong(++at, conversation);
+            statement.setLong(++at, first.generation());
+            statement.setLong(++at, contentType);
+            if ((shape & SEQUENCE) == 0) {
+                statement.setLong(++at, first.sequence());
+            }
+            if ((shape & SENDER) == 0) {
+                statement.setLong(++at, senders[0]);
+            }
             for (int i = 0; i < count; i++) {
-                bind(bound, SHARED + i * perRow, rows.get(from + i), senders[i], fallback, id);
+                at = bind(statement, at, rows.get(from + i), senders[i], shape);
             }
         });
     }
 
-    private static void bind(PreparedStatement statement, int at, MessageRow row, long sender, boolean fallback,
-                             boolean id) throws SQLException {
+    /** Binds the row's values after {@code at}; returns the last position bound. */
+    private static int bind(PreparedStatement statement, int at, MessageRow row, long sender, int shape)
+            throws SQLException {
         int next = at;
-        statement.setLong(++next, row.sequence());
-        if (id) {
+        if ((shape & SEQUENCE) != 0) {
+            statement.setLong(++next, row.sequence());
+        }
+        if ((shape & ID) != 0) {
             statement.setString(++next, row.id());
         }
-        statement.setLong(++next, sender);
+        if ((shape & SENDER) != 0) {
+            statement.setLong(++next, sender);
+        }
         statement.setLong(++next, row.sentAtNs());
         statement.setBytes(++next, row.content());
-        if (fallback) {
+        if ((shape & FALLBACK) != 0) {
             statement.setString(++next, row.fallback());
         }
+        return next;
     }
 
-    /** Values bound per row: sequence, sender, time and content, and the id and fallback where bound. */
-    private static int perRow(boolean fallback, boolean id) {
-        return 4 + (fallback ? 1 : 0) + (id ? 1 : 0);
-    }
-
-    /** Element {@code k} inserts {@code 2^k} rows. */
-    private static String[] statements(boolean fallback, boolean id) {
-        String[] sql = new String[Integer.numberOfTrailingZeros(MAX_ROWS) + 1];
-        for (int k = 0; k < sql.length; k++) {
-            StringBuilder insert = new StringBuilder("INSERT OR IGNORE INTO messages (conversation, generation,"
-                    + " content_type, sequence, id, sender, sent_at_ns, content, fallback) VALUES ");
-            int at = SHARED;
-            for (int row = 0; row < 1 << k; row++) {
-                insert.append(row == 0 ? "" : ", ").append("(?1, ?2, ?3, ?").append(++at);
-                insert.append(id ? ", ?" + ++at : ", X''");
-                for (int column = 0; column < 3; column++) {
-                    insert.append(", ?").append(++at);
-                }
-                insert.append(fallback ? ", ?" + ++at : ", NULL");
-                insert.append(')');
-            }
-            sql[k] = insert.toString();
+    private static String statement(int shape, int size) {
+        String sql = STATEMENTS[shape][size];
+        if (sql == null) {
+            sql = sql(shape, 1 << size);
+            STATEMENTS[shape][size] = sql;
         }
         return sql;
+    }
+
+    /** The INSERT of {@code count} rows binding what {@code shape} says per row, in {@link #bind}'s order. */
+    private static String sql(int shape, int count) {
+        StringBuilder insert = new StringBuilder("INSERT OR IGNORE INTO messages (conversation, generation,"
+                + " content_type, sequence, id, sender, sent_at_ns, content, fallback) VALUES ");
+        int at = 3;
+        String firstSequence = (shape & SEQUENCE) == 0 ? "?" + ++at : null;
+        String sender = (shape & SENDER) == 0 ? "?" + ++at : null;
+        for (int row = 0; row < count; row++) {
+            insert.append(row == 0 ? "" : ", ").append("(?1, ?2, ?3, ");
+            if (firstSequence == null) {
+                insert.append('?').append(++at);
+            } else {
+                insert.append(firstSequence).append(row == 0 ? "" : " + " + row);
+            }
+            insert.append((shape & ID) != 0 ? ", ?" + ++at : ", X''");
+            insert.append(", ").append(sender != null ? sender : "?" + ++at);
+            insert.append(", ?").append(++at).append(", ?").append(++at); // time, content
+            insert.append((shape & FALLBACK) != 0 ? ", ?" + ++at : ", NULL");
+            insert.append(')');
+        }
+        return insert.toString();
     }
 }
