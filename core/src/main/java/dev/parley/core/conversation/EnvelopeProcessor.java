@@ -161,6 +161,15 @@ public final class EnvelopeProcessor {
         return MessageIds.of(topic, sequence);
     }
 
+    /**
+     * True when {@code id} is known, without computing it again, to be the id of message {@code sequence}
+     * of conversation {@code conversationId} ({@link #messageId} of its topic): it is the id this thread
+     * made last, for those two. False when not known (a store then keeps the id itself).
+     */
+    public static boolean knownMessageId(String id, String conversationId, long sequence) {
+        return MessageIds.madeLast(id, conversationId, sequence);
+    }
+
     private String conversationIdOf(String topic) {
         return cached(conversationIds, MAX_CACHED_TOPICS, topic, this::subjectOf);
     }

@@ -1,5 +1,7 @@
 package dev.parley.core.conversation;
 
+import dev.parley.internal.Topics;
+
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -23,6 +25,8 @@ final class MessageIds {
     private final byte[] sequenceDigits = new byte[MAX_SEQUENCE_TEXT];
     private final byte[] hex = new byte[2 * ID_BYTES];
     private String lastTopic;
+    private String lastId; // the last id made, of lastTopic and lastSequence
+    private long lastSequence;
     // the last topic's UTF-8, then room for '#' and up to 19 digits: the digest reads it in one update
     private byte[] text = new byte[0];
     private int topicLength;
@@ -37,6 +41,20 @@ final class MessageIds {
 
     static String of(String topic, long sequence) {
         return PER_THREAD.get().id(topic, sequence);
+    }
+
+    /**
+     * True when {@code id} is the very string this thread made last, of message {@code sequence} of
+     * conversation {@code conversationId}'s topic: then {@link #of} gives it back from those two. False
+     * otherwise, whether or not it is (no digest is computed here).
+     */
+    static boolean madeLast(String id, String conversationId, long sequence) {
+        MessageIds ids = PER_THREAD.get();
+        String topic = ids.lastTopic;
+        int prefix = Topics.CONVERSATION.length();
+        return id != null && id == ids.lastId && sequence == ids.lastSequence
+                && topic.length() == prefix + conversationId.length() && topic.startsWith(Topics.CONVERSATION)
+                && topic.regionMatches(prefix, conversationId, 0, conversationId.length());
     }
 
     private String id(String topic, long sequence) {
@@ -61,7 +79,10 @@ final class MessageIds {
             hex[2 * i] = HEX_DIGITS[(digest[i] >> 4) & 0xf];
             hex[2 * i + 1] = HEX_DIGITS[digest[i] & 0xf];
         }
-        return new String(hex, StandardCharsets.ISO_8859_1);
+        String id = new String(hex, StandardCharsets.ISO_8859_1);
+        lastId = id;
+        lastSequence = sequence;
+        return id;
     }
 
     /** Writes "#" and the decimal {@code sequence} (not negative) after the topic; returns where the text ends. */

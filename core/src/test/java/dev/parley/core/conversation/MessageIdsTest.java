@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +24,28 @@ class MessageIdsTest {
     }
 
     @Test
+    void onlyTheIdThisThreadMadeLastIsKnownForItsConversationAndSequence() throws Exception {
+        String id = EnvelopeProcessor.messageId("conv/c1", 5);
+        assertThat(EnvelopeProcessor.knownMessageId(id, "c1", 5)).isTrue();
+        assertThat(EnvelopeProcessor.knownMessageId(new String(id.toCharArray()), "c1", 5)).as("same text").isFalse();
+        assertThat(EnvelopeProcessor.knownMessageId(id, "c1", 6)).as("other sequence").isFalse();
+        assertThat(EnvelopeProcessor.knownMessageId(id, "c2", 5)).as("other conversation").isFalse();
+        assertThat(EnvelopeProcessor.knownMessageId(id, "c", 5)).as("a prefix of it").isFalse();
+        assertThat(EnvelopeProcessor.knownMessageId(null, "c1", 5)).isFalse();
+        Thread other = new Thread(() -> assertThat(EnvelopeProcessor.knownMessageId(id, "c1", 5)).isFalse());
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        other.setUncaughtExceptionHandler((t, e) -> failed.set(e));
+        other.start();
+        other.join(10_000);
+        assertThat(other.isAlive()).isFalse();
+        assertThat(failed.get()).as("another thread does not know it").isNull();
+        String welcome = EnvelopeProcessor.messageId("welcome/c1", 5);
+        assertThat(EnvelopeProcessor.knownMessageId(welcome, "c1", 5)).as("not a conversation's topic").isFalse();
+        EnvelopeProcessor.messageId("conv/c1", 6);
+        assertThat(EnvelopeProcessor.knownMessageId(id, "c1", 5)).as("no longer the last").isFalse();
+    }
+
+    @Test
     void idsAreThoseEveryClientAlreadyUses() { // fixed values: a change of the derivation fails here
         assertThat(EnvelopeProcessor.messageId("conv/0123456789abcdef0123456789abcdef", 42))
                 .isEqualTo("37db9c8a11b546f902312e5aa70c14e4");
@@ -35,6 +58,7 @@ class MessageIdsTest {
         Thread other = new Thread(() -> onOtherThread[0] = EnvelopeProcessor.messageId("conv/x", 7));
         other.start();
         other.join(10_000);
+        assertThat(other.isAlive()).isFalse();
         assertThat(onOtherThread[0]).isEqualTo(reference("conv/x", 7)).isEqualTo(EnvelopeProcessor.messageId("conv/x", 7));
     }
 

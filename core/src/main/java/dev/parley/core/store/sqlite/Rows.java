@@ -5,7 +5,9 @@ import dev.parley.ConsentState;
 import dev.parley.ContentTypeId;
 import dev.parley.ConversationType;
 import dev.parley.DecodedMessage;
+import dev.parley.core.conversation.EnvelopeProcessor;
 import dev.parley.core.store.ConversationRecord;
+import dev.parley.internal.Topics;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -72,16 +74,23 @@ final class Rows {
         return all;
     }
 
-    /** Messages of a conversation: earlier node histories first, then by sequence. */
+    /**
+     * Messages of a conversation: earlier node histories first, then by sequence. A row whose id is an empty
+     * blob left out the id its conversation and sequence give ({@link MessageRows}): it is made again here.
+     */
     static List<DecodedMessage> messages(Statements sql, String conversationId, MessageContent content)
             throws SQLException {
-        return sql.query("SELECT m.id, s.name, m.sent_at_ns, t.name, m.content, m.fallback FROM messages m"
+        String topic = Topics.conversation(conversationId);
+        return sql.query("SELECT CASE WHEN typeof(m.id) = 'blob' THEN NULL ELSE m.id END, s.name, m.sent_at_ns,"
+                        + " t.name, m.content, m.fallback, m.sequence FROM messages m"
                         + " JOIN names s ON s.key = m.sender JOIN names t ON t.key = m.content_type"
                         + " WHERE m.conversation = (SELECT key FROM names WHERE name = ?) ORDER BY m.generation, m.sequence",
                 row -> {
                     ContentTypeId type = ContentTypeId.parse(row.getString(4));
-                    return new DecodedMessage(row.getString(1), conversationId, row.getString(2), row.getLong(3),
-                            type, content.decode(type, row.getBytes(5)), row.getString(6));
+                    String id = row.getString(1);
+                    return new DecodedMessage(id != null ? id : EnvelopeProcessor.messageId(topic, row.getLong(7)),
+                            conversationId, row.getString(2), row.getLong(3), type,
+                            content.decode(type, row.getBytes(5)), row.getString(6));
                 }, conversationId);
     }
 

@@ -16,7 +16,9 @@ import java.util.List;
  * land among the new one's rows. Version 3: group membership that changes: each conversation's
  * admins, whether this inbox is still in it, and the sequence of the group update its state comes from.
  * Version 4: message rows keep their conversation id, sender inbox id and content type as integer keys
- * of {@code names} (a row is about half as long: fewer pages written per message).
+ * of {@code names} (a row is about half as long: fewer pages written per message). Version 5: a message
+ * row whose id is the one its conversation and sequence give stores an empty blob instead (made again when
+ * read); nothing to migrate, the version only keeps older code, which would read those ids empty, out.
  */
 final class Schema {
     /** {@code PRAGMA application_id} of a Parley client database ("PRLY"). */
@@ -66,7 +68,9 @@ final class Schema {
                             + " m.content, m.fallback FROM messages m JOIN names c ON c.name = m.conversation_id"
                             + " JOIN names s ON s.name = m.sender_inbox_id JOIN names t ON t.name = m.content_type",
                     "DROP TABLE messages",
-                    "ALTER TABLE messages_v4 RENAME TO messages"));
+                    "ALTER TABLE messages_v4 RENAME TO messages"),
+            // rows may leave their id out (an empty blob, made again when read): older code would read it empty
+            List.of());
 
     /** The version this code writes. */
     static final int LATEST = MIGRATIONS.size();

@@ -4,6 +4,7 @@ import dev.parley.ConsentRecord;
 import dev.parley.DecodedMessage;
 import dev.parley.LocalStoreException;
 import dev.parley.core.codec.Codecs;
+import dev.parley.core.conversation.EnvelopeProcessor;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.Conversations;
 import dev.parley.core.store.MessageStore;
@@ -196,7 +197,10 @@ public final class SqliteMessageStore implements MessageStore {
         long in = currentGeneration();
         byte[] bytes = content.encode(message);
         String type = content.typeName(message.contentType());
-        MessageRow row = new MessageRow(message.conversationId(), in, sequence, message.id(), message.senderInboxId(),
+        // an id its conversation and sequence give is left out of the row (made again when read)
+        String id = EnvelopeProcessor.knownMessageId(message.id(), message.conversationId(), sequence) ? null
+                : message.id();
+        MessageRow row = new MessageRow(message.conversationId(), in, sequence, id, message.senderInboxId(),
                 message.sentAtNs(), type, bytes, message.fallback());
         write(w -> w.message(row));
         return true;

@@ -3,6 +3,8 @@ package dev.parley.core.store.sqlite;
 import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
 import dev.parley.core.codec.Codecs;
+import dev.parley.core.conversation.EnvelopeProcessor;
+import dev.parley.internal.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +61,34 @@ class MessageRowsTest {
         }
     }
 
+    @Test
+    void runsOfOneSenderOrConsecutiveSequencesOrLeftOutIdsComeBackAsTheyCame() {
+        List<MessageRow> rows = new ArrayList<>();
+        for (long s = 1; s <= 70; s++) { // one sender, consecutive, ids left out: 64 + 4 + 2 rows
+            rows.add(leftOutId(row("c", s, ContentTypeId.TEXT, "sender-a", null)));
+        }
+        for (long s = 80; s <= 200; s += 3) { // gaps, one sender, ids kept: 32 + 8 + 1 rows
+            rows.add(row("c", s, ContentTypeId.TEXT, "sender-a", null));
+        }
+        for (long s = 201; s <= 240; s++) { // consecutive, senders alternate, ids left out, fallbacks
+            rows.add(leftOutId(row("c", s, ContentTypeId.TEXT, "sender-" + (s % 2), "fallback " + s)));
+        }
+        rows.add(leftOutId(row("c", 300, ContentTypeId.TEXT, "sender-a", null))); // after a gap: a run of its own
+        rows.add(leftOutId(row("c", 302, ContentTypeId.TEXT, "sender-a", null)));
+        try (Database db = new Database(DatabaseFile.open(dir.resolve("rows.db"), Schema.LATEST))) {
+            write(db, new Names(), rows);
+            List<DecodedMessage> stored = db.read("read", sql -> Rows.messages(sql, "c",
+                    new MessageContent(new Codecs(List.of()))));
+            assertThat(stored).containsExactlyElementsOf(rows.stream().map(MessageRowsTest::decoded).toList());
+        }
+    }
+
+    /** The row of a received message: its id is the one its conversation and sequence give, left out. */
+    private static MessageRow leftOutId(MessageRow row) {
+        return new MessageRow(row.conversationId(), row.generation(), row.sequence(), null, row.senderInboxId(),
+                row.sentAtNs(), row.contentType(), row.content(), row.fallback());
+    }
+
     private static void write(Database db, Names names, List<MessageRow> rows) {
         MessageRows commit = new MessageRows();
         rows.forEach(commit::add);
@@ -78,7 +108,9 @@ class MessageRowsTest {
     private static DecodedMessage decoded(MessageRow row) {
         ContentTypeId type = ContentTypeId.parse(row.contentType());
         Object content = type.equals(ContentTypeId.TEXT) ? new String(row.content(), StandardCharsets.UTF_8) : null;
-        return new DecodedMessage(row.id(), row.conversationId(), row.senderInboxId(), row.sentAtNs(), type, content,
+        String id = row.id() != null ? row.id()
+                : EnvelopeProcessor.messageId(Topics.conversation(row.conversationId()), row.sequence());
+        return new DecodedMessage(id, row.conversationId(), row.senderInboxId(), row.sentAtNs(), type, content,
                 row.fallback());
     }
 }

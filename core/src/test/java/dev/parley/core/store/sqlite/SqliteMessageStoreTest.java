@@ -2,9 +2,11 @@ package dev.parley.core.store.sqlite;
 
 import dev.parley.ConsentRecord;
 import dev.parley.ConsentState;
+import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
 import dev.parley.LocalStoreException;
 import dev.parley.core.codec.Codecs;
+import dev.parley.core.conversation.EnvelopeProcessor;
 import dev.parley.core.store.ConversationRecord;
 import dev.parley.core.store.MessageStore;
 import dev.parley.core.store.MessageStoreContract;
@@ -23,6 +25,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -270,7 +273,7 @@ class SqliteMessageStoreTest extends MessageStoreContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement s = c.createStatement();
              var names = s.executeQuery("SELECT count(*) FROM names")) {
-            assertThat(Schema.pragma(c, "user_version")).isEqualTo(4);
+            assertThat(Schema.pragma(c, "user_version")).isEqualTo(Schema.LATEST);
             assertThat(names.next()).isTrue();
             assertThat(names.getInt(1)).as("c, d, e, one sender, one content type").isEqualTo(5);
         }
@@ -280,6 +283,48 @@ class SqliteMessageStoreTest extends MessageStoreContract {
             assertThat(reopened.messages("f")).containsExactly(message("f", 1));
             assertThat(reopened.messages("e")).containsExactly(message("e", 1));
         }
+    }
+
+    @Test
+    void anIdItsConversationAndSequenceGiveIsLeftOutOfTheRowAndComesBackAfterReopening() throws SQLException {
+        Path file = dir.resolve("client.db");
+        List<DecodedMessage> sent = LongStream.rangeClosed(1, 5).mapToObj(this::received).toList();
+        DecodedMessage ownId = new DecodedMessage("my-own-id", "c", "inbox-b", 6, ContentTypeId.TEXT, "text 6", null);
+        DecodedMessage sameTextOtherInstance = new DecodedMessage(new String(received(7).id().toCharArray()), "c",
+                "inbox-b", 7, ContentTypeId.TEXT, "text 7", null);
+        try (SqliteMessageStore store = reopen(file)) {
+            store.inTransaction(() -> {
+                for (int i = 0; i < 5; i++) {
+                    // made just now for this conversation and sequence, as the receive path does
+                    DecodedMessage message = received(i + 1);
+                    store.putMessage(message, i + 1);
+                }
+                store.putMessage(ownId, 6);
+                store.putMessage(sameTextOtherInstance, 7);
+            });
+            assertThat(store.messages("c")).hasSize(7);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             var kept = s.executeQuery("SELECT sequence FROM messages WHERE typeof(id) = 'text' ORDER BY sequence")) {
+            assertThat(kept.next()).isTrue();
+            assertThat(kept.getLong(1)).as("an id not known to be made from the row").isEqualTo(6);
+            assertThat(kept.next()).isTrue();
+            assertThat(kept.getLong(1)).as("the same text, but not known without a digest").isEqualTo(7);
+            assertThat(kept.next()).isFalse();
+        }
+        try (SqliteMessageStore again = reopen(file)) {
+            List<DecodedMessage> expected = new ArrayList<>(sent);
+            expected.add(ownId);
+            expected.add(sameTextOtherInstance);
+            assertThat(again.messages("c")).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** A received message of conversation "c", its id made as the receive path makes it. */
+    private DecodedMessage received(long sequence) {
+        return new DecodedMessage(EnvelopeProcessor.messageId(Topics.conversation("c"), sequence), "c", "inbox-b",
+                sequence, ContentTypeId.TEXT, "text " + sequence, null);
     }
 
     private static void execute(Path file, String sql) throws SQLException {
