@@ -74,8 +74,14 @@ final class MemoryTopicLog {
 
     /** The retained entry at {@code sequence}: the envelope its append made while that is in the ring. */
     private Envelope envelope(long sequence) {
+        Envelope kept = recentAt(sequence);
+        return kept != null ? kept : entries.envelope(topic, sequence, indexOf(sequence));
+    }
+
+    /** The envelope the append of {@code sequence} made, while it is in the ring; null when not. */
+    private Envelope recentAt(long sequence) {
         Envelope kept = recent[(int) sequence & (recent.length - 1)];
-        return kept != null && kept.sequence() == sequence ? kept : entries.envelope(topic, sequence, indexOf(sequence));
+        return kept != null && kept.sequence() == sequence ? kept : null;
     }
 
     private void keepRecent(Envelope envelope) {
@@ -133,9 +139,8 @@ final class MemoryTopicLog {
         while (entries.size() > 0 && (entries.size() > maxCount || entries.timestampNs(0) < oldestKeptNs)) {
             long gone = first();
             byIdempotencyKey.removeHashed((long) entries.keyTag(0) << 32, gone);
-            int slot = (int) gone & (recent.length - 1);
-            if (recent[slot] != null && recent[slot].sequence() == gone) {
-                recent[slot] = null; // its payload goes with the entry
+            if (recentAt(gone) != null) {
+                recent[(int) gone & (recent.length - 1)] = null; // its payload goes with the entry
             }
             bytes.add(entries.senderInboxId(0), -entries.payloadLength(0));
             entries.removeOldest();
