@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Turns envelopes into conversations, consent records and messages and stores them. Sync and
@@ -42,6 +41,7 @@ public final class EnvelopeProcessor {
     // conversation ids by topic, so a conversation's messages share one id string: no substring per
     // message, its hash computed once for the store's look-ups; bounded like the content types
     private final Map<String, String> conversationIds = new ConcurrentHashMap<>();
+    private final Function<String, String> subjectOf = this::subjectOf; // one, not one per message
     // the content type of the last message, compared by its bytes: most messages repeat it, and so
     // need neither a string decoded, nor a hash computed for the cache, nor the codecs searched
     private volatile KnownType lastType;
@@ -113,8 +113,7 @@ public final class EnvelopeProcessor {
     public Received receive(Envelope envelope) {
         String conversationId = conversationIdOf(envelope.topic());
         KnownType known = lastType;
-        PayloadFields payload = parse(envelope, bytes -> PayloadFields.read(bytes, known == null ? null : known.text),
-                "message");
+        PayloadFields payload = payloadOf(envelope, known);
         KnownType resolved = contentType(payload, known);
         ContentTypeId type = resolved.type;
         Optional<ContentCodec<?>> codec = resolved.codec;
@@ -122,7 +121,7 @@ public final class EnvelopeProcessor {
         Optional<ConversationRecord> conversation = storedAfter(conversationId, content, envelope.sequence());
         DecodedMessage message = new DecodedMessage(messageId(envelope.topic(), envelope.sequence()), conversationId,
                 envelope.senderInboxId(), envelope.timestampNs(), type, content, payload.fallbackOrNull());
-        ConsentState consent = consentOf(conversationId, () -> conversation);
+        ConsentState consent = consentOf(conversationId, conversation);
         if (consent != ConsentState.DENIED) {
             store.putMessage(message, envelope.sequence());
         }
@@ -142,13 +141,14 @@ public final class EnvelopeProcessor {
 
     /** Explicit decision if any; otherwise ALLOWED for conversations this inbox created, UNKNOWN for the rest. */
     public ConsentState consentOf(String conversationId) {
-        return consentOf(conversationId, () -> store.conversation(conversationId));
+        Optional<ConsentRecord> decided = store.consent(conversationId);
+        return decided.isPresent() ? decided.get().state() : defaultConsent(store.conversation(conversationId));
     }
 
-    /** {@link #consentOf}, the conversation asked of {@code conversation} only when no decision exists. */
-    private ConsentState consentOf(String conversationId, Supplier<Optional<ConversationRecord>> conversation) {
+    /** {@link #consentOf} of a conversation already looked up (no supplier made per message for it). */
+    private ConsentState consentOf(String conversationId, Optional<ConversationRecord> conversation) {
         Optional<ConsentRecord> decided = store.consent(conversationId);
-        return decided.isPresent() ? decided.get().state() : defaultConsent(conversation.get());
+        return decided.isPresent() ? decided.get().state() : defaultConsent(conversation);
     }
 
     private ConsentState defaultConsent(Optional<ConversationRecord> conversation) {
@@ -171,7 +171,7 @@ public final class EnvelopeProcessor {
     }
 
     private String conversationIdOf(String topic) {
-        return cached(conversationIds, MAX_CACHED_TOPICS, topic, this::subjectOf);
+        return cached(conversationIds, MAX_CACHED_TOPICS, topic, subjectOf);
     }
 
     /**
@@ -256,7 +256,20 @@ public final class EnvelopeProcessor {
         try {
             return parser.parse(envelope.payload());
         } catch (InvalidProtocolBufferException e) {
-            throw new ProtocolException("malformed " + what + " at " + envelope.topic() + "#" + envelope.sequence(), e);
+            throw malformed(envelope, what, e);
         }
+    }
+
+    /** A message's payload fields, its content type checked against the last one known (no parser made per message). */
+    private static PayloadFields payloadOf(Envelope envelope, KnownType known) {
+        try {
+            return PayloadFields.read(envelope.payload(), known == null ? null : known.text);
+        } catch (InvalidProtocolBufferException e) {
+            throw malformed(envelope, "message", e);
+        }
+    }
+
+    private static ProtocolException malformed(Envelope envelope, String what, InvalidProtocolBufferException e) {
+        return new ProtocolException("malformed " + what + " at " + envelope.topic() + "#" + envelope.sequence(), e);
     }
 }

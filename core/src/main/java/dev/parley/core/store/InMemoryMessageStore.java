@@ -87,7 +87,15 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized boolean putMessage(DecodedMessage message, long sequence) {
-        return ofCurrentHistory() && messages.computeIfAbsent(message.conversationId(), id -> new MessageCache(cap)).put(message, sequence);
+        if (!ofCurrentHistory()) {
+            return false;
+        }
+        MessageCache cache = messages.get(message.conversationId()); // no capturing function per message
+        if (cache == null) {
+            cache = new MessageCache(cap);
+            messages.put(message.conversationId(), cache);
+        }
+        return cache.put(message, sequence);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The user's callbacks of one stream, run on its serial executor. Once the stream is being ended
@@ -15,11 +16,13 @@ final class Callbacks<T> {
     private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
 
     private final StreamOptions<T> options;
+    private final Consumer<? super T> onValue; // null when there is none: looked up once, not per value
     private final AtomicBoolean ending = new AtomicBoolean();
     private boolean endRan;
 
     Callbacks(StreamOptions<T> options) {
         this.options = options;
+        this.onValue = options.onValue().orElse(null);
     }
 
     /** From now on only {@code onEnd} runs; true for the first caller. Any thread. */
@@ -27,8 +30,16 @@ final class Callbacks<T> {
         return ending.compareAndSet(false, true);
     }
 
+    /** As {@link #invoke} runs a callback, without making one per value. */
     void value(T value) {
-        options.onValue().ifPresent(onValue -> invoke(() -> onValue.accept(value)));
+        if (onValue == null || ending.get()) {
+            return;
+        }
+        try {
+            onValue.accept(value);
+        } catch (RuntimeException e) {
+            threw(e);
+        }
     }
 
     void error(Throwable error) {
@@ -66,9 +77,14 @@ final class Callbacks<T> {
         try {
             callback.run();
         } catch (RuntimeException e) {
-            log.debug("stream callback threw", e);
-            guarded(() -> options.onError().accept(e));
+            threw(e);
         }
+    }
+
+    /** A callback threw {@code e}: it goes to {@code onError}. */
+    private void threw(RuntimeException e) {
+        log.debug("stream callback threw", e);
+        guarded(() -> options.onError().accept(e));
     }
 
     private static void guarded(Runnable callback) {

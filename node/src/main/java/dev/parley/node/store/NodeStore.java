@@ -96,6 +96,29 @@ public interface NodeStore extends AutoCloseable {
     void onAppended(BiConsumer<String, Long> listener);
 
     /**
+     * {@link #onAppended(BiConsumer)} with the sequence unboxed: a store that reports from its appending
+     * thread (in memory) then allocates nothing per entry for it. Replaces any previous listener of either kind.
+     */
+    default void onAppendedSequence(AppendListener listener) {
+        onAppended(listener::appended);
+    }
+
+    /**
+     * {@link #append} answered at once by a store that can (in memory): the entry, or null when this
+     * store answers only through {@link #append} (the default), which the caller then calls. It throws
+     * what the future of {@link #append} would fail with; no future is made per append.
+     */
+    default Appended appendNow(String topic, byte[] payload, String idempotencyKey, String senderInboxId) {
+        return null;
+    }
+
+    /** {@link #appendToConversation} answered at once, as {@link #appendNow} is {@link #append}. */
+    default Appended appendToConversationNow(String conversationId, byte[] payload, String idempotencyKey,
+                                             String senderInboxId) {
+        return null;
+    }
+
+    /**
      * Checks, cheaply, that the store answers (the node calls it every second for its health checks,
      * on a thread of its own): returns when it does, throws a {@link StoreException} when it does not. The default does
      * nothing, for stores that cannot fail to answer (in memory).

@@ -1,6 +1,7 @@
 package dev.parley.node.internal.metrics;
 
 import dev.parley.node.internal.store.ForwardingNodeStore;
+import dev.parley.node.store.AppendListener;
 import dev.parley.node.store.Appended;
 import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.NodeStore;
@@ -47,6 +48,50 @@ public final class MeteredNodeStore extends ForwardingNodeStore {
                                                             String senderInboxId) {
         long start = System.nanoTime();
         return timed(start, super.appendToConversation(conversationId, payload, idempotencyKey, senderInboxId));
+    }
+
+    @Override
+    public void onAppendedSequence(AppendListener listener) {
+        store.onAppendedSequence(listener); // reports are not metered
+    }
+
+    /** The wrapped store's answer at once, timed as {@link #append} is. */
+    @Override
+    public Appended appendNow(String topic, byte[] payload, String idempotencyKey, String senderInboxId) {
+        long start = System.nanoTime();
+        try {
+            return answered(start, store.appendNow(topic, payload, idempotencyKey, senderInboxId));
+        } catch (RuntimeException e) {
+            timedNow(start);
+            throw e;
+        }
+    }
+
+    @Override
+    public Appended appendToConversationNow(String conversationId, byte[] payload, String idempotencyKey,
+                                            String senderInboxId) {
+        long start = System.nanoTime();
+        try {
+            return answered(start, store.appendToConversationNow(conversationId, payload, idempotencyKey, senderInboxId));
+        } catch (RuntimeException e) {
+            timedNow(start);
+            throw e;
+        }
+    }
+
+    /** {@code result}, sampled when the store answered at once (not null: else its future is timed). */
+    private Appended answered(long start, Appended result) {
+        if (result != null) {
+            timedNow(start);
+        }
+        return result;
+    }
+
+    /** Samples an append answered at once, as {@link #timed} samples one by its future. */
+    private void timedNow(long start) {
+        if (appendSampler.take(start)) {
+            appends.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override

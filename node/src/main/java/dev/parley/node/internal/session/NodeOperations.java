@@ -101,7 +101,7 @@ public final class NodeOperations {
         this.reads = new VisibleReads(store, policy);
         this.deliveryExecutor = deliveryExecutor;
         this.scheduler = scheduler;
-        store.onAppended((topic, sequence) -> fanout.appended(topic));
+        store.onAppendedSequence((topic, sequence) -> fanout.appended(topic));
     }
 
     /** The epoch of the node's store: clients holding cursors of another epoch must drop them. */
@@ -202,14 +202,28 @@ public final class NodeOperations {
         }
         int bytes = payload.length;
         storedBytes.take(inbox, bytes);
-        CompletableFuture<Appended> appended;
-        try {
-            appended = conversation
-                    ? store.appendToConversation(subject, payload, idempotencyKey, inboxId)
-                    : store.append(topic, payload, idempotencyKey, inboxId);
+        Appended now = null;
+        CompletableFuture<Appended> appended = null;
+        try { // a store that answers at once makes no future for it
+            now = conversation
+                    ? store.appendToConversationNow(subject, payload, idempotencyKey, inboxId)
+                    : store.appendNow(topic, payload, idempotencyKey, inboxId);
         } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e); // what its future would have failed with
+        }
+        if (now != null) {
             storedBytes.release(inbox, bytes);
-            throw e;
+            return CompletableFuture.completedFuture(published(now));
+        }
+        if (appended == null) {
+            try {
+                appended = conversation
+                        ? store.appendToConversation(subject, payload, idempotencyKey, inboxId)
+                        : store.append(topic, payload, idempotencyKey, inboxId);
+            } catch (RuntimeException e) {
+                storedBytes.release(inbox, bytes);
+                throw e;
+            }
         }
         if (appended.isDone() && !appended.isCompletedExceptionally()) {
             storedBytes.release(inbox, bytes);

@@ -1,5 +1,6 @@
 package dev.parley.node.internal.store;
 
+import dev.parley.node.store.AppendListener;
 import dev.parley.node.store.Appended;
 import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.ConversationEntry;
@@ -39,6 +40,22 @@ public abstract class ForwardingNodeStore implements NodeStore {
     public CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload, String idempotencyKey,
                                                             String senderInboxId) {
         return store.appendToConversation(conversationId, payload, idempotencyKey, senderInboxId);
+    }
+
+    /**
+     * Null: {@link #append} answers, so a decorator that changes appends need not know of this one. A
+     * decorator that leaves appends to the wrapped store may forward it.
+     */
+    @Override
+    public Appended appendNow(String topic, byte[] payload, String idempotencyKey, String senderInboxId) {
+        return null;
+    }
+
+    /** Null, as {@link #appendNow}: {@link #appendToConversation} answers. */
+    @Override
+    public Appended appendToConversationNow(String conversationId, byte[] payload, String idempotencyKey,
+                                            String senderInboxId) {
+        return null;
     }
 
     @Override
@@ -85,6 +102,12 @@ public abstract class ForwardingNodeStore implements NodeStore {
     @Override
     public void onAppended(BiConsumer<String, Long> listener) {
         store.onAppended(listener);
+    }
+
+    /** Through {@link #onAppended(BiConsumer)}, so a decorator that changes that one sees this one too. */
+    @Override
+    public void onAppendedSequence(AppendListener listener) {
+        onAppended(listener::appended);
     }
 
     @Override

@@ -3,22 +3,33 @@ package dev.parley.node.internal.store;
 import java.security.SecureRandom;
 
 /**
- * The sequences of a topic log's idempotency keys, for finding the entry a retried key names. One
- * flat array of longs with linear probing, each slot 32 bits of the key's hash and the low 32 bits of
- * its sequence (the log keeps fewer than 2^31 entries, so those name one retained entry): no node per
- * key for the collector to copy, a growth that moves longs instead of chasing a node per key, and one
- * cache line per look-up of a new key. The key itself is the log's: a slot whose hash matches is
- * confirmed against the key stored at its sequence, so the answer is exact. Keys come from clients, so
- * the hash is SipHash-1-3 under a secret random key: nobody can choose keys that collide (unlike
- * {@link String#hashCode()}), and a hostile writer cannot lengthen the probes of a topic others write
- * to. Not thread-safe: the log's lock guards it.
+ * The sequences of a topic log's idempotency keys, for finding the entry a retried key names. A flat
+ * table of longs with linear probing ({@link KeySlots}), each slot 32 bits of the key's hash and the
+ * low 32 bits of its sequence (the log keeps fewer than 2^31 entries, so those name one retained
+ * entry): no node per key for the collector to copy. The key itself is the log's: a slot whose hash
+ * matches is confirmed against the key stored at its sequence, so the answer is exact. Keys come from
+ * clients, so the hash is SipHash-1-3 under a secret random key: nobody can choose keys that collide
+ * (unlike {@link String#hashCode()}), and a hostile writer cannot lengthen the probes of a topic others
+ * write to.
+ *
+ * <p>Most keys a log is asked for are new, and a new key's look-up in a large table is a cache miss
+ * (the table of a log of a million keys is 16-32 MiB). From {@link #FILTERED_FROM} slots on, the
+ * index answers most new keys without touching the table: a {@link KeyFilter} of the table's tags (a
+ * thirty-second of its size, so it stays in cache) says "absent" for 85-95 % of them, exactly, and the
+ * newest keys wait in a small table of their own ({@link #STAGED} at most) before they go into the
+ * large one together, their slots read first one after the other so that their cache misses overlap
+ * instead of each stalling its own append. Removals clear no filter bits: the filter is rebuilt from
+ * the table once a sixteenth of the table's slots were removed since it was built. Not thread-safe: the
+ * log's lock guards it.
  */
 public final class IdempotencyIndex {
     /** What {@link #find} answers when the key is not indexed. */
     public static final long NONE = -1;
+    /** The table's slots from which a filter stands in front of it (512 KiB: no longer at home in a core's cache). */
+    static final int FILTERED_FROM = 1 << 16;
+    /** The most keys waiting to go into a filtered table together. */
+    static final int STAGED = 512;
     private static final SecureRandom SEEDS = new SecureRandom();
-    private static final int MIN_SLOTS = 16;
-    private static final long TAG = 0xffffffff00000000L; // a slot's hash bits
 
     /** The log the index serves: its indexed entries are all retained, fewer than 2^31. */
     public interface Entries {
@@ -32,9 +43,11 @@ public final class IdempotencyIndex {
     private final Entries entries;
     private final long k0;
     private final long k1;
-    private long[] slots = new long[MIN_SLOTS]; // hash's high 32 bits | the sequence's low 32 bits; 0: empty
-    private int mask = MIN_SLOTS - 1;
-    private int size;
+    private final KeySlots table = new KeySlots();
+    private KeySlots staged; // the newest keys, not in the table yet; with the filter, from FILTERED_FROM slots on
+    private KeyFilter filter; // the tags in the table, and those removed since it was built
+    private int removedSinceBuilt;
+    private long touched; // what the staged keys' home slots held: read to overlap their misses, kept so it stays read
 
     IdempotencyIndex(Entries entries) {
         this(entries, SEEDS.nextLong(), SEEDS.nextLong());
@@ -57,37 +70,36 @@ public final class IdempotencyIndex {
 
     /** The hash {@link #hash} gives under the hash key {@code k0, k1}: its high 32 bits, never all zero. */
     public static long hash(long k0, long k1, String key) {
-        long tag = SipHash13.hash(k0, k1, key) & TAG;
+        long tag = SipHash13.hash(k0, k1, key) & KeySlots.TAG;
         return tag == 0 ? 1L << 32 : tag; // 0 marks an empty slot
     }
 
     /** The sequence indexed under {@code key} (whose {@link #hash} is {@code hash}), or {@link #NONE}. */
     public long find(String key, long hash) {
-        long first = -1;
-        for (int i = home(hash); ; i = (i + 1) & mask) {
-            long slot = slots[i];
-            if (slot == 0) {
-                return NONE;
-            }
-            if ((slot & TAG) == hash) {
-                if (first < 0) {
-                    first = entries.firstSequence();
-                }
-                long sequence = first + Integer.toUnsignedLong((int) slot - (int) first);
-                if (key.equals(entries.keyAt(sequence))) {
-                    return sequence;
-                }
+        if (staged != null) {
+            long found = staged.find(key, hash, entries);
+            if (found != NONE || !filter.mightContain(hash)) {
+                return found;
             }
         }
+        return table.find(key, hash, entries);
     }
 
     /** Indexes {@code sequence} under the key of hash {@code hash}, which is not indexed yet. */
     public void add(long hash, long sequence) {
-        if (2 * (size + 1) > slots.length) { // at most half the slots full
-            grow();
+        long slot = KeySlots.slotOf(hash, sequence);
+        if (staged == null) {
+            table.add(slot);
+            if (table.capacity() >= FILTERED_FROM) {
+                staged = new KeySlots(2 * STAGED, false);
+                rebuildFilter();
+            }
+            return;
         }
-        put(slots, mask, hash | (sequence & 0xffffffffL));
-        size++;
+        staged.add(slot);
+        if (staged.size() == STAGED) {
+            unstage();
+        }
     }
 
     /** Forgets {@code sequence}, indexed under {@code key}; nothing when it is not indexed. */
@@ -97,73 +109,71 @@ public final class IdempotencyIndex {
 
     /** {@link #remove} of the key whose {@link #hash} is {@code hash}, for a log that kept the hash. */
     public void removeHashed(long hash, long sequence) {
-        long wanted = hash | (sequence & 0xffffffffL);
-        for (int i = home(hash); ; i = (i + 1) & mask) {
-            long slot = slots[i];
-            if (slot == 0) {
-                return;
-            }
-            if (slot == wanted) {
-                closeGap(i);
-                size--;
-                return;
-            }
+        long slot = KeySlots.slotOf(hash, sequence);
+        if (staged != null && staged.remove(slot)) {
+            return;
+        }
+        if (table.remove(slot) && filter != null && ++removedSinceBuilt > table.capacity() / 16) {
+            rebuildFilter();
         }
     }
 
     /** How many keys are indexed. */
     public int size() {
-        return size;
+        return table.size() + (staged == null ? 0 : staged.size());
     }
 
-    /** The longest run of slots a look-up of an indexed key walks: for tests of the hash's spread. */
+    /** The longest run of slots a look-up of an indexed key walks in the large table: for tests of the hash's spread. */
     int longestProbe() {
-        int longest = 0;
-        for (int i = 0; i <= mask; i++) {
-            if (slots[i] != 0) {
-                longest = Math.max(longest, ((i - home(slots[i])) & mask) + 1);
-            }
-        }
-        return longest;
+        return table.longestProbe();
     }
 
-    /** Where look-ups of a hash (or of the slot holding it) start: from the hash's bits, kept in the slot. */
-    private int home(long hashOrSlot) {
-        return (int) (hashOrSlot >>> 32) & mask;
-    }
-
-    /** Backward-shift deletion: moves later entries of the run into the gap, so no tombstones build up. */
-    private void closeGap(int gap) {
-        for (int i = (gap + 1) & mask; slots[i] != 0; i = (i + 1) & mask) {
-            int home = home(slots[i]);
-            // the entry at i may move to the gap when its home is not in (gap, i] (cyclically)
-            if (((i - home) & mask) >= ((i - gap) & mask)) {
-                slots[gap] = slots[i];
-                gap = i;
-            }
-        }
-        slots[gap] = 0;
-    }
-
-    private void grow() {
-        long[] old = slots;
-        long[] grown = new long[2 * old.length];
-        int grownMask = grown.length - 1;
-        for (long slot : old) {
+    /**
+     * Moves the staged keys into the table: first reads each one's home slot (independent loads, whose
+     * cache misses the processor overlaps), then adds them, their lines now in cache.
+     */
+    private void unstage() {
+        int capacity = staged.capacity();
+        long read = 0;
+        for (int i = 0; i < capacity; i++) {
+            long slot = staged.slotAt(i);
             if (slot != 0) {
-                put(grown, grownMask, slot);
+                read += table.atHome(slot);
             }
         }
-        slots = grown;
-        mask = grownMask;
+        touched += read;
+        int before = table.capacity();
+        for (int i = 0; i < capacity; i++) {
+            long slot = staged.slotAt(i);
+            if (slot != 0) {
+                table.add(slot);
+                filter.add(slot);
+            }
+        }
+        staged.clear();
+        if (table.capacity() != before) {
+            rebuildFilter(); // sized to the grown table
+        }
     }
 
-    private static void put(long[] slots, int mask, long slot) {
-        int i = (int) (slot >>> 32) & mask;
-        while (slots[i] != 0) {
-            i = (i + 1) & mask;
+    /**
+     * A filter of the table's tags as they are now: two bits a slot, 4-8 bits a key (a sixteenth of
+     * the table's bytes gave more cache misses on the filter than it saved on the table).
+     */
+    private void rebuildFilter() {
+        int words = table.capacity() / 32;
+        if (filter == null || filter.words() != words) {
+            filter = new KeyFilter(words);
+        } else {
+            filter.clear();
         }
-        slots[i] = slot;
+        for (int i = 0, capacity = table.capacity(); i < capacity; i++) {
+            long slot = table.slotAt(i);
+            if (slot != 0) {
+                filter.add(slot);
+            }
+        }
+        removedSinceBuilt = 0;
     }
 
     /** SipHash-1-3 of a string's UTF-16 code units, four to a 64-bit word. */

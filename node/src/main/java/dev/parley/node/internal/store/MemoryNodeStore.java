@@ -2,6 +2,7 @@ package dev.parley.node.internal.store;
 
 import dev.parley.internal.Topics;
 import dev.parley.node.internal.log.NodeClock;
+import dev.parley.node.store.AppendListener;
 import dev.parley.node.store.Appended;
 import dev.parley.node.store.ConversationChange;
 import dev.parley.node.store.ConversationEntry;
@@ -25,16 +26,26 @@ final class MemoryNodeStore implements NodeStore {
     private final ConcurrentMap<String, MemoryTopicLog> logs = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, StoredConversation> conversations = new ConcurrentHashMap<>();
     private final SenderBytes bytes = new SenderBytes();
-    private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
+    private volatile AppendListener appended = (topic, sequence) -> { };
 
-    /** A conversation's entry, replaced by changes under its log's lock, beside that log (found once per append). */
-    private static final class StoredConversation {
+    /**
+     * A conversation's entry, replaced by changes under its log's lock, beside that log (found once per
+     * append); its members are the writers of that log.
+     */
+    private static final class StoredConversation implements MemoryTopicLog.Writers {
         final MemoryTopicLog log;
         volatile ConversationEntry entry;
 
         StoredConversation(MemoryTopicLog log, ConversationEntry entry) {
             this.log = log;
             this.entry = entry;
+        }
+
+        @Override
+        public void check(String senderInboxId) {
+            if (!entry.isMember(senderInboxId)) {
+                throw Membership.notAMember(senderInboxId, entry.id());
+            }
         }
     }
 
@@ -55,32 +66,38 @@ final class MemoryNodeStore implements NodeStore {
     @Override
     public CompletableFuture<Appended> append(String topic, byte[] payload, String idempotencyKey,
                                               String senderInboxId) {
+        return CompletableFuture.completedFuture(appendNow(topic, payload, idempotencyKey, senderInboxId));
+    }
+
+    @Override
+    public Appended appendNow(String topic, byte[] payload, String idempotencyKey, String senderInboxId) {
         Appended result = logs.computeIfAbsent(topic, MemoryTopicLog::new)
                 .append(payload, idempotencyKey, senderInboxId, clock, bytes);
         reportIfNew(result);
-        return CompletableFuture.completedFuture(result);
+        return result;
     }
 
     @Override
     public CompletableFuture<Appended> appendToConversation(String conversationId, byte[] payload,
                                                             String idempotencyKey, String senderInboxId) {
-        StoredConversation conversation = conversations.get(conversationId);
-        if (conversation == null) {
-            return CompletableFuture.failedFuture(Membership.notAMember(senderInboxId, conversationId));
-        }
         try {
-            Appended result = conversation.log
-                    .appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> {
-                        if (!conversation.entry.isMember(senderInboxId)) {
-                            throw Membership.notAMember(senderInboxId, conversationId);
-                        }
-                        return payload;
-                    }).orElseThrow();
-            reportIfNew(result);
-            return CompletableFuture.completedFuture(result);
+            return CompletableFuture.completedFuture(
+                    appendToConversationNow(conversationId, payload, idempotencyKey, senderInboxId));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    @Override
+    public Appended appendToConversationNow(String conversationId, byte[] payload, String idempotencyKey,
+                                            String senderInboxId) {
+        StoredConversation conversation = conversations.get(conversationId);
+        if (conversation == null) {
+            throw Membership.notAMember(senderInboxId, conversationId);
+        }
+        Appended result = conversation.log.appendFrom(conversation, payload, idempotencyKey, senderInboxId, clock, bytes);
+        reportIfNew(result);
+        return result;
     }
 
     /**
@@ -98,7 +115,7 @@ final class MemoryNodeStore implements NodeStore {
         List<Appended> side = new ArrayList<>();
         boolean[] applied = {false};
         try {
-            Optional<Appended> result = conversation.log
+            Optional<Appended> result = Optional.ofNullable(conversation.log
                     .appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> {
                         Optional<ConversationChange.Outcome> outcome = change.apply(conversation.entry, sequence);
                         if (outcome.isEmpty()) {
@@ -111,7 +128,7 @@ final class MemoryNodeStore implements NodeStore {
                                     .append(e.payload(), e.idempotencyKey(), e.senderInboxId(), clock, bytes));
                         }
                         return outcome.get().payload();
-                    });
+                    }));
             if (applied[0]) {
                 change.settled(true);
             }
@@ -125,7 +142,7 @@ final class MemoryNodeStore implements NodeStore {
 
     private void reportIfNew(Appended result) {
         if (result.isNew()) {
-            appended.accept(result.envelope().topic(), result.envelope().sequence());
+            appended.appended(result.envelope().topic(), result.envelope().sequence());
         }
     }
 
@@ -176,6 +193,11 @@ final class MemoryNodeStore implements NodeStore {
 
     @Override
     public void onAppended(BiConsumer<String, Long> listener) {
+        this.appended = listener::accept;
+    }
+
+    @Override
+    public void onAppendedSequence(AppendListener listener) {
         this.appended = listener;
     }
 

@@ -7,7 +7,6 @@ import dev.parley.spi.Envelope;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
@@ -40,36 +39,71 @@ final class MemoryTopicLog {
         this.topic = topic;
     }
 
+    /** Who may append to a log: checked under its lock when an entry would be new. */
+    interface Writers {
+        /** Anyone: a topic that is not a conversation's. */
+        Writers ANYONE = senderInboxId -> { };
+
+        /** Returns when {@code senderInboxId} may append now, throws what refuses the append when not. */
+        void check(String senderInboxId);
+    }
+
     /** Appends, adding the payload's bytes to {@code bytes} when the entry is new. */
     Appended append(byte[] payload, String idempotencyKey, String senderInboxId, NodeClock clock, SenderBytes bytes) {
-        return appendDecided(idempotencyKey, senderInboxId, clock, bytes, sequence -> payload).orElseThrow();
+        return appendFrom(Writers.ANYONE, payload, idempotencyKey, senderInboxId, clock, bytes);
+    }
+
+    /**
+     * Under this log's lock: the entry stored under {@code idempotencyKey} if there is one; else
+     * {@code payload} is appended if {@code writers} let the sender (what they throw refuses it). No
+     * object is made for the check (a decision function would capture the payload and the sender).
+     */
+    synchronized Appended appendFrom(Writers writers, byte[] payload, String idempotencyKey, String senderInboxId,
+                                     NodeClock clock, SenderBytes bytes) {
+        long now = clock.nowNs(); // first, as in appendDecided
+        long keyHash = byIdempotencyKey.hash(idempotencyKey);
+        Appended existing = existing(idempotencyKey, keyHash);
+        if (existing != null) {
+            return existing;
+        }
+        writers.check(senderInboxId);
+        return appendNew(now, keyHash, payload, idempotencyKey, senderInboxId, bytes);
     }
 
     /**
      * Under this log's lock: the entry stored under {@code idempotencyKey} if there is one; else the
      * payload {@code decide} gives for the next sequence is appended (nothing when it gives null, and
-     * nothing when it throws, which refuses the append with what it threw).
+     * nothing when it throws, which refuses the append with what it threw): the entry, null when
+     * nothing was appended.
      */
-    synchronized Optional<Appended> appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
-                                                  SenderBytes bytes, LongFunction<byte[]> decide) {
+    synchronized Appended appendDecided(String idempotencyKey, String senderInboxId, NodeClock clock,
+                                        SenderBytes bytes, LongFunction<byte[]> decide) {
         // stamped first: the clock is a fence (an ordered time read, a compare-and-set), and after the
         // look-up it waited for the look-up's cache miss, which the work after the look-up can overlap
         long now = clock.nowNs();
         long keyHash = byIdempotencyKey.hash(idempotencyKey);
-        long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
-        if (existing != IdempotencyIndex.NONE) {
-            return Optional.of(new Appended(envelope(existing), false));
+        Appended existing = existing(idempotencyKey, keyHash);
+        if (existing != null) {
+            return existing;
         }
         byte[] payload = decide.apply(lastSequence + 1);
-        if (payload == null) {
-            return Optional.empty();
-        }
+        return payload == null ? null : appendNew(now, keyHash, payload, idempotencyKey, senderInboxId, bytes);
+    }
+
+    /** The entry stored under the key, not new; null when there is none. */
+    private Appended existing(String idempotencyKey, long keyHash) {
+        long existing = byIdempotencyKey.find(idempotencyKey, keyHash);
+        return existing == IdempotencyIndex.NONE ? null : new Appended(envelope(existing), false);
+    }
+
+    private Appended appendNew(long now, long keyHash, byte[] payload, String idempotencyKey, String senderInboxId,
+                               SenderBytes bytes) {
         Envelope envelope = new Envelope(topic, ++lastSequence, now, payload, idempotencyKey, senderInboxId);
         entries.add(envelope.timestampNs(), payload, idempotencyKey, (int) (keyHash >>> 32), senderInboxId);
         byIdempotencyKey.add(keyHash, lastSequence);
         keepRecent(envelope);
         bytes.add(senderInboxId, payload.length);
-        return Optional.of(new Appended(envelope, true));
+        return new Appended(envelope, true);
     }
 
     /** The retained entry at {@code sequence}: the envelope its append made while that is in the ring. */

@@ -17,7 +17,7 @@ class IdempotencyIndexTest {
     private final IdempotencyIndex index = new IdempotencyIndex(entriesOf(keysBySequence), 0x0123456789abcdefL, 0x7edcba9876543210L);
 
     /** A log's entries as a map from sequence to key: its first sequence the smallest. */
-    private static IdempotencyIndex.Entries entriesOf(TreeMap<Long, String> keys) {
+    static IdempotencyIndex.Entries entriesOf(TreeMap<Long, String> keys) {
         return new IdempotencyIndex.Entries() {
             @Override
             public long firstSequence() {

@@ -41,7 +41,7 @@ class MemoryTopicLogTest {
 
     @Test
     void aRefusedOrEmptyDecisionIndexesNothing() {
-        assertThat(log.appendDecided("k", "alice", clock, bytes, sequence -> null)).isEmpty();
+        assertThat(log.appendDecided("k", "alice", clock, bytes, sequence -> null)).isNull();
         try {
             log.appendDecided("k", "alice", clock, bytes, sequence -> {
                 throw new IllegalStateException("refused");

@@ -329,6 +329,44 @@ public abstract class NodeStoreContract {
     }
 
     @Test
+    void anAnswerAtOnceIsTheEntryAppendGivesOrNoneAtAll() {
+        putGroup("c1", "alice", "bob");
+        Appended now = store.appendNow("t", bytes("one"), "k1", "sender");
+        Appended inConversation = store.appendToConversationNow("c1", bytes("hi"), "k1", "bob");
+        if (now == null) { // a store that answers only through its futures stored nothing here
+            assertThat(inConversation).isNull();
+            assertThat(store.lastSequence("t")).isZero();
+            assertThat(store.lastSequence("conv/c1")).isZero();
+            return;
+        }
+        assertThat(now.isNew()).isTrue();
+        assertThat(now.envelope().sequence()).isEqualTo(1);
+        assertThat(inConversation.isNew()).isTrue();
+        assertThat(inConversation.envelope().topic()).isEqualTo("conv/c1");
+        Appended resent = append(store, "t", "one again", "k1");
+        assertThat(resent.isNew()).isFalse();
+        assertThat(resent.envelope().sequence()).isEqualTo(1);
+        assertThat(store.appendToConversationNow("c1", bytes("hi again"), "k1", "bob").isNew()).isFalse();
+        assertThatThrownBy(() -> store.appendToConversationNow("c1", bytes("no"), "k2", "mallory"))
+                .isInstanceOf(PermissionDeniedException.class);
+        assertThatThrownBy(() -> store.appendToConversationNow("nope", bytes("no"), "k3", "alice"))
+                .isInstanceOf(PermissionDeniedException.class);
+        assertThat(store.lastSequence("conv/c1")).isEqualTo(1);
+    }
+
+    @Test
+    void theUnboxedListenerHearsWhatTheBoxedOneWould() {
+        Map<Long, String> reported = new ConcurrentHashMap<>();
+        store.onAppendedSequence((topic, sequence) -> reported.put(sequence, topic));
+        append("t", "one");
+        append("t", "two");
+        append(store, "t", "again", "key-one");
+
+        await().atMost(WAIT).until(() -> reported.size() == 2);
+        assertThat(reported).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "t", 2L, "t"));
+    }
+
+    @Test
     void onlyMembersAppendToAConversationButAResentKeyGetsItsEntryBack() {
         putGroup("c1", "alice", "bob");
         Appended first = done(store.appendToConversation("c1", bytes("hi"), "k1", "bob"));
