@@ -3,7 +3,9 @@ package dev.parley.core.store.sqlite;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The message rows of one commit, in the order they came, written with multi-row INSERTs: one statement
@@ -19,10 +21,14 @@ import java.util.List;
  * </ul>
  * Each value bound is a call into the native library (and a boxed value in the driver); a JDBC batch
  * instead resets, binds nine values, steps and counts changes per row. The conversation, sender and content
- * type are bound as their {@link Names} keys. Runs are cut into powers of two, so at most
+ * type are bound as their {@link Names} keys. Other rows are cut into powers of two, so at most
  * {@code 16 * (log2(MAX_ROWS) + 1)} statement shapes exist, each prepared when first used.
- * {@code INSERT OR IGNORE}: a row already stored (same conversation, history and sequence) stays as it was,
- * and of two in one commit the first wins, as with one statement per row.
+ * A run of received messages (consecutive sequences of one sender, ids left out, no fallback texts) is one
+ * row instead (schema v6): the first's values, {@code run_last}, and the times and contents in a
+ * {@link RunBody}; SQLite's work per stored row (its b-tree insert, its page and WAL bytes) is then paid
+ * once per run. A row already stored (same conversation, history and sequence, alone or in a run) stays as it
+ * was: what rows hold of a group's sequences is left out first ({@link StoredRanges}), and of two rows of one
+ * sequence in one statement the first wins ({@code INSERT OR IGNORE}), as with one statement per row.
  */
 final class MessageRows {
     /** Rows per statement at most (6 values each: well below SQLite's limit of bound values). */
@@ -35,6 +41,16 @@ final class MessageRows {
     private static final int FALLBACK = 8;
     /** By the bits above, then log2 of the rows; made when first asked for (a race makes equal strings). */
     private static final String[][] STATEMENTS = new String[16][SIZES];
+
+    /**
+     * A run's body at most: its row keeps ~1,000 bytes in its 4 KiB page of the {@code WITHOUT ROWID} b-tree
+     * and the rest in one overflow page at most, which a seek that compares with the row reads (a longer run
+     * would make every such comparison read a chain of them).
+     */
+    static final int MAX_RUN_BYTES = 3_900;
+    private static final String RUN = "INSERT OR IGNORE INTO messages (conversation, generation, content_type,"
+            + " sequence, id, sender, sent_at_ns, content, fallback, run_last)"
+            + " VALUES (?, ?, ?, ?, X'', ?, ?, ?, NULL, ?)";
 
     private final List<MessageRow> rows = new ArrayList<>();
 
@@ -54,7 +70,11 @@ final class MessageRows {
         return rows.isEmpty();
     }
 
-    /** Inserts every row (statements run in the caller's transaction). */
+    /**
+     * Inserts every row not stored already (statements run in the caller's transaction): per group of up
+     * to {@value #MAX_ROWS} rows that share a statement, what rows hold already is left out, then each run
+     * ({@link #runEnd}) is one row, the other rows one statement per power of two.
+     */
     void writeTo(Statements sql, Names names) throws SQLException {
         int start = 0;
         while (start < rows.size()) {
@@ -62,15 +82,102 @@ final class MessageRows {
             while (end < rows.size() && end - start < MAX_ROWS && rows.get(end).sharesStatementWith(rows.get(start))) {
                 end++;
             }
-            int count = Integer.highestOneBit(end - start);
-            insert(sql, names, start, count);
-            start += count;
+            long conversation = names.key(sql, rows.get(start).conversationId());
+            write(sql, names, conversation, notStored(sql, conversation, rows.subList(start, end)));
+            start = end;
         }
     }
 
-    private void insert(Statements sql, Names names, int from, int count) throws SQLException {
+    private static void write(Statements sql, Names names, long conversation, List<MessageRow> group)
+            throws SQLException {
+        List<MessageRow> single = new ArrayList<>();
+        for (int start = 0; start < group.size(); ) {
+            int end = runEnd(group, start);
+            if (end - start > 1) {
+                insertRun(sql, names, conversation, group.subList(start, end));
+            } else {
+                single.add(group.get(start));
+            }
+            start = end;
+        }
+        for (int from = 0; from < single.size(); ) {
+            int count = Integer.highestOneBit(single.size() - from);
+            insert(sql, names, conversation, single, from, count);
+            from += count;
+        }
+    }
+
+    /**
+     * {@code group} without the rows whose sequences rows hold already, and without a later row of a
+     * sequence the group has twice: a row stored keeps its first version.
+     */
+    private static List<MessageRow> notStored(Statements sql, long conversation, List<MessageRow> group)
+            throws SQLException {
+        long from = group.get(0).sequence();
+        long to = from;
+        boolean increasing = true;
+        for (int i = 1; i < group.size(); i++) {
+            long sequence = group.get(i).sequence();
+            increasing &= sequence > group.get(i - 1).sequence();
+            from = Math.min(from, sequence);
+            to = Math.max(to, sequence);
+        }
+        StoredRanges stored = StoredRanges.of(sql, conversation, group.get(0).generation(), from, to);
+        if (stored.isEmpty() && increasing) {
+            return group;
+        }
+        Set<Long> seen = increasing ? null : new HashSet<>();
+        List<MessageRow> left = new ArrayList<>(group.size());
+        for (MessageRow row : group) {
+            if (!stored.holds(row.sequence()) && (seen == null || seen.add(row.sequence()))) {
+                left.add(row);
+            }
+        }
+        return left;
+    }
+
+    /**
+     * Where the run starting at {@code start} ends (exclusive): consecutive sequences of one sender, ids left
+     * out, no fallback texts, {@value #MAX_RUN_BYTES} bytes of body at most. A run of two or more is stored as
+     * one row: the first's sequence, time and sender, the last's sequence in {@code run_last}, the times and
+     * contents in a {@link RunBody}.
+     */
+    private static int runEnd(List<MessageRow> group, int start) {
+        MessageRow first = group.get(start);
+        if (first.id() != null || first.fallback() != null) {
+            return start + 1; // alike in every row of the group
+        }
+        int end = start + 1;
+        int bytes = RunBody.size(first);
+        while (end < group.size() && group.get(end).sequence() == first.sequence() + (end - start)
+                && group.get(end).senderInboxId().equals(first.senderInboxId())
+                && (bytes += RunBody.size(group.get(end))) <= MAX_RUN_BYTES) {
+            end++;
+        }
+        return end;
+    }
+
+    private static void insertRun(Statements sql, Names names, long conversation, List<MessageRow> run)
+            throws SQLException {
+        MessageRow first = run.get(0);
+        long contentType = names.key(sql, first.contentType());
+        long sender = names.key(sql, first.senderInboxId());
+        byte[] body = RunBody.pack(run);
+        sql.update(RUN, statement -> {
+            statement.setLong(1, conversation);
+            statement.setLong(2, first.generation());
+            statement.setLong(3, contentType);
+            statement.setLong(4, first.sequence());
+            statement.setLong(5, sender);
+            statement.setLong(6, first.sentAtNs());
+            statement.setBytes(7, body);
+            statement.setLong(8, first.sequence() + run.size() - 1);
+        });
+    }
+
+    private static void insert(Statements sql, Names names, long conversation, List<MessageRow> rows, int from,
+                               int count) throws SQLException {
         MessageRow first = rows.get(from);
-        long conversation = names.key(sql, first.conversationId());
         long contentType = names.key(sql, first.contentType());
         long[] senders = new long[count];
         int bound = (first.id() != null ? ID : 0) | (first.fallback() != null ? FALLBACK : 0); // alike in every row

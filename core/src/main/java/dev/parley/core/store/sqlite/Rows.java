@@ -76,22 +76,39 @@ final class Rows {
 
     /**
      * Messages of a conversation: earlier node histories first, then by sequence. A row whose id is an empty
-     * blob left out the id its conversation and sequence give ({@link MessageRows}): it is made again here.
+     * blob left out the id its conversation and sequence give ({@link MessageRows}): it is made again here;
+     * a run row ({@code run_last}) gives each of its messages ({@link RunBody}).
      */
     static List<DecodedMessage> messages(Statements sql, String conversationId, MessageContent content)
             throws SQLException {
         String topic = Topics.conversation(conversationId);
-        return sql.query("SELECT CASE WHEN typeof(m.id) = 'blob' THEN NULL ELSE m.id END, s.name, m.sent_at_ns,"
-                        + " t.name, m.content, m.fallback, m.sequence FROM messages m"
+        List<DecodedMessage> messages = new ArrayList<>();
+        sql.each("SELECT CASE WHEN typeof(m.id) = 'blob' THEN NULL ELSE m.id END, s.name, m.sent_at_ns,"
+                        + " t.name, m.content, m.fallback, m.sequence, m.run_last FROM messages m"
                         + " JOIN names s ON s.key = m.sender JOIN names t ON t.key = m.content_type"
                         + " WHERE m.conversation = (SELECT key FROM names WHERE name = ?) ORDER BY m.generation, m.sequence",
                 row -> {
                     ContentTypeId type = ContentTypeId.parse(row.getString(4));
                     String id = row.getString(1);
-                    return new DecodedMessage(id != null ? id : EnvelopeProcessor.messageId(topic, row.getLong(7)),
-                            conversationId, row.getString(2), row.getLong(3), type,
-                            content.decode(type, row.getBytes(5)), row.getString(6));
+                    String sender = row.getString(2);
+                    long sequence = row.getLong(7);
+                    long last = row.getLong(8);
+                    if (row.wasNull()) {
+                        messages.add(new DecodedMessage(id != null ? id : EnvelopeProcessor.messageId(topic, sequence),
+                                conversationId, sender, row.getLong(3), type, content.decode(type, row.getBytes(5)),
+                                row.getString(6)));
+                        return;
+                    }
+                    List<RunBody.Part> parts = RunBody.unpack(row.getBytes(5), (int) (last - sequence + 1),
+                            row.getLong(3));
+                    for (int i = 0; i < parts.size(); i++) {
+                        RunBody.Part part = parts.get(i);
+                        messages.add(new DecodedMessage(EnvelopeProcessor.messageId(topic, sequence + i),
+                                conversationId, sender, part.sentAtNs(), type, content.decode(type, part.content()),
+                                null));
+                    }
                 }, conversationId);
+        return messages;
     }
 
     static void syncCursor(Statements sql, String topic, long sequence) throws SQLException {

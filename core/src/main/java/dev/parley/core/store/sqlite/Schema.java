@@ -19,6 +19,8 @@ import java.util.List;
  * of {@code names} (a row is about half as long: fewer pages written per message). Version 5: a message
  * row whose id is the one its conversation and sequence give stores an empty blob instead (made again when
  * read); nothing to migrate, the version only keeps older code, which would read those ids empty, out.
+ * Version 6: a row may hold a run of received messages ({@code run_last}, before the content: its last
+ * sequence; the times and contents in {@code content}, {@link RunBody}); older rows have none.
  */
 final class Schema {
     /** {@code PRAGMA application_id} of a Parley client database ("PRLY"). */
@@ -70,7 +72,17 @@ final class Schema {
                     "DROP TABLE messages",
                     "ALTER TABLE messages_v4 RENAME TO messages"),
             // rows may leave their id out (an empty blob, made again when read): older code would read it empty
-            List.of());
+            List.of(),
+            // a row may hold a run of messages (up to run_last, times and contents in its content: RunBody);
+            // run_last before the content, so that reading it never reads a long run's overflow pages
+            List.of("CREATE TABLE messages_v6 (conversation INTEGER NOT NULL, generation INTEGER NOT NULL,"
+                            + " sequence INTEGER NOT NULL, run_last INTEGER, id TEXT NOT NULL, sender INTEGER NOT NULL,"
+                            + " sent_at_ns INTEGER NOT NULL, content_type INTEGER NOT NULL, content BLOB, fallback TEXT,"
+                            + " PRIMARY KEY (conversation, generation, sequence)) WITHOUT ROWID",
+                    "INSERT INTO messages_v6 SELECT conversation, generation, sequence, NULL, id, sender, sent_at_ns,"
+                            + " content_type, content, fallback FROM messages",
+                    "DROP TABLE messages",
+                    "ALTER TABLE messages_v6 RENAME TO messages"));
 
     /** The version this code writes. */
     static final int LATEST = MIGRATIONS.size();

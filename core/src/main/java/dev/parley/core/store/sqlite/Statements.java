@@ -55,17 +55,27 @@ final class Statements implements AutoCloseable {
 
     /** Every row of {@code sql} with {@code args} bound in order. */
     <T> List<T> query(String sql, RowReader<T> reader, Object... args) throws SQLException {
+        List<T> result = new ArrayList<>();
+        each(sql, row -> result.add(reader.read(row)), args);
+        return result;
+    }
+
+    /** Handles one result row. */
+    interface RowHandler {
+        void handle(ResultSet row) throws SQLException;
+    }
+
+    /** Hands every row of {@code sql} with {@code args} bound in order to {@code handler}. */
+    void each(String sql, RowHandler handler, Object... args) throws SQLException {
         PreparedStatement statement = get(sql);
         for (int i = 0; i < args.length; i++) {
             statement.setObject(i + 1, args[i]);
         }
-        List<T> result = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                result.add(reader.read(rows));
+                handler.handle(rows);
             }
         }
-        return result;
     }
 
     @Override

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +86,55 @@ class MessageRowsTest {
         }
     }
 
+    @Test
+    void runsAreOneRowEachAndWhatRowsOrRunsHoldAlreadyKeepsItsFirstVersion() throws Exception {
+        Map<Long, MessageRow> expected = new TreeMap<>();
+        List<MessageRow> first = new ArrayList<>();
+        for (long s = 10; s <= 80; s++) { // received, one sender: runs 10..73 and 74..80
+            first.add(leftOutId(row("c", s, ContentTypeId.TEXT, "sender-a", null)));
+        }
+        first.add(leftOutId(row("c", 5, ContentTypeId.TEXT, "sender-a", null))); // alone before them
+        first.add(leftOutId(withContent(row("c", 40, ContentTypeId.TEXT, "sender-a", null), "again"))); // in a run
+        first.forEach(r -> expected.putIfAbsent(r.sequence(), r));
+        List<MessageRow> second = new ArrayList<>();
+        for (long s = 3; s <= 12; s++) { // reaches over the single row 5 and into the run 10..73
+            second.add(leftOutId(withContent(row("c", s, ContentTypeId.TEXT, "sender-a", null), "second " + s)));
+        }
+        second.add(leftOutId(withContent(row("c", 78, ContentTypeId.TEXT, "sender-a", null), "inside 74..80")));
+        second.add(row("c", 80, ContentTypeId.TEXT, "sender-b", "with an id, the run's last sequence"));
+        for (long s = 81; s <= 84; s++) { // a run with no content, and time going back
+            MessageRow r = leftOutId(row("c", s, ContentTypeId.TEXT, "sender-a", null));
+            second.add(new MessageRow("c", 0, s, null, r.senderInboxId(), 2_000 - s, r.contentType(), null, null));
+        }
+        second.forEach(r -> expected.putIfAbsent(r.sequence(), r));
+
+        Path file = dir.resolve("runs.db");
+        try (Database db = new Database(DatabaseFile.open(file, Schema.LATEST))) {
+            Names names = new Names();
+            write(db, names, first);
+            write(db, names, second);
+            List<DecodedMessage> stored = db.read("read", sql -> Rows.messages(sql, "c",
+                    new MessageContent(new Codecs(List.of()))));
+            assertThat(stored).containsExactlyElementsOf(
+                    expected.values().stream().map(MessageRowsTest::decoded).toList());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             var rows = s.executeQuery("SELECT sequence, run_last FROM messages ORDER BY sequence")) {
+            List<String> stored = new ArrayList<>();
+            while (rows.next()) {
+                stored.add(rows.getLong(1) + ".." + rows.getString(2));
+            }
+            assertThat(stored).as("runs and the rows left of the second commit").containsExactly(
+                    "3..4", "5..null", "6..9", "10..73", "74..80", "81..84");
+        }
+    }
+
+    private static MessageRow withContent(MessageRow row, String text) {
+        return new MessageRow(row.conversationId(), row.generation(), row.sequence(), row.id(), row.senderInboxId(),
+                row.sentAtNs(), row.contentType(), text.getBytes(StandardCharsets.UTF_8), row.fallback());
+    }
+
     /** The row of a received message: its id is the one its conversation and sequence give, left out. */
     private static MessageRow leftOutId(MessageRow row) {
         return new MessageRow(row.conversationId(), row.generation(), row.sequence(), null, row.senderInboxId(),
@@ -104,10 +156,11 @@ class MessageRowsTest {
                 fallback);
     }
 
-    /** As read back: text decoded by the built-in codec, another type's content unknown (no codec). */
+    /** As read back: text decoded by the built-in codec, another type's content (or none) unknown (no codec). */
     private static DecodedMessage decoded(MessageRow row) {
         ContentTypeId type = ContentTypeId.parse(row.contentType());
-        Object content = type.equals(ContentTypeId.TEXT) ? new String(row.content(), StandardCharsets.UTF_8) : null;
+        Object content = type.equals(ContentTypeId.TEXT) && row.content() != null
+                ? new String(row.content(), StandardCharsets.UTF_8) : null;
         String id = row.id() != null ? row.id()
                 : EnvelopeProcessor.messageId(Topics.conversation(row.conversationId()), row.sequence());
         return new DecodedMessage(id, row.conversationId(), row.senderInboxId(), row.sentAtNs(), type, content,

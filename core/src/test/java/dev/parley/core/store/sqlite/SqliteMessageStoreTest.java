@@ -286,6 +286,50 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     }
 
     @Test
+    void aVersionFiveFileKeepsItsMessagesConversationsConsentAndCursorsAndTakesRuns() throws SQLException {
+        Path file = dir.resolve("v5.db");
+        try (Database v5 = new Database(DatabaseFile.open(file, 5))) {
+            Names names = new Names();
+            v5.transaction("write a v5 file", sql -> {
+                Rows.meta(sql, "inbox_id", ME);
+                Rows.conversation(sql, conversation("c", 1));
+                Rows.consent(sql, new ConsentRecord("c", ConsentState.ALLOWED, 5));
+                Rows.syncCursor(sql, Topics.conversation("c"), 2);
+                Rows.durableCursor(sql, "app", Topics.conversation("c"), 1);
+                insertVersionFiveRow(sql, names, message("c", 1), 1, message("c", 1).id());
+                insertVersionFiveRow(sql, names, received(2), 2, new byte[0]); // its id left out
+                return null;
+            });
+        }
+
+        try (SqliteMessageStore migrated = reopen(file)) {
+            assertThat(migrated.conversations()).containsExactly(conversation("c", 1));
+            assertThat(migrated.consent("c")).contains(new ConsentRecord("c", ConsentState.ALLOWED, 5));
+            assertThat(migrated.messages("c")).containsExactly(message("c", 1), received(2));
+            assertThat(migrated.cursor(Topics.conversation("c"))).isEqualTo(2);
+            assertThat(migrated.durableCursors("app")).isEqualTo(Map.of(Topics.conversation("c"), 1L));
+            // a run reaching back over a stored row: only the new sequences land, as one run row
+            migrated.inTransaction(() -> LongStream.rangeClosed(2, 6).forEach(s -> migrated.putMessage(received(s), s)));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             var rows = s.executeQuery("SELECT sequence, run_last FROM messages ORDER BY sequence")) {
+            assertThat(Schema.pragma(c, "user_version")).isEqualTo(Schema.LATEST);
+            List<String> stored = new ArrayList<>();
+            while (rows.next()) {
+                stored.add(rows.getLong(1) + ".." + rows.getString(2));
+            }
+            assertThat(stored).containsExactly("1..null", "2..null", "3..6");
+        }
+        try (SqliteMessageStore reopened = reopen(file)) {
+            List<DecodedMessage> expected = new ArrayList<>(List.of(message("c", 1)));
+            LongStream.rangeClosed(2, 6).mapToObj(this::received).forEach(expected::add);
+            assertThat(reopened.messages("c")).containsExactlyElementsOf(expected);
+            assertThat(reopened.cursor(Topics.conversation("c"))).isEqualTo(2);
+        }
+    }
+
+    @Test
     void anIdItsConversationAndSequenceGiveIsLeftOutOfTheRowAndComesBackAfterReopening() throws SQLException {
         Path file = dir.resolve("client.db");
         List<DecodedMessage> sent = LongStream.rangeClosed(1, 5).mapToObj(this::received).toList();
@@ -319,6 +363,13 @@ class SqliteMessageStoreTest extends MessageStoreContract {
             expected.add(sameTextOtherInstance);
             assertThat(again.messages("c")).containsExactlyElementsOf(expected);
         }
+    }
+
+    private static void insertVersionFiveRow(Statements sql, Names names, DecodedMessage m, long sequence, Object id)
+            throws SQLException {
+        sql.update("INSERT INTO messages VALUES (?, 0, ?, ?, ?, ?, ?, ?, NULL)", names.key(sql, m.conversationId()),
+                sequence, id, names.key(sql, m.senderInboxId()), m.sentAtNs(),
+                names.key(sql, m.contentType().toString()), ((String) m.content()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A received message of conversation "c", its id made as the receive path makes it. */
