@@ -32,8 +32,8 @@ final class MemoryTopicLog {
         }
     });
     private long lastSequence;
-    // the envelopes of the newest appends, at sequence & (length - 1); grows with the log up to RECENT
-    private Envelope[] recent = new Envelope[1];
+    // the envelopes of the newest appends; grows with the log up to RECENT
+    private final EnvelopeRing recent = new EnvelopeRing(RECENT);
 
     MemoryTopicLog(String topic) {
         this.topic = topic;
@@ -101,34 +101,15 @@ final class MemoryTopicLog {
         Envelope envelope = new Envelope(topic, ++lastSequence, now, payload, idempotencyKey, senderInboxId);
         entries.add(envelope.timestampNs(), payload, idempotencyKey, (int) (keyHash >>> 32), senderInboxId);
         byIdempotencyKey.add(keyHash, lastSequence);
-        keepRecent(envelope);
+        recent.put(envelope, entries.size());
         bytes.add(senderInboxId, payload.length);
         return new Appended(envelope, true);
     }
 
     /** The retained entry at {@code sequence}: the envelope its append made while that is in the ring. */
     private Envelope envelope(long sequence) {
-        Envelope kept = recentAt(sequence);
+        Envelope kept = recent.at(sequence);
         return kept != null ? kept : entries.envelope(topic, sequence, indexOf(sequence));
-    }
-
-    /** The envelope the append of {@code sequence} made, while it is in the ring; null when not. */
-    private Envelope recentAt(long sequence) {
-        Envelope kept = recent[(int) sequence & (recent.length - 1)];
-        return kept != null && kept.sequence() == sequence ? kept : null;
-    }
-
-    private void keepRecent(Envelope envelope) {
-        if (entries.size() > recent.length && recent.length < RECENT) {
-            Envelope[] grown = new Envelope[2 * recent.length];
-            for (Envelope kept : recent) {
-                if (kept != null) {
-                    grown[(int) kept.sequence() & (grown.length - 1)] = kept;
-                }
-            }
-            recent = grown;
-        }
-        recent[(int) envelope.sequence() & (recent.length - 1)] = envelope;
     }
 
     /** Where the retained entry at {@code sequence} is in {@link #entries}. */
@@ -173,9 +154,7 @@ final class MemoryTopicLog {
         while (entries.size() > 0 && (entries.size() > maxCount || entries.timestampNs(0) < oldestKeptNs)) {
             long gone = first();
             byIdempotencyKey.removeHashed((long) entries.keyTag(0) << 32, gone);
-            if (recentAt(gone) != null) {
-                recent[(int) gone & (recent.length - 1)] = null; // its payload goes with the entry
-            }
+            recent.remove(gone); // its payload goes with the entry
             bytes.add(entries.senderInboxId(0), -entries.payloadLength(0));
             entries.removeOldest();
             removed++;

@@ -46,6 +46,12 @@ public final class SqliteNodeStore implements NodeStore {
      * always: a few very large topics no longer hold unbounded memory.
      */
     static final long KEY_INDEX_ENTRIES = 1L << 22;
+    /** Committed entries kept in memory for live subscribers, per topic (see {@link CommittedTails}). */
+    static final int TAIL_ENTRIES = 256;
+    /** Topics whose newest committed entries are kept in memory (least recently written dropped). */
+    static final int TAIL_TOPICS = 4096;
+    /** Bytes those kept entries hold together (payloads, keys and a fixed cost per entry). */
+    static final long TAIL_BYTES = 32L << 20;
 
     private final DataDirectory dir;
     private final Connection writer;
@@ -54,6 +60,7 @@ public final class SqliteNodeStore implements NodeStore {
     private final WalSync wal;
     private final GroupCommitWriter writes;
     private final ReadPool reads;
+    private final CommittedTails tails;
     /**
      * Per topic appended to since open: its last durable sequence. The writer puts a topic here
      * before the first commit that adds to it (with the last sequence stored before, durable since
@@ -72,7 +79,7 @@ public final class SqliteNodeStore implements NodeStore {
     private volatile BiConsumer<String, Long> appended = (topic, sequence) -> { };
 
     private SqliteNodeStore(DataDirectory dir, Connection writer, WalSync wal, String epoch, NodeClock clock,
-                            int keyIndexes, long keyIndexEntries) throws SQLException {
+                            int keyIndexes, long keyIndexEntries, CommittedTails tails) throws SQLException {
         try (PreparedStatement totals = writer.prepareStatement("SELECT sender, bytes FROM sender_bytes")) {
             Map<String, Long> stored = new HashMap<>();
             WriteBatch.sumBySender(totals, stored);
@@ -83,9 +90,10 @@ public final class SqliteNodeStore implements NodeStore {
         this.wal = wal;
         this.epoch = epoch;
         this.clock = clock;
+        this.tails = tails;
         long[] keyHashKey = SqliteSchema.keyHashKey(writer);
         this.writes = new GroupCommitWriter(() -> new WriteBatch(writer, clock, this::assigned, keyHashKey, keyIndexes,
-                        keyIndexEntries),
+                        keyIndexEntries, tails),
                 dir.database(), wal,
                 "parley-store-" + dir.database().getParent().getFileName(), this::committed);
         this.reads = new ReadPool(dir.database(), READERS);
@@ -108,6 +116,13 @@ public final class SqliteNodeStore implements NodeStore {
 
     /** As {@link #open(Path, NodeClock, int)}, the key indexes also holding at most {@code keyIndexEntries} entries together. */
     static SqliteNodeStore open(Path directory, NodeClock clock, int keyIndexes, long keyIndexEntries) {
+        return open(directory, clock, keyIndexes, keyIndexEntries,
+                new CommittedTails(TAIL_ENTRIES, TAIL_TOPICS, TAIL_BYTES));
+    }
+
+    /** As {@link #open(Path, NodeClock, int, long)}, keeping the newest committed entries in {@code tails}. */
+    static SqliteNodeStore open(Path directory, NodeClock clock, int keyIndexes, long keyIndexEntries,
+                                CommittedTails tails) {
         DataDirectory dir = DataDirectory.lock(directory.toAbsolutePath());
         Connection writer = null;
         WalSync wal = null;
@@ -115,7 +130,7 @@ public final class SqliteNodeStore implements NodeStore {
             writer = SqliteConnections.writer(dir.database());
             String epoch = SqliteSchema.prepare(writer, dir.database());
             wal = WalSync.open(dir.database());
-            SqliteNodeStore store = new SqliteNodeStore(dir, writer, wal, epoch, clock, keyIndexes, keyIndexEntries);
+            SqliteNodeStore store = new SqliteNodeStore(dir, writer, wal, epoch, clock, keyIndexes, keyIndexEntries, tails);
             log.info("node store {} open (schema {}, epoch {})", dir.database(), SqliteSchema.VERSION, epoch);
             return store;
         } catch (SQLException e) {
@@ -209,8 +224,22 @@ public final class SqliteNodeStore implements NodeStore {
         }
     }
 
+    /**
+     * From the committed tails when they hold every entry asked for (a live subscriber reading what was
+     * just published), else from the database; never beyond the topic's durable sequence.
+     */
     @Override
     public List<Envelope> read(String topic, long afterSequence, int limit) {
+        Long upTo = lastSequences.get(topic);
+        if (upTo != null) {
+            if (afterSequence >= upTo || limit <= 0) {
+                return List.of(); // what the database gives, after cutting it at the durable sequence
+            }
+            List<Envelope> recent = tails.read(topic, afterSequence, limit, upTo);
+            if (recent != null) {
+                return recent;
+            }
+        }
         List<Envelope> entries = reads.read("read " + topic, c -> c.read(topic, afterSequence, limit));
         Long durable = lastSequences.get(topic); // after the read: covers a commit the read saw
         if (durable == null || entries.isEmpty() || entries.get(entries.size() - 1).sequence() <= durable) {
@@ -346,6 +375,7 @@ public final class SqliteNodeStore implements NodeStore {
     @Override
     public void close() {
         writes.close();
+        tails.clear();
         Sql.closeQuietly(wal);
         reads.close();
         Sql.closeQuietly(writer);

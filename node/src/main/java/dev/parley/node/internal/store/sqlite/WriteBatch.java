@@ -31,6 +31,9 @@ final class WriteBatch implements AutoCloseable {
     private final Consumer<Envelope> assigned;
     private final TopicSequences sequences;
     private final List<Envelope> appended = new ArrayList<>();
+    private final CommittedTails tails;
+    /** Per topic this transaction trimmed: the last sequence it removed. */
+    private final Map<String, Long> trimmedTopics = new HashMap<>();
     /** Payload bytes per sender this transaction added (appends) or removed (trims), written at commit. */
     private final Map<String, Long> byteChanges = new HashMap<>();
     private final ChunkRows chunks;
@@ -46,19 +49,21 @@ final class WriteBatch implements AutoCloseable {
      * {@code assigned} hears of each new entry when its sequence is assigned, before its commit;
      * {@code keyHashKey} is the database's key of its stored key hashes; at most {@code maxKeyIndexes}
      * topics' key indexes, of at most {@code maxKeyIndexEntries} entries together, stay in memory after a commit
-     * (the last used one always: {@link TopicKeyIndexes}).
+     * (the last used one always: {@link TopicKeyIndexes}); {@code tails} gets each commit's new entries, and
+     * hears of what a trim removes.
      */
     WriteBatch(Connection writer, NodeClock clock, Consumer<Envelope> assigned, long[] keyHashKey, int maxKeyIndexes,
-               long maxKeyIndexEntries) throws SQLException {
+               long maxKeyIndexEntries, CommittedTails tails) throws SQLException {
         this.c = writer;
         this.clock = clock;
         this.assigned = assigned;
+        this.tails = tails;
         this.sequences = new TopicSequences(writer);
         this.chunks = new ChunkRows(writer);
         this.keys = new TopicKeyIndexes(chunks, keyHashKey[0], keyHashKey[1], maxKeyIndexes, maxKeyIndexEntries);
         this.conversations = new ConversationRows(writer);
-        this.allTopics = c.prepareStatement("SELECT id, last_seq FROM topics");
-        this.topicsOver = c.prepareStatement("SELECT id, last_seq FROM topics WHERE last_seq > ?");
+        this.allTopics = c.prepareStatement("SELECT id, last_seq, name FROM topics");
+        this.topicsOver = c.prepareStatement("SELECT id, last_seq, name FROM topics WHERE last_seq > ?");
         this.addSenderBytes = c.prepareStatement("INSERT INTO sender_bytes (sender, bytes) VALUES (?, ?)"
                 + " ON CONFLICT (sender) DO UPDATE SET bytes = bytes + excluded.bytes");
         this.dropEmptySender = c.prepareStatement("DELETE FROM sender_bytes WHERE sender = ? AND bytes <= 0");
@@ -183,17 +188,20 @@ final class WriteBatch implements AutoCloseable {
      * Removes entries stamped before {@code oldestKeptNs} and all but the newest {@code maxCount} of each
      * topic. Both are a prefix of each topic by sequence (the clock stamping entries only rises), so each
      * topic loses everything up to one sequence, found through the primary key: the last over the count,
-     * or the last before the first entry young enough. A topic's retained entries stay one range.
+     * or the last before the first entry young enough. A topic's retained entries stay one range. The
+     * committed tails let go of the removed entries at once (before this transaction commits).
      */
     Trimmed trim(long oldestKeptNs, long maxCount) throws SQLException {
         sequences.flush(); // count from this batch's last sequences too
         chunks.flush(); // and trim this batch's entries too
         Map<Long, Long> lastRemoved = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
         if (maxCount != Long.MAX_VALUE) {
             topicsOver.setLong(1, maxCount);
             try (ResultSet rs = topicsOver.executeQuery()) {
                 while (rs.next()) {
                     lastRemoved.put(rs.getLong(1), rs.getLong(2) - maxCount);
+                    names.put(rs.getLong(1), rs.getString(3));
                 }
             }
         }
@@ -202,6 +210,7 @@ final class WriteBatch implements AutoCloseable {
             try (ResultSet rs = allTopics.executeQuery()) {
                 while (rs.next()) {
                     lastSequences.put(rs.getLong(1), rs.getLong(2));
+                    names.put(rs.getLong(1), rs.getString(3));
                 }
             }
             for (Map.Entry<Long, Long> topic : lastSequences.entrySet()) {
@@ -211,6 +220,9 @@ final class WriteBatch implements AutoCloseable {
         long[] removed = {0};
         Map<String, Long> freed = new HashMap<>();
         for (Map.Entry<Long, Long> topic : lastRemoved.entrySet()) {
+            String name = names.get(topic.getKey());
+            tails.trimmed(name, topic.getValue());
+            trimmedTopics.merge(name, topic.getValue(), Math::max);
             TopicKeyIndexes.Keys resident = keys.ifResident(topic.getKey());
             chunks.trimTopic(topic.getKey(), topic.getValue(), gone -> {
                 removed[0]++;
@@ -265,7 +277,7 @@ final class WriteBatch implements AutoCloseable {
         return c;
     }
 
-    /** Commits; returns the new entries, in order. */
+    /** Commits, and hands the new entries to the committed tails; returns them, in order. */
     List<Envelope> commit() throws SQLException {
         sequences.flush();
         chunks.flush();
@@ -276,6 +288,8 @@ final class WriteBatch implements AutoCloseable {
         conversations.committed();
         List<Envelope> done = List.copyOf(appended);
         appended.clear();
+        tails.committed(done, trimmedTopics);
+        trimmedTopics.clear();
         return done;
     }
 
@@ -286,6 +300,7 @@ final class WriteBatch implements AutoCloseable {
     void rollback() {
         appended.clear();
         byteChanges.clear();
+        trimmedTopics.clear();
         sequences.forget();
         chunks.forget();
         keys.forget();
