@@ -1,6 +1,8 @@
 package dev.parley.core.stream;
 
+import dev.parley.NodeResetException;
 import dev.parley.TransportException;
+import dev.parley.internal.Failures;
 import dev.parley.spi.Envelope;
 import dev.parley.spi.Subscription;
 import dev.parley.spi.SubscriptionListener;
@@ -56,6 +58,7 @@ final class Attempt implements SubscriptionListener {
     private Scheduler.Timer deadline = Scheduler.Timer.NONE;
     private boolean cancelled;
     private CompletableFuture<Void> catchingUp;
+    private Throwable refused; // the node refused the subscribe while the catch-up ran: told once it is done
 
     Attempt(Executor serial, Events events) {
         this.serial = serial;
@@ -75,7 +78,9 @@ final class Attempt implements SubscriptionListener {
             }
             this.caughtUp = true;
             events.ready(this);
-            if (!cancelled && opened != null) {
+            if (!cancelled && refused != null) {
+                events.lost(this, refused);
+            } else if (!cancelled && opened != null) {
                 goLive();
             }
         }));
@@ -111,6 +116,14 @@ final class Attempt implements SubscriptionListener {
             return;
         }
         deadline.cancel();
+        if (error != null && !caughtUp && !(Failures.asParley(error) instanceof NodeResetException)) {
+            // the catch-up may yet find that the node serves a new history, which explains a refusal of the
+            // old history's cursors (its conversations unknown there): the stream then subscribes again in the
+            // new one instead of failing; so the refusal waits for the catch-up's end (a refusal that names the
+            // new history is acted on at once)
+            refused = error;
+            return;
+        }
         if (error != null) {
             events.lost(this, error);
             return;

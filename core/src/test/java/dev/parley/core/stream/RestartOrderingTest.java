@@ -2,7 +2,9 @@ package dev.parley.core.stream;
 
 import dev.parley.MessageStream;
 import dev.parley.NodeResetException;
+import dev.parley.PermissionDeniedException;
 import dev.parley.StreamOptions;
+import dev.parley.StreamState;
 import dev.parley.TransportException;
 import dev.parley.core.stream.FakeClockRuntime.EventLog;
 import dev.parley.core.stream.FakeClockRuntime.EpochPlan;
@@ -125,6 +127,60 @@ class RestartOrderingTest {
                 .endsWith("restart", "value:new-1", "value:new-2")
                 .doesNotContain("failed", "fail");
         assertThat(plan.maxRunning).hasValue(1);
+        stream.end();
+    }
+
+    @Test
+    void aSubscribeRefusedBeforeTheCatchUpAdoptedANewHistoryWaitsForItThenRestartsInThatHistory() throws Exception {
+        plan = new HeldPlan(2, "old");
+        MessageStream<String> stream = runtime.start(plan, options());
+        transport.last().deliver(envelope(TOPIC, 1, "1"), envelope(TOPIC, 2, "2"));
+        awaitEvent("value:2");
+
+        transport.neverAnswer();
+        transport.last().breakWith(new TransportException("node wiped", true));
+        retry(1);
+        assertThat(plan.heldStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        awaitSubscriptions(2);
+        // a wiped node does not know the old history's conversations: it refuses them before the catch-up,
+        // still running, finds that the node serves a new history (TCK rule 7.03 met this order under load)
+        transport.last().refuseLate(new PermissionDeniedException("may not read " + TOPIC));
+        transport.accept();
+        plan.epoch = "new";
+        plan.release.complete(null);
+
+        awaitSubscriptions(3);
+        assertThat(transport.last().cursors).as("the new history from its start").isEqualTo(Map.of(TOPIC, 0L));
+        awaitEvent("restart");
+        transport.last().deliver(envelope(TOPIC, 1, "new-1"));
+        awaitEvent("value:new-1");
+        assertThat(log.events).as("the refusal of the old history's cursors fails nothing")
+                .containsExactly("value:1", "value:2", "error", "retry:1/10",
+                        "lost:" + CONVERSATION + "#3.." + Long.MAX_VALUE + ":NODE_RESET", "restart", "value:new-1");
+        assertThat(stream.state()).isEqualTo(StreamState.LIVE);
+        stream.end();
+    }
+
+    @Test
+    void aSubscribeRefusedWhileTheCatchUpRunsInTheSameHistoryFailsTheStreamOnceCaughtUp() throws Exception {
+        plan = new HeldPlan(2, "old");
+        MessageStream<String> stream = runtime.start(plan, options());
+        transport.last().deliver(envelope(TOPIC, 1, "1"));
+        awaitEvent("value:1");
+
+        transport.neverAnswer();
+        transport.last().breakWith(new TransportException("connection lost", true));
+        retry(1);
+        assertThat(plan.heldStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        awaitSubscriptions(2);
+        transport.last().refuseLate(new PermissionDeniedException("may not read " + TOPIC));
+        plan.release.complete(null); // queued after the refusal: the catch-up's end comes second
+
+        awaitEvent("end");
+        assertThat(log.events).as("a refusal in the same history is the stream's end, as before")
+                .containsExactly("value:1", "error", "retry:1/10", "error", "failed", "fail", "end");
+        assertThat(stream.state()).isEqualTo(StreamState.FAILED);
+        assertThat(transport.subscriptions).hasSize(2);
         stream.end();
     }
 
