@@ -132,21 +132,9 @@ class RestartOrderingTest {
 
     @Test
     void aSubscribeRefusedBeforeTheCatchUpAdoptedANewHistoryWaitsForItThenRestartsInThatHistory() throws Exception {
-        plan = new HeldPlan(2, "old");
-        MessageStream<String> stream = runtime.start(plan, options());
-        transport.last().deliver(envelope(TOPIC, 1, "1"), envelope(TOPIC, 2, "2"));
-        awaitEvent("value:2");
-
-        transport.neverAnswer();
-        transport.last().breakWith(new TransportException("node wiped", true));
-        retry(1);
-        assertThat(plan.heldStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        awaitSubscriptions(2);
-        // a wiped node does not know the old history's conversations: it refuses them before the catch-up,
-        // still running, finds that the node serves a new history (TCK rule 7.03 met this order under load)
-        transport.last().refuseLate(new PermissionDeniedException("may not read " + TOPIC));
+        MessageStream<String> stream = restartRefusedWhileCatchingUp();
         transport.accept();
-        plan.epoch = "new";
+        plan.epoch = "new"; // the held catch-up finds the node's new history only now
         plan.release.complete(null);
 
         awaitSubscriptions(3);
@@ -163,25 +151,34 @@ class RestartOrderingTest {
 
     @Test
     void aSubscribeRefusedWhileTheCatchUpRunsInTheSameHistoryFailsTheStreamOnceCaughtUp() throws Exception {
+        MessageStream<String> stream = restartRefusedWhileCatchingUp();
+        plan.release.complete(null); // the held catch-up ends in the same history
+
+        awaitEvent("end");
+        assertThat(log.events).as("a refusal in the same history is the stream's end, as before")
+                .containsExactly("value:1", "value:2", "error", "retry:1/10", "error", "failed", "fail", "end");
+        assertThat(stream.state()).isEqualTo(StreamState.FAILED);
+        assertThat(transport.subscriptions).hasSize(2);
+        stream.end();
+    }
+
+    /**
+     * A stream that received 1 and 2, lost its connection, and whose restart had its subscribe refused with a
+     * permission error, as a wiped node refuses the old history's conversations, while its catch-up is held. The
+     * refusal is queued on the stream before anything the test does next.
+     */
+    private MessageStream<String> restartRefusedWhileCatchingUp() throws Exception {
         plan = new HeldPlan(2, "old");
         MessageStream<String> stream = runtime.start(plan, options());
-        transport.last().deliver(envelope(TOPIC, 1, "1"));
-        awaitEvent("value:1");
-
+        transport.last().deliver(envelope(TOPIC, 1, "1"), envelope(TOPIC, 2, "2"));
+        awaitEvent("value:2");
         transport.neverAnswer();
         transport.last().breakWith(new TransportException("connection lost", true));
         retry(1);
         assertThat(plan.heldStarted.await(10, TimeUnit.SECONDS)).isTrue();
         awaitSubscriptions(2);
         transport.last().refuseLate(new PermissionDeniedException("may not read " + TOPIC));
-        plan.release.complete(null); // queued after the refusal: the catch-up's end comes second
-
-        awaitEvent("end");
-        assertThat(log.events).as("a refusal in the same history is the stream's end, as before")
-                .containsExactly("value:1", "error", "retry:1/10", "error", "failed", "fail", "end");
-        assertThat(stream.state()).isEqualTo(StreamState.FAILED);
-        assertThat(transport.subscriptions).hasSize(2);
-        stream.end();
+        return stream;
     }
 
     @Test
