@@ -54,14 +54,16 @@ public final class EnvelopeRing {
         in[(int) envelope.sequence() & (in.length - 1)] = envelope;
     }
 
-    /** Lets go of the envelope of {@code sequence} (its payload with it) if the ring holds it. */
-    public void remove(long sequence) {
+    /** Lets go of the envelope of {@code sequence} (its payload with it) if the ring holds it; returns it, or null. */
+    public Envelope remove(long sequence) {
         Envelope[] in = slots;
         int slot = (int) sequence & (in.length - 1);
         Envelope kept = in[slot];
-        if (kept != null && kept.sequence() == sequence) {
-            in[slot] = null;
+        if (kept == null || kept.sequence() != sequence) {
+            return null;
         }
+        in[slot] = null;
+        return kept;
     }
 
     /** Lets go of every envelope and shrinks back to one slot. */

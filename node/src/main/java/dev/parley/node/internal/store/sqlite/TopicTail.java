@@ -63,10 +63,9 @@ final class TopicTail {
         first = sequence + 1;
         long freed = 0;
         for (long s = from, to = Math.min(sequence, last); s <= to; s++) {
-            Envelope gone = ring.at(s);
+            Envelope gone = ring.remove(s);
             if (gone != null) {
                 freed += weight(gone);
-                ring.remove(s);
             }
         }
         bytes -= freed;
