@@ -92,7 +92,7 @@ public final class InMemoryMessageStore implements MessageStore {
         }
         MessageCache cache = messages.get(message.conversationId()); // no capturing function per message
         if (cache == null) {
-            cache = new MessageCache(cap);
+            cache = new MessageCache(message.conversationId(), cap);
             messages.put(message.conversationId(), cache);
         }
         return cache.put(message, sequence);

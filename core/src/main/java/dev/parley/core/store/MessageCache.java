@@ -1,6 +1,8 @@
 package dev.parley.core.store;
 
+import dev.parley.ContentTypeId;
 import dev.parley.DecodedMessage;
+import dev.parley.internal.util.PackedStrings;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,28 +14,57 @@ import java.util.List;
  * oldest go; a message at or below what was dropped is not stored again (a late duplicate would
  * only be dropped once more).
  *
- * <p>A ring of sequences and messages sorted by sequence: a stream adds in order, which appends
- * (and drops the oldest at the cap) in constant time; a sync page arriving after newer messages is
- * inserted in place. The ring starts small and grows to {@code cap}, so quiet conversations cost
- * little. Not thread-safe.
+ * <p>A ring sorted by sequence: a stream adds in order, which appends (and drops the oldest at the
+ * cap) in constant time; a sync page arriving after newer messages is inserted in place. The ring
+ * starts small and grows to {@code cap}, so quiet conversations cost little.
+ *
+ * <p>Messages are kept packed, not as the {@link DecodedMessage}s given: a client with many busy
+ * conversations keeps up to {@code cap} messages of each for seconds or minutes, and the collector
+ * copied each kept message's five objects (the record, its id and text with their arrays) to a
+ * survivor space and then to the old generation: with 100 busy conversations, most of the collector's
+ * time. Here a message is slots of three arrays: sequence, time and a hexadecimal id's 16
+ * bytes as longs; a text's characters in a chunk many messages share ({@link PackedStrings}); the
+ * sender and content type as references, shared with the newer message when equal (each message
+ * arrives with strings of its own). What is not packed (another id, other content, a fallback) is kept
+ * as given. {@link #all} makes the records again, equal to those given. Not thread-safe.
  */
 final class MessageCache {
-    private static final int INITIAL_CAPACITY = 8;
+    private static final int INITIAL_CAPACITY = 4;
+    private static final int ID_HEX_DIGITS = 32;
+    private static final int NOT_PACKED = Integer.MIN_VALUE; // a text code is never this (~ of an even length)
+    // per message: longs, ints and references, at stride times its ring slot
+    private static final int LONGS = 4;
+    private static final int SEQUENCE = 0;
+    private static final int SENT_AT = 1;
+    private static final int ID_HIGH = 2;
+    private static final int ID_LOW = 3;
+    private static final int INTS = 2;
+    private static final int TEXT_AT = 0;
+    private static final int TEXT_CODE = 1;
+    private static final int REFS = 5;
+    private static final int SENDER = 0;
+    private static final int TYPE = 1;
+    private static final int CONTENT = 2; // the chunk of a packed text, else the content
+    private static final int FALLBACK = 3;
+    private static final int ID = 4; // an id not packed in the longs, else null
 
+    private final String conversationId;
     private final int cap;
-    private long[] sequences;
-    private DecodedMessage[] messages;
-    private int head; // physical index of the oldest
+    private final PackedStrings texts = new PackedStrings();
+    private long[] longs;
+    private int[] ints;
+    private Object[] refs;
+    private int head; // ring slot of the oldest
     private int size;
     private long droppedUpTo; // highest sequence of the current history dropped from the cache
 
-    MessageCache(int cap) {
+    MessageCache(String conversationId, int cap) {
+        this.conversationId = conversationId;
         this.cap = cap;
-        int capacity = Math.min(cap, INITIAL_CAPACITY);
-        this.sequences = new long[capacity];
-        this.messages = new DecodedMessage[capacity];
+        allocate(Math.min(cap, INITIAL_CAPACITY));
     }
 
+    /** Keeps {@code message} (of this cache's conversation) at {@code sequence}; false when it is not kept. */
     boolean put(DecodedMessage message, long sequence) {
         if (sequence <= droppedUpTo) {
             return false;
@@ -49,7 +80,7 @@ final class MessageCache {
             }
             dropOldest();
             at--;
-        } else if (size == sequences.length) {
+        } else if (size == capacity()) {
             grow();
         }
         insert(at, sequence, message);
@@ -59,7 +90,7 @@ final class MessageCache {
     List<DecodedMessage> all() {
         List<DecodedMessage> all = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            all.add(messages[physical(i)]);
+            all.add(message(slot(i)));
         }
         return Collections.unmodifiableList(all);
     }
@@ -83,45 +114,144 @@ final class MessageCache {
     }
 
     private void dropOldest() {
-        droppedUpTo = sequences[head];
-        messages[head] = null;
-        head = physical(1);
+        droppedUpTo = longs[head * LONGS + SEQUENCE];
+        Arrays.fill(refs, head * REFS, head * REFS + REFS, null);
+        head = slot(1);
         size--;
     }
 
-    /** Shifts the entries from logical {@code at} on one place toward the tail (there is room) and puts this one at {@code at}. */
+    /** Shifts the messages from logical {@code at} on one place toward the tail (there is room) and puts this one at {@code at}. */
     private void insert(int at, long sequence, DecodedMessage message) {
         for (int i = size; i > at; i--) {
-            int to = physical(i);
-            int from = physical(i - 1);
-            sequences[to] = sequences[from];
-            messages[to] = messages[from];
+            move(slot(i - 1), slot(i));
         }
-        sequences[physical(at)] = sequence;
-        messages[physical(at)] = message;
         size++;
+        write(at, sequence, message);
+    }
+
+    /** Fills logical place {@code at} (the others in place already). */
+    private void write(int at, long sequence, DecodedMessage message) {
+        int slot = slot(at);
+        int l = slot * LONGS;
+        int n = slot * INTS;
+        int r = slot * REFS;
+        longs[l + SEQUENCE] = sequence;
+        longs[l + SENT_AT] = message.sentAtNs();
+        String id = message.id();
+        if (isHexId(id)) {
+            longs[l + ID_HIGH] = Long.parseUnsignedLong(id, 0, ID_HEX_DIGITS / 2, 16);
+            longs[l + ID_LOW] = Long.parseUnsignedLong(id, ID_HEX_DIGITS / 2, ID_HEX_DIGITS, 16);
+            refs[r + ID] = null;
+        } else {
+            refs[r + ID] = id;
+        }
+        refs[r + SENDER] = shared(message.senderInboxId(), at, SENDER);
+        refs[r + TYPE] = shared(message.contentType(), at, TYPE);
+        if (message.content() instanceof String text) {
+            int code = PackedStrings.code(text);
+            int textAt = texts.reserve(PackedStrings.byteLength(code));
+            texts.write(text, code, textAt);
+            refs[r + CONTENT] = texts.chunk();
+            ints[n + TEXT_AT] = textAt;
+            ints[n + TEXT_CODE] = code;
+        } else {
+            refs[r + CONTENT] = message.content();
+            ints[n + TEXT_CODE] = NOT_PACKED;
+        }
+        refs[r + FALLBACK] = message.fallback();
+    }
+
+    private DecodedMessage message(int slot) {
+        int l = slot * LONGS;
+        int n = slot * INTS;
+        int r = slot * REFS;
+        String id = refs[r + ID] != null ? (String) refs[r + ID] : hexId(longs[l + ID_HIGH], longs[l + ID_LOW]);
+        Object content = ints[n + TEXT_CODE] == NOT_PACKED ? refs[r + CONTENT]
+                : PackedStrings.read((byte[]) refs[r + CONTENT], ints[n + TEXT_AT], ints[n + TEXT_CODE]);
+        return new DecodedMessage(id, conversationId, (String) refs[r + SENDER], longs[l + SENT_AT],
+                (ContentTypeId) refs[r + TYPE], content, (String) refs[r + FALLBACK]);
+    }
+
+    /**
+     * {@code value}, or the equal one the message before or after logical place {@code at} holds in
+     * {@code field}, so that the one given can go: messages of a conversation mostly share sender and type.
+     */
+    private Object shared(Object value, int at, int field) {
+        if (at > 0) {
+            Object before = refs[slot(at - 1) * REFS + field];
+            if (value != null && value.equals(before)) {
+                return before;
+            }
+        }
+        if (at + 1 < size) {
+            Object after = refs[slot(at + 1) * REFS + field];
+            if (value != null && value.equals(after)) {
+                return after;
+            }
+        }
+        return value;
+    }
+
+    /** The lower-case hexadecimal of 16 bytes: every id the client makes, kept in two longs. */
+    private static boolean isHexId(String id) {
+        if (id.length() != ID_HEX_DIGITS) {
+            return false;
+        }
+        for (int i = 0; i < ID_HEX_DIGITS; i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String hexId(long high, long low) {
+        char[] digits = new char[ID_HEX_DIGITS];
+        for (int i = 0; i < ID_HEX_DIGITS / 2; i++) {
+            digits[i] = Character.forDigit((int) (high >>> (60 - 4 * i)) & 0xf, 16);
+            digits[ID_HEX_DIGITS / 2 + i] = Character.forDigit((int) (low >>> (60 - 4 * i)) & 0xf, 16);
+        }
+        return new String(digits);
+    }
+
+    private void move(int from, int to) {
+        System.arraycopy(longs, from * LONGS, longs, to * LONGS, LONGS);
+        System.arraycopy(ints, from * INTS, ints, to * INTS, INTS);
+        System.arraycopy(refs, from * REFS, refs, to * REFS, REFS);
     }
 
     private void grow() {
-        int capacity = (int) Math.min(cap, sequences.length * 2L);
-        long[] grownSequences = new long[capacity];
-        DecodedMessage[] grownMessages = new DecodedMessage[capacity];
+        long[] oldLongs = longs;
+        int[] oldInts = ints;
+        Object[] oldRefs = refs;
+        int oldCapacity = capacity();
+        allocate((int) Math.min(cap, oldCapacity * 2L));
         for (int i = 0; i < size; i++) {
-            grownSequences[i] = sequenceAt(i);
-            grownMessages[i] = messages[physical(i)];
+            int from = head + i < oldCapacity ? head + i : head + i - oldCapacity;
+            System.arraycopy(oldLongs, from * LONGS, longs, i * LONGS, LONGS);
+            System.arraycopy(oldInts, from * INTS, ints, i * INTS, INTS);
+            System.arraycopy(oldRefs, from * REFS, refs, i * REFS, REFS);
         }
-        Arrays.fill(messages, null);
-        sequences = grownSequences;
-        messages = grownMessages;
         head = 0;
     }
 
-    private long sequenceAt(int logical) {
-        return sequences[physical(logical)];
+    private void allocate(int capacity) {
+        longs = new long[capacity * LONGS];
+        ints = new int[capacity * INTS];
+        refs = new Object[capacity * REFS];
     }
 
-    private int physical(int logical) {
+    private int capacity() {
+        return longs.length / LONGS;
+    }
+
+    private long sequenceAt(int logical) {
+        return longs[slot(logical) * LONGS + SEQUENCE];
+    }
+
+    private int slot(int logical) {
         int index = head + logical;
-        return index < sequences.length ? index : index - sequences.length;
+        return index < capacity() ? index : index - capacity();
     }
 }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MessageCacheTest {
     @Test
     void inOrderMessagesKeepTheLatestUpToTheCap() {
-        MessageCache cache = new MessageCache(5);
+        MessageCache cache = new MessageCache("c", 5);
         for (long sequence = 1; sequence <= 12; sequence++) {
             assertThat(cache.put(message(sequence), sequence)).isTrue();
         }
@@ -26,7 +26,7 @@ class MessageCacheTest {
 
     @Test
     void anOlderPageIsInsertedInPlaceAndTheOldestGoAtTheCap() {
-        MessageCache cache = new MessageCache(6);
+        MessageCache cache = new MessageCache("c", 6);
         for (long sequence : new long[] {10, 11, 12}) {
             cache.put(message(sequence), sequence);
         }
@@ -45,7 +45,7 @@ class MessageCacheTest {
         Random random = new Random(42);
         for (int round = 0; round < 200; round++) {
             int cap = 1 + random.nextInt(40);
-            MessageCache cache = new MessageCache(cap);
+            MessageCache cache = new MessageCache("c", cap);
             TreeMap<Long, DecodedMessage> expected = new TreeMap<>();
             long droppedUpTo = 0;
             List<Long> arrivals = new ArrayList<>();
@@ -74,6 +74,46 @@ class MessageCacheTest {
                 assertThat(cache.put(message, sequence)).isEqualTo(kept);
                 assertThat(cache.all()).containsExactlyElementsOf(expected.values());
             }
+        }
+    }
+
+    @Test
+    void givesBackMessagesEqualToThoseKeptWhateverTheirIdContentAndFallback() {
+        MessageCache cache = new MessageCache("c", 16);
+        ContentTypeId custom = new ContentTypeId("example.org", "reaction", 2, 1);
+        List<DecodedMessage> given = List.of(
+                new DecodedMessage("0123456789abcdef0123456789abcdef", "c", "alice", 1, ContentTypeId.TEXT, "Latin-1 text: café", null),
+                new DecodedMessage("ffffffffffffffff0000000000000000", "c", "bob", 2, ContentTypeId.TEXT, "UTF-16 text: 日本語 \uD83D\uDE00", null),
+                new DecodedMessage("0123456789ABCDEF0123456789ABCDEF", "c", "alice", 3, custom, new byte[] {1, 2}, "reacted"),
+                new DecodedMessage("not-a-hex-id", "c", "alice", 4, custom, null, "unknown type"),
+                new DecodedMessage("0123456789abcdef0123456789abcdeg", "c", "alice", 5, ContentTypeId.TEXT, "", null),
+                new DecodedMessage("0123456789abcdef", "c", "alice", 6, ContentTypeId.TEXT, "x".repeat(40_000), null));
+        for (int i = 0; i < given.size(); i++) {
+            assertThat(cache.put(given.get(i), i + 1)).isTrue();
+        }
+        List<DecodedMessage> kept = cache.all();
+        assertThat(kept).hasSize(given.size());
+        for (int i = 0; i < given.size(); i++) {
+            DecodedMessage expected = given.get(i);
+            DecodedMessage actual = kept.get(i);
+            assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
+        }
+        assertThat(kept.get(0)).as("made again, not the record given").isNotSameAs(given.get(0)).isEqualTo(given.get(0));
+        assertThat(kept.get(0).content()).as("text kept packed, not the string given").isNotSameAs(given.get(0).content());
+    }
+
+    @Test
+    void equalSendersAndTypesOfNeighboursAreKeptOnce() {
+        MessageCache cache = new MessageCache("c", 16);
+        for (long sequence : new long[] {1, 2, 4, 3}) {
+            cache.put(new DecodedMessage(Long.toString(sequence), "c", new String("alice".toCharArray()), sequence,
+                    new ContentTypeId("xmtp.org", "text", 1, 0), "m" + sequence, null), sequence);
+        }
+        List<DecodedMessage> kept = cache.all();
+        assertThat(kept).extracting(DecodedMessage::senderInboxId).containsOnly("alice");
+        for (DecodedMessage message : kept) {
+            assertThat(message.senderInboxId()).isSameAs(kept.get(0).senderInboxId());
+            assertThat(message.contentType()).isSameAs(kept.get(0).contentType());
         }
     }
 

@@ -1,15 +1,15 @@
 package dev.parley.node.internal.store;
 
+import dev.parley.internal.util.PackedStrings;
 import dev.parley.spi.Envelope;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * The retained entries of one memory topic log, oldest first, their small fields packed in arrays by
  * field (in segments of {@value #SEGMENT} entries, so that a growing log never copies what it holds):
  * timestamp, sender, the idempotency key's hash tag, and the key's characters in a chunk of bytes that
- * many entries share. The payload array is kept as given, by reference and never copied: the node
+ * many entries share ({@link PackedStrings}). The payload array is kept as given, by reference and never copied: the node
  * writes one payload to many topics (a group's welcomes to every member's topic), and each topic must
  * hold that one array, not a copy of it. A log keeps every entry until retention trims it, and the
  * collector copies what it keeps (to a survivor space, then to the old generation): an {@link Envelope}
@@ -21,8 +21,6 @@ final class PackedEntries {
     static final int SEGMENT = 1024;
     private static final int SEGMENT_SHIFT = 10;
     private static final int FIRST_CAPACITY = 1;
-    private static final int FIRST_CHUNK = 32;
-    private static final int MAX_CHUNK = 16 * 1024;
 
     /** The fields of up to {@link #SEGMENT} entries; the first segment starts small and grows to that. */
     private static final class Segment {
@@ -31,7 +29,7 @@ final class PackedEntries {
         final String[] senders;
         final byte[][] keyChunks; // the chunk holding each entry's key
         final int[] keyOffsets; // where the key starts in its chunk
-        final int[] keyCodes; // byte length of a Latin-1 key; ~(byte length) of a UTF-16 one
+        final int[] keyCodes; // PackedStrings.code of the key
         final int[] keyTags; // the high 32 bits of the key's hash in the log's index
 
         Segment(int capacity) {
@@ -63,8 +61,7 @@ final class PackedEntries {
     private int segmentCount = 1;
     private int head; // slot of the oldest retained entry, counted from the first segment's first slot
     private int end;  // slot after the newest
-    private byte[] chunk = new byte[0]; // where the next keys go; a full one is left to the entries in it
-    private int chunkUsed;
+    private PackedStrings keys = new PackedStrings();
 
     int size() {
         return end - head;
@@ -77,20 +74,15 @@ final class PackedEntries {
     void add(long timestampNs, byte[] payload, String idempotencyKey, int keyTag, String senderInboxId) {
         Segment segment = segmentForNext();
         int slot = end & (SEGMENT - 1);
-        int keyLength = idempotencyKey.length();
-        boolean latin1 = true;
-        for (int i = 0; i < keyLength && latin1; i++) {
-            latin1 = idempotencyKey.charAt(i) <= 0xff;
-        }
-        int keyBytes = latin1 ? keyLength : 2 * keyLength;
-        int at = reserve(keyBytes);
-        writeKey(idempotencyKey, latin1, chunk, at);
+        int keyCode = PackedStrings.code(idempotencyKey);
+        int at = keys.reserve(PackedStrings.byteLength(keyCode));
+        keys.write(idempotencyKey, keyCode, at);
         segment.timestamps[slot] = timestampNs;
         segment.payloads[slot] = payload;
         segment.senders[slot] = senderInboxId;
-        segment.keyChunks[slot] = chunk;
+        segment.keyChunks[slot] = keys.chunk();
         segment.keyOffsets[slot] = at;
-        segment.keyCodes[slot] = latin1 ? keyBytes : ~keyBytes;
+        segment.keyCodes[slot] = keyCode;
         segment.keyTags[slot] = keyTag;
         end++;
     }
@@ -108,17 +100,7 @@ final class PackedEntries {
         int at = head + index;
         Segment segment = segments[at >>> SEGMENT_SHIFT];
         int slot = at & (SEGMENT - 1);
-        byte[] in = segment.keyChunks[slot];
-        int from = segment.keyOffsets[slot];
-        int code = segment.keyCodes[slot];
-        if (code >= 0) {
-            return new String(in, from, code, StandardCharsets.ISO_8859_1);
-        }
-        char[] chars = new char[~code / 2];
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = (char) ((in[from + 2 * i] & 0xff) << 8 | (in[from + 2 * i + 1] & 0xff));
-        }
-        return new String(chars);
+        return PackedStrings.read(segment.keyChunks[slot], segment.keyOffsets[slot], segment.keyCodes[slot]);
     }
 
     int keyTag(int index) {
@@ -154,8 +136,7 @@ final class PackedEntries {
             segmentCount = 1;
             head = 0;
             end = 0;
-            chunk = new byte[0];
-            chunkUsed = 0;
+            keys = new PackedStrings();
         } else if (head == SEGMENT) { // the first segment is all trimmed (only a full one can be)
             System.arraycopy(segments, 1, segments, 0, segmentCount - 1);
             segments[--segmentCount] = null;
@@ -180,34 +161,5 @@ final class PackedEntries {
             segments[index] = segment;
         }
         return segment;
-    }
-
-    /**
-     * Where {@code bytes} more go in the current chunk, after starting a new one when they do not fit.
-     * Chunks grow from small (a quiet topic costs little) to {@link #MAX_CHUNK}, or to the key's size
-     * when it is larger.
-     */
-    private int reserve(int bytes) {
-        if (chunk.length - chunkUsed < bytes) {
-            chunk = new byte[Math.max(bytes, Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, 2 * chunk.length)))];
-            chunkUsed = 0;
-        }
-        int at = chunkUsed;
-        chunkUsed += bytes;
-        return at;
-    }
-
-    /** The key's characters, one byte each when all are Latin-1, else two (big-endian), so any string comes back equal. */
-    private static void writeKey(String key, boolean latin1, byte[] to, int at) {
-        int length = key.length();
-        for (int i = 0; i < length; i++) {
-            char c = key.charAt(i);
-            if (latin1) {
-                to[at + i] = (byte) c;
-            } else {
-                to[at + 2 * i] = (byte) (c >>> 8);
-                to[at + 2 * i + 1] = (byte) c;
-            }
-        }
     }
 }
