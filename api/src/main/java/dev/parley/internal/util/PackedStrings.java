@@ -8,12 +8,13 @@ import java.nio.charset.StandardCharsets;
  * a table keeps, to a survivor space and then to the old generation). A string is one byte per
  * character when all its characters are Latin-1, else two (big-endian), so any string comes back
  * equal. Chunks grow from small (a table that holds little costs little) to {@value #MAX_CHUNK}
- * bytes, or to one string's size when it is larger; a full chunk is left to the strings in it and
- * goes when the table lets go of all of them.
+ * bytes; a string larger than that gets a chunk of its own, which this object does not keep, so it
+ * goes with the string. A full chunk is left to the strings in it and goes when the table lets go of
+ * all of them.
  *
- * <p>A string is written with {@link #reserve} and {@link #write} and read back with {@link #read}
- * from the chunk {@link #chunk()} returned right after the reservation, the offset, and the
- * {@link #code}. Not thread-safe: the table's lock guards it.
+ * <p>A string is written with {@link #pack}, which gives the chunk it went to, and read back with
+ * {@link #read} from that chunk, the offset {@link #packedAt()} and the {@link #code}. Not
+ * thread-safe: the table's lock guards it.
  */
 public final class PackedStrings {
     private static final int FIRST_CHUNK = 32;
@@ -21,6 +22,7 @@ public final class PackedStrings {
 
     private byte[] chunk = new byte[0];
     private int used;
+    private int packedAt; // offset of the last string packed, in the chunk pack returned
 
     /** What {@link #read} needs beside chunk and offset: the byte length of a Latin-1 string, ~(byte length) of another. */
     public static int code(String text) {
@@ -34,31 +36,41 @@ public final class PackedStrings {
     }
 
     /** The bytes a string of this {@link #code} takes. */
-    public static int byteLength(int code) {
+    private static int byteLength(int code) {
         return code >= 0 ? code : ~code;
     }
 
-    /** Where {@code bytes} more go in {@link #chunk()}, after starting a new chunk when they do not fit. */
-    public int reserve(int bytes) {
-        if (chunk.length - used < bytes) {
-            chunk = new byte[Math.max(bytes, Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, 2 * chunk.length)))];
-            used = 0;
+    /**
+     * Packs {@code text}, of {@code code}, after the strings packed before it (in a new chunk when it
+     * does not fit; in one of its own when it is larger than a chunk), and returns the chunk it is in;
+     * {@link #packedAt()} says where.
+     */
+    public byte[] pack(String text, int code) {
+        int bytes = byteLength(code);
+        byte[] to;
+        if (bytes > MAX_CHUNK) {
+            to = new byte[bytes];
+            packedAt = 0;
+        } else {
+            if (chunk.length - used < bytes) {
+                chunk = new byte[Math.min(MAX_CHUNK, Math.max(bytes, Math.max(FIRST_CHUNK, 2 * chunk.length)))];
+                used = 0;
+            }
+            to = chunk;
+            packedAt = used;
+            used += bytes;
         }
-        int at = used;
-        used += bytes;
-        return at;
+        write(text, code >= 0, to, packedAt);
+        return to;
     }
 
-    /** The chunk of the last {@link #reserve}. */
-    public byte[] chunk() {
-        return chunk;
+    /** Where in its chunk the last string {@link #pack} packed starts. */
+    public int packedAt() {
+        return packedAt;
     }
 
-    /** Packs {@code text}, of {@code code}, at {@code at} of the last reserved chunk. */
-    public void write(String text, int code, int at) {
-        byte[] to = chunk;
+    private static void write(String text, boolean latin1, byte[] to, int at) {
         int length = text.length();
-        boolean latin1 = code >= 0;
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
             if (latin1) {

@@ -46,7 +46,8 @@ final class MessageCache {
     private static final int TYPE = 1;
     private static final int CONTENT = 2; // the chunk of a packed text, else the content
     private static final int FALLBACK = 3;
-    private static final int ID = 4; // an id not packed in the longs, else null
+    private static final int ID = 4; // PACKED_ID when the id is in the longs, else the id as given
+    private static final Object PACKED_ID = new Object();
 
     private final String conversationId;
     private final int cap;
@@ -141,7 +142,7 @@ final class MessageCache {
         if (isHexId(id)) {
             longs[l + ID_HIGH] = Long.parseUnsignedLong(id, 0, ID_HEX_DIGITS / 2, 16);
             longs[l + ID_LOW] = Long.parseUnsignedLong(id, ID_HEX_DIGITS / 2, ID_HEX_DIGITS, 16);
-            refs[r + ID] = null;
+            refs[r + ID] = PACKED_ID;
         } else {
             refs[r + ID] = id;
         }
@@ -149,10 +150,8 @@ final class MessageCache {
         refs[r + TYPE] = shared(message.contentType(), at, TYPE);
         if (message.content() instanceof String text) {
             int code = PackedStrings.code(text);
-            int textAt = texts.reserve(PackedStrings.byteLength(code));
-            texts.write(text, code, textAt);
-            refs[r + CONTENT] = texts.chunk();
-            ints[n + TEXT_AT] = textAt;
+            refs[r + CONTENT] = texts.pack(text, code);
+            ints[n + TEXT_AT] = texts.packedAt();
             ints[n + TEXT_CODE] = code;
         } else {
             refs[r + CONTENT] = message.content();
@@ -165,7 +164,7 @@ final class MessageCache {
         int l = slot * LONGS;
         int n = slot * INTS;
         int r = slot * REFS;
-        String id = refs[r + ID] != null ? (String) refs[r + ID] : hexId(longs[l + ID_HIGH], longs[l + ID_LOW]);
+        String id = refs[r + ID] == PACKED_ID ? hexId(longs[l + ID_HIGH], longs[l + ID_LOW]) : (String) refs[r + ID];
         Object content = ints[n + TEXT_CODE] == NOT_PACKED ? refs[r + CONTENT]
                 : PackedStrings.read((byte[]) refs[r + CONTENT], ints[n + TEXT_AT], ints[n + TEXT_CODE]);
         return new DecodedMessage(id, conversationId, (String) refs[r + SENDER], longs[l + SENT_AT],
@@ -194,7 +193,7 @@ final class MessageCache {
 
     /** The lower-case hexadecimal of 16 bytes: every id the client makes, kept in two longs. */
     private static boolean isHexId(String id) {
-        if (id.length() != ID_HEX_DIGITS) {
+        if (id == null || id.length() != ID_HEX_DIGITS) {
             return false;
         }
         for (int i = 0; i < ID_HEX_DIGITS; i++) {

@@ -117,6 +117,62 @@ class MessageCacheTest {
         }
     }
 
+    @Test
+    void aMessageWithoutAnIdIsKeptAsGiven() {
+        MessageCache cache = new MessageCache("c", 4);
+        DecodedMessage noId = new DecodedMessage(null, "c", null, 1, null, "x", null);
+        assertThat(cache.put(noId, 1)).isTrue();
+        assertThat(cache.all()).containsExactly(noId);
+    }
+
+    @Test
+    void givesBackEqualRecordsOfEveryKindWhateverTheOrderOfArrival() {
+        Random random = new Random(11);
+        ContentTypeId[] types = {ContentTypeId.TEXT, new ContentTypeId("example.org", "reaction", 1, 0), null};
+        String[] senders = {"alice", "bob", null};
+        for (int round = 0; round < 100; round++) {
+            int cap = 1 + random.nextInt(30);
+            MessageCache cache = new MessageCache("c", cap);
+            TreeMap<Long, DecodedMessage> expected = new TreeMap<>();
+            long droppedUpTo = 0;
+            for (int i = 0; i < 150; i++) {
+                long sequence = i < 100 && random.nextInt(4) > 0 ? 1 + i : 1 + random.nextInt(150);
+                DecodedMessage message = new DecodedMessage(anyId(random, sequence), "c",
+                        senders[random.nextInt(senders.length)] == null ? null : new String(senders[random.nextInt(2)]),
+                        sequence, types[random.nextInt(types.length)], anyContent(random),
+                        random.nextInt(5) == 0 ? "fallback " + sequence : null);
+                if (sequence > droppedUpTo && !expected.containsKey(sequence)) {
+                    expected.put(sequence, message);
+                    while (expected.size() > cap) {
+                        droppedUpTo = expected.pollFirstEntry().getKey();
+                    }
+                }
+                cache.put(message, sequence);
+                assertThat(cache.all()).containsExactlyElementsOf(expected.values()); // byte[] content kept as given
+            }
+        }
+    }
+
+    private static String anyId(Random random, long sequence) {
+        return switch (random.nextInt(4)) {
+            case 0 -> String.format("%016x%016x", random.nextLong(), sequence);
+            case 1 -> String.format("%016X%016X", random.nextLong(), sequence);
+            case 2 -> "id-" + sequence;
+            default -> random.nextBoolean() ? null : "";
+        };
+    }
+
+    private static Object anyContent(Random random) {
+        return switch (random.nextInt(6)) {
+            case 0 -> "text " + random.nextInt();
+            case 1 -> "日本語 \uD83D\uDE00 " + random.nextInt();
+            case 2 -> "";
+            case 3 -> "l".repeat(16 * 1024 + random.nextInt(3));
+            case 4 -> new byte[] {(byte) random.nextInt()};
+            default -> null;
+        };
+    }
+
     private static List<Long> sequences(MessageCache cache) {
         return cache.all().stream().map(m -> Long.parseLong(m.id())).toList();
     }

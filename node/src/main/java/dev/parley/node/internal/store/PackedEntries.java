@@ -75,13 +75,12 @@ final class PackedEntries {
         Segment segment = segmentForNext();
         int slot = end & (SEGMENT - 1);
         int keyCode = PackedStrings.code(idempotencyKey);
-        int at = keys.reserve(PackedStrings.byteLength(keyCode));
-        keys.write(idempotencyKey, keyCode, at);
+        byte[] keyChunk = keys.pack(idempotencyKey, keyCode);
         segment.timestamps[slot] = timestampNs;
         segment.payloads[slot] = payload;
         segment.senders[slot] = senderInboxId;
-        segment.keyChunks[slot] = keys.chunk();
-        segment.keyOffsets[slot] = at;
+        segment.keyChunks[slot] = keyChunk;
+        segment.keyOffsets[slot] = keys.packedAt();
         segment.keyCodes[slot] = keyCode;
         segment.keyTags[slot] = keyTag;
         end++;
