@@ -7,6 +7,7 @@ import dev.parley.internal.util.PackedStrings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -48,6 +49,7 @@ final class MessageCache {
     private static final int FALLBACK = 3;
     private static final int ID = 4; // PACKED_ID when the id is in the longs, else the id as given
     private static final Object PACKED_ID = new Object();
+    private static final HexFormat HEX = HexFormat.of();
 
     private final String conversationId;
     private final int cap;
@@ -62,7 +64,10 @@ final class MessageCache {
     MessageCache(String conversationId, int cap) {
         this.conversationId = conversationId;
         this.cap = cap;
-        allocate(Math.min(cap, INITIAL_CAPACITY));
+        int capacity = Math.min(cap, INITIAL_CAPACITY);
+        longs = new long[capacity * LONGS];
+        ints = new int[capacity * INTS];
+        refs = new Object[capacity * REFS];
     }
 
     /** Keeps {@code message} (of this cache's conversation) at {@code sequence}; false when it is not kept. */
@@ -176,16 +181,13 @@ final class MessageCache {
      * {@code field}, so that the one given can go: messages of a conversation mostly share sender and type.
      */
     private Object shared(Object value, int at, int field) {
-        if (at > 0) {
-            Object before = refs[slot(at - 1) * REFS + field];
-            if (value != null && value.equals(before)) {
-                return before;
-            }
+        if (value == null) {
+            return null;
         }
-        if (at + 1 < size) {
-            Object after = refs[slot(at + 1) * REFS + field];
-            if (value != null && value.equals(after)) {
-                return after;
+        for (int neighbour = at > 0 ? at - 1 : at + 1; neighbour <= at + 1 && neighbour < size; neighbour += 2) {
+            Object kept = refs[slot(neighbour) * REFS + field];
+            if (value.equals(kept)) {
+                return kept;
             }
         }
         return value;
@@ -206,12 +208,7 @@ final class MessageCache {
     }
 
     private static String hexId(long high, long low) {
-        char[] digits = new char[ID_HEX_DIGITS];
-        for (int i = 0; i < ID_HEX_DIGITS / 2; i++) {
-            digits[i] = Character.forDigit((int) (high >>> (60 - 4 * i)) & 0xf, 16);
-            digits[ID_HEX_DIGITS / 2 + i] = Character.forDigit((int) (low >>> (60 - 4 * i)) & 0xf, 16);
-        }
-        return new String(digits);
+        return HEX.toHexDigits(high) + HEX.toHexDigits(low);
     }
 
     private void move(int from, int to) {
@@ -220,25 +217,15 @@ final class MessageCache {
         System.arraycopy(refs, from * REFS, refs, to * REFS, REFS);
     }
 
+    /**
+     * A ring below the cap has never dropped its oldest (only a full ring at the cap does), so its oldest
+     * is in slot 0 and it grows by copying its arrays as they are.
+     */
     private void grow() {
-        long[] oldLongs = longs;
-        int[] oldInts = ints;
-        Object[] oldRefs = refs;
-        int oldCapacity = capacity();
-        allocate((int) Math.min(cap, oldCapacity * 2L));
-        for (int i = 0; i < size; i++) {
-            int from = head + i < oldCapacity ? head + i : head + i - oldCapacity;
-            System.arraycopy(oldLongs, from * LONGS, longs, i * LONGS, LONGS);
-            System.arraycopy(oldInts, from * INTS, ints, i * INTS, INTS);
-            System.arraycopy(oldRefs, from * REFS, refs, i * REFS, REFS);
-        }
-        head = 0;
-    }
-
-    private void allocate(int capacity) {
-        longs = new long[capacity * LONGS];
-        ints = new int[capacity * INTS];
-        refs = new Object[capacity * REFS];
+        int capacity = (int) Math.min(cap, capacity() * 2L);
+        longs = Arrays.copyOf(longs, capacity * LONGS);
+        ints = Arrays.copyOf(ints, capacity * INTS);
+        refs = Arrays.copyOf(refs, capacity * REFS);
     }
 
     private int capacity() {
