@@ -69,16 +69,17 @@ public final class PackedStrings {
         return packedAt;
     }
 
+    @SuppressWarnings("deprecation") // getBytes keeps each char's low byte: the char itself, as none is above 0xff
     private static void write(String text, boolean latin1, byte[] to, int at) {
         int length = text.length();
+        if (latin1) {
+            text.getBytes(0, length, to, at); // a copy of a Latin-1 string's bytes, not a loop of charAt
+            return;
+        }
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
-            if (latin1) {
-                to[at + i] = (byte) c;
-            } else {
-                to[at + 2 * i] = (byte) (c >>> 8);
-                to[at + 2 * i + 1] = (byte) c;
-            }
+            to[at + 2 * i] = (byte) (c >>> 8);
+            to[at + 2 * i + 1] = (byte) c;
         }
     }
 

@@ -50,6 +50,7 @@ final class MessageCache {
     private static final int ID = 4; // PACKED_ID when the id is in the longs, else the id as given
     private static final Object PACKED_ID = new Object();
     private static final HexFormat HEX = HexFormat.of();
+    private static final byte[] HEX_VALUES = hexValues();
 
     private final String conversationId;
     private final int cap;
@@ -144,13 +145,7 @@ final class MessageCache {
         longs[l + SEQUENCE] = sequence;
         longs[l + SENT_AT] = message.sentAtNs();
         String id = message.id();
-        if (isHexId(id)) {
-            longs[l + ID_HIGH] = Long.parseUnsignedLong(id, 0, ID_HEX_DIGITS / 2, 16);
-            longs[l + ID_LOW] = Long.parseUnsignedLong(id, ID_HEX_DIGITS / 2, ID_HEX_DIGITS, 16);
-            refs[r + ID] = PACKED_ID;
-        } else {
-            refs[r + ID] = id;
-        }
+        refs[r + ID] = packedId(id, l) ? PACKED_ID : id;
         refs[r + SENDER] = shared(message.senderInboxId(), at, SENDER);
         refs[r + TYPE] = shared(message.contentType(), at, TYPE);
         if (message.content() instanceof String text) {
@@ -193,18 +188,46 @@ final class MessageCache {
         return value;
     }
 
-    /** The lower-case hexadecimal of 16 bytes: every id the client makes, kept in two longs. */
-    private static boolean isHexId(String id) {
+    /**
+     * Packs {@code id} into the longs at {@code l} when it is the lower-case hexadecimal of 16 bytes (every
+     * id the client makes); false, nothing packed, for any other id. One pass that checks and parses
+     * together, without a branch per digit: a look-up gives -1 for anything but a digit.
+     */
+    private boolean packedId(String id, int l) {
         if (id == null || id.length() != ID_HEX_DIGITS) {
             return false;
         }
-        for (int i = 0; i < ID_HEX_DIGITS; i++) {
-            char c = id.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
+        int half = ID_HEX_DIGITS / 2;
+        long high = 0;
+        long low = 0;
+        int invalid = 0;
+        for (int i = 0; i < half; i++) {
+            int h = hexValue(id.charAt(i));
+            int w = hexValue(id.charAt(half + i));
+            invalid |= h | w;
+            high = high << 4 | (h & 0xf);
+            low = low << 4 | (w & 0xf);
         }
+        if (invalid < 0) {
+            return false;
+        }
+        longs[l + ID_HIGH] = high;
+        longs[l + ID_LOW] = low;
         return true;
+    }
+
+    private static int hexValue(char c) {
+        return c < HEX_VALUES.length ? HEX_VALUES[c] : -1;
+    }
+
+    /** The value of each lower-case hexadecimal digit, -1 for every other character below 128. */
+    private static byte[] hexValues() {
+        byte[] values = new byte[128];
+        Arrays.fill(values, (byte) -1);
+        for (int digit = 0; digit < 16; digit++) {
+            values[Character.forDigit(digit, 16)] = (byte) digit;
+        }
+        return values;
     }
 
     private static String hexId(long high, long low) {

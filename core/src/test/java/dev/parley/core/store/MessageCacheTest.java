@@ -103,6 +103,31 @@ class MessageCacheTest {
     }
 
     @Test
+    void anIdOneCharacterAwayFromLowerCaseHexadecimalComesBackExactly() {
+        String hexadecimal = "0123456789abcdef0123456789abcdef";
+        // upper case, the neighbours of the digit ranges, Latin-1, UTF-16, and a full-width digit Character.digit accepts
+        char[] notDigits = {'g', 'G', 'A', 'F', '/', ':', '`', '{', ' ', '\u00e9', '\u0100', '\u0130', '\uff10', '\uffff'};
+        MessageCache cache = new MessageCache("c", hexadecimal.length() * notDigits.length + 1);
+        List<DecodedMessage> given = new ArrayList<>();
+        long sequence = 0;
+        for (int at = 0; at < hexadecimal.length(); at++) {
+            for (char notDigit : notDigits) {
+                char[] id = hexadecimal.toCharArray();
+                id[at] = notDigit;
+                sequence++;
+                DecodedMessage message = new DecodedMessage(new String(id), "c", "alice", sequence, ContentTypeId.TEXT, "t", null);
+                assertThat(cache.put(message, sequence)).isTrue();
+                given.add(message);
+            }
+        }
+        sequence++;
+        DecodedMessage packed = new DecodedMessage(hexadecimal, "c", "alice", sequence, ContentTypeId.TEXT, "t", null);
+        cache.put(packed, sequence);
+        given.add(packed);
+        assertThat(cache.all()).containsExactlyElementsOf(given);
+    }
+
+    @Test
     void equalSendersAndTypesOfNeighboursAreKeptOnce() {
         MessageCache cache = new MessageCache("c", 16);
         for (long sequence : new long[] {1, 2, 4, 3}) {
